@@ -1,0 +1,118 @@
+//! One HTTP client per engine, shared by bollard (as its custom transport) and by the few reads
+//! whose JSON we decode ourselves. Every request gets the negotiated `/vX.Y` prefix here, because
+//! bollard 0.21 drops it and would leave the engine to answer at whatever version it prefers.
+
+use std::io;
+use std::sync::{Arc, OnceLock};
+
+use bollard::BollardRequest;
+use http::uri::PathAndQuery;
+use http::{Response, Uri};
+use hyper::body::Incoming;
+use hyper_util::client::legacy::{connect::HttpConnector, Client};
+use hyper_util::rt::TokioExecutor;
+
+/// bollard's request body (its own alias is private).
+type BodyType = <BollardRequest as RequestBody>::Body;
+
+trait RequestBody {
+    type Body;
+}
+
+impl<B> RequestBody for http::Request<B> {
+    type Body = B;
+}
+
+use super::endpoint::Endpoint;
+
+enum Connector {
+    Unix(Client<hyperlocal::UnixConnector, BodyType>, String),
+    Http(Client<HttpConnector, BodyType>, String),
+    #[cfg(feature = "tls")]
+    Https(Client<hyper_rustls::HttpsConnector<HttpConnector>, BodyType>, String),
+}
+
+pub struct Transport {
+    connector: Connector,
+    /// `1.41`, set once negotiation has answered; until then requests go unprefixed.
+    api_version: OnceLock<String>,
+}
+
+impl Transport {
+    pub fn new(endpoint: &Endpoint) -> anyhow::Result<Arc<Self>> {
+        let builder = || Client::builder(TokioExecutor::new());
+        let connector = match endpoint {
+            Endpoint::Unix(path) => Connector::Unix(
+                builder().build(hyperlocal::UnixConnector),
+                path.to_string_lossy().into_owned(),
+            ),
+            Endpoint::Tcp(authority) => Connector::Http(builder().build_http(), authority.clone()),
+            #[cfg(feature = "tls")]
+            Endpoint::Tls { authority, cert_dir, verify } => {
+                let https = super::tls::connector(cert_dir, *verify)?;
+                Connector::Https(builder().build(https), authority.clone())
+            }
+            #[cfg(not(feature = "tls"))]
+            Endpoint::Tls { .. } => anyhow::bail!("this dockdu was built without TLS support"),
+        };
+        Ok(Arc::new(Transport { connector, api_version: OnceLock::new() }))
+    }
+
+    pub fn set_api_version(&self, version: String) {
+        let _ = self.api_version.set(version);
+    }
+
+    pub fn api_version(&self) -> Option<&str> {
+        self.api_version.get().map(String::as_str)
+    }
+
+    /// Sends a request whose URI carries only a path and query (bollard's or ours).
+    pub async fn send(
+        &self,
+        mut request: BollardRequest,
+    ) -> Result<Response<Incoming>, bollard::errors::Error> {
+        let path = request.uri().path_and_query().map_or("/", PathAndQuery::as_str);
+        let path = match self.api_version() {
+            Some(v) => format!("/v{v}{path}"),
+            None => path.to_owned(),
+        };
+        let result = match &self.connector {
+            Connector::Unix(client, socket) => {
+                *request.uri_mut() = hyperlocal::Uri::new(socket, &path).into();
+                client.request(request).await
+            }
+            Connector::Http(client, authority) => {
+                *request.uri_mut() = absolute("http", authority, &path)?;
+                client.request(request).await
+            }
+            #[cfg(feature = "tls")]
+            Connector::Https(client, authority) => {
+                *request.uri_mut() = absolute("https", authority, &path)?;
+                client.request(request).await
+            }
+        };
+        result.map_err(|e| bollard::errors::Error::IOError { err: as_io_error(&e) })
+    }
+}
+
+fn absolute(scheme: &str, authority: &str, path: &str) -> Result<Uri, bollard::errors::Error> {
+    format!("{scheme}://{authority}{path}").parse().map_err(|e: http::uri::InvalidUri| {
+        bollard::errors::Error::IOError { err: io::Error::other(e.to_string()) }
+    })
+}
+
+/// Keeps the innermost I/O error kind (missing socket, permission denied, refused) so the user
+/// sees a cause and a hint rather than "client error (Connect)".
+fn as_io_error(error: &(dyn std::error::Error + 'static)) -> io::Error {
+    let mut message = error.to_string();
+    let mut kind = io::ErrorKind::Other;
+    let mut cause = error.source();
+    while let Some(inner) = cause {
+        message = inner.to_string();
+        if let Some(io) = inner.downcast_ref::<io::Error>() {
+            kind = io.kind();
+        }
+        cause = inner.source();
+    }
+    io::Error::new(kind, message)
+}

@@ -1,0 +1,319 @@
+//! The engine's JSON for the reads whose shape varies across engines, decoded leniently: missing
+//! and `null` fields take defaults, unknown states stay strings, and an entry that does not decode
+//! is skipped rather than failing the list.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::model::tmpfs::{parse_tmpfs_options, tmpfs_from_mount};
+use crate::model::{
+    ContainerFacts, ContainerSizes, DiskUsage, MountFacts, MountKind, TmpfsFacts, VolumeFacts, VolumeUsage,
+};
+
+/// Decodes each element on its own; returns the decoded ones and how many were skipped.
+pub fn decode_each<T: DeserializeOwned>(items: Vec<Value>) -> (Vec<T>, usize) {
+    let total = items.len();
+    let decoded: Vec<T> = items.into_iter().filter_map(|item| serde_json::from_value(item).ok()).collect();
+    let skipped = total - decoded.len();
+    (decoded, skipped)
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct Container {
+    pub id: String,
+    pub names: Option<Vec<String>>,
+    pub image: Option<String>,
+    pub state: Option<Value>,
+    pub status: Option<String>,
+    pub created: Option<i64>,
+    pub labels: Option<BTreeMap<String, String>>,
+    pub mounts: Option<Vec<Mount>>,
+    pub size_rw: Option<i64>,
+    pub size_root_fs: Option<i64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct Mount {
+    #[serde(rename = "Type")]
+    pub kind: Option<String>,
+    pub name: Option<String>,
+    pub source: Option<String>,
+    pub destination: Option<String>,
+    #[serde(rename = "RW")]
+    pub rw: Option<bool>,
+}
+
+impl Container {
+    pub fn into_facts(self) -> ContainerFacts {
+        let name = self.names.unwrap_or_default().into_iter().next().unwrap_or_default();
+        ContainerFacts {
+            name: name.strip_prefix('/').unwrap_or(&name).to_owned(),
+            image: self.image.unwrap_or_default(),
+            state: state_word(self.state),
+            status: self.status.unwrap_or_default(),
+            created: self.created.unwrap_or_default(),
+            labels: self.labels.unwrap_or_default(),
+            mounts: self.mounts.unwrap_or_default().into_iter().map(Mount::into_facts).collect(),
+            id: self.id,
+        }
+    }
+
+    fn sizes(&self) -> ContainerSizes {
+        // The engine leaves SizeRw out when it is zero.
+        ContainerSizes {
+            size_rw: self.size_rw.and_then(|s| u64::try_from(s).ok()).unwrap_or(0),
+            size_root_fs: self.size_root_fs.and_then(|s| u64::try_from(s).ok()),
+        }
+    }
+}
+
+/// `State` is a word in the list; inspect and some engines send an object with a `Status`.
+fn state_word(state: Option<Value>) -> String {
+    match state {
+        Some(Value::String(s)) => s,
+        Some(Value::Object(o)) => o.get("Status").and_then(Value::as_str).unwrap_or_default().to_owned(),
+        _ => String::new(),
+    }
+}
+
+impl Mount {
+    fn into_facts(self) -> MountFacts {
+        let source = self.source.filter(|s| !s.is_empty());
+        MountFacts {
+            kind: MountKind::parse(self.kind.as_deref().unwrap_or_default()),
+            name: self.name.filter(|n| !n.is_empty()),
+            source,
+            destination: self.destination.unwrap_or_default(),
+            rw: self.rw.unwrap_or(true),
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct Volume {
+    pub name: String,
+    pub driver: Option<String>,
+    pub mountpoint: Option<String>,
+    pub created_at: Option<String>,
+    pub labels: Option<BTreeMap<String, String>>,
+    pub options: Option<BTreeMap<String, String>>,
+    pub usage_data: Option<UsageData>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct UsageData {
+    pub size: Option<i64>,
+    pub ref_count: Option<i64>,
+}
+
+impl Volume {
+    pub fn into_facts(self) -> VolumeFacts {
+        VolumeFacts {
+            name: self.name,
+            driver: self.driver.unwrap_or_default(),
+            mountpoint: self.mountpoint.unwrap_or_default(),
+            created_at: self.created_at.filter(|c| !c.is_empty()),
+            labels: self.labels.unwrap_or_default(),
+            options: self.options.unwrap_or_default(),
+        }
+    }
+
+    fn usage(&self) -> VolumeUsage {
+        // -1 means the engine could not tell.
+        let known = |n: Option<i64>| n.and_then(|n| u64::try_from(n).ok());
+        let usage = self.usage_data.as_ref();
+        VolumeUsage {
+            size: known(usage.and_then(|u| u.size)),
+            ref_count: known(usage.and_then(|u| u.ref_count)),
+        }
+    }
+}
+
+/// `GET /volumes` wraps the list.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct VolumeList {
+    pub volumes: Option<Vec<Value>>,
+}
+
+/// `/system/df` in both shapes: API < 1.52 has top-level lists; API ≥ 1.52 nests them as `Items`
+/// of per-kind usage objects (and an engine answering an older version may send both).
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct SystemDf {
+    pub layers_size: Option<i64>,
+    pub containers: Option<Vec<Value>>,
+    pub volumes: Option<Vec<Value>>,
+    pub container_usage: Option<Usage>,
+    pub volume_usage: Option<Usage>,
+    pub image_usage: Option<Usage>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct Usage {
+    pub total_size: Option<i64>,
+    pub items: Option<Vec<Value>>,
+}
+
+impl SystemDf {
+    pub fn into_disk_usage(self) -> DiskUsage {
+        let containers = self.container_usage.and_then(|u| u.items).or(self.containers).unwrap_or_default();
+        let volumes = self.volume_usage.and_then(|u| u.items).or(self.volumes).unwrap_or_default();
+        let images_size = self.image_usage.and_then(|u| u.total_size).or(self.layers_size);
+        let (containers, _) = decode_each::<Container>(containers);
+        let (volumes, _) = decode_each::<Volume>(volumes);
+        DiskUsage {
+            containers: containers.iter().map(|c| (c.id.clone(), c.sizes())).collect(),
+            volumes: volumes.iter().map(|v| (v.name.clone(), v.usage())).collect(),
+            images_size: images_size.and_then(|s| u64::try_from(s).ok()),
+        }
+    }
+}
+
+/// The parts of a container's inspect that the list lacks: tmpfs from both syntaxes.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct Inspect {
+    pub id: String,
+    pub host_config: Option<HostConfig>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct HostConfig {
+    pub tmpfs: Option<HashMap<String, String>>,
+    pub mounts: Option<Vec<HostMount>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct HostMount {
+    #[serde(rename = "Type")]
+    pub kind: Option<String>,
+    pub target: Option<String>,
+    pub read_only: Option<bool>,
+    pub tmpfs_options: Option<TmpfsOptions>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct TmpfsOptions {
+    pub size_bytes: Option<i64>,
+    pub mode: Option<u32>,
+    /// API ≥ 1.46: extra mount options as `[["noexec"], ["uid", "1000"]]`.
+    pub options: Option<Vec<Vec<String>>>,
+}
+
+impl Inspect {
+    pub fn tmpfs(self) -> Vec<TmpfsFacts> {
+        let host_config = self.host_config.unwrap_or_default();
+        let mut mounts: Vec<TmpfsFacts> = host_config
+            .tmpfs
+            .unwrap_or_default()
+            .iter()
+            .map(|(destination, options)| parse_tmpfs_options(destination, options))
+            .collect();
+        mounts.extend(
+            host_config
+                .mounts
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|m| m.kind.as_deref() == Some("tmpfs"))
+                .map(|m| {
+                    let options = m.tmpfs_options.unwrap_or_default();
+                    let mut flags = vec![if m.read_only.unwrap_or(false) { "ro" } else { "rw" }.to_owned()];
+                    flags.extend(options.options.unwrap_or_default().into_iter().map(|o| o.join("=")));
+                    tmpfs_from_mount(&m.target.unwrap_or_default(), options.size_bytes, options.mode, flags)
+                }),
+        );
+        mounts.sort_by(|a, b| a.destination.cmp(&b.destination));
+        mounts
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fixture(name: &str) -> Value {
+        let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+    }
+
+    fn disk_usage(name: &str) -> DiskUsage {
+        serde_json::from_value::<SystemDf>(fixture(name)).unwrap().into_disk_usage()
+    }
+
+    #[test]
+    fn both_disk_usage_shapes_give_the_same_sizes() {
+        let old = disk_usage("df-api-1.41.json");
+        let new = disk_usage("df-api-1.52.json");
+        assert_eq!(old, new);
+        assert_eq!(old.volumes["devshared"], VolumeUsage { size: Some(2_097_152), ref_count: Some(2) });
+        assert_eq!(old.volumes["devdangling"].size, Some(102_400));
+        assert_eq!(old.volumes.len(), 3);
+        assert_eq!(old.images_size, Some(1_982_312));
+    }
+
+    #[test]
+    fn missing_size_rw_means_zero() {
+        let du = disk_usage("df-api-1.41.json");
+        let created = &du.containers["643937bc2d9d449f8ae66bee77149f4b93e929f8b94bda75c1939b284056d2c2"];
+        assert_eq!(created.size_rw, 0);
+        assert_eq!(created.size_root_fs, Some(1_982_312));
+    }
+
+    #[test]
+    fn unknown_volume_size_is_none() {
+        let df = serde_json::json!({"Volumes": [{"Name": "x", "UsageData": {"Size": -1, "RefCount": -1}}]});
+        let du = serde_json::from_value::<SystemDf>(df).unwrap().into_disk_usage();
+        assert_eq!(du.volumes["x"], VolumeUsage { size: None, ref_count: None });
+    }
+
+    #[test]
+    fn an_empty_answer_is_empty_usage() {
+        let du = serde_json::from_value::<SystemDf>(serde_json::json!({})).unwrap().into_disk_usage();
+        assert!(du.containers.is_empty() && du.volumes.is_empty());
+    }
+
+    #[test]
+    fn container_list_keeps_unknown_states_and_skips_broken_entries() {
+        let mut items = fixture("containers-api-1.41.json").as_array().unwrap().clone();
+        items[0]["State"] = "stopped".into(); // Podman says this; Docker's enum lacks it.
+        items.push(serde_json::json!({"Id": 42}));
+        let (containers, skipped) = decode_each::<Container>(items);
+        assert_eq!(skipped, 1);
+        let facts: Vec<_> = containers.into_iter().map(Container::into_facts).collect();
+        assert_eq!(facts[0].state, "stopped");
+        let a = facts.iter().find(|c| c.name == "dev-a").unwrap();
+        let shared = a.mounts.iter().find(|m| m.name.as_deref() == Some("devshared")).unwrap();
+        assert_eq!(
+            (shared.kind.clone(), shared.destination.as_str(), shared.rw),
+            (MountKind::Volume, "/data", true)
+        );
+        let bind = a.mounts.iter().find(|m| m.kind == MountKind::Bind).unwrap();
+        assert_eq!((bind.source.as_deref(), bind.rw), (Some("/tmp/devbind"), false));
+    }
+
+    #[test]
+    fn tmpfs_from_both_syntaxes_in_inspect() {
+        let inspect: Inspect = serde_json::from_value(fixture("inspect-tmpfs-api-1.41.json")).unwrap();
+        let tmpfs = inspect.tmpfs();
+        assert_eq!(tmpfs.len(), 2);
+        assert_eq!(tmpfs[0].destination, "/t");
+        assert_eq!(tmpfs[0].size_limit, Some(16 << 20));
+        assert_eq!(tmpfs[0].mode.as_deref(), Some("1770"));
+        assert_eq!(tmpfs[0].options, ["rw"]);
+        assert_eq!(tmpfs[1].destination, "/t2");
+        assert_eq!(tmpfs[1].size_limit, Some(1 << 20));
+        assert_eq!(tmpfs[1].mode.as_deref(), Some("1770"));
+    }
+}

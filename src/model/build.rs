@@ -1,0 +1,340 @@
+//! Facts in, inventory out: one pure function the report and the explorer share.
+
+use std::cmp::Reverse;
+use std::collections::HashMap;
+
+use super::facts::{ContainerFacts, DiskUsage, EngineInfo, MountKind, TmpfsFacts, VolumeFacts};
+use super::{BindMount, Container, Inventory, Ownership, TmpfsMount, Totals, Volume};
+
+/// Everything the engine has told us so far; parts arrive at different times.
+#[derive(Debug, Clone, Default)]
+pub struct Sources {
+    pub engine: EngineInfo,
+    pub containers: Vec<ContainerFacts>,
+    pub volumes: Vec<VolumeFacts>,
+    /// `None` until `/system/df` answers.
+    pub disk_usage: Option<DiskUsage>,
+    /// Container id → its tmpfs mounts, for the containers inspected so far.
+    pub tmpfs: HashMap<String, Vec<TmpfsFacts>>,
+    /// Host path → exists, for engines on this machine.
+    pub host_paths: HashMap<String, bool>,
+}
+
+const ANONYMOUS_LABEL: &str = "com.docker.volume.anonymous";
+
+/// Docker names anonymous volumes with 64 hex digits; newer engines also label them.
+pub fn is_anonymous_volume(name: &str, labels: &std::collections::BTreeMap<String, String>) -> bool {
+    labels.contains_key(ANONYMOUS_LABEL) || (name.len() == 64 && name.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+pub fn build(sources: &Sources) -> Inventory {
+    let ownership = Ownership::from_containers(&sources.containers);
+    let containers = containers(sources);
+    let volumes = volumes(sources, &ownership);
+    let bind_mounts = bind_mounts(sources);
+    let tmpfs_mounts = tmpfs_mounts(sources);
+    let totals = totals(&containers, &volumes);
+    Inventory {
+        engine: sources.engine.clone(),
+        containers,
+        volumes,
+        bind_mounts,
+        tmpfs_mounts,
+        totals,
+        ownership,
+        sizes_known: sources.disk_usage.is_some(),
+    }
+}
+
+fn containers(sources: &Sources) -> Vec<Container> {
+    let mut containers: Vec<Container> = sources
+        .containers
+        .iter()
+        .map(|facts| {
+            let sizes = sources.disk_usage.as_ref().and_then(|du| du.containers.get(&facts.id));
+            Container {
+                id: facts.id.clone(),
+                name: facts.name.clone(),
+                image: facts.image.clone(),
+                state: facts.state.clone(),
+                status: facts.status.clone(),
+                created: facts.created,
+                size_rw: sizes.map(|s| s.size_rw),
+                size_root_fs: sizes.and_then(|s| s.size_root_fs),
+                mounts: facts.mounts.clone(),
+                labels: facts.labels.clone(),
+            }
+        })
+        .collect();
+    containers.sort_by(|a, b| (Reverse(a.size_rw), &a.name).cmp(&(Reverse(b.size_rw), &b.name)));
+    containers
+}
+
+fn volumes(sources: &Sources, ownership: &Ownership) -> Vec<Volume> {
+    let mut volumes: Vec<Volume> = sources
+        .volumes
+        .iter()
+        .map(|facts| {
+            let owners = ownership.volume_owners(&facts.name).to_vec();
+            let usage = sources.disk_usage.as_ref().and_then(|du| du.volumes.get(&facts.name));
+            Volume {
+                name: facts.name.clone(),
+                driver: facts.driver.clone(),
+                mountpoint: facts.mountpoint.clone(),
+                created_at: facts.created_at.clone(),
+                labels: facts.labels.clone(),
+                options: facts.options.clone(),
+                size: usage.and_then(|u| u.size),
+                ref_count: owners.len(),
+                anonymous: is_anonymous_volume(&facts.name, &facts.labels),
+                dangling: owners.is_empty(),
+                containers: owners,
+            }
+        })
+        .collect();
+    volumes.sort_by(|a, b| (Reverse(a.size), &a.name).cmp(&(Reverse(b.size), &b.name)));
+    volumes
+}
+
+fn bind_mounts(sources: &Sources) -> Vec<BindMount> {
+    let mut binds: Vec<BindMount> = sources
+        .containers
+        .iter()
+        .flat_map(|c| c.mounts.iter().map(move |m| (c, m)))
+        .filter(|(_, m)| m.kind == MountKind::Bind)
+        .map(|(container, mount)| {
+            let source = mount.source.clone().unwrap_or_default();
+            BindMount {
+                source_exists: sources.host_paths.get(&source).copied(),
+                source,
+                destination: mount.destination.clone(),
+                container: container.name.clone(),
+                container_id: container.id.clone(),
+                rw: mount.rw,
+            }
+        })
+        .collect();
+    // Containers sharing a host path sit together: one owner list per path.
+    binds.sort_by(|a, b| {
+        (&a.source, &a.container, &a.destination).cmp(&(&b.source, &b.container, &b.destination))
+    });
+    binds
+}
+
+fn tmpfs_mounts(sources: &Sources) -> Vec<TmpfsMount> {
+    let mut mounts = Vec::new();
+    for container in &sources.containers {
+        let mount = |facts: &TmpfsFacts| TmpfsMount {
+            container: container.name.clone(),
+            container_id: container.id.clone(),
+            destination: facts.destination.clone(),
+            size_limit: facts.size_limit,
+            mode: facts.mode.clone(),
+            options: facts.options.clone(),
+        };
+        match sources.tmpfs.get(&container.id) {
+            Some(inspected) => mounts.extend(inspected.iter().map(mount)),
+            // Not inspected yet: the list already names `--mount type=tmpfs` ones, without limits.
+            None => mounts.extend(container.mounts.iter().filter(|m| m.kind == MountKind::Tmpfs).map(|m| {
+                mount(&TmpfsFacts {
+                    destination: m.destination.clone(),
+                    size_limit: None,
+                    mode: None,
+                    options: Vec::new(),
+                })
+            })),
+        }
+    }
+    mounts.sort_by(|a, b| (&a.container, &a.destination).cmp(&(&b.container, &b.destination)));
+    mounts
+}
+
+fn totals(containers: &[Container], volumes: &[Volume]) -> Totals {
+    let dangling = volumes.iter().filter(|v| v.dangling);
+    Totals {
+        containers: containers.len(),
+        containers_size_rw: containers.iter().filter_map(|c| c.size_rw).sum(),
+        volumes: volumes.len(),
+        volumes_size: volumes.iter().filter_map(|v| v.size).sum(),
+        dangling_volumes: dangling.clone().count(),
+        reclaimable_volume_bytes: dangling.filter_map(|v| v.size).sum(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::model::facts::{ContainerSizes, MountFacts, VolumeUsage};
+
+    fn volume_mount(name: &str, destination: &str, rw: bool) -> MountFacts {
+        MountFacts {
+            kind: MountKind::Volume,
+            name: Some(name.into()),
+            source: None,
+            destination: destination.into(),
+            rw,
+        }
+    }
+
+    fn bind_mount(source: &str, destination: &str) -> MountFacts {
+        MountFacts {
+            kind: MountKind::Bind,
+            name: None,
+            source: Some(source.into()),
+            destination: destination.into(),
+            rw: false,
+        }
+    }
+
+    fn container(id: &str, mounts: Vec<MountFacts>) -> ContainerFacts {
+        ContainerFacts {
+            id: id.into(),
+            name: format!("c-{id}"),
+            state: "running".into(),
+            mounts,
+            ..Default::default()
+        }
+    }
+
+    fn volume(name: &str) -> VolumeFacts {
+        VolumeFacts { name: name.into(), driver: "local".into(), ..Default::default() }
+    }
+
+    fn sources() -> Sources {
+        let anon = "a".repeat(64);
+        Sources {
+            containers: vec![
+                container("1", vec![volume_mount("shared", "/data", true), bind_mount("/srv/www", "/www")]),
+                container("2", vec![volume_mount("shared", "/ro", false), bind_mount("/srv/www", "/site")]),
+                container("3", vec![volume_mount(&anon, "/anon", true)]),
+            ],
+            volumes: vec![volume("shared"), volume("left"), volume(&anon), volume("unmeasured")],
+            disk_usage: Some(DiskUsage {
+                containers: HashMap::from([
+                    ("1".into(), ContainerSizes { size_rw: 300, size_root_fs: Some(1300) }),
+                    ("2".into(), ContainerSizes { size_rw: 0, size_root_fs: Some(1000) }),
+                ]),
+                volumes: HashMap::from([
+                    ("shared".into(), VolumeUsage { size: Some(2048), ref_count: Some(2) }),
+                    ("left".into(), VolumeUsage { size: Some(512), ref_count: Some(0) }),
+                    (anon.clone(), VolumeUsage { size: None, ref_count: Some(1) }),
+                ]),
+                images_size: None,
+            }),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_shared_volume_lists_both_users_with_paths_and_modes() {
+        let inventory = build(&sources());
+        let shared = inventory.volume("shared").unwrap();
+        assert_eq!(shared.ref_count, 2);
+        assert!(!shared.dangling);
+        let users: Vec<_> =
+            shared.containers.iter().map(|o| (o.container.as_str(), o.destination.as_str(), o.rw)).collect();
+        assert_eq!(users, [("c-1", "/data", true), ("c-2", "/ro", false)]);
+    }
+
+    #[test]
+    fn ownership_runs_both_ways() {
+        let inventory = build(&sources());
+        let owners: Vec<_> = inventory
+            .ownership
+            .host_path_owners("/srv/www")
+            .iter()
+            .map(|o| o.container_id.as_str())
+            .collect();
+        assert_eq!(owners, ["1", "2"]);
+        let c1 = inventory.container("1").unwrap();
+        assert!(c1.mounts.iter().any(|m| m.name.as_deref() == Some("shared")));
+        assert!(inventory.ownership.volume_owners("left").is_empty());
+    }
+
+    #[test]
+    fn unused_volume_is_dangling_and_counts_as_reclaimable() {
+        let inventory = build(&sources());
+        let left = inventory.volume("left").unwrap();
+        assert!(left.dangling && left.ref_count == 0 && !left.anonymous);
+        assert_eq!(inventory.totals.dangling_volumes, 2, "left and unmeasured");
+        assert_eq!(inventory.totals.reclaimable_volume_bytes, 512);
+    }
+
+    #[test]
+    fn a_volume_missing_from_disk_usage_has_unknown_size_but_keeps_its_users() {
+        let anon = "a".repeat(64);
+        let inventory = build(&sources());
+        let v = inventory.volume(&anon).unwrap();
+        assert_eq!(v.size, None);
+        assert_eq!(v.ref_count, 1);
+        assert!(v.anonymous);
+        assert_eq!(inventory.volume("unmeasured").unwrap().size, None);
+    }
+
+    #[test]
+    fn anonymous_by_name_or_label() {
+        let none = BTreeMap::new();
+        assert!(is_anonymous_volume(&"0f".repeat(32), &none));
+        assert!(!is_anonymous_volume("data", &none));
+        assert!(!is_anonymous_volume(&"g".repeat(64), &none));
+        let labelled = BTreeMap::from([("com.docker.volume.anonymous".to_string(), String::new())]);
+        assert!(is_anonymous_volume("short", &labelled));
+    }
+
+    #[test]
+    fn totals_add_known_sizes() {
+        let t = build(&sources()).totals;
+        assert_eq!((t.containers, t.containers_size_rw, t.volumes, t.volumes_size), (3, 300, 4, 2560));
+    }
+
+    #[test]
+    fn containers_sort_by_writable_size_largest_first_unknown_last() {
+        let names: Vec<_> = build(&sources()).containers.into_iter().map(|c| c.name).collect();
+        assert_eq!(names, ["c-1", "c-2", "c-3"]);
+    }
+
+    #[test]
+    fn sizes_are_unknown_not_zero_before_disk_usage() {
+        let mut s = sources();
+        s.disk_usage = None;
+        let inventory = build(&s);
+        assert!(!inventory.sizes_known);
+        assert!(inventory.containers.iter().all(|c| c.size_rw.is_none()));
+        assert!(inventory.volumes.iter().all(|v| v.size.is_none()));
+    }
+
+    #[test]
+    fn binds_of_one_host_path_sit_together_with_existence() {
+        let mut s = sources();
+        s.host_paths.insert("/srv/www".into(), false);
+        let binds = build(&s).bind_mounts;
+        assert_eq!(binds.len(), 2);
+        assert!(binds.iter().all(|b| b.source == "/srv/www" && b.source_exists == Some(false)));
+    }
+
+    #[test]
+    fn tmpfs_comes_from_inspect_else_from_the_list() {
+        let mut s = sources();
+        s.containers[0].mounts.push(MountFacts {
+            kind: MountKind::Tmpfs,
+            name: None,
+            source: None,
+            destination: "/t2".into(),
+            rw: true,
+        });
+        assert_eq!(build(&s).tmpfs_mounts.len(), 1);
+        assert_eq!(build(&s).tmpfs_mounts[0].size_limit, None);
+        s.tmpfs.insert(
+            "1".into(),
+            vec![
+                crate::model::tmpfs::parse_tmpfs_options("/t", "size=16m"),
+                crate::model::tmpfs::tmpfs_from_mount("/t2", Some(1 << 20), Some(1016), vec![]),
+            ],
+        );
+        let tmpfs = build(&s).tmpfs_mounts;
+        let got: Vec<_> = tmpfs.iter().map(|t| (t.destination.as_str(), t.size_limit)).collect();
+        assert_eq!(got, [("/t", Some(16 << 20)), ("/t2", Some(1 << 20))]);
+    }
+}

@@ -1,0 +1,119 @@
+//! What the engine tells us, already translated out of its wire format: the inputs of the model.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::Serialize;
+
+/// How a mount reaches into a container.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MountKind {
+    Volume,
+    Bind,
+    Tmpfs,
+    Npipe,
+    Cluster,
+    #[serde(untagged)]
+    Other(String),
+}
+
+impl MountKind {
+    pub fn parse(kind: &str) -> Self {
+        match kind {
+            "volume" => Self::Volume,
+            "bind" => Self::Bind,
+            "tmpfs" => Self::Tmpfs,
+            "npipe" => Self::Npipe,
+            "cluster" => Self::Cluster,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+
+    pub fn label(&self) -> &str {
+        match self {
+            Self::Volume => "volume",
+            Self::Bind => "bind",
+            Self::Tmpfs => "tmpfs",
+            Self::Npipe => "npipe",
+            Self::Cluster => "cluster",
+            Self::Other(kind) => kind,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MountFacts {
+    #[serde(rename = "type")]
+    pub kind: MountKind,
+    /// The volume's name, for volume mounts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The host path, for binds (and the volume's data path, when the engine tells it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    pub destination: String,
+    pub rw: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ContainerFacts {
+    pub id: String,
+    pub name: String,
+    pub image: String,
+    /// Kept as the engine's word: Podman reports states Docker does not have.
+    pub state: String,
+    pub status: String,
+    pub created: i64,
+    pub labels: BTreeMap<String, String>,
+    pub mounts: Vec<MountFacts>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct VolumeFacts {
+    pub name: String,
+    pub driver: String,
+    pub mountpoint: String,
+    pub created_at: Option<String>,
+    pub labels: BTreeMap<String, String>,
+    pub options: BTreeMap<String, String>,
+}
+
+/// What `/system/df` adds: sizes that nothing else reports.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DiskUsage {
+    pub containers: HashMap<String, ContainerSizes>,
+    pub volumes: HashMap<String, VolumeUsage>,
+    pub images_size: Option<u64>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ContainerSizes {
+    pub size_rw: u64,
+    pub size_root_fs: Option<u64>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct VolumeUsage {
+    /// `None` where the engine answers -1 (unknown).
+    pub size: Option<u64>,
+    pub ref_count: Option<u64>,
+}
+
+/// A tmpfs mount read from a container's inspect, from either syntax.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TmpfsFacts {
+    pub destination: String,
+    pub size_limit: Option<u64>,
+    pub mode: Option<String>,
+    pub options: Vec<String>,
+}
+
+/// The engine and where we reached it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct EngineInfo {
+    pub host: String,
+    pub server_version: String,
+    pub api_version: String,
+    pub os: String,
+    pub storage_driver: String,
+}

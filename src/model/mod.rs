@@ -1,0 +1,103 @@
+//! What the user sees, free of the engine: containers, volumes, mounts, who owns what, totals.
+//! Built by pure functions from the facts the engine reports, so it is cheap to rebuild and easy
+//! to test.
+
+mod build;
+pub mod facts;
+mod ownership;
+pub mod tmpfs;
+
+pub use build::{build, is_anonymous_volume, Sources};
+pub use facts::*;
+pub use ownership::{Owner, Ownership};
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Inventory {
+    pub engine: EngineInfo,
+    pub containers: Vec<Container>,
+    pub volumes: Vec<Volume>,
+    pub bind_mounts: Vec<BindMount>,
+    pub tmpfs_mounts: Vec<TmpfsMount>,
+    pub totals: Totals,
+    pub ownership: Ownership,
+    /// False until `/system/df` has answered: sizes shown before then are unknown, not zero.
+    pub sizes_known: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Container {
+    pub id: String,
+    pub name: String,
+    pub image: String,
+    pub state: String,
+    pub status: String,
+    pub created: i64,
+    /// Bytes in the writable layer; `None` until the engine reports sizes.
+    pub size_rw: Option<u64>,
+    /// The writable layer plus the image: the container's virtual size.
+    pub size_root_fs: Option<u64>,
+    pub mounts: Vec<MountFacts>,
+    pub labels: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Volume {
+    pub name: String,
+    pub driver: String,
+    pub mountpoint: String,
+    pub created_at: Option<String>,
+    pub labels: BTreeMap<String, String>,
+    pub options: BTreeMap<String, String>,
+    /// `None` while unknown: not yet measured, or absent from `/system/df`.
+    pub size: Option<u64>,
+    pub ref_count: usize,
+    pub anonymous: bool,
+    /// No container, in any state, uses it.
+    pub dangling: bool,
+    pub containers: Vec<Owner>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BindMount {
+    pub source: String,
+    pub destination: String,
+    pub container: String,
+    pub container_id: String,
+    pub rw: bool,
+    /// Whether the host path exists; `None` when the engine is not on this machine.
+    pub source_exists: Option<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TmpfsMount {
+    pub container: String,
+    pub container_id: String,
+    pub destination: String,
+    pub size_limit: Option<u64>,
+    pub mode: Option<String>,
+    pub options: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Totals {
+    pub containers: usize,
+    pub containers_size_rw: u64,
+    pub volumes: usize,
+    pub volumes_size: u64,
+    pub dangling_volumes: usize,
+    pub reclaimable_volume_bytes: u64,
+}
+
+impl Inventory {
+    pub fn container(&self, id: &str) -> Option<&Container> {
+        self.containers.iter().find(|c| c.id == id)
+    }
+
+    pub fn volume(&self, name: &str) -> Option<&Volume> {
+        self.volumes.iter().find(|v| v.name == name)
+    }
+}
