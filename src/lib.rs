@@ -1,7 +1,11 @@
 //! dockdu: where does my Docker disk go, and who owns it?
 
+pub mod app;
 pub mod collect;
 pub mod engine;
 pub mod format;
 pub mod model;
 pub mod report;
+pub mod runtime;
+pub mod terminal;
+pub mod ui;

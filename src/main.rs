@@ -16,6 +16,10 @@ struct Cli {
     #[arg(long, global = true, value_name = "URL")]
     host: Option<String>,
 
+    /// Refuse every write: nothing but reads reaches the engine.
+    #[arg(long, global = true)]
+    read_only: bool,
+
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -62,10 +66,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         home: home.as_deref(),
     };
     let engine = Engine::new(&choice)?;
-    let json = match cli.command {
-        Some(Command::Report { json }) => json,
-        // The explorer comes with the TUI; until then the bare command prints the report.
-        None => false,
+    let Some(Command::Report { json }) = cli.command else {
+        return dockdu::runtime::run(engine, cli.read_only).await;
     };
     let inventory = model::build(&collect::collect(&engine).await?);
     print!("{}", if json { report::json(&inventory) } else { report::text(&inventory) });

@@ -157,6 +157,36 @@ impl Engine {
             .await
     }
 
+    /// Container and volume changes as they happen. Ends (with an error) when the stream drops;
+    /// the caller reconnects.
+    pub fn changes(&self) -> impl futures_util::Stream<Item = Result<Change, EngineError>> + Send + 'static {
+        use futures_util::StreamExt;
+        let host = self.host.clone();
+        let filters = std::collections::HashMap::from([(
+            "type".to_owned(),
+            vec!["container".to_owned(), "volume".to_owned()],
+        )]);
+        let options =
+            bollard::query_parameters::EventsOptions { filters: Some(filters), ..Default::default() };
+        self.docker.events(Some(options)).filter_map(move |event| {
+            let item = match event {
+                Ok(message) => {
+                    let kind = match message.typ {
+                        Some(bollard::models::EventMessageTypeEnum::CONTAINER) => ChangeKind::Container,
+                        Some(bollard::models::EventMessageTypeEnum::VOLUME) => ChangeKind::Volume,
+                        _ => return std::future::ready(None),
+                    };
+                    let id = message.actor.and_then(|a| a.id).unwrap_or_default();
+                    Some(Ok(Change { kind, action: message.action.unwrap_or_default(), id }))
+                }
+                // One event we cannot read (another engine's vocabulary) is not a dropped stream.
+                Err(bollard::errors::Error::JsonDataError { .. }) => None,
+                Err(e) => Some(Err(EngineError::from_bollard(&host, "watching events", e))),
+            };
+            std::future::ready(item)
+        })
+    }
+
     fn error(&self, action: &str, error: bollard::errors::Error) -> EngineError {
         EngineError::from_bollard(&self.host, action, error)
     }
@@ -199,6 +229,20 @@ impl Engine {
             None => call.await,
         }
     }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChangeKind {
+    Container,
+    Volume,
+}
+
+/// Something changed on the engine: `create`, `destroy`, `start`, `die`, `mount`, …
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub kind: ChangeKind,
+    pub action: String,
+    pub id: String,
 }
 
 /// The engine's `{"message": "..."}`, or the body as it is.

@@ -1,0 +1,163 @@
+//! The inspect overlay: the engine's whole document as pretty JSON, with environment values
+//! masked until asked for, and a search that walks the matching lines.
+
+use serde_json::Value;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    Container { id: String, name: String },
+    Volume { name: String },
+}
+
+impl Target {
+    pub fn title(&self) -> String {
+        match self {
+            Target::Container { name, .. } => format!("container {name}"),
+            Target::Volume { name } => format!("volume {name}"),
+        }
+    }
+}
+
+pub const MASK: &str = "••••••";
+
+#[derive(Debug, Clone, Default)]
+pub struct InspectView {
+    pub title: String,
+    document: Option<Value>,
+    pub lines: Vec<String>,
+    pub error: Option<String>,
+    pub revealed: bool,
+    pub scroll: usize,
+    /// The search being typed (`/`), or the last one confirmed.
+    pub query: String,
+    pub typing: bool,
+    pub matches: Vec<usize>,
+    pub current_match: Option<usize>,
+}
+
+impl InspectView {
+    pub fn loading(target: &Target) -> Self {
+        InspectView { title: target.title(), ..Default::default() }
+    }
+
+    pub fn is_loading(&self) -> bool {
+        self.document.is_none() && self.error.is_none()
+    }
+
+    pub fn set_document(&mut self, document: Value) {
+        self.document = Some(document);
+        self.render_lines();
+    }
+
+    pub fn set_error(&mut self, error: String) {
+        self.error = Some(error);
+    }
+
+    pub fn toggle_reveal(&mut self) {
+        self.revealed = !self.revealed;
+        self.render_lines();
+    }
+
+    fn render_lines(&mut self) {
+        let Some(document) = &self.document else { return };
+        let text = if self.revealed {
+            serde_json::to_string_pretty(document)
+        } else {
+            serde_json::to_string_pretty(&masked(document))
+        };
+        self.lines = text.unwrap_or_default().lines().map(str::to_owned).collect();
+        self.find_matches();
+    }
+
+    pub fn scroll_by(&mut self, delta: isize, height: usize) {
+        let max = self.lines.len().saturating_sub(height);
+        self.scroll = self.scroll.saturating_add_signed(delta).min(max);
+    }
+
+    pub fn scroll_to_end(&mut self, height: usize) {
+        self.scroll = self.lines.len().saturating_sub(height);
+    }
+
+    pub fn find_matches(&mut self) {
+        let needle = self.query.to_lowercase();
+        self.matches = if needle.is_empty() {
+            Vec::new()
+        } else {
+            self.lines
+                .iter()
+                .enumerate()
+                .filter(|(_, l)| l.to_lowercase().contains(&needle))
+                .map(|(i, _)| i)
+                .collect()
+        };
+        self.current_match = None;
+    }
+
+    /// Moves to the next (or previous) match after the top of the view, wrapping around.
+    pub fn next_match(&mut self, forward: bool) {
+        if self.matches.is_empty() {
+            return;
+        }
+        let count = self.matches.len();
+        let next = match self.current_match {
+            Some(i) if forward => (i + 1) % count,
+            Some(i) => (i + count - 1) % count,
+            None if forward => self.matches.iter().position(|&l| l >= self.scroll).unwrap_or(0),
+            None => self.matches.iter().rposition(|&l| l <= self.scroll).unwrap_or(count - 1),
+        };
+        self.current_match = Some(next);
+        self.scroll = self.matches[next].saturating_sub(2);
+    }
+}
+
+/// A copy with `Config.Env` values hidden: names stay readable, secrets do not show by accident.
+fn masked(document: &Value) -> Value {
+    let mut copy = document.clone();
+    if let Some(env) = copy.pointer_mut("/Config/Env").and_then(Value::as_array_mut) {
+        for entry in env {
+            if let Some((name, _)) = entry.as_str().and_then(|e| e.split_once('=')) {
+                *entry = Value::String(format!("{name}={MASK}"));
+            }
+        }
+    }
+    copy
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn view() -> InspectView {
+        let mut view = InspectView::loading(&Target::Volume { name: "v".into() });
+        view.set_document(serde_json::json!({
+            "Config": {"Env": ["PASSWORD=hunter2", "PATH=/bin"], "Image": "busybox"},
+            "Name": "/web",
+        }));
+        view
+    }
+
+    #[test]
+    fn environment_values_are_masked_until_revealed() {
+        let mut view = view();
+        let text = view.lines.join("\n");
+        assert!(!text.contains("hunter2") && text.contains("PASSWORD=••••••") && text.contains("busybox"));
+        view.toggle_reveal();
+        assert!(view.lines.join("\n").contains("PASSWORD=hunter2"));
+    }
+
+    #[test]
+    fn search_walks_matches_both_ways_and_wraps() {
+        let mut view = view();
+        view.query = "=".into();
+        view.find_matches();
+        assert_eq!(view.matches.len(), 2);
+        view.next_match(true);
+        let first = view.current_match;
+        view.next_match(true);
+        assert_ne!(view.current_match, first);
+        view.next_match(true);
+        assert_eq!(view.current_match, first, "wraps around");
+        view.next_match(false);
+        assert_eq!(view.current_match, Some(1));
+    }
+}

@@ -1,0 +1,278 @@
+//! Keys and mouse: what each does in each state. The help overlay lists the same keys.
+
+use crossterm::event::{
+    KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+};
+
+use super::inspect::{InspectView, Target};
+use super::panel::Panel;
+use super::{App, Effect, Focus, Overlay, Place};
+use crate::ui::layout;
+
+const WHEEL_STEP: isize = 3;
+
+impl App {
+    pub(super) fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        if key.kind == KeyEventKind::Release {
+            return vec![];
+        }
+        if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
+            return vec![Effect::Quit];
+        }
+        match &mut self.overlay {
+            Some(Overlay::Help) => {
+                if matches!(key.code, KeyCode::Esc | KeyCode::Char('?') | KeyCode::Char('q') | KeyCode::Enter)
+                {
+                    self.overlay = None;
+                }
+                return vec![];
+            }
+            Some(Overlay::Inspect(view)) => {
+                let height = layout::inspect_rows(self.terminal);
+                if inspect_key(view, key, height) {
+                    self.overlay = None;
+                }
+                return vec![];
+            }
+            None => {}
+        }
+        if self.filter_typing {
+            self.filter_key(key);
+            return vec![];
+        }
+        let page = layout::table_rows(self.terminal).max(1) as isize;
+        match key.code {
+            KeyCode::Char('q') => return vec![Effect::Quit],
+            KeyCode::Char('?') => self.overlay = Some(Overlay::Help),
+            KeyCode::Tab => self.switch_panel((self.panel.index() + 1) % 4),
+            KeyCode::BackTab => self.switch_panel((self.panel.index() + 3) % 4),
+            KeyCode::Char(c @ '1'..='4') => self.switch_panel(c as usize - '1' as usize),
+            KeyCode::Up | KeyCode::Char('k') => self.move_by(-1),
+            KeyCode::Down | KeyCode::Char('j') => self.move_by(1),
+            KeyCode::PageUp => self.move_by(-page),
+            KeyCode::PageDown => self.move_by(page),
+            KeyCode::Home | KeyCode::Char('g') => self.move_to(0),
+            KeyCode::End | KeyCode::Char('G') => self.move_to(usize::MAX),
+            KeyCode::Char('s') => self.cycle_sort(),
+            KeyCode::Char('S') => {
+                let view = self.view_mut();
+                view.sort.reversed = !view.sort.reversed;
+                self.refresh_rows(self.panel);
+            }
+            KeyCode::Char('/') => {
+                self.focus = Focus::Table;
+                self.filter_typing = true;
+            }
+            KeyCode::Enter => self.enter(),
+            KeyCode::Esc if self.focus == Focus::Links => self.focus = Focus::Table,
+            KeyCode::Esc if !self.view().filter.is_empty() => self.set_filter(String::new()),
+            KeyCode::Esc | KeyCode::Backspace => self.back(),
+            KeyCode::Char('i') => return self.inspect(),
+            KeyCode::Char('r') => return self.refresh(),
+            _ => {}
+        }
+        vec![]
+    }
+
+    fn filter_key(&mut self, key: KeyEvent) {
+        let mut filter = self.view().filter.clone();
+        match key.code {
+            KeyCode::Enter => self.filter_typing = false,
+            KeyCode::Esc => {
+                self.filter_typing = false;
+                filter.clear();
+            }
+            KeyCode::Backspace => {
+                filter.pop();
+            }
+            KeyCode::Char(c) => filter.push(c),
+            KeyCode::Up => self.move_by(-1),
+            KeyCode::Down => self.move_by(1),
+            _ => {}
+        }
+        if filter != self.view().filter {
+            self.set_filter(filter);
+        }
+    }
+
+    fn set_filter(&mut self, filter: String) {
+        self.view_mut().filter = filter;
+        self.refresh_rows(self.panel);
+    }
+
+    pub(super) fn on_mouse(&mut self, mouse: MouseEvent) -> Vec<Effect> {
+        match (&mut self.overlay, mouse.kind) {
+            (Some(Overlay::Inspect(view)), MouseEventKind::ScrollDown) => {
+                view.scroll_by(WHEEL_STEP, layout::inspect_rows(self.terminal))
+            }
+            (Some(Overlay::Inspect(view)), MouseEventKind::ScrollUp) => {
+                view.scroll_by(-WHEEL_STEP, layout::inspect_rows(self.terminal))
+            }
+            (Some(_), _) => {}
+            (None, MouseEventKind::ScrollDown) => self.move_by(WHEEL_STEP),
+            (None, MouseEventKind::ScrollUp) => self.move_by(-WHEEL_STEP),
+            (None, MouseEventKind::Down(MouseButton::Left)) => {
+                if let Some(row) = layout::table_row_at(self.terminal, mouse.column, mouse.row) {
+                    let position = self.view().offset + row;
+                    if position < self.view().rows.len() {
+                        self.focus = Focus::Table;
+                        self.select(position);
+                    }
+                } else if let Some(tab) = layout::tab_at(self.terminal, mouse.column, mouse.row) {
+                    self.switch_panel(tab);
+                }
+            }
+            _ => {}
+        }
+        vec![]
+    }
+
+    fn switch_panel(&mut self, index: usize) {
+        self.panel = Panel::ALL[index];
+        self.focus = Focus::Table;
+        self.link = 0;
+    }
+
+    fn move_by(&mut self, delta: isize) {
+        if self.focus == Focus::Links {
+            let count = self.links().len();
+            self.link = self.link.saturating_add_signed(delta).min(count.saturating_sub(1));
+        } else {
+            let position = self.view().selected.saturating_add_signed(delta);
+            self.select(position);
+        }
+    }
+
+    fn move_to(&mut self, position: usize) {
+        if self.focus == Focus::Links {
+            self.link = position.min(self.links().len().saturating_sub(1));
+        } else {
+            self.select(position);
+        }
+    }
+
+    fn cycle_sort(&mut self) {
+        let columns = self.panel.sort_columns();
+        let view = self.view_mut();
+        let next = columns.iter().position(|c| *c == view.sort.column).map_or(0, |i| (i + 1) % columns.len());
+        view.sort.column = columns[next];
+        view.sort.reversed = false;
+        self.refresh_rows(self.panel);
+    }
+
+    /// Enter walks into the detail pane's links; Enter on a link follows it.
+    fn enter(&mut self) {
+        let links = self.links();
+        match self.focus {
+            Focus::Table if links.len() == 1 => self.follow(&links[0]),
+            Focus::Table if !links.is_empty() => {
+                self.focus = Focus::Links;
+                self.link = 0;
+            }
+            Focus::Links => {
+                if let Some(link) = links.get(self.link) {
+                    self.follow(&link.clone());
+                }
+            }
+            Focus::Table => {}
+        }
+    }
+
+    fn follow(&mut self, link: &super::Link) {
+        self.history.push(Place { panel: self.panel, key: self.view().selected_key.clone() });
+        self.focus = Focus::Table;
+        self.select_key(link.panel, &link.key);
+        self.link = 0;
+    }
+
+    fn back(&mut self) {
+        if let Some(place) = self.history.pop() {
+            self.focus = Focus::Table;
+            self.panel = place.panel;
+            if let Some(key) = place.key {
+                self.select_key(place.panel, &key);
+            }
+        }
+    }
+
+    /// The inspect document of the selected container or volume (for a mount, its container).
+    fn inspect(&mut self) -> Vec<Effect> {
+        let Some(index) = self.view().selected_index() else { return vec![] };
+        let inventory = &self.inventory;
+        let container_id = match self.panel {
+            Panel::Containers => inventory.containers[index].id.clone(),
+            Panel::Volumes => {
+                let target = Target::Volume { name: inventory.volumes[index].name.clone() };
+                return self.open_inspect(target);
+            }
+            Panel::Binds => inventory.bind_mounts[index].container_id.clone(),
+            Panel::Tmpfs => inventory.tmpfs_mounts[index].container_id.clone(),
+        };
+        let name =
+            inventory.container(&container_id).map_or_else(|| container_id.clone(), |c| c.name.clone());
+        self.open_inspect(Target::Container { id: container_id, name })
+    }
+
+    fn open_inspect(&mut self, target: Target) -> Vec<Effect> {
+        self.overlay = Some(Overlay::Inspect(InspectView::loading(&target)));
+        vec![Effect::Inspect(target)]
+    }
+
+    fn refresh(&mut self) -> Vec<Effect> {
+        if self.status.connected {
+            self.reload(true)
+        } else if self.status.connecting {
+            vec![]
+        } else {
+            self.status.error = None;
+            self.status.connecting = true;
+            vec![Effect::Connect]
+        }
+    }
+}
+
+/// Keys in the inspect overlay; returns true when it should close.
+fn inspect_key(view: &mut InspectView, key: KeyEvent, height: usize) -> bool {
+    if view.typing {
+        match key.code {
+            KeyCode::Enter => {
+                view.typing = false;
+                view.next_match(true);
+            }
+            KeyCode::Esc => {
+                view.typing = false;
+                view.query.clear();
+                view.find_matches();
+            }
+            KeyCode::Backspace => {
+                view.query.pop();
+                view.find_matches();
+            }
+            KeyCode::Char(c) => {
+                view.query.push(c);
+                view.find_matches();
+            }
+            _ => {}
+        }
+        return false;
+    }
+    let page = height.max(1) as isize;
+    match key.code {
+        KeyCode::Esc | KeyCode::Char('q') | KeyCode::Char('i') => return true,
+        KeyCode::Up | KeyCode::Char('k') => view.scroll_by(-1, height),
+        KeyCode::Down | KeyCode::Char('j') => view.scroll_by(1, height),
+        KeyCode::PageUp => view.scroll_by(-page, height),
+        KeyCode::PageDown | KeyCode::Char(' ') => view.scroll_by(page, height),
+        KeyCode::Home | KeyCode::Char('g') => view.scroll = 0,
+        KeyCode::End | KeyCode::Char('G') => view.scroll_to_end(height),
+        KeyCode::Char('/') => {
+            view.typing = true;
+            view.query.clear();
+        }
+        KeyCode::Char('n') => view.next_match(true),
+        KeyCode::Char('N') => view.next_match(false),
+        KeyCode::Char('v') => view.toggle_reveal(),
+        _ => {}
+    }
+    false
+}

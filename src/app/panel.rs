@@ -1,0 +1,176 @@
+//! The four panels, their columns, and which rows they show in which order.
+
+use std::cmp::Ordering;
+
+use crate::model::Inventory;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Panel {
+    Containers,
+    Volumes,
+    Binds,
+    Tmpfs,
+}
+
+impl Panel {
+    pub const ALL: [Panel; 4] = [Panel::Containers, Panel::Volumes, Panel::Binds, Panel::Tmpfs];
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Panel::Containers => "Containers",
+            Panel::Volumes => "Volumes",
+            Panel::Binds => "Binds",
+            Panel::Tmpfs => "Tmpfs",
+        }
+    }
+
+    /// Columns `s` cycles through, the first being the default sort.
+    pub fn sort_columns(self) -> &'static [SortColumn] {
+        use SortColumn::*;
+        match self {
+            Panel::Containers => &[Size, VirtualSize, Name, State, Image, Mounts],
+            Panel::Volumes => &[Size, Name, Users, Created, Driver],
+            Panel::Binds => &[HostPath, Container, Destination],
+            Panel::Tmpfs => &[Container, Destination, Limit],
+        }
+    }
+
+    pub fn len(self, inventory: &Inventory) -> usize {
+        match self {
+            Panel::Containers => inventory.containers.len(),
+            Panel::Volumes => inventory.volumes.len(),
+            Panel::Binds => inventory.bind_mounts.len(),
+            Panel::Tmpfs => inventory.tmpfs_mounts.len(),
+        }
+    }
+
+    /// A key that names the row's object across refreshes.
+    pub fn row_key(self, inventory: &Inventory, index: usize) -> String {
+        match self {
+            Panel::Containers => inventory.containers[index].id.clone(),
+            Panel::Volumes => inventory.volumes[index].name.clone(),
+            Panel::Binds => {
+                let b = &inventory.bind_mounts[index];
+                format!("{}\0{}", b.container_id, b.destination)
+            }
+            Panel::Tmpfs => {
+                let t = &inventory.tmpfs_mounts[index];
+                format!("{}\0{}", t.container_id, t.destination)
+            }
+        }
+    }
+
+    /// Whether the row matches a lower-case filter: any of its visible words.
+    fn matches(self, inventory: &Inventory, index: usize, needle: &str) -> bool {
+        let has = |s: &str| s.to_lowercase().contains(needle);
+        match self {
+            Panel::Containers => {
+                let c = &inventory.containers[index];
+                has(&c.name) || has(&c.image) || has(&c.state) || c.id.starts_with(needle)
+            }
+            Panel::Volumes => {
+                let v = &inventory.volumes[index];
+                has(&v.name)
+                    || has(&v.driver)
+                    || v.containers.iter().any(|o| has(&o.container))
+                    || (v.dangling && "dangling".contains(needle))
+            }
+            Panel::Binds => {
+                let b = &inventory.bind_mounts[index];
+                has(&b.source) || has(&b.container) || has(&b.destination)
+            }
+            Panel::Tmpfs => {
+                let t = &inventory.tmpfs_mounts[index];
+                has(&t.container) || has(&t.destination)
+            }
+        }
+    }
+
+    fn compare(self, inventory: &Inventory, column: SortColumn, a: usize, b: usize) -> Ordering {
+        use SortColumn::*;
+        let i = inventory;
+        match (self, column) {
+            // Sizes sort largest first; unknown sizes go last.
+            (Panel::Containers, Size) => i.containers[b].size_rw.cmp(&i.containers[a].size_rw),
+            (Panel::Containers, VirtualSize) => {
+                i.containers[b].size_root_fs.cmp(&i.containers[a].size_root_fs)
+            }
+            (Panel::Containers, State) => i.containers[a].state.cmp(&i.containers[b].state),
+            (Panel::Containers, Image) => i.containers[a].image.cmp(&i.containers[b].image),
+            (Panel::Containers, Mounts) => i.containers[b].mounts.len().cmp(&i.containers[a].mounts.len()),
+            (Panel::Containers, _) => i.containers[a].name.cmp(&i.containers[b].name),
+            (Panel::Volumes, Size) => i.volumes[b].size.cmp(&i.volumes[a].size),
+            (Panel::Volumes, Users) => i.volumes[b].ref_count.cmp(&i.volumes[a].ref_count),
+            (Panel::Volumes, Created) => i.volumes[b].created_at.cmp(&i.volumes[a].created_at),
+            (Panel::Volumes, Driver) => i.volumes[a].driver.cmp(&i.volumes[b].driver),
+            (Panel::Volumes, _) => i.volumes[a].name.cmp(&i.volumes[b].name),
+            (Panel::Binds, Container) => i.bind_mounts[a].container.cmp(&i.bind_mounts[b].container),
+            (Panel::Binds, Destination) => i.bind_mounts[a].destination.cmp(&i.bind_mounts[b].destination),
+            (Panel::Binds, _) => i.bind_mounts[a].source.cmp(&i.bind_mounts[b].source),
+            (Panel::Tmpfs, Destination) => i.tmpfs_mounts[a].destination.cmp(&i.tmpfs_mounts[b].destination),
+            (Panel::Tmpfs, Limit) => i.tmpfs_mounts[b].size_limit.cmp(&i.tmpfs_mounts[a].size_limit),
+            (Panel::Tmpfs, _) => i.tmpfs_mounts[a].container.cmp(&i.tmpfs_mounts[b].container),
+        }
+    }
+
+    /// Indices into the inventory's list for this panel, filtered and sorted. The model's own
+    /// order breaks ties, so equal rows keep a stable place.
+    pub fn rows(self, inventory: &Inventory, sort: Sort, filter: &str) -> Vec<usize> {
+        let needle = filter.to_lowercase();
+        let mut rows: Vec<usize> = (0..self.len(inventory))
+            .filter(|&i| needle.is_empty() || self.matches(inventory, i, &needle))
+            .collect();
+        rows.sort_by(|&a, &b| {
+            let order = self.compare(inventory, sort.column, a, b);
+            if sort.reversed { order.reverse() } else { order }.then(a.cmp(&b))
+        });
+        rows
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortColumn {
+    Size,
+    VirtualSize,
+    Name,
+    State,
+    Image,
+    Mounts,
+    Users,
+    Created,
+    Driver,
+    HostPath,
+    Container,
+    Destination,
+    Limit,
+}
+
+impl SortColumn {
+    pub fn label(self) -> &'static str {
+        match self {
+            SortColumn::Size => "size",
+            SortColumn::VirtualSize => "virtual size",
+            SortColumn::Name => "name",
+            SortColumn::State => "state",
+            SortColumn::Image => "image",
+            SortColumn::Mounts => "mounts",
+            SortColumn::Users => "users",
+            SortColumn::Created => "created",
+            SortColumn::Driver => "driver",
+            SortColumn::HostPath => "host path",
+            SortColumn::Container => "container",
+            SortColumn::Destination => "destination",
+            SortColumn::Limit => "limit",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sort {
+    pub column: SortColumn,
+    pub reversed: bool,
+}

@@ -1,0 +1,194 @@
+//! The one loop: it owns the terminal and the app, turns terminal events and engine results into
+//! messages, runs the effects `update` asks for as tokio tasks, and draws when something changed.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::time::Duration;
+
+use anyhow::Result;
+use crossterm::event::{Event, EventStream};
+use futures_util::{stream, StreamExt};
+use ratatui::DefaultTerminal;
+use tokio::sync::mpsc;
+
+use crate::app::inspect::Target;
+use crate::app::{App, Effect, EngineMsg, EventsState, Msg};
+use crate::collect::INSPECT_CONCURRENCY;
+use crate::engine::Engine;
+use crate::{terminal, ui};
+
+/// Spinner speed, while something loads; nothing ticks when idle.
+const TICK: Duration = Duration::from_millis(120);
+/// Tmpfs results are sent in batches so a thousand inspects are not a thousand redraws.
+const TMPFS_BATCH: usize = 64;
+
+pub async fn run(engine: Engine, read_only: bool) -> Result<()> {
+    let mut terminal = terminal::enter()?;
+    let result = event_loop(&mut terminal, engine, read_only).await;
+    terminal::leave();
+    result
+}
+
+async fn event_loop(terminal: &mut DefaultTerminal, engine: Engine, read_only: bool) -> Result<()> {
+    let size = terminal.size()?;
+    let mut app = App::new(engine.host(), engine.is_local(), (size.width, size.height));
+    app.read_only = read_only;
+    // The first frame goes out before any engine call is made.
+    terminal.draw(|frame| ui::render(&app, frame))?;
+
+    let (sender, mut receiver) = mpsc::channel::<EngineMsg>(1024);
+    let mut effects = app.start();
+    let mut input = EventStream::new();
+    let mut ticker = tokio::time::interval(TICK);
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    loop {
+        for effect in effects.drain(..) {
+            if effect == Effect::Quit {
+                return Ok(());
+            }
+            perform(effect, &engine, &sender);
+        }
+        let msg = tokio::select! {
+            event = input.next() => match event {
+                Some(Ok(Event::Key(key))) => Msg::Key(key),
+                Some(Ok(Event::Mouse(mouse))) => Msg::Mouse(mouse),
+                Some(Ok(Event::Resize(width, height))) => Msg::Resize(width, height),
+                Some(Ok(_)) => continue,
+                Some(Err(e)) => return Err(e.into()),
+                None => return Ok(()),
+            },
+            Some(msg) = receiver.recv() => Msg::Engine(msg),
+            _ = ticker.tick(), if app.busy() => Msg::Tick,
+        };
+        effects = app.update(msg);
+        // Whatever else has arrived meanwhile goes into the same frame.
+        while let Ok(msg) = receiver.try_recv() {
+            effects.extend(app.update(Msg::Engine(msg)));
+        }
+        terminal.draw(|frame| ui::render(&app, frame))?;
+    }
+}
+
+/// Starts the work an effect names; its result comes back on `sender`.
+fn perform(effect: Effect, engine: &Engine, sender: &mpsc::Sender<EngineMsg>) {
+    let engine = engine.clone();
+    let sender = sender.clone();
+    match effect {
+        Effect::Connect => spawn(sender, async move {
+            match engine.negotiate().await {
+                Ok(info) => EngineMsg::Connected(info),
+                Err(e) => EngineMsg::Failed(e),
+            }
+        }),
+        Effect::LoadLists { seq } => {
+            let (volumes_engine, volumes_sender) = (engine.clone(), sender.clone());
+            spawn(sender, async move {
+                match engine.containers().await {
+                    Ok(containers) => EngineMsg::Containers { seq, containers },
+                    Err(e) => EngineMsg::Failed(e),
+                }
+            });
+            spawn(volumes_sender, async move {
+                match volumes_engine.volumes().await {
+                    Ok(volumes) => EngineMsg::Volumes { seq, volumes },
+                    Err(e) => EngineMsg::Failed(e),
+                }
+            });
+        }
+        Effect::LoadSizes => spawn(sender, async move {
+            match engine.disk_usage().await {
+                Ok(usage) => EngineMsg::DiskUsage(usage),
+                Err(e) => EngineMsg::SizesFailed(e),
+            }
+        }),
+        Effect::InspectTmpfs(ids) => {
+            tokio::spawn(inspect_tmpfs(engine, ids, sender));
+        }
+        Effect::ProbeHostPaths(paths) => {
+            tokio::task::spawn_blocking(move || {
+                let found =
+                    paths.into_iter().map(|p| (Path::new(&p).exists(), p)).map(|(e, p)| (p, e)).collect();
+                let _ = sender.blocking_send(EngineMsg::HostPaths(found));
+            });
+        }
+        Effect::Inspect(target) => spawn(sender, async move {
+            let result = match &target {
+                Target::Container { id, .. } => engine.inspect_container(id).await,
+                Target::Volume { name } => engine.inspect_volume(name).await,
+            };
+            EngineMsg::Inspected { target, result: result.map_err(|e| e.to_string()) }
+        }),
+        Effect::WatchEvents => {
+            tokio::spawn(watch_events(engine, sender));
+        }
+        Effect::RefreshAfter(delay) => spawn(sender, async move {
+            tokio::time::sleep(delay).await;
+            EngineMsg::RefreshDue
+        }),
+        Effect::Quit => {}
+    }
+}
+
+fn spawn(
+    sender: mpsc::Sender<EngineMsg>,
+    work: impl std::future::Future<Output = EngineMsg> + Send + 'static,
+) {
+    tokio::spawn(async move {
+        let _ = sender.send(work.await).await;
+    });
+}
+
+async fn inspect_tmpfs(engine: Engine, ids: Vec<String>, sender: mpsc::Sender<EngineMsg>) {
+    let mut results = stream::iter(ids)
+        .map(|id| {
+            let engine = engine.clone();
+            // A container gone meanwhile, or one that fails to inspect, counts as done with none.
+            async move { (engine.container_tmpfs(&id).await.unwrap_or_default(), id) }
+        })
+        .buffer_unordered(INSPECT_CONCURRENCY);
+    let mut batch = HashMap::new();
+    while let Some((tmpfs, id)) = results.next().await {
+        batch.insert(id, tmpfs);
+        if batch.len() >= TMPFS_BATCH
+            && sender.send(EngineMsg::Tmpfs(std::mem::take(&mut batch))).await.is_err()
+        {
+            return;
+        }
+    }
+    let _ = sender.send(EngineMsg::Tmpfs(batch)).await;
+}
+
+/// Follows the engine's events for as long as the app runs, reconnecting with backoff.
+async fn watch_events(engine: Engine, sender: mpsc::Sender<EngineMsg>) {
+    let mut attempt = 0u32;
+    loop {
+        let mut changes = Box::pin(engine.changes());
+        if attempt > 0 {
+            // Whatever happened while we were away is picked up by a reload.
+            if sender.send(EngineMsg::RefreshDue).await.is_err() {
+                return;
+            }
+        }
+        if sender.send(EngineMsg::Events(EventsState::Live)).await.is_err() {
+            return;
+        }
+        let reason = loop {
+            match changes.next().await {
+                Some(Ok(change)) => {
+                    attempt = 0;
+                    if sender.send(EngineMsg::Changed(change)).await.is_err() {
+                        return;
+                    }
+                }
+                Some(Err(e)) => break e.to_string(),
+                None => break "the engine closed the event stream".to_owned(),
+            }
+        };
+        attempt += 1;
+        if sender.send(EngineMsg::Events(EventsState::Reconnecting { attempt, reason })).await.is_err() {
+            return;
+        }
+        let backoff = Duration::from_millis(500 * 2u64.pow(attempt.min(6))).min(Duration::from_secs(30));
+        tokio::time::sleep(backoff).await;
+    }
+}

@@ -1,0 +1,136 @@
+//! The frame around the panels: header with engine and totals, tabs, footer with the keys that
+//! apply now.
+
+use ratatui::layout::{Alignment, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+
+use super::{layout, theme};
+use crate::app::panel::Panel;
+use crate::app::{App, EventsState, Focus, Overlay};
+use crate::format::size;
+
+pub fn header(app: &App, frame: &mut Frame, area: Rect) {
+    let engine = &app.inventory.engine;
+    let mut first = vec![Span::styled(" dockdu ", theme::title()), Span::raw(engine.host.clone())];
+    if !engine.server_version.is_empty() {
+        first.push(Span::styled(
+            format!(
+                " · Docker {} (API {}) · {}",
+                engine.server_version, engine.api_version, engine.storage_driver
+            ),
+            theme::dim(),
+        ));
+    }
+    first.push(Span::raw(" · "));
+    first.push(match &app.status.events {
+        EventsState::Live => {
+            Span::styled("● live", ratatui::style::Style::new().fg(ratatui::style::Color::Green))
+        }
+        EventsState::Off => Span::styled("○ events off", theme::dim()),
+        EventsState::Reconnecting { attempt, .. } => {
+            Span::styled(format!("◌ events reconnecting (try {attempt})"), theme::warning())
+        }
+    });
+    if let Some(activity) = activity(app) {
+        first.push(Span::raw("  "));
+        first.push(Span::styled(format!("{} {activity}", theme::spinner(app.spinner)), theme::warning()));
+    }
+
+    let t = &app.inventory.totals;
+    let sized = |bytes: u64| {
+        if app.inventory.sizes_known {
+            size(Some(bytes))
+        } else {
+            theme::spinner(app.spinner).to_owned()
+        }
+    };
+    let mut second = vec![
+        Span::raw(format!(" Containers {} · ", t.containers)),
+        Span::styled(sized(t.containers_size_rw), theme::size()),
+        Span::raw(" writable   "),
+        Span::raw(format!("Volumes {} · ", t.volumes)),
+        Span::styled(sized(t.volumes_size), theme::size()),
+        Span::raw("   Reclaimable "),
+        Span::styled(sized(t.reclaimable_volume_bytes), theme::warning()),
+        Span::raw(format!(" in {} dangling", t.dangling_volumes)),
+    ];
+    if let Some(error) = &app.status.sizes_error {
+        second.push(Span::styled(format!("   sizes failed: {}", error.detail), theme::error()));
+    }
+    frame.render_widget(Paragraph::new(vec![Line::from(first), Line::from(second)]), area);
+}
+
+fn activity(app: &App) -> Option<String> {
+    let s = &app.status;
+    if s.connecting {
+        Some("connecting".to_owned())
+    } else if s.lists_loading {
+        Some("listing".to_owned())
+    } else if s.sizes_loading {
+        Some("measuring sizes".to_owned())
+    } else if s.tmpfs_pending > 0 {
+        Some(format!("inspecting {} containers", s.tmpfs_pending))
+    } else {
+        None
+    }
+}
+
+pub fn tabs(app: &App, frame: &mut Frame, area: Rect) {
+    let spans: Vec<Span> = Panel::ALL
+        .iter()
+        .enumerate()
+        .map(|(i, &panel)| {
+            let label = format!(" {} {} {}", i + 1, panel.title(), panel.len(&app.inventory));
+            let label = format!("{label:<width$}", width = usize::from(layout::TAB_WIDTH));
+            let style = if panel == app.panel { theme::active_tab() } else { theme::dim() };
+            Span::styled(label, style)
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+pub fn footer(app: &App, frame: &mut Frame, area: Rect) {
+    let keys: &[(&str, &str)] = match &app.overlay {
+        Some(Overlay::Help) => &[("Esc", "close help"), ("q", "close")],
+        Some(Overlay::Inspect(view)) if view.typing => &[("Enter", "search"), ("Esc", "cancel")],
+        Some(Overlay::Inspect(_)) => {
+            &[("↑↓", "scroll"), ("/", "search"), ("n/N", "next/prev"), ("v", "reveal env"), ("Esc", "close")]
+        }
+        None if app.status.error.is_some() => &[("r", "retry"), ("q", "quit"), ("?", "help")],
+        None if app.too_small() => &[("q", "quit")],
+        None if app.filter_typing => &[("type", "to filter"), ("Enter", "keep"), ("Esc", "clear")],
+        None if app.focus == Focus::Links => {
+            &[("↑↓", "choose"), ("Enter", "go there"), ("Esc", "back to table")]
+        }
+        None => &[
+            ("↑↓", "move"),
+            ("Enter", "follow"),
+            ("Tab", "panel"),
+            ("/", "filter"),
+            ("s/S", "sort"),
+            ("i", "inspect"),
+            ("r", "refresh"),
+            ("?", "help"),
+            ("q", "quit"),
+        ],
+    };
+    let mut spans: Vec<Span> = Vec::new();
+    for (key, what) in keys {
+        spans.push(Span::styled(format!(" {key}"), theme::key()));
+        spans.push(Span::raw(format!(" {what} ")));
+    }
+    if app.overlay.is_none() && app.can_go_back() {
+        spans.push(Span::styled(" ⌫", theme::key()));
+        spans.push(Span::raw(" back "));
+    }
+    let footer = Paragraph::new(Line::from(spans));
+    frame.render_widget(footer, area);
+    if app.read_only {
+        frame.render_widget(
+            Paragraph::new(Span::styled("read-only ", theme::warning())).alignment(Alignment::Right),
+            area,
+        );
+    }
+}

@@ -1,0 +1,185 @@
+//! The detail pane: everything about the selected row, and its links to owners and mounts.
+
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Wrap};
+use ratatui::Frame;
+
+use super::theme;
+use crate::app::panel::Panel;
+use crate::app::{App, Focus};
+use crate::format::{mode, size, volume_name};
+use crate::model::{Inventory, MountKind};
+
+pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+    let block = Block::bordered()
+        .title(Span::styled(" Details ", theme::title()))
+        .border_style(theme::border(app.focus == Focus::Links));
+    let lines = app.view().selected_index().map(|index| lines(app, index)).unwrap_or_default();
+    // Keep the chosen link in view when the list is longer than the pane.
+    let chosen_line = lines.iter().position(|(link, _)| app.focus == Focus::Links && *link == Some(app.link));
+    let inner_height = usize::from(area.height.saturating_sub(2));
+    let scroll = chosen_line.map_or(0, |line| line.saturating_sub(inner_height.saturating_sub(1)));
+    let text: Vec<Line> = lines
+        .into_iter()
+        .map(|(link, line)| match link {
+            Some(i) if app.focus == Focus::Links && i == app.link => line.style(theme::selected()),
+            Some(_) => line,
+            None => line,
+        })
+        .collect();
+    let paragraph = Paragraph::new(text).block(block).wrap(Wrap { trim: false }).scroll((scroll as u16, 0));
+    frame.render_widget(paragraph, area);
+}
+
+/// Lines of the pane, each with the index of the link it shows (the order of `App::links`).
+fn lines(app: &App, index: usize) -> Vec<(Option<usize>, Line<'static>)> {
+    let inventory = &app.inventory;
+    let mut out = Vec::new();
+    let mut push = |link: Option<usize>, line: Line<'static>| out.push((link, line));
+    let field = |name: &str, value: String| {
+        Line::from(vec![Span::styled(format!("{name:<11}"), theme::dim()), Span::raw(value)])
+    };
+    match app.panel {
+        Panel::Containers => {
+            let c = &inventory.containers[index];
+            push(
+                None,
+                Line::from(vec![
+                    Span::styled(c.name.clone(), theme::title()),
+                    Span::raw("  "),
+                    Span::styled(c.state.clone(), theme::state(&c.state)),
+                    Span::styled(format!("  {}  {}", c.status, short_id(&c.id)), theme::dim()),
+                ]),
+            );
+            push(None, field("image", c.image.clone()));
+            push(None, field("writable", format!("{}   virtual {}", size(c.size_rw), size(c.size_root_fs))));
+            push(None, Line::styled(format!("mounts ({})", c.mounts.len()), theme::header_row()));
+            let mut link = 0;
+            for mount in &c.mounts {
+                let (what, is_link) = match mount.kind {
+                    MountKind::Volume => {
+                        let name = mount.name.clone().unwrap_or_default();
+                        let anonymous = inventory.volume(&name).is_some_and(|v| v.anonymous);
+                        (format!("volume {}", volume_name(&name, anonymous)), mount.name.is_some())
+                    }
+                    MountKind::Bind => (format!("bind {}", mount.source.clone().unwrap_or_default()), true),
+                    MountKind::Tmpfs => ("tmpfs".to_owned(), true),
+                    ref other => (other.label().to_owned(), false),
+                };
+                let others = sharers(
+                    inventory,
+                    &c.id,
+                    mount.kind.clone(),
+                    mount.name.as_deref().or(mount.source.as_deref()),
+                );
+                let mut spans =
+                    vec![Span::raw(format!(" {what} → {} ({})", mount.destination, mode(mount.rw)))];
+                if !others.is_empty() {
+                    spans
+                        .push(Span::styled(format!("  shared with {}", others.join(", ")), theme::warning()));
+                }
+                push(is_link.then_some(link), Line::from(spans));
+                link += usize::from(is_link);
+            }
+        }
+        Panel::Volumes => {
+            let v = &inventory.volumes[index];
+            let mut title = vec![Span::styled(v.name.clone(), theme::title())];
+            if v.anonymous {
+                title.push(Span::styled("  anonymous", theme::dim()));
+            }
+            if v.dangling {
+                title.push(Span::styled("  dangling: no container uses it", theme::warning()));
+            }
+            push(None, Line::from(title));
+            push(None, field("size", format!("{}   driver {}", size(v.size), v.driver)));
+            push(None, field("created", v.created_at.clone().unwrap_or_default()));
+            push(None, field("mountpoint", v.mountpoint.clone()));
+            push(None, Line::styled(format!("used by ({})", v.containers.len()), theme::header_row()));
+            for (link, owner) in v.containers.iter().enumerate() {
+                let state = app.container_state(&owner.container_id).unwrap_or("").to_owned();
+                push(
+                    Some(link),
+                    Line::from(vec![
+                        Span::raw(format!(" {} ", owner.container)),
+                        Span::styled(format!("({state})"), theme::state(&state)),
+                        Span::raw(format!(" at {} ({})", owner.destination, mode(owner.rw))),
+                    ]),
+                );
+            }
+            key_values(&mut push, "labels", &v.labels);
+            key_values(&mut push, "options", &v.options);
+        }
+        Panel::Binds => {
+            let b = &inventory.bind_mounts[index];
+            let exists = match b.source_exists {
+                Some(true) => Span::raw("exists"),
+                Some(false) => Span::styled("MISSING on the host", theme::error()),
+                None => Span::styled("unknown (remote engine)", theme::dim()),
+            };
+            push(
+                None,
+                Line::from(vec![Span::styled(b.source.clone(), theme::title()), Span::raw("  "), exists]),
+            );
+            push(None, Line::styled("containers using this host path", theme::header_row()));
+            let owners = inventory.ownership.host_path_owners(&b.source);
+            let this =
+                owners.iter().filter(|o| o.container_id == b.container_id && o.destination == b.destination);
+            let rest = owners.iter().filter(|o| o.container_id != b.container_id);
+            for (link, owner) in this.take(1).chain(rest).enumerate() {
+                push(
+                    Some(link),
+                    Line::raw(format!(" {} at {} ({})", owner.container, owner.destination, mode(owner.rw))),
+                );
+            }
+        }
+        Panel::Tmpfs => {
+            let t = &inventory.tmpfs_mounts[index];
+            push(None, Line::from(Span::styled(format!("tmpfs at {}", t.destination), theme::title())));
+            push(Some(0), Line::raw(format!(" container {}", t.container)));
+            push(
+                None,
+                field(
+                    "size limit",
+                    t.size_limit.map_or_else(|| "none (half of RAM)".to_owned(), |b| size(Some(b))),
+                ),
+            );
+            push(None, field("mode", t.mode.clone().unwrap_or_else(|| "default (1777)".to_owned())));
+            push(None, field("options", t.options.join(",")));
+        }
+    }
+    out
+}
+
+fn key_values(
+    push: &mut impl FnMut(Option<usize>, Line<'static>),
+    title: &str,
+    map: &std::collections::BTreeMap<String, String>,
+) {
+    if map.is_empty() {
+        return;
+    }
+    push(None, Line::styled(title.to_owned(), theme::header_row()));
+    for (key, value) in map {
+        push(
+            None,
+            Line::from(vec![Span::styled(format!(" {key}"), theme::dim()), Span::raw(format!("={value}"))]),
+        );
+    }
+}
+
+/// The other containers that use the same volume or host path.
+fn sharers(inventory: &Inventory, container_id: &str, kind: MountKind, key: Option<&str>) -> Vec<String> {
+    let Some(key) = key else { return Vec::new() };
+    let owners = match kind {
+        MountKind::Volume => inventory.ownership.volume_owners(key),
+        MountKind::Bind => inventory.ownership.host_path_owners(key),
+        _ => &[],
+    };
+    owners.iter().filter(|o| o.container_id != container_id).map(|o| o.container.clone()).collect()
+}
+
+fn short_id(id: &str) -> &str {
+    &id[..id.len().min(12)]
+}

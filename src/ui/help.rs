@@ -1,0 +1,39 @@
+//! `?`: every key, in one place.
+
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph};
+use ratatui::Frame;
+
+use super::theme;
+
+pub const KEYS: &[(&str, &str)] = &[
+    ("↑ ↓  j k", "move the selection"),
+    ("PgUp PgDn", "move a page"),
+    ("Home End  g G", "first / last row"),
+    ("Tab Shift-Tab  1–4", "switch panel"),
+    ("Enter", "into the detail's links; again to follow one"),
+    ("Esc  Backspace", "leave links, clear filter, or go back"),
+    ("/", "filter rows as you type (Esc clears)"),
+    ("s  S", "cycle sort column, reverse it"),
+    ("i", "inspect document (/ n N search, v reveal env)"),
+    ("r", "refresh everything, sizes included"),
+    ("mouse", "wheel scrolls, click selects a row or tab"),
+    ("?", "this help"),
+    ("q  Ctrl-C", "quit"),
+];
+
+pub fn render(frame: &mut Frame, body: Rect) {
+    let width = 64.min(body.width);
+    let height = (KEYS.len() as u16 + 4).min(body.height);
+    let area =
+        Rect { x: body.x + (body.width - width) / 2, y: body.y + (body.height - height) / 2, width, height };
+    let mut lines = vec![Line::raw("")];
+    lines.extend(KEYS.iter().map(|(key, what)| {
+        Line::from(vec![Span::styled(format!(" {key:<20}"), theme::key()), Span::raw(*what)])
+    }));
+    let block =
+        Block::bordered().title(Span::styled(" Keys ", theme::title())).border_style(theme::border(true));
+    frame.render_widget(Clear, area);
+    frame.render_widget(Paragraph::new(lines).block(block), area);
+}

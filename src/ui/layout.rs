@@ -1,0 +1,108 @@
+//! Screen geometry, shared by drawing and by the app (to keep the selection visible and to map
+//! mouse clicks to rows).
+
+use ratatui::layout::Rect;
+
+/// Below this the layout cannot show a table and its details legibly.
+pub const MIN_WIDTH: u16 = 60;
+pub const MIN_HEIGHT: u16 = 15;
+/// From this width the detail pane sits beside the table instead of below it.
+const SIDE_BY_SIDE_WIDTH: u16 = 140;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Areas {
+    pub header: Rect,
+    pub tabs: Rect,
+    pub table: Rect,
+    pub detail: Rect,
+    pub footer: Rect,
+    /// Tabs, table and detail together: where overlays go.
+    pub body: Rect,
+}
+
+pub fn too_small((width, height): (u16, u16)) -> bool {
+    width < MIN_WIDTH || height < MIN_HEIGHT
+}
+
+pub fn areas(area: Rect) -> Areas {
+    let row = |y: u16, height: u16| Rect { x: area.x, y, width: area.width, height };
+    let header = row(area.y, 2.min(area.height));
+    let footer = row(area.bottom().saturating_sub(1), 1.min(area.height));
+    let tabs = row(header.bottom(), 1);
+    let main_top = tabs.bottom();
+    let main_height = footer.y.saturating_sub(main_top);
+    let main = row(main_top, main_height);
+    let (table, detail) = if area.width >= SIDE_BY_SIDE_WIDTH {
+        let table_width = area.width * 62 / 100;
+        (
+            Rect { width: table_width, ..main },
+            Rect { x: main.x + table_width, width: main.width - table_width, ..main },
+        )
+    } else {
+        let detail_height = (main_height / 3).clamp(7, 12).min(main_height);
+        let table_height = main_height - detail_height;
+        (row(main_top, table_height), row(main_top + table_height, detail_height))
+    };
+    let body = row(tabs.y, footer.y.saturating_sub(tabs.y));
+    Areas { header, tabs, table, detail, footer, body }
+}
+
+fn screen((width, height): (u16, u16)) -> Rect {
+    Rect { x: 0, y: 0, width, height }
+}
+
+/// Table rows that fit between the border and the column header.
+pub fn table_rows(size: (u16, u16)) -> usize {
+    usize::from(areas(screen(size)).table.height.saturating_sub(3))
+}
+
+/// The visible table row under a click, counted from the top of the view.
+pub fn table_row_at(size: (u16, u16), column: u16, row: u16) -> Option<usize> {
+    let table = areas(screen(size)).table;
+    let first = table.y + 2;
+    let inside = column > table.x && column < table.right().saturating_sub(1);
+    (inside && row >= first && row < table.bottom().saturating_sub(1)).then(|| usize::from(row - first))
+}
+
+/// Width of each tab label, for mapping clicks; see `ui::tabs`.
+pub const TAB_WIDTH: u16 = 18;
+
+pub fn tab_at(size: (u16, u16), column: u16, row: u16) -> Option<usize> {
+    let tabs = areas(screen(size)).tabs;
+    let index = usize::from(column.saturating_sub(tabs.x) / TAB_WIDTH);
+    (row == tabs.y && index < 4).then_some(index)
+}
+
+/// Lines of JSON the inspect overlay shows at once.
+pub fn inspect_rows(size: (u16, u16)) -> usize {
+    usize::from(areas(screen(size)).body.height.saturating_sub(3))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn eighty_by_twenty_four_stacks_table_over_detail() {
+        let a = areas(screen((80, 24)));
+        assert_eq!((a.header.height, a.tabs.y, a.footer.y), (2, 2, 23));
+        assert_eq!(a.table.height + a.detail.height, 20);
+        assert_eq!(a.detail.y, a.table.bottom());
+        assert_eq!(table_rows((80, 24)), 10);
+    }
+
+    #[test]
+    fn wide_terminals_put_detail_beside_the_table() {
+        let a = areas(screen((200, 50)));
+        assert_eq!(a.table.y, a.detail.y);
+        assert_eq!(a.table.width + a.detail.width, 200);
+    }
+
+    #[test]
+    fn clicks_map_to_rows_inside_the_table_only() {
+        assert_eq!(table_row_at((80, 24), 5, 5), Some(0));
+        assert_eq!(table_row_at((80, 24), 5, 4), None, "the column header");
+        assert_eq!(table_row_at((80, 24), 0, 6), None, "the border");
+        assert_eq!(tab_at((80, 24), 20, 2), Some(1));
+    }
+}

@@ -1,0 +1,196 @@
+//! The main table of the current panel. Only the rows on screen are built.
+
+use ratatui::layout::{Alignment, Constraint, Rect};
+use ratatui::text::{Line, Span, Text};
+use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState};
+use ratatui::Frame;
+
+use super::theme;
+use crate::app::panel::Panel;
+use crate::app::{App, Focus};
+use crate::format::{mode, size, volume_name};
+
+pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+    let view = app.view();
+    let sort = format!("{}{}", view.sort.column.label(), if view.sort.reversed { " ▲" } else { " ▼" });
+    let mut title = vec![
+        Span::styled(format!(" {} ", app.panel.title()), theme::title()),
+        Span::styled(format!("by {sort} "), theme::dim()),
+    ];
+    if !view.filter.is_empty() || app.filter_typing {
+        let cursor = if app.filter_typing { "▏" } else { "" };
+        title.push(Span::styled(format!(" /{}{cursor} ", view.filter), theme::warning()));
+        title.push(Span::styled(
+            format!("{} of {} ", view.rows.len(), app.panel.len(&app.inventory)),
+            theme::dim(),
+        ));
+    }
+    let block =
+        Block::bordered().title(Line::from(title)).border_style(theme::border(app.focus == Focus::Table));
+
+    if view.rows.is_empty() {
+        let message = empty_message(app);
+        let inner = block.inner(area);
+        frame.render_widget(block, area);
+        let top = inner.height.saturating_sub(1) / 2;
+        let inner = Rect { y: inner.y + top, height: inner.height - top, ..inner };
+        frame.render_widget(Paragraph::new(message).alignment(Alignment::Center), inner);
+        return;
+    }
+
+    let height = usize::from(area.height.saturating_sub(3));
+    let visible = view.rows.iter().skip(view.offset).take(height);
+    let pending = || {
+        if app.status.sizes_loading || !app.inventory.sizes_known {
+            theme::spinner(app.spinner).to_owned()
+        } else {
+            size(None)
+        }
+    };
+    let sized = |bytes: Option<u64>| bytes.map_or_else(pending, |b| size(Some(b)));
+    let (header, widths, rows): (Vec<&str>, Vec<Constraint>, Vec<Row>) = match app.panel {
+        Panel::Containers => (
+            vec!["NAME", "STATE", "IMAGE", "WRITABLE", "VIRTUAL", "MOUNTS"],
+            vec![
+                Constraint::Fill(3),
+                Constraint::Length(10),
+                Constraint::Fill(2),
+                Constraint::Length(10),
+                Constraint::Length(10),
+                Constraint::Length(6),
+            ],
+            visible
+                .map(|&i| {
+                    let c = &app.inventory.containers[i];
+                    Row::new(vec![
+                        Cell::from(c.name.as_str()),
+                        Cell::from(Span::styled(c.state.as_str(), theme::state(&c.state))),
+                        Cell::from(c.image.as_str()),
+                        right(sized(c.size_rw)),
+                        right(sized(c.size_root_fs)),
+                        right(c.mounts.len().to_string()),
+                    ])
+                })
+                .collect(),
+        ),
+        Panel::Volumes => (
+            vec!["NAME", "DRIVER", "SIZE", "USERS", "", "CREATED"],
+            vec![
+                Constraint::Fill(3),
+                Constraint::Length(8),
+                Constraint::Length(10),
+                Constraint::Length(5),
+                Constraint::Length(9),
+                Constraint::Length(20),
+            ],
+            visible
+                .map(|&i| {
+                    let v = &app.inventory.volumes[i];
+                    let size = if v.size.is_none() && app.inventory.sizes_known {
+                        "?".to_owned()
+                    } else {
+                        sized(v.size)
+                    };
+                    let badge =
+                        if v.dangling { Span::styled("dangling", theme::warning()) } else { Span::raw("") };
+                    Row::new(vec![
+                        Cell::from(volume_name(&v.name, v.anonymous)),
+                        Cell::from(v.driver.as_str()),
+                        right(size),
+                        right(v.ref_count.to_string()),
+                        Cell::from(badge),
+                        Cell::from(Span::styled(
+                            v.created_at.as_deref().unwrap_or("").replace('T', " "),
+                            theme::dim(),
+                        )),
+                    ])
+                })
+                .collect(),
+        ),
+        Panel::Binds => (
+            vec!["HOST PATH", "CONTAINER", "DESTINATION", "MODE", ""],
+            vec![
+                Constraint::Fill(3),
+                Constraint::Fill(2),
+                Constraint::Fill(2),
+                Constraint::Length(4),
+                Constraint::Length(8),
+            ],
+            visible
+                .map(|&i| {
+                    let b = &app.inventory.bind_mounts[i];
+                    let flag = match b.source_exists {
+                        Some(false) => Span::styled("MISSING", theme::error()),
+                        None => Span::styled("?", theme::dim()),
+                        Some(true) => Span::raw(""),
+                    };
+                    Row::new(vec![
+                        Cell::from(b.source.as_str()),
+                        Cell::from(b.container.as_str()),
+                        Cell::from(b.destination.as_str()),
+                        Cell::from(mode(b.rw)),
+                        Cell::from(flag),
+                    ])
+                })
+                .collect(),
+        ),
+        Panel::Tmpfs => (
+            vec!["CONTAINER", "DESTINATION", "LIMIT", "MODE", "OPTIONS"],
+            vec![
+                Constraint::Fill(2),
+                Constraint::Fill(2),
+                Constraint::Length(10),
+                Constraint::Length(5),
+                Constraint::Fill(2),
+            ],
+            visible
+                .map(|&i| {
+                    let t = &app.inventory.tmpfs_mounts[i];
+                    Row::new(vec![
+                        Cell::from(t.container.as_str()),
+                        Cell::from(t.destination.as_str()),
+                        right(t.size_limit.map_or_else(|| "unlimited".to_owned(), |b| size(Some(b)))),
+                        Cell::from(t.mode.clone().unwrap_or_default()),
+                        Cell::from(Span::styled(t.options.join(","), theme::dim())),
+                    ])
+                })
+                .collect(),
+        ),
+    };
+    let table = Table::new(rows, widths)
+        .header(Row::new(header).style(theme::header_row()))
+        .block(block)
+        .column_spacing(1)
+        .row_highlight_style(if app.focus == Focus::Table {
+            theme::selected()
+        } else {
+            theme::dim().add_modifier(ratatui::style::Modifier::REVERSED)
+        });
+    let mut state = TableState::default().with_selected(Some(view.selected.saturating_sub(view.offset)));
+    frame.render_stateful_widget(table, area, &mut state);
+}
+
+fn right(text: String) -> Cell<'static> {
+    Cell::from(Text::from(text).alignment(Alignment::Right))
+}
+
+fn empty_message(app: &App) -> Line<'static> {
+    let status = &app.status;
+    if status.connecting || (status.lists_loading && app.panel.len(&app.inventory) == 0) {
+        let what = if status.connecting { "Connecting to the engine" } else { "Loading" };
+        return Line::styled(format!("{} {what}…", theme::spinner(app.spinner)), theme::warning());
+    }
+    if !app.view().filter.is_empty() {
+        return Line::styled(
+            format!("No {} match “{}” (Esc clears)", app.panel.title().to_lowercase(), app.view().filter),
+            theme::dim(),
+        );
+    }
+    let text = match app.panel {
+        Panel::Containers => "No containers on this engine",
+        Panel::Volumes => "No volumes on this engine",
+        Panel::Binds => "No container bind-mounts a host path",
+        Panel::Tmpfs => "No container has a tmpfs mount",
+    };
+    Line::styled(text, theme::dim())
+}

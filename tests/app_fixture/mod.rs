@@ -1,0 +1,208 @@
+//! A small, fixed host for journey and snapshot tests: no engine involved.
+
+#![allow(dead_code)]
+
+use std::collections::{BTreeMap, HashMap};
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use dockdu::app::{App, EngineMsg, Msg};
+use dockdu::model::*;
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+
+pub const ANON: &str = "3f1c0e9d7a2b4c6d8e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d";
+
+fn mount(
+    kind: MountKind,
+    name: Option<&str>,
+    source: Option<&str>,
+    destination: &str,
+    rw: bool,
+) -> MountFacts {
+    MountFacts {
+        kind,
+        name: name.map(Into::into),
+        source: source.map(Into::into),
+        destination: destination.into(),
+        rw,
+    }
+}
+
+fn container(id: &str, name: &str, state: &str, image: &str, mounts: Vec<MountFacts>) -> ContainerFacts {
+    ContainerFacts {
+        id: id.repeat(64 / id.len()),
+        name: name.into(),
+        image: image.into(),
+        state: state.into(),
+        status: if state == "running" { "Up 2 hours".into() } else { "Exited (0) 3 days ago".into() },
+        created: 0,
+        labels: BTreeMap::new(),
+        mounts,
+    }
+}
+
+fn volume(name: &str, labels: &[(&str, &str)]) -> VolumeFacts {
+    VolumeFacts {
+        name: name.into(),
+        driver: "local".into(),
+        mountpoint: format!("/var/lib/docker/volumes/{name}/_data"),
+        created_at: Some("2026-11-20T10:00:00Z".into()),
+        labels: labels.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+        options: BTreeMap::new(),
+    }
+}
+
+pub fn engine() -> EngineInfo {
+    EngineInfo {
+        host: "unix:///var/run/docker.sock".into(),
+        server_version: "20.10.24".into(),
+        api_version: "1.41".into(),
+        os: "linux".into(),
+        storage_driver: "overlay2".into(),
+    }
+}
+
+pub fn containers() -> Vec<ContainerFacts> {
+    vec![
+        container(
+            "a1",
+            "web",
+            "running",
+            "nginx:1.27",
+            vec![
+                mount(MountKind::Bind, None, Some("/srv/www"), "/usr/share/nginx/html", false),
+                mount(MountKind::Volume, Some("shared-cache"), None, "/cache", true),
+                mount(MountKind::Tmpfs, None, None, "/run", true),
+            ],
+        ),
+        container(
+            "b2",
+            "db",
+            "running",
+            "postgres:16",
+            vec![mount(MountKind::Volume, Some("pgdata"), None, "/var/lib/postgresql/data", true)],
+        ),
+        container(
+            "c3",
+            "worker",
+            "exited",
+            "app:latest",
+            vec![
+                mount(MountKind::Volume, Some("shared-cache"), None, "/cache", false),
+                mount(MountKind::Bind, None, Some("/srv/www"), "/www", false),
+                mount(MountKind::Bind, None, Some("/home/me/gone"), "/config", true),
+                mount(MountKind::Volume, Some(ANON), None, "/tmp/anon", true),
+            ],
+        ),
+        container("d4", "builder", "created", "golang:1.23", vec![]),
+    ]
+}
+
+pub fn volumes() -> Vec<VolumeFacts> {
+    vec![
+        volume("pgdata", &[("com.docker.compose.project", "shop")]),
+        volume("shared-cache", &[]),
+        volume(ANON, &[]),
+        volume("old-logs", &[("team", "ops")]),
+    ]
+}
+
+pub fn disk_usage() -> DiskUsage {
+    let id = |s: &str| s.repeat(64 / s.len());
+    DiskUsage {
+        containers: HashMap::from([
+            (id("a1"), ContainerSizes { size_rw: 12 << 20, size_root_fs: Some(200 << 20) }),
+            (id("b2"), ContainerSizes { size_rw: 300 << 20, size_root_fs: Some(700 << 20) }),
+            (id("c3"), ContainerSizes { size_rw: 4 << 10, size_root_fs: Some(90 << 20) }),
+            (id("d4"), ContainerSizes { size_rw: 0, size_root_fs: Some(800 << 20) }),
+        ]),
+        volumes: HashMap::from([
+            ("pgdata".into(), VolumeUsage { size: Some(1536 << 20), ref_count: Some(1) }),
+            ("shared-cache".into(), VolumeUsage { size: Some(64 << 20), ref_count: Some(2) }),
+            (ANON.into(), VolumeUsage { size: Some(8 << 10), ref_count: Some(1) }),
+            ("old-logs".into(), VolumeUsage { size: Some(250 << 20), ref_count: Some(0) }),
+        ]),
+        images_size: Some(1 << 30),
+    }
+}
+
+pub fn tmpfs() -> HashMap<String, Vec<TmpfsFacts>> {
+    let id = |s: &str| s.repeat(64 / s.len());
+    HashMap::from([
+        (id("a1"), vec![tmpfs::parse_tmpfs_options("/run", "rw,noexec,nosuid,size=64m,mode=1777")]),
+        (
+            id("b2"),
+            vec![tmpfs::tmpfs_from_mount("/dev/shm", Some(256 << 20), Some(0o1770), vec!["rw".into()])],
+        ),
+        (id("c3"), vec![]),
+        (id("d4"), vec![]),
+    ])
+}
+
+/// An app at the given terminal size that has received everything from the fake engine.
+pub fn loaded_app(width: u16, height: u16) -> App {
+    let mut app = App::new("unix:///var/run/docker.sock", true, (width, height));
+    app.start();
+    feed(&mut app, EngineMsg::Connected(engine()));
+    feed(&mut app, EngineMsg::Containers { seq: 1, containers: containers() });
+    feed(&mut app, EngineMsg::Volumes { seq: 1, volumes: volumes() });
+    feed(&mut app, EngineMsg::DiskUsage(disk_usage()));
+    feed(&mut app, EngineMsg::Tmpfs(tmpfs()));
+    feed(
+        &mut app,
+        EngineMsg::HostPaths(HashMap::from([("/srv/www".into(), true), ("/home/me/gone".into(), false)])),
+    );
+    feed(&mut app, EngineMsg::Events(dockdu::app::EventsState::Live));
+    app
+}
+
+pub fn feed(app: &mut App, msg: EngineMsg) -> Vec<dockdu::app::Effect> {
+    app.update(Msg::Engine(msg))
+}
+
+pub fn key(code: KeyCode) -> Msg {
+    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+/// Types keys as a person would: `"2jj"`, with `\n` for Enter and `\x1b` for Esc.
+pub fn keys(app: &mut App, typed: &str) -> Vec<dockdu::app::Effect> {
+    let mut effects = Vec::new();
+    for c in typed.chars() {
+        let code = match c {
+            '\n' => KeyCode::Enter,
+            '\x1b' => KeyCode::Esc,
+            '\x08' => KeyCode::Backspace,
+            '\t' => KeyCode::Tab,
+            c => KeyCode::Char(c),
+        };
+        effects.extend(app.update(key(code)));
+    }
+    effects
+}
+
+pub fn render(app: &App) -> String {
+    let (width, height) = app.terminal;
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test backend");
+    terminal.draw(|frame| dockdu::ui::render(app, frame)).expect("draw");
+    let buffer = terminal.backend().buffer();
+    let mut text = String::new();
+    for y in 0..buffer.area.height {
+        for x in 0..buffer.area.width {
+            text.push_str(buffer[(x, y)].symbol());
+        }
+        text.push('\n');
+    }
+    text
+}
+
+/// The selected row's name in the current panel.
+pub fn selected_name(app: &App) -> String {
+    let index = app.view().selected_index().expect("a selected row");
+    let inventory = &app.inventory;
+    match app.panel {
+        dockdu::app::panel::Panel::Containers => inventory.containers[index].name.clone(),
+        dockdu::app::panel::Panel::Volumes => inventory.volumes[index].name.clone(),
+        dockdu::app::panel::Panel::Binds => inventory.bind_mounts[index].source.clone(),
+        dockdu::app::panel::Panel::Tmpfs => inventory.tmpfs_mounts[index].destination.clone(),
+    }
+}
