@@ -13,7 +13,17 @@ use crate::format::size;
 
 pub fn header(app: &App, frame: &mut Frame, area: Rect) {
     let engine = &app.inventory.engine;
-    let mut first = vec![Span::styled(" dockdu ", theme::title()), Span::raw(engine.host.clone())];
+    let mut first = vec![Span::styled(" dockdu ", theme::title())];
+    first.push(match &app.status.events {
+        EventsState::Live => {
+            Span::styled("● live ", ratatui::style::Style::new().fg(ratatui::style::Color::Green))
+        }
+        EventsState::Off => Span::styled("○ ", theme::dim()),
+        EventsState::Reconnecting { attempt, .. } => {
+            Span::styled(format!("◌ events reconnecting (try {attempt}) "), theme::warning())
+        }
+    });
+    first.push(Span::raw(engine.host.clone()));
     if !engine.server_version.is_empty() {
         first.push(Span::styled(
             format!(
@@ -23,16 +33,6 @@ pub fn header(app: &App, frame: &mut Frame, area: Rect) {
             theme::dim(),
         ));
     }
-    first.push(Span::raw(" · "));
-    first.push(match &app.status.events {
-        EventsState::Live => {
-            Span::styled("● live", ratatui::style::Style::new().fg(ratatui::style::Color::Green))
-        }
-        EventsState::Off => Span::styled("○ events off", theme::dim()),
-        EventsState::Reconnecting { attempt, .. } => {
-            Span::styled(format!("◌ events reconnecting (try {attempt})"), theme::warning())
-        }
-    });
     if let Some(activity) = activity(app) {
         first.push(Span::raw("  "));
         first.push(Span::styled(format!("{} {activity}", theme::spinner(app.spinner)), theme::warning()));
@@ -42,19 +42,20 @@ pub fn header(app: &App, frame: &mut Frame, area: Rect) {
     let sized = |bytes: u64| {
         if app.inventory.sizes_known {
             size(Some(bytes))
-        } else {
+        } else if app.status.sizes_loading || app.status.connecting {
             theme::spinner(app.spinner).to_owned()
+        } else {
+            size(None)
         }
     };
     let mut second = vec![
         Span::raw(format!(" Containers {} · ", t.containers)),
         Span::styled(sized(t.containers_size_rw), theme::size()),
-        Span::raw(" writable   "),
-        Span::raw(format!("Volumes {} · ", t.volumes)),
+        Span::raw(format!("  Volumes {} · ", t.volumes)),
         Span::styled(sized(t.volumes_size), theme::size()),
-        Span::raw("   Reclaimable "),
+        Span::raw("  Reclaimable "),
         Span::styled(sized(t.reclaimable_volume_bytes), theme::warning()),
-        Span::raw(format!(" in {} dangling", t.dangling_volumes)),
+        Span::raw(format!(" ({} dangling)", t.dangling_volumes)),
     ];
     if let Some(error) = &app.status.sizes_error {
         second.push(Span::styled(format!("   sizes failed: {}", error.detail), theme::error()));
@@ -109,21 +110,29 @@ pub fn footer(app: &App, frame: &mut Frame, area: Rect) {
             ("Enter", "follow"),
             ("Tab", "panel"),
             ("/", "filter"),
-            ("s/S", "sort"),
+            ("s", "sort"),
             ("i", "inspect"),
             ("r", "refresh"),
             ("?", "help"),
             ("q", "quit"),
         ],
     };
+    let mut keys: Vec<(&str, &str)> = keys.to_vec();
+    // Narrow terminals drop keys from the middle; help and quit always stay.
+    let width = |keys: &[(&str, &str)]| {
+        keys.iter().map(|(k, w)| k.chars().count() + w.chars().count() + 2).sum::<usize>()
+    };
+    while width(&keys) + 8 > usize::from(area.width) && keys.len() > 3 {
+        keys.remove(keys.len() - 3);
+    }
     let mut spans: Vec<Span> = Vec::new();
     for (key, what) in keys {
         spans.push(Span::styled(format!(" {key}"), theme::key()));
-        spans.push(Span::raw(format!(" {what} ")));
+        spans.push(Span::raw(format!(" {what}")));
     }
     if app.overlay.is_none() && app.can_go_back() {
         spans.push(Span::styled(" ⌫", theme::key()));
-        spans.push(Span::raw(" back "));
+        spans.push(Span::raw(" back"));
     }
     let footer = Paragraph::new(Line::from(spans));
     frame.render_widget(footer, area);

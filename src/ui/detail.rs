@@ -52,8 +52,13 @@ fn lines(app: &App, index: usize) -> Vec<(Option<usize>, Line<'static>)> {
                     Span::styled(format!("  {}  {}", c.status, short_id(&c.id)), theme::dim()),
                 ]),
             );
-            push(None, field("image", c.image.clone()));
-            push(None, field("writable", format!("{}   virtual {}", size(c.size_rw), size(c.size_root_fs))));
+            push(
+                None,
+                field(
+                    "image",
+                    format!("{}   writable {}   virtual {}", c.image, size(c.size_rw), size(c.size_root_fs)),
+                ),
+            );
             push(None, Line::styled(format!("mounts ({})", c.mounts.len()), theme::header_row()));
             let mut link = 0;
             for mount in &c.mounts {
@@ -93,9 +98,8 @@ fn lines(app: &App, index: usize) -> Vec<(Option<usize>, Line<'static>)> {
                 title.push(Span::styled("  dangling: no container uses it", theme::warning()));
             }
             push(None, Line::from(title));
-            push(None, field("size", format!("{}   driver {}", size(v.size), v.driver)));
-            push(None, field("created", v.created_at.clone().unwrap_or_default()));
-            push(None, field("mountpoint", v.mountpoint.clone()));
+            let created = v.created_at.clone().unwrap_or_default();
+            push(None, field("size", format!("{}   driver {}   created {created}", size(v.size), v.driver)));
             push(None, Line::styled(format!("used by ({})", v.containers.len()), theme::header_row()));
             for (link, owner) in v.containers.iter().enumerate() {
                 let state = app.container_state(&owner.container_id).unwrap_or("").to_owned();
@@ -108,6 +112,7 @@ fn lines(app: &App, index: usize) -> Vec<(Option<usize>, Line<'static>)> {
                     ]),
                 );
             }
+            push(None, field("mountpoint", v.mountpoint.clone()));
             key_values(&mut push, "labels", &v.labels);
             key_values(&mut push, "options", &v.options);
         }

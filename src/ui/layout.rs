@@ -39,7 +39,7 @@ pub fn areas(area: Rect) -> Areas {
             Rect { x: main.x + table_width, width: main.width - table_width, ..main },
         )
     } else {
-        let detail_height = (main_height / 3).clamp(7, 12).min(main_height);
+        let detail_height = (main_height * 2 / 5).clamp(7, 14).min(main_height);
         let table_height = main_height - detail_height;
         (row(main_top, table_height), row(main_top + table_height, detail_height))
     };
@@ -88,7 +88,7 @@ mod tests {
         assert_eq!((a.header.height, a.tabs.y, a.footer.y), (2, 2, 23));
         assert_eq!(a.table.height + a.detail.height, 20);
         assert_eq!(a.detail.y, a.table.bottom());
-        assert_eq!(table_rows((80, 24)), 10);
+        assert_eq!(table_rows((80, 24)), 9);
     }
 
     #[test]

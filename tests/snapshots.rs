@@ -1,0 +1,150 @@
+//! Every screen, rendered on a TestBackend from the fixed fixture and compared with its snapshot.
+
+mod app_fixture;
+
+use app_fixture::*;
+use dockdu::app::{App, EngineMsg};
+use dockdu::engine::{EngineError, Problem};
+use ratatui::style::Color;
+
+fn snapshot(name: &str, app: &App) {
+    insta::assert_snapshot!(name, render(app));
+}
+
+#[test]
+fn containers_panel_at_80x24() {
+    snapshot("containers_80x24", &loaded_app(80, 24));
+}
+
+#[test]
+fn containers_panel_with_detail_beside_it_when_wide() {
+    let mut app = loaded_app(150, 30);
+    keys(&mut app, "jj"); // worker: shares a volume and a host path
+    snapshot("containers_wide_detail", &app);
+}
+
+#[test]
+fn volumes_panel_with_users_in_detail() {
+    let mut app = loaded_app(100, 30);
+    keys(&mut app, "2jj");
+    snapshot("volumes_detail", &app);
+}
+
+#[test]
+fn dangling_volume_detail_with_labels() {
+    let mut app = loaded_app(100, 30);
+    keys(&mut app, "2j");
+    snapshot("volumes_dangling_detail", &app);
+}
+
+#[test]
+fn binds_panel_groups_a_host_path_and_flags_missing_ones() {
+    let mut app = loaded_app(100, 30);
+    keys(&mut app, "3");
+    snapshot("binds", &app);
+}
+
+#[test]
+fn tmpfs_panel_with_both_syntaxes() {
+    let mut app = loaded_app(100, 30);
+    keys(&mut app, "4");
+    snapshot("tmpfs", &app);
+}
+
+#[test]
+fn links_focus_in_the_detail_pane() {
+    let mut app = loaded_app(100, 30);
+    keys(&mut app, "j\nj");
+    snapshot("links_focus", &app);
+}
+
+#[test]
+fn help_overlay() {
+    let mut app = loaded_app(100, 30);
+    keys(&mut app, "?");
+    snapshot("help", &app);
+}
+
+#[test]
+fn inspect_overlay_masks_env_and_shows_search() {
+    let mut app = loaded_app(100, 30);
+    let effects = keys(&mut app, "i");
+    let [dockdu::app::Effect::Inspect(target)] = effects.as_slice() else { panic!("{effects:?}") };
+    let document = serde_json::json!({
+        "Id": "b2b2b2", "Name": "/db", "State": {"Status": "running", "Running": true, "Pid": 4242},
+        "Config": {"Env": ["POSTGRES_PASSWORD=s3cret", "PGDATA=/var/lib/postgresql/data"], "Image": "postgres:16"},
+        "SizeRw": 314572800, "Mounts": [{"Type": "volume", "Name": "pgdata", "RW": true}]
+    });
+    feed(&mut app, EngineMsg::Inspected { target: target.clone(), result: Ok(document) });
+    keys(&mut app, "/pgdata\n");
+    snapshot("inspect", &app);
+}
+
+#[test]
+fn loading_state_is_the_first_frame() {
+    let mut app = App::new("unix:///var/run/docker.sock", true, (80, 24));
+    app.start();
+    snapshot("loading", &app);
+}
+
+#[test]
+fn names_before_sizes_show_spinners() {
+    let mut app = App::new("unix:///var/run/docker.sock", true, (80, 24));
+    app.start();
+    feed(&mut app, EngineMsg::Connected(engine()));
+    feed(&mut app, EngineMsg::Containers { seq: 1, containers: containers() });
+    snapshot("sizes_pending", &app);
+}
+
+#[test]
+fn empty_engine() {
+    let mut app = App::new("unix:///var/run/docker.sock", true, (80, 24));
+    app.start();
+    feed(&mut app, EngineMsg::Connected(engine()));
+    feed(&mut app, EngineMsg::Containers { seq: 1, containers: vec![] });
+    feed(&mut app, EngineMsg::Volumes { seq: 1, volumes: vec![] });
+    feed(&mut app, EngineMsg::DiskUsage(Default::default()));
+    snapshot("empty", &app);
+}
+
+#[test]
+fn engine_unreachable_offers_retry() {
+    let mut app = App::new("unix:///var/run/docker.sock", true, (80, 24));
+    app.start();
+    let error = EngineError::new(
+        "unix:///var/run/docker.sock",
+        "connecting",
+        Problem::PermissionDenied,
+        "permission denied",
+    );
+    feed(&mut app, EngineMsg::Failed(error));
+    snapshot("error", &app);
+    assert_eq!(keys(&mut app, "r"), [dockdu::app::Effect::Connect]);
+}
+
+#[test]
+fn too_small_terminal() {
+    snapshot("too_small", &loaded_app(50, 12));
+}
+
+#[test]
+fn states_and_missing_paths_are_coloured() {
+    let mut app = loaded_app(100, 30);
+    let (width, height) = app.terminal;
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(width, height)).unwrap();
+    let colour_of = |terminal: &ratatui::Terminal<ratatui::backend::TestBackend>, text: &str| {
+        let buffer = terminal.backend().buffer();
+        (0..height)
+            .find_map(|y| {
+                let line: String = (0..width).map(|x| buffer[(x, y)].symbol().to_owned()).collect();
+                line.find(text).map(|byte| buffer[(line[..byte].chars().count() as u16, y)].fg)
+            })
+            .unwrap_or_else(|| panic!("{text} not on screen"))
+    };
+    terminal.draw(|f| dockdu::ui::render(&app, f)).unwrap();
+    assert_eq!(colour_of(&terminal, "running"), Color::Green);
+    assert_eq!(colour_of(&terminal, "exited"), Color::Red);
+    keys(&mut app, "3");
+    terminal.draw(|f| dockdu::ui::render(&app, f)).unwrap();
+    assert_eq!(colour_of(&terminal, "MISSING"), Color::Red);
+}
