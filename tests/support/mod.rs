@@ -1,0 +1,457 @@
+//! A real-engine test harness: each test builds a `Scenario` with its own run id, creates its
+//! containers and volumes through it, and the scenario removes them all when dropped (on success,
+//! failure and panic alike).
+//!
+//! Rules kept here so that tests can share an engine with each other and with anything else
+//! running on it:
+//! - everything created carries the label `dockdu.test=<run id>`, and cleanup removes only what
+//!   carries this run's label (plus the anonymous volumes of this run's containers, which Engine
+//!   20.10 creates without labels, removed with their containers);
+//! - containers run with network mode `none`;
+//! - no sleeps as synchronisation: waits are on the engine's own answers, with a bound.
+//!
+//! Fixtures are set up with bollard directly; the code under test is dockdu's library and binary.
+
+// Each test file uses its own part of the harness.
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+use std::io::Read;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, OnceLock};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use bollard::models::{ContainerCreateBody, ContainerInspectResponse, HostConfig, VolumeCreateRequest};
+use bollard::query_parameters::{
+    CreateContainerOptions, CreateImageOptions, InspectContainerOptions, ListContainersOptions,
+    ListImagesOptions, ListVolumesOptions, RemoveContainerOptions, RemoveImageOptions, RemoveVolumeOptions,
+    StartContainerOptions, StopContainerOptions, UploadToContainerOptions, WaitContainerOptions,
+};
+use bollard::Docker;
+use futures_util::StreamExt;
+
+use dockdu::engine::{Engine, HostChoice};
+use dockdu::model::Inventory;
+
+/// The label every test object carries; its value is the run id.
+pub const LABEL: &str = "dockdu.test";
+/// Test images are `dockdu-test/busybox:<run id>`.
+pub const IMAGE_REPO: &str = "dockdu-test/busybox";
+pub const MIB: u64 = 1024 * 1024;
+
+const DEFAULT_HOST: &str = "unix:///var/run/docker.sock";
+const BUSYBOX: &str = "/bin/busybox";
+const APPLETS: &[&str] = &["sh", "sleep", "dd", "true", "echo", "cat", "mkdir", "ls", "rm"];
+const PING_TIMEOUT: Duration = Duration::from_secs(5);
+/// The longest a fixture container may take to exit.
+const EXIT_TIMEOUT: Duration = Duration::from_secs(20);
+/// The longest cleanup may take before it gives up and reports what is left.
+const CLEANUP_TIMEOUT: Duration = Duration::from_secs(90);
+
+/// `dockdu-test-<pid>-<counter>-<nanos>`: unique per test in this process and across processes.
+pub fn new_run_id() -> String {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
+    format!("dockdu-test-{}-{n}-{nanos}", std::process::id())
+}
+
+/// The engine address the tests (and dockdu) use: `DOCKER_HOST`, else the default socket.
+pub fn docker_host() -> String {
+    std::env::var("DOCKER_HOST").ok().filter(|h| !h.is_empty()).unwrap_or_else(|| DEFAULT_HOST.to_owned())
+}
+
+fn no_engine(host: &str, why: impl std::fmt::Display) -> String {
+    format!(
+        "no Docker engine reachable at {host}: start one (e.g. `sudo dockerd --bridge=none \
+         --iptables=false &`, or `bash .ci/run` which installs and starts it) — integration tests \
+         never pass without an engine ({why})"
+    )
+}
+
+/// A bollard client for setting up fixtures. Panics, never skips, when no engine answers.
+pub async fn connect() -> Docker {
+    let host = docker_host();
+    if !host.starts_with("unix://") {
+        panic!(
+            "the test harness reaches the engine over a unix socket only; DOCKER_HOST={host} \
+             (unset it or point it at a unix:// socket)"
+        );
+    }
+    let docker = Docker::connect_with_local_defaults().unwrap_or_else(|e| panic!("{}", no_engine(&host, e)));
+    match tokio::time::timeout(PING_TIMEOUT, docker.ping()).await {
+        Ok(Ok(_)) => docker,
+        Ok(Err(e)) => panic!("{}", no_engine(&host, e)),
+        Err(_) => panic!("{}", no_engine(&host, format!("no answer to a ping in {PING_TIMEOUT:?}"))),
+    }
+}
+
+/// dockdu's engine, chosen the way the binary chooses it (from `DOCKER_HOST`).
+pub fn engine() -> Engine {
+    let docker_host = std::env::var("DOCKER_HOST").ok();
+    Engine::new(&HostChoice {
+        flag: None,
+        docker_host: docker_host.as_deref(),
+        tls_verify: None,
+        cert_path: None,
+        home: None,
+    })
+    .expect("dockdu cannot set up a client for the engine")
+}
+
+/// The library's whole answer, as `dockdu report` would build it.
+pub async fn inventory() -> Inventory {
+    let sources = dockdu::collect::collect(&engine()).await.expect("dockdu::collect failed");
+    dockdu::model::build(&sources)
+}
+
+/// A rootfs holding the host's static busybox, its applets as symlinks, and an empty /tmp.
+fn rootfs_tar() -> &'static [u8] {
+    static ROOTFS: OnceLock<Vec<u8>> = OnceLock::new();
+    ROOTFS.get_or_init(|| {
+        let busybox = std::fs::read(BUSYBOX).unwrap_or_else(|e| {
+            panic!(
+                "cannot read {BUSYBOX} ({e}): install busybox-static (`apt-get install busybox-static`, \
+                 or `bash .ci/run` which installs it) — the test image is built from it"
+            )
+        });
+        if is_dynamically_linked(&busybox) {
+            panic!(
+                "{BUSYBOX} is dynamically linked and cannot run in an image without libc: install \
+                 busybox-static (`apt-get install busybox-static`)"
+            );
+        }
+        let mut tar = tar::Builder::new(Vec::new());
+        append_dir(&mut tar, "bin", 0o755);
+        append_dir(&mut tar, "tmp", 0o1777);
+        let mut header = file_header(busybox.len() as u64, 0o755);
+        tar.append_data(&mut header, "bin/busybox", busybox.as_slice()).expect("tar: busybox");
+        for applet in APPLETS {
+            let mut header = tar::Header::new_gnu();
+            header.set_entry_type(tar::EntryType::Symlink);
+            header.set_size(0);
+            header.set_mode(0o777);
+            header.set_mtime(MTIME);
+            tar.append_link(&mut header, format!("bin/{applet}"), "busybox").expect("tar: symlink");
+        }
+        tar.into_inner().expect("tar: finish")
+    })
+}
+
+const MTIME: u64 = 1_700_000_000;
+
+/// Whether a 64-bit little-endian ELF asks for a program interpreter (`PT_INTERP`), i.e. needs
+/// a dynamic loader. Anything else is left for the engine to judge.
+fn is_dynamically_linked(elf: &[u8]) -> bool {
+    const PT_INTERP: u32 = 3;
+    let (Some(b"\x7fELF"), Some(2), Some(1)) = (elf.get(..4), elf.get(4), elf.get(5)) else {
+        return false;
+    };
+    let u16_at = |at: usize| elf.get(at..at + 2).map(|b| u16::from_le_bytes([b[0], b[1]]) as usize);
+    let u64_at = |at: usize| elf.get(at..at + 8).and_then(|b| b.try_into().ok()).map(u64::from_le_bytes);
+    let (Some(phoff), Some(phentsize), Some(phnum)) = (u64_at(0x20), u16_at(0x36), u16_at(0x38)) else {
+        return false;
+    };
+    (0..phnum).any(|i| {
+        let at = phoff as usize + i * phentsize;
+        elf.get(at..at + 4).map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]])) == Some(PT_INTERP)
+    })
+}
+
+fn file_header(size: u64, mode: u32) -> tar::Header {
+    let mut header = tar::Header::new_gnu();
+    header.set_entry_type(tar::EntryType::Regular);
+    header.set_size(size);
+    header.set_mode(mode);
+    header.set_mtime(MTIME);
+    header
+}
+
+fn append_dir(tar: &mut tar::Builder<Vec<u8>>, path: &str, mode: u32) {
+    let mut header = tar::Header::new_gnu();
+    header.set_entry_type(tar::EntryType::Directory);
+    header.set_size(0);
+    header.set_mode(mode);
+    header.set_mtime(MTIME);
+    tar.append_data(&mut header, path, std::io::empty()).expect("tar: directory");
+}
+
+/// A tar holding one file of `bytes` zero bytes.
+pub fn file_tar(name: &str, bytes: u64) -> Vec<u8> {
+    let mut tar = tar::Builder::new(Vec::new());
+    let mut header = file_header(bytes, 0o644);
+    tar.append_data(&mut header, name, std::io::repeat(0).take(bytes)).expect("tar: file");
+    tar.into_inner().expect("tar: finish")
+}
+
+/// One test's objects on the engine. Dropping it removes them all.
+pub struct Scenario {
+    pub docker: Docker,
+    pub run_id: String,
+    /// `dockdu-test/busybox:<run id>`, imported for this scenario.
+    pub image: String,
+    host_dirs: Mutex<Vec<PathBuf>>,
+}
+
+impl Scenario {
+    /// Connects (panicking if no engine answers) and imports this scenario's image.
+    pub async fn new() -> Scenario {
+        let docker = connect().await;
+        let run_id = new_run_id();
+        let image = format!("{IMAGE_REPO}:{run_id}");
+        // Built before the import, so that a failing import is cleaned up too.
+        let scenario = Scenario { docker, run_id, image, host_dirs: Mutex::new(Vec::new()) };
+        scenario.import_image().await;
+        scenario
+    }
+
+    /// `docker import`: `POST /images/create?fromSrc=-` with the rootfs as the body.
+    async fn import_image(&self) {
+        let options = CreateImageOptions {
+            from_src: Some("-".to_owned()),
+            repo: Some(IMAGE_REPO.to_owned()),
+            tag: Some(self.run_id.clone()),
+            changes: vec![format!("LABEL {LABEL}={}", self.run_id), r#"CMD ["/bin/sh"]"#.to_owned()],
+            ..Default::default()
+        };
+        let body = bollard::body_full(bytes::Bytes::from_static(rootfs_tar()));
+        let mut progress = self.docker.create_image(Some(options), Some(body), None);
+        while let Some(step) = progress.next().await {
+            step.unwrap_or_else(|e| panic!("importing the test image {}: {e}", self.image));
+        }
+    }
+
+    /// The run id is the first part of every name, so tests can find their own objects.
+    pub fn name(&self, role: &str) -> String {
+        format!("{}-{role}", self.run_id)
+    }
+
+    pub fn labels(&self) -> HashMap<String, String> {
+        HashMap::from([(LABEL.to_owned(), self.run_id.clone())])
+    }
+
+    /// A named local volume `<run id>-<role>`, labelled.
+    pub async fn create_volume(&self, role: &str) -> String {
+        let name = self.name(role);
+        let request = VolumeCreateRequest {
+            name: Some(name.clone()),
+            labels: Some(self.labels()),
+            ..Default::default()
+        };
+        self.docker.create_volume(request).await.unwrap_or_else(|e| panic!("creating volume {name}: {e}"));
+        name
+    }
+
+    /// A container `<run id>-<role>` of this scenario's image running `cmd`, with `host_config`
+    /// (binds, mounts, tmpfs). Returns its id.
+    pub async fn create_container(&self, role: &str, cmd: &[&str], host_config: HostConfig) -> String {
+        let body = ContainerCreateBody {
+            cmd: Some(cmd.iter().map(|s| s.to_string()).collect()),
+            host_config: Some(host_config),
+            ..Default::default()
+        };
+        self.create_container_with(role, body).await
+    }
+
+    /// As `create_container`, from a whole create body; image, label and network mode are set here.
+    pub async fn create_container_with(&self, role: &str, mut body: ContainerCreateBody) -> String {
+        let name = self.name(role);
+        body.image = Some(self.image.clone());
+        body.labels.get_or_insert_with(HashMap::new).extend(self.labels());
+        body.host_config.get_or_insert_with(HostConfig::default).network_mode = Some("none".to_owned());
+        let options = CreateContainerOptions { name: Some(name.clone()), ..Default::default() };
+        let created = self
+            .docker
+            .create_container(Some(options), body)
+            .await
+            .unwrap_or_else(|e| panic!("creating container {name}: {e}"));
+        created.id
+    }
+
+    pub async fn start(&self, id: &str) {
+        self.docker
+            .start_container(id, None::<StartContainerOptions>)
+            .await
+            .unwrap_or_else(|e| panic!("starting container {id}: {e}"));
+    }
+
+    /// Waits (on the engine's wait call, at most 20 s) until the container is not running, and
+    /// returns its exit code.
+    pub async fn wait_exit(&self, id: &str) -> i64 {
+        let options = WaitContainerOptions { condition: "not-running".to_owned() };
+        let mut wait = self.docker.wait_container(id, Some(options));
+        let answer = tokio::time::timeout(EXIT_TIMEOUT, wait.next())
+            .await
+            .unwrap_or_else(|_| panic!("container {id} still running after {EXIT_TIMEOUT:?}"));
+        match answer {
+            Some(Ok(response)) => response.status_code,
+            // bollard turns a non-zero exit into an error.
+            Some(Err(bollard::errors::Error::DockerContainerWaitError { code, .. })) => code,
+            Some(Err(e)) => panic!("waiting for container {id}: {e}"),
+            None => panic!("waiting for container {id}: the engine closed the wait without an answer"),
+        }
+    }
+
+    /// Creates, starts and waits for a container that must exit 0. Returns its id.
+    pub async fn run_to_exit(&self, role: &str, cmd: &[&str], host_config: HostConfig) -> String {
+        let id = self.create_container(role, cmd, host_config).await;
+        self.start(&id).await;
+        let code = self.wait_exit(&id).await;
+        assert_eq!(code, 0, "container {} ({cmd:?}) exited with {code}", self.name(role));
+        id
+    }
+
+    pub async fn stop(&self, id: &str) {
+        let options = StopContainerOptions { t: Some(1), ..Default::default() };
+        self.docker.stop_container(id, Some(options)).await.unwrap_or_else(|e| panic!("stopping {id}: {e}"));
+    }
+
+    /// Removes a container (forced) with its anonymous volumes, which carry no label to be found by
+    /// later.
+    pub async fn remove_container(&self, id: &str) {
+        let options = RemoveContainerOptions { force: true, v: true, ..Default::default() };
+        self.docker
+            .remove_container(id, Some(options))
+            .await
+            .unwrap_or_else(|e| panic!("removing {id}: {e}"));
+    }
+
+    pub async fn inspect(&self, id: &str) -> ContainerInspectResponse {
+        self.docker
+            .inspect_container(id, None::<InspectContainerOptions>)
+            .await
+            .unwrap_or_else(|e| panic!("inspecting {id}: {e}"))
+    }
+
+    /// `PUT /containers/ID/archive`: writes a file of `bytes` bytes at `dir/file` into the
+    /// container's writable layer (or a volume mounted there), started or not.
+    pub async fn put_file(&self, id: &str, dir: &str, file: &str, bytes: u64) {
+        let options = UploadToContainerOptions { path: dir.to_owned(), ..Default::default() };
+        let tar = bollard::body_full(file_tar(file, bytes).into());
+        self.docker
+            .upload_to_container(id, Some(options), tar)
+            .await
+            .unwrap_or_else(|e| panic!("writing {dir}/{file} into {id}: {e}"));
+    }
+
+    /// A fresh host folder `<tmp>/<run id>-<role>`, removed with the scenario.
+    pub fn host_dir(&self, role: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(self.name(role));
+        std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("creating {}: {e}", dir.display()));
+        self.host_dirs.lock().unwrap_or_else(|e| e.into_inner()).push(dir.clone());
+        dir
+    }
+
+    /// What `cleanup` would remove now (containers, volumes, images), for checks.
+    pub async fn leftovers(&self) -> Vec<String> {
+        leftovers(&self.docker, &self.run_id).await.unwrap_or_else(|e| vec![format!("cannot list: {e}")])
+    }
+}
+
+impl Drop for Scenario {
+    fn drop(&mut self) {
+        let run_id = self.run_id.clone();
+        let dirs = std::mem::take(&mut *self.host_dirs.lock().unwrap_or_else(|e| e.into_inner()));
+        // Drop cannot await, and this thread may be inside a runtime: clean up on a thread of its own.
+        let outcome = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build();
+            let result = match runtime {
+                Ok(runtime) => runtime.block_on(async {
+                    tokio::time::timeout(CLEANUP_TIMEOUT, cleanup(&run_id))
+                        .await
+                        .unwrap_or_else(|_| Err(format!("cleanup gave up after {CLEANUP_TIMEOUT:?}")))
+                }),
+                Err(e) => Err(format!("no runtime for cleanup: {e}")),
+            };
+            for dir in dirs {
+                let _ = std::fs::remove_dir_all(&dir);
+            }
+            result
+        })
+        .join()
+        .unwrap_or_else(|_| Err("the cleanup thread panicked".to_owned()));
+        if let Err(problem) = outcome {
+            let message = format!("cleanup of {} left objects behind: {problem}", self.run_id);
+            if std::thread::panicking() {
+                eprintln!("{message}");
+            } else {
+                panic!("{message}");
+            }
+        }
+    }
+}
+
+fn label_filter(run_id: &str) -> HashMap<String, Vec<String>> {
+    HashMap::from([("label".to_owned(), vec![format!("{LABEL}={run_id}")])])
+}
+
+/// Removes this run's containers (with their anonymous volumes), then its volumes, then its image;
+/// then checks that nothing carrying its label is left.
+async fn cleanup(run_id: &str) -> Result<(), String> {
+    let docker = Docker::connect_with_local_defaults().map_err(|e| e.to_string())?;
+    let mut problems = Vec::new();
+
+    for id in container_ids(&docker, run_id).await? {
+        let options = RemoveContainerOptions { force: true, v: true, ..Default::default() };
+        if let Err(e) = docker.remove_container(&id, Some(options)).await {
+            if !is_not_found(&e) {
+                problems.push(format!("container {id}: {e}"));
+            }
+        }
+    }
+    for name in volume_names(&docker, run_id).await? {
+        if let Err(e) = docker.remove_volume(&name, None::<RemoveVolumeOptions>).await {
+            if !is_not_found(&e) {
+                problems.push(format!("volume {name}: {e}"));
+            }
+        }
+    }
+    for id in image_ids(&docker, run_id).await? {
+        let options = RemoveImageOptions { force: true, ..Default::default() };
+        if let Err(e) = docker.remove_image(&id, Some(options), None).await {
+            if !is_not_found(&e) {
+                problems.push(format!("image {id}: {e}"));
+            }
+        }
+    }
+
+    let left = leftovers(&docker, run_id).await?;
+    if left.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("still there: {left:?}; errors: {problems:?}"))
+    }
+}
+
+async fn leftovers(docker: &Docker, run_id: &str) -> Result<Vec<String>, String> {
+    let mut left = Vec::new();
+    left.extend(container_ids(docker, run_id).await?.into_iter().map(|id| format!("container {id}")));
+    left.extend(volume_names(docker, run_id).await?.into_iter().map(|name| format!("volume {name}")));
+    left.extend(image_ids(docker, run_id).await?.into_iter().map(|id| format!("image {id}")));
+    Ok(left)
+}
+
+fn is_not_found(error: &bollard::errors::Error) -> bool {
+    matches!(error, bollard::errors::Error::DockerResponseServerError { status_code: 404, .. })
+}
+
+async fn container_ids(docker: &Docker, run_id: &str) -> Result<Vec<String>, String> {
+    let options =
+        ListContainersOptions { all: true, filters: Some(label_filter(run_id)), ..Default::default() };
+    let containers =
+        docker.list_containers(Some(options)).await.map_err(|e| format!("listing containers: {e}"))?;
+    Ok(containers.into_iter().filter_map(|c| c.id).collect())
+}
+
+async fn volume_names(docker: &Docker, run_id: &str) -> Result<Vec<String>, String> {
+    let options = ListVolumesOptions { filters: Some(label_filter(run_id)) };
+    let list = docker.list_volumes(Some(options)).await.map_err(|e| format!("listing volumes: {e}"))?;
+    Ok(list.volumes.unwrap_or_default().into_iter().map(|v| v.name).collect())
+}
+
+async fn image_ids(docker: &Docker, run_id: &str) -> Result<Vec<String>, String> {
+    let options = ListImagesOptions { filters: Some(label_filter(run_id)), ..Default::default() };
+    let images = docker.list_images(Some(options)).await.map_err(|e| format!("listing images: {e}"))?;
+    Ok(images.into_iter().map(|i| i.id).collect())
+}
