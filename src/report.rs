@@ -88,13 +88,13 @@ pub fn text(inventory: &Inventory) -> String {
 
     let _ = writeln!(out, "TMPFS MOUNTS  {}", inventory.tmpfs_mounts.len());
     let rows = inventory.tmpfs_mounts.iter().map(|m| {
-        let limit = m.size_limit.map_or_else(|| "unlimited".to_owned(), |b| size(Some(b)));
+        let limit = m.tmpfs.size_limit.map_or_else(|| "unlimited".to_owned(), |b| size(Some(b)));
         vec![
             m.container.clone(),
-            m.destination.clone(),
+            m.tmpfs.destination.clone(),
             limit,
-            m.mode.clone().unwrap_or_default(),
-            m.options.join(","),
+            m.tmpfs.mode.clone().unwrap_or_default(),
+            m.tmpfs.options.join(","),
         ]
     });
     table(&mut out, &["CONTAINER", "PATH", "LIMIT", "MODE", "OPTIONS"], &[2], rows);

@@ -187,7 +187,7 @@ async fn tmpfs_limits_and_modes_come_from_both_syntaxes() {
         let name = s.name(role);
         let mounts: Vec<_> = inventory.tmpfs_mounts.iter().filter(|t| t.container == name).collect();
         assert_eq!(mounts.len(), 1, "{role}: {mounts:?}");
-        mounts[0]
+        &mounts[0].tmpfs
     };
     let t = tmpfs("flag");
     assert_eq!(

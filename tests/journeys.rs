@@ -18,7 +18,7 @@ fn names(app: &dockdu::app::App) -> Vec<String> {
             Panel::Binds => {
                 format!("{} {}", inventory.bind_mounts[i].source, inventory.bind_mounts[i].container)
             }
-            Panel::Tmpfs => inventory.tmpfs_mounts[i].destination.clone(),
+            Panel::Tmpfs => inventory.tmpfs_mounts[i].tmpfs.destination.clone(),
         })
         .collect()
 }

@@ -59,7 +59,7 @@ impl Panel {
             }
             Panel::Tmpfs => {
                 let t = &inventory.tmpfs_mounts[index];
-                format!("{}\0{}", t.container_id, t.destination)
+                format!("{}\0{}", t.container_id, t.tmpfs.destination)
             }
         }
     }
@@ -85,7 +85,7 @@ impl Panel {
             }
             Panel::Tmpfs => {
                 let t = &inventory.tmpfs_mounts[index];
-                has(&t.container) || has(&t.destination)
+                has(&t.container) || has(&t.tmpfs.destination)
             }
         }
     }
@@ -111,8 +111,12 @@ impl Panel {
             (Panel::Binds, Container) => i.bind_mounts[a].container.cmp(&i.bind_mounts[b].container),
             (Panel::Binds, Destination) => i.bind_mounts[a].destination.cmp(&i.bind_mounts[b].destination),
             (Panel::Binds, _) => i.bind_mounts[a].source.cmp(&i.bind_mounts[b].source),
-            (Panel::Tmpfs, Destination) => i.tmpfs_mounts[a].destination.cmp(&i.tmpfs_mounts[b].destination),
-            (Panel::Tmpfs, Limit) => i.tmpfs_mounts[b].size_limit.cmp(&i.tmpfs_mounts[a].size_limit),
+            (Panel::Tmpfs, Destination) => {
+                i.tmpfs_mounts[a].tmpfs.destination.cmp(&i.tmpfs_mounts[b].tmpfs.destination)
+            }
+            (Panel::Tmpfs, Limit) => {
+                i.tmpfs_mounts[b].tmpfs.size_limit.cmp(&i.tmpfs_mounts[a].tmpfs.size_limit)
+            }
             (Panel::Tmpfs, _) => i.tmpfs_mounts[a].container.cmp(&i.tmpfs_mounts[b].container),
         }
     }

@@ -127,10 +127,7 @@ fn tmpfs_mounts(sources: &Sources) -> Vec<TmpfsMount> {
         let mount = |facts: &TmpfsFacts| TmpfsMount {
             container: container.name.clone(),
             container_id: container.id.clone(),
-            destination: facts.destination.clone(),
-            size_limit: facts.size_limit,
-            mode: facts.mode.clone(),
-            options: facts.options.clone(),
+            tmpfs: facts.clone(),
         };
         match sources.tmpfs.get(&container.id) {
             Some(inspected) => mounts.extend(inspected.iter().map(mount)),
@@ -145,7 +142,7 @@ fn tmpfs_mounts(sources: &Sources) -> Vec<TmpfsMount> {
             })),
         }
     }
-    mounts.sort_by(|a, b| (&a.container, &a.destination).cmp(&(&b.container, &b.destination)));
+    mounts.sort_by(|a, b| (&a.container, &a.tmpfs.destination).cmp(&(&b.container, &b.tmpfs.destination)));
     mounts
 }
 
@@ -325,7 +322,7 @@ mod tests {
             rw: true,
         });
         assert_eq!(build(&s).tmpfs_mounts.len(), 1);
-        assert_eq!(build(&s).tmpfs_mounts[0].size_limit, None);
+        assert_eq!(build(&s).tmpfs_mounts[0].tmpfs.size_limit, None);
         s.tmpfs.insert(
             "1".into(),
             vec![
@@ -334,7 +331,7 @@ mod tests {
             ],
         );
         let tmpfs = build(&s).tmpfs_mounts;
-        let got: Vec<_> = tmpfs.iter().map(|t| (t.destination.as_str(), t.size_limit)).collect();
+        let got: Vec<_> = tmpfs.iter().map(|t| (t.tmpfs.destination.as_str(), t.tmpfs.size_limit)).collect();
         assert_eq!(got, [("/t", Some(16 << 20)), ("/t2", Some(1 << 20))]);
     }
 }

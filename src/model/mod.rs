@@ -76,10 +76,9 @@ pub struct BindMount {
 pub struct TmpfsMount {
     pub container: String,
     pub container_id: String,
-    pub destination: String,
-    pub size_limit: Option<u64>,
-    pub mode: Option<String>,
-    pub options: Vec<String>,
+    /// Destination, size limit, mode and options, side by side with the owner in JSON.
+    #[serde(flatten)]
+    pub tmpfs: TmpfsFacts,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]

@@ -141,17 +141,17 @@ fn lines(app: &App, index: usize) -> Vec<(Option<usize>, Line<'static>)> {
         }
         Panel::Tmpfs => {
             let t = &inventory.tmpfs_mounts[index];
-            push(None, Line::from(Span::styled(format!("tmpfs at {}", t.destination), theme::title())));
+            push(None, Line::from(Span::styled(format!("tmpfs at {}", t.tmpfs.destination), theme::title())));
             push(Some(0), Line::raw(format!(" container {}", t.container)));
             push(
                 None,
                 field(
                     "size limit",
-                    t.size_limit.map_or_else(|| "none (half of RAM)".to_owned(), |b| size(Some(b))),
+                    t.tmpfs.size_limit.map_or_else(|| "none (half of RAM)".to_owned(), |b| size(Some(b))),
                 ),
             );
-            push(None, field("mode", t.mode.clone().unwrap_or_else(|| "default (1777)".to_owned())));
-            push(None, field("options", t.options.join(",")));
+            push(None, field("mode", t.tmpfs.mode.clone().unwrap_or_else(|| "default (1777)".to_owned())));
+            push(None, field("options", t.tmpfs.options.join(",")));
         }
     }
     out

@@ -148,10 +148,10 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                     let t = &app.inventory.tmpfs_mounts[i];
                     Row::new(vec![
                         Cell::from(t.container.as_str()),
-                        Cell::from(t.destination.as_str()),
-                        right(t.size_limit.map_or_else(|| "unlimited".to_owned(), |b| size(Some(b)))),
-                        Cell::from(t.mode.clone().unwrap_or_default()),
-                        Cell::from(Span::styled(t.options.join(","), theme::dim())),
+                        Cell::from(t.tmpfs.destination.as_str()),
+                        right(t.tmpfs.size_limit.map_or_else(|| "unlimited".to_owned(), |b| size(Some(b)))),
+                        Cell::from(t.tmpfs.mode.clone().unwrap_or_default()),
+                        Cell::from(Span::styled(t.tmpfs.options.join(","), theme::dim())),
                     ])
                 })
                 .collect(),

@@ -203,6 +203,6 @@ pub fn selected_name(app: &App) -> String {
         dockdu::app::panel::Panel::Containers => inventory.containers[index].name.clone(),
         dockdu::app::panel::Panel::Volumes => inventory.volumes[index].name.clone(),
         dockdu::app::panel::Panel::Binds => inventory.bind_mounts[index].source.clone(),
-        dockdu::app::panel::Panel::Tmpfs => inventory.tmpfs_mounts[index].destination.clone(),
+        dockdu::app::panel::Panel::Tmpfs => inventory.tmpfs_mounts[index].tmpfs.destination.clone(),
     }
 }
