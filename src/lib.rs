@@ -1,6 +1,8 @@
 //! dockdu: where does my Docker disk go, and who owns it?
 
+pub mod actions;
 pub mod app;
+pub mod cli;
 pub mod collect;
 pub mod engine;
 pub mod format;

@@ -4,7 +4,10 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use dockdu::engine::{Engine, HostChoice};
+use dockdu::cli::{self, Finish};
+use dockdu::engine::{Engine, EngineError, HostChoice, Problem, VolumeSpec};
+use dockdu::model::plan::VolumeScope;
+use dockdu::model::validate;
 use dockdu::{collect, model, report};
 
 /// Where does my Docker disk go, and who owns it?
@@ -32,6 +35,71 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Create volumes.
+    #[command(subcommand)]
+    Volume(VolumeCommand),
+    /// Remove dangling volumes or stopped containers, showing exactly what goes first.
+    #[command(subcommand)]
+    Prune(PruneCommand),
+}
+
+#[derive(Subcommand)]
+enum VolumeCommand {
+    /// Create a volume; prints its name. Without NAME the engine names it (anonymous).
+    Create {
+        name: Option<String>,
+        #[arg(long, default_value = "local")]
+        driver: String,
+        /// A label, `key=value`; repeat for more.
+        #[arg(long = "label", value_name = "KEY=VALUE")]
+        labels: Vec<String>,
+        /// A driver option, `key=value`; repeat for more.
+        #[arg(long = "opt", value_name = "KEY=VALUE")]
+        options: Vec<String>,
+    },
+}
+
+#[derive(clap::Args)]
+struct ConfirmArgs {
+    /// Print what would be removed, and remove nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// Remove without asking.
+    #[arg(long)]
+    yes: bool,
+    /// The preview and the outcome as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Scope {
+    /// Dangling anonymous volumes.
+    Anonymous,
+    /// Every dangling volume, named ones too.
+    Dangling,
+}
+
+#[derive(Subcommand)]
+enum PruneCommand {
+    /// Remove volumes no container uses.
+    Volumes {
+        #[arg(long, value_enum, default_value = "anonymous")]
+        scope: Scope,
+        /// Only volumes with this label: `label=KEY` or `label=KEY=VALUE`.
+        #[arg(long, value_name = "label=KEY[=VALUE]")]
+        filter: Option<String>,
+        #[command(flatten)]
+        confirm: ConfirmArgs,
+    },
+    /// Remove stopped containers (exited, created, dead).
+    Containers {
+        /// Also remove the anonymous volumes only these containers use.
+        #[arg(long)]
+        with_volumes: bool,
+        #[command(flatten)]
+        confirm: ConfirmArgs,
+    },
 }
 
 fn main() -> ExitCode {
@@ -43,17 +111,28 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let result = runtime.block_on(run(cli));
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
+    match runtime.block_on(run(cli)) {
+        Ok(Finish::Done) => ExitCode::SUCCESS,
+        Ok(finish) => {
+            if let Finish::Refused(why) = &finish {
+                eprintln!("dockdu: {why}");
+            }
+            ExitCode::from(finish.exit_code())
+        }
         Err(e) => {
             eprintln!("dockdu: {e:#}");
-            ExitCode::FAILURE
+            // A write refused by --read-only changed nothing, like any other refusal.
+            let refused = e.downcast_ref::<EngineError>().is_some_and(|e| e.problem == Problem::ReadOnly);
+            if refused {
+                ExitCode::from(Finish::Refused(String::new()).exit_code())
+            } else {
+                ExitCode::FAILURE
+            }
         }
     }
 }
 
-async fn run(cli: Cli) -> anyhow::Result<()> {
+async fn run(cli: Cli) -> anyhow::Result<Finish> {
     let docker_host = std::env::var("DOCKER_HOST").ok();
     let tls_verify = std::env::var("DOCKER_TLS_VERIFY").ok();
     let cert_path = std::env::var("DOCKER_CERT_PATH").ok();
@@ -65,11 +144,40 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         cert_path: cert_path.as_deref(),
         home: home.as_deref(),
     };
-    let engine = Engine::new(&choice)?;
-    let Some(Command::Report { json }) = cli.command else {
-        return dockdu::runtime::run(engine, cli.read_only).await;
-    };
-    let inventory = model::build(&collect::collect(&engine).await?);
-    print!("{}", if json { report::json(&inventory) } else { report::text(&inventory) });
-    Ok(())
+    let engine = Engine::new(&choice)?.read_only(cli.read_only);
+    let confirm = |c: ConfirmArgs| cli::Confirm { dry_run: c.dry_run, yes: c.yes, json: c.json };
+    match cli.command {
+        None => dockdu::runtime::run(engine).await.map(|()| Finish::Done),
+        Some(Command::Report { json }) => {
+            let inventory = model::build(&collect::collect(&engine).await?);
+            print!("{}", if json { report::json(&inventory) } else { report::text(&inventory) });
+            Ok(Finish::Done)
+        }
+        Some(Command::Volume(VolumeCommand::Create { name, driver, labels, options })) => {
+            let pairs = |items: Vec<String>| validate::key_values(&items.join(","));
+            let (labels, options) = match (pairs(labels), pairs(options)) {
+                (Ok(labels), Ok(options)) => (labels, options),
+                (Err(why), _) | (_, Err(why)) => return Ok(Finish::Refused(why)),
+            };
+            let spec = VolumeSpec { name: name.unwrap_or_default(), driver, labels, options };
+            cli::create_volume(&engine, spec).await
+        }
+        Some(Command::Prune(PruneCommand::Volumes { scope, filter, confirm: c })) => {
+            let label = match filter.as_deref().map(|f| f.strip_prefix("label=")) {
+                None => None,
+                Some(Some(label)) if !label.is_empty() => Some(label.to_owned()),
+                Some(_) => {
+                    return Ok(Finish::Refused("--filter takes label=KEY or label=KEY=VALUE".to_owned()))
+                }
+            };
+            let scope = match scope {
+                Scope::Anonymous => VolumeScope::Anonymous,
+                Scope::Dangling => VolumeScope::Dangling,
+            };
+            cli::prune_volumes(&engine, scope, label, confirm(c)).await
+        }
+        Some(Command::Prune(PruneCommand::Containers { with_volumes, confirm: c })) => {
+            cli::prune_containers(&engine, with_volumes, confirm(c)).await
+        }
+    }
 }

@@ -22,17 +22,17 @@ const TICK: Duration = Duration::from_millis(120);
 /// Tmpfs results are sent in batches so a thousand inspects are not a thousand redraws.
 const TMPFS_BATCH: usize = 64;
 
-pub async fn run(engine: Engine, read_only: bool) -> Result<()> {
+pub async fn run(engine: Engine) -> Result<()> {
     let mut terminal = terminal::enter()?;
-    let result = event_loop(&mut terminal, engine, read_only).await;
+    let result = event_loop(&mut terminal, engine).await;
     terminal::leave();
     result
 }
 
-async fn event_loop(terminal: &mut DefaultTerminal, engine: Engine, read_only: bool) -> Result<()> {
+async fn event_loop(terminal: &mut DefaultTerminal, engine: Engine) -> Result<()> {
     let size = terminal.size()?;
     let mut app = App::new(engine.host(), engine.is_local(), (size.width, size.height));
-    app.read_only = read_only;
+    app.read_only = engine.is_read_only();
     // The first frame goes out before any engine call is made.
     terminal.draw(|frame| ui::render(&app, frame))?;
 

@@ -12,6 +12,8 @@ pub enum Problem {
     /// The engine answered with this HTTP status.
     Api(u16),
     BadJson,
+    /// Refused here: dockdu runs with `--read-only`.
+    ReadOnly,
     Other,
 }
 
@@ -65,6 +67,7 @@ impl EngineError {
             Problem::BadJson => {
                 "the engine sent JSON dockdu cannot read; please report it with `docker version`"
             }
+            Problem::ReadOnly => "read-only mode: run without --read-only to make changes",
             Problem::Other => "check that the host address is right and the engine is up",
         }
     }
@@ -88,6 +91,7 @@ impl fmt::Display for EngineError {
             Problem::Refused => "connection refused".to_owned(),
             Problem::Timeout => "no answer in time".to_owned(),
             Problem::Api(status) => format!("HTTP {status}: {}", self.detail.trim()),
+            Problem::ReadOnly => "refused, nothing was sent".to_owned(),
             Problem::BadJson | Problem::Other => self.detail.trim().to_owned(),
         };
         write!(f, "{} failed on {}: {cause} — {}", self.action, self.host, self.hint())

@@ -11,6 +11,7 @@ mod error;
 mod tls;
 mod transport;
 mod wire;
+mod write;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -23,6 +24,7 @@ use serde_json::Value;
 
 pub use endpoint::{Endpoint, HostChoice, DEFAULT_HOST};
 pub use error::{EngineError, Problem};
+pub use write::{ContainerSpec, Session, SessionTarget, VolumeSpec, DETACH_KEYS};
 
 use crate::model::{ContainerFacts, DiskUsage, EngineInfo, TmpfsFacts, VolumeFacts};
 use transport::Transport;
@@ -39,6 +41,8 @@ pub struct Engine {
     transport: Arc<Transport>,
     host: String,
     local: bool,
+    /// `--read-only`: every write is refused before it is sent.
+    read_only: bool,
     /// The engine refuses a second `/system/df` while one runs: ours go one at a time.
     disk_usage_gate: Arc<tokio::sync::Mutex<()>>,
 }
@@ -70,8 +74,19 @@ impl Engine {
             transport,
             host,
             local: endpoint.is_local(),
+            read_only: false,
             disk_usage_gate: Default::default(),
         })
+    }
+
+    /// Refuses every write from here on; reads still work.
+    pub fn read_only(mut self, read_only: bool) -> Self {
+        self.read_only = read_only;
+        self
+    }
+
+    pub fn is_read_only(&self) -> bool {
+        self.read_only
     }
 
     pub fn host(&self) -> &str {

@@ -10,7 +10,8 @@ use serde_json::Value;
 
 use crate::model::tmpfs::{parse_tmpfs_options, tmpfs_from_mount};
 use crate::model::{
-    ContainerFacts, ContainerSizes, DiskUsage, MountFacts, MountKind, TmpfsFacts, VolumeFacts, VolumeUsage,
+    ContainerFacts, ContainerSizes, DiskUsage, ImageFacts, MountFacts, MountKind, TmpfsFacts, VolumeFacts,
+    VolumeUsage,
 };
 
 /// Decodes each element on its own; returns the decoded ones and how many were skipped.
@@ -132,6 +133,27 @@ impl Volume {
         VolumeUsage {
             size: known(usage.and_then(|u| u.size)),
             ref_count: known(usage.and_then(|u| u.ref_count)),
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct Image {
+    pub id: String,
+    pub repo_tags: Option<Vec<String>>,
+    pub size: Option<i64>,
+    pub created: Option<i64>,
+}
+
+impl Image {
+    pub fn into_facts(self) -> ImageFacts {
+        ImageFacts {
+            // `<none>:<none>` is what the engine says for an untagged image.
+            tags: self.repo_tags.unwrap_or_default().into_iter().filter(|t| t != "<none>:<none>").collect(),
+            size: self.size.and_then(|s| u64::try_from(s).ok()),
+            created: self.created.unwrap_or_default(),
+            id: self.id,
         }
     }
 }

@@ -108,6 +108,25 @@ pub struct TmpfsFacts {
     pub options: Vec<String>,
 }
 
+/// A local image, for choosing what a new container runs.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ImageFacts {
+    pub id: String,
+    pub tags: Vec<String>,
+    pub size: Option<u64>,
+    pub created: i64,
+}
+
+impl ImageFacts {
+    /// The first tag, or the short id of an untagged image.
+    pub fn reference(&self) -> String {
+        self.tags.first().cloned().unwrap_or_else(|| {
+            let id = self.id.strip_prefix("sha256:").unwrap_or(&self.id);
+            id[..id.len().min(12)].to_owned()
+        })
+    }
+}
+
 /// The engine and where we reached it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct EngineInfo {

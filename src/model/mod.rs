@@ -5,7 +5,9 @@
 mod build;
 pub mod facts;
 mod ownership;
+pub mod plan;
 pub mod tmpfs;
+pub mod validate;
 
 pub use build::{build, is_anonymous_volume, Sources};
 pub use facts::*;

@@ -96,6 +96,7 @@ fn error_cause(error: &crate::engine::EngineError) -> String {
         Problem::Refused => "connection refused".to_owned(),
         Problem::Timeout => "no answer in time".to_owned(),
         Problem::Api(status) => format!("HTTP {status}: {}", error.detail),
+        Problem::ReadOnly => "refused: read-only mode".to_owned(),
         Problem::BadJson | Problem::Other => error.detail.clone(),
     }
 }

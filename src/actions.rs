@@ -1,0 +1,92 @@
+//! Carrying out what the user confirmed: a removal plan, one object at a time and never forced
+//! beyond what the plan says; a new volume; a new container on a volume.
+
+use serde::Serialize;
+
+use crate::engine::{ContainerSpec, Engine, EngineError, Problem};
+use crate::model::plan::Plan;
+
+/// What a removal did, object by object.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Outcome {
+    pub removed: Vec<Removed>,
+    pub skipped: Vec<Skipped>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Removed {
+    pub kind: &'static str,
+    pub name: String,
+    pub bytes: Option<u64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Skipped {
+    pub kind: &'static str,
+    pub name: String,
+    pub reason: String,
+}
+
+impl Outcome {
+    pub fn reclaimed_bytes(&self) -> u64 {
+        self.removed.iter().filter_map(|r| r.bytes).sum()
+    }
+}
+
+/// Removes exactly the plan's containers, then its volumes. An object the engine refuses (a
+/// volume that gained a user since the preview: 409) is skipped with the engine's reason.
+pub async fn remove(engine: &Engine, plan: &Plan) -> Outcome {
+    let mut outcome = Outcome::default();
+    for container in &plan.containers {
+        match engine.remove_container(&container.id, plan.force).await {
+            Ok(()) => outcome.removed.push(Removed {
+                kind: "container",
+                name: container.name.clone(),
+                bytes: container.size_rw,
+            }),
+            Err(e) => outcome.skipped.push(Skipped {
+                kind: "container",
+                name: container.name.clone(),
+                reason: reason(&e),
+            }),
+        }
+    }
+    for volume in &plan.volumes {
+        match engine.remove_volume(&volume.name).await {
+            Ok(()) => outcome.removed.push(Removed {
+                kind: "volume",
+                name: volume.name.clone(),
+                bytes: volume.size,
+            }),
+            Err(e) => outcome.skipped.push(Skipped {
+                kind: "volume",
+                name: volume.name.clone(),
+                reason: reason(&e),
+            }),
+        }
+    }
+    outcome
+}
+
+/// Why the engine refused, in a line.
+fn reason(error: &EngineError) -> String {
+    match error.problem {
+        Problem::Api(409) => format!("in use: {}", error.detail),
+        Problem::Api(404) => "already gone".to_owned(),
+        Problem::ReadOnly => "read-only mode".to_owned(),
+        _ => error.to_string(),
+    }
+}
+
+/// A new container on a volume; started when asked. Returns its id.
+pub async fn create_on_volume(
+    engine: &Engine,
+    spec: &ContainerSpec,
+    start: bool,
+) -> Result<String, EngineError> {
+    let id = engine.create_container(spec).await?;
+    if start {
+        engine.start_container(&id).await?;
+    }
+    Ok(id)
+}

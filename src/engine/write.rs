@@ -1,0 +1,234 @@
+//! Everything that changes the engine, and the interactive sessions. Each call checks the
+//! read-only switch first, so `--read-only` holds here, at the one door to the engine.
+
+use std::collections::HashMap;
+use std::pin::Pin;
+
+use bollard::models::{ContainerCreateBody, ExecConfig, HostConfig, Mount, MountType, VolumeCreateRequest};
+use bollard::query_parameters::{
+    AttachContainerOptions, CreateContainerOptions, RemoveContainerOptions, RemoveVolumeOptions,
+    ResizeContainerTTYOptions, ResizeExecOptions, StartContainerOptions,
+};
+use bytes::Bytes;
+use futures_util::{Stream, StreamExt};
+use tokio::io::AsyncWrite;
+
+use super::{Engine, EngineError, Problem};
+use crate::model::ImageFacts;
+
+/// What `dockdu volume create` and the create form ask for. An empty name makes an anonymous
+/// volume (the engine names it).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct VolumeSpec {
+    pub name: String,
+    pub driver: String,
+    pub labels: Vec<(String, String)>,
+    pub options: Vec<(String, String)>,
+}
+
+/// A new container that mounts a volume.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ContainerSpec {
+    pub image: String,
+    pub name: String,
+    /// Empty: the image's own command.
+    pub command: Vec<String>,
+    pub volume: String,
+    pub mount_path: String,
+    pub read_only: bool,
+    pub network_mode: String,
+    pub labels: Vec<(String, String)>,
+    /// A TTY and open stdin, so a shell or an attach works later.
+    pub interactive: bool,
+}
+
+/// Which process an interactive session talks to; resizes go to the same place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SessionTarget {
+    Exec(String),
+    Container(String),
+}
+
+/// A TTY session: bytes from the process, and a writer to its stdin.
+pub struct Session {
+    pub target: SessionTarget,
+    pub output: Pin<Box<dyn Stream<Item = Result<Bytes, EngineError>> + Send>>,
+    pub input: Pin<Box<dyn AsyncWrite + Send>>,
+}
+
+/// Docker's default; the engine ends an attach when it sees these keys.
+pub const DETACH_KEYS: &str = "ctrl-p,ctrl-q";
+
+impl Engine {
+    fn writable(&self, action: &str) -> Result<(), EngineError> {
+        if self.read_only {
+            Err(EngineError::new(&self.host, action, Problem::ReadOnly, "dockdu runs with --read-only"))
+        } else {
+            Ok(())
+        }
+    }
+
+    pub async fn create_volume(&self, spec: &VolumeSpec) -> Result<String, EngineError> {
+        let action = "creating a volume";
+        self.writable(action)?;
+        let request = VolumeCreateRequest {
+            name: Some(spec.name.clone()).filter(|n| !n.is_empty()),
+            driver: Some(spec.driver.clone()).filter(|d| !d.is_empty()),
+            driver_opts: Some(spec.options.iter().cloned().collect()),
+            labels: Some(spec.labels.iter().cloned().collect()),
+            ..Default::default()
+        };
+        let volume = self.docker.create_volume(request).await.map_err(|e| self.error(action, e))?;
+        Ok(volume.name)
+    }
+
+    /// Removes one volume, never forced: the engine refuses (409) while any container uses it.
+    pub async fn remove_volume(&self, name: &str) -> Result<(), EngineError> {
+        let action = format!("removing volume {name}");
+        self.writable(&action)?;
+        self.docker
+            .remove_volume(name, Some(RemoveVolumeOptions { force: false }))
+            .await
+            .map_err(|e| self.error(&action, e))
+    }
+
+    /// Removes one container and none of its volumes (those are removed by name, as previewed).
+    pub async fn remove_container(&self, id: &str, force: bool) -> Result<(), EngineError> {
+        let action = format!("removing container {}", &id[..id.len().min(12)]);
+        self.writable(&action)?;
+        let options = RemoveContainerOptions { force, v: false, link: false };
+        self.docker.remove_container(id, Some(options)).await.map_err(|e| self.error(&action, e))
+    }
+
+    pub async fn images(&self) -> Result<Vec<ImageFacts>, EngineError> {
+        let items: Vec<serde_json::Value> =
+            self.get_json("listing images", "/images/json", Some(super::READ_TIMEOUT)).await?;
+        let (images, _) = super::wire::decode_each::<super::wire::Image>(items);
+        Ok(images.into_iter().map(super::wire::Image::into_facts).collect())
+    }
+
+    pub async fn create_container(&self, spec: &ContainerSpec) -> Result<String, EngineError> {
+        let action = "creating a container";
+        self.writable(action)?;
+        let mount = Mount {
+            target: Some(spec.mount_path.clone()),
+            source: Some(spec.volume.clone()),
+            typ: Some(MountType::VOLUME),
+            read_only: Some(spec.read_only),
+            ..Default::default()
+        };
+        let body = ContainerCreateBody {
+            image: Some(spec.image.clone()),
+            cmd: Some(spec.command.clone()).filter(|c| !c.is_empty()),
+            labels: Some(spec.labels.iter().cloned().collect::<HashMap<_, _>>()),
+            tty: Some(spec.interactive),
+            open_stdin: Some(spec.interactive),
+            attach_stdin: Some(false),
+            host_config: Some(HostConfig {
+                mounts: Some(vec![mount]),
+                network_mode: Some(spec.network_mode.clone()).filter(|n| !n.is_empty()),
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        let options = CreateContainerOptions {
+            name: Some(spec.name.clone()).filter(|n| !n.is_empty()),
+            ..Default::default()
+        };
+        let created =
+            self.docker.create_container(Some(options), body).await.map_err(|e| self.error(action, e))?;
+        Ok(created.id)
+    }
+
+    pub async fn start_container(&self, id: &str) -> Result<(), EngineError> {
+        let action = "starting a container";
+        self.writable(action)?;
+        self.docker
+            .start_container(id, None::<StartContainerOptions>)
+            .await
+            .map_err(|e| self.error(action, e))
+    }
+
+    /// Runs `command` in a running container on a TTY, attached.
+    pub async fn exec(&self, id: &str, command: &[String], size: (u16, u16)) -> Result<Session, EngineError> {
+        let action = "opening a shell";
+        self.writable(action)?;
+        let config = ExecConfig {
+            attach_stdin: Some(true),
+            attach_stdout: Some(true),
+            attach_stderr: Some(true),
+            tty: Some(true),
+            cmd: Some(command.to_vec()),
+            detach_keys: Some(DETACH_KEYS.to_owned()),
+            console_size: Some(vec![usize::from(size.1), usize::from(size.0)]),
+            ..Default::default()
+        };
+        let exec = self.docker.create_exec(id, config).await.map_err(|e| self.error(action, e))?;
+        let options = bollard::exec::StartExecOptions { detach: false, tty: true, output_capacity: None };
+        match self.docker.start_exec(&exec.id, Some(options)).await.map_err(|e| self.error(action, e))? {
+            bollard::exec::StartExecResults::Attached { output, input } => {
+                let session = Session {
+                    target: SessionTarget::Exec(exec.id),
+                    output: self.bytes(action, output),
+                    input,
+                };
+                self.resize(&session.target, size).await;
+                Ok(session)
+            }
+            bollard::exec::StartExecResults::Detached => Err(EngineError::new(
+                &self.host,
+                action,
+                Problem::Other,
+                "the engine did not attach the shell",
+            )),
+        }
+    }
+
+    /// Attaches to a container's main process.
+    pub async fn attach(&self, id: &str, size: (u16, u16)) -> Result<Session, EngineError> {
+        let action = "attaching";
+        self.writable(action)?;
+        let options = AttachContainerOptions {
+            detach_keys: Some(DETACH_KEYS.to_owned()),
+            logs: false,
+            stream: true,
+            stdin: true,
+            stdout: true,
+            stderr: true,
+        };
+        let attached =
+            self.docker.attach_container(id, Some(options)).await.map_err(|e| self.error(action, e))?;
+        let session = Session {
+            target: SessionTarget::Container(id.to_owned()),
+            output: self.bytes(action, attached.output),
+            input: attached.input,
+        };
+        self.resize(&session.target, size).await;
+        Ok(session)
+    }
+
+    /// Tells the process its terminal's size. A failure only costs layout, so it is not reported.
+    pub async fn resize(&self, target: &SessionTarget, (width, height): (u16, u16)) {
+        let (w, h) = (i32::from(width), i32::from(height));
+        let _ = match target {
+            SessionTarget::Exec(id) => self.docker.resize_exec(id, ResizeExecOptions { w, h }).await,
+            SessionTarget::Container(id) => {
+                self.docker.resize_container_tty(id, ResizeContainerTTYOptions { w, h }).await
+            }
+        };
+    }
+
+    fn bytes(
+        &self,
+        action: &'static str,
+        output: Pin<
+            Box<dyn Stream<Item = Result<bollard::container::LogOutput, bollard::errors::Error>> + Send>,
+        >,
+    ) -> Pin<Box<dyn Stream<Item = Result<Bytes, EngineError>> + Send>> {
+        let host = self.host.clone();
+        Box::pin(output.map(move |item| {
+            item.map(bollard::container::LogOutput::into_bytes)
+                .map_err(|e| EngineError::from_bollard(&host, action, e))
+        }))
+    }
+}

@@ -1,0 +1,301 @@
+//! Removal plans: exactly which containers and volumes a prune or remove will touch, and what it
+//! leaves alone and why. The preview shows a plan; confirming carries out that plan and no other.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+use super::Inventory;
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Plan {
+    /// Removed first, so their anonymous volumes are free when their turn comes.
+    pub containers: Vec<PlannedContainer>,
+    pub volumes: Vec<PlannedVolume>,
+    /// Asked for, but not part of the plan: in use, or running.
+    pub kept: Vec<Kept>,
+    /// Remove running containers too (one container, after an explicit second step).
+    pub force: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PlannedContainer {
+    pub id: String,
+    pub name: String,
+    pub state: String,
+    pub status: String,
+    pub size_rw: Option<u64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PlannedVolume {
+    pub name: String,
+    pub size: Option<u64>,
+    pub anonymous: bool,
+    pub labels: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Kept {
+    pub name: String,
+    pub reason: String,
+}
+
+impl Plan {
+    pub fn is_empty(&self) -> bool {
+        self.containers.is_empty() && self.volumes.is_empty()
+    }
+
+    /// Bytes that come back, as far as sizes are known.
+    pub fn reclaimed_bytes(&self) -> u64 {
+        let containers: u64 = self.containers.iter().filter_map(|c| c.size_rw).sum();
+        containers + self.volumes.iter().filter_map(|v| v.size).sum::<u64>()
+    }
+
+    /// Whether some planned object's size is unknown (so the total is a lower bound).
+    pub fn has_unknown_sizes(&self) -> bool {
+        self.containers.iter().any(|c| c.size_rw.is_none()) || self.volumes.iter().any(|v| v.size.is_none())
+    }
+}
+
+/// Which dangling volumes a volume prune takes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VolumeScope {
+    /// Dangling and anonymous: what `docker volume prune` takes on API ≥ 1.42.
+    Anonymous,
+    /// Every dangling volume, named ones too.
+    Dangling,
+    /// Dangling volumes with this label (`key` or `key=value`).
+    Label(String),
+}
+
+impl VolumeScope {
+    pub fn label(&self) -> String {
+        match self {
+            VolumeScope::Anonymous => "anonymous only".to_owned(),
+            VolumeScope::Dangling => "all dangling".to_owned(),
+            VolumeScope::Label(filter) => format!("label {filter}"),
+        }
+    }
+}
+
+/// `key` or `key=value` against a volume's labels.
+pub fn label_matches(labels: &BTreeMap<String, String>, filter: &str) -> bool {
+    match filter.split_once('=') {
+        Some((key, value)) => labels.get(key).is_some_and(|v| v == value),
+        None => !filter.is_empty() && labels.contains_key(filter),
+    }
+}
+
+fn planned_volume(volume: &super::Volume) -> PlannedVolume {
+    PlannedVolume {
+        name: volume.name.clone(),
+        size: volume.size,
+        anonymous: volume.anonymous,
+        labels: volume.labels.clone(),
+    }
+}
+
+fn in_use(volume: &super::Volume) -> Kept {
+    let users: Vec<&str> = volume.containers.iter().map(|o| o.container.as_str()).collect();
+    Kept { name: volume.name.clone(), reason: format!("in use by {}", users.join(", ")) }
+}
+
+/// The dangling volumes in scope. A volume in use is never part of a prune.
+pub fn volume_prune(inventory: &Inventory, scope: &VolumeScope) -> Plan {
+    let volumes = inventory
+        .volumes
+        .iter()
+        .filter(|v| v.dangling)
+        .filter(|v| match scope {
+            VolumeScope::Anonymous => v.anonymous,
+            VolumeScope::Dangling => true,
+            VolumeScope::Label(filter) => label_matches(&v.labels, filter),
+        })
+        .map(planned_volume)
+        .collect();
+    Plan { volumes, ..Plan::default() }
+}
+
+/// Chosen volumes (one, or the marked ones): the unused ones go, the used ones are kept with
+/// their users named.
+pub fn volume_removal(inventory: &Inventory, names: &BTreeSet<String>) -> Plan {
+    let mut plan = Plan::default();
+    for volume in inventory.volumes.iter().filter(|v| names.contains(&v.name)) {
+        if volume.dangling {
+            plan.volumes.push(planned_volume(volume));
+        } else {
+            plan.kept.push(in_use(volume));
+        }
+    }
+    plan
+}
+
+/// States of a container that is not running and can go without force.
+pub fn is_stopped(state: &str) -> bool {
+    matches!(state, "exited" | "created" | "dead" | "stopped")
+}
+
+/// Stopped containers (all, or only the chosen ones), and, if asked, the anonymous volumes that
+/// only they use. With `force`, chosen running containers go too.
+pub fn container_removal(
+    inventory: &Inventory,
+    chosen: Option<&BTreeSet<String>>,
+    with_anonymous_volumes: bool,
+    force: bool,
+) -> Plan {
+    let mut plan = Plan { force, ..Plan::default() };
+    for container in inventory.containers.iter().filter(|c| chosen.is_none_or(|ids| ids.contains(&c.id))) {
+        if is_stopped(&container.state) || force {
+            plan.containers.push(PlannedContainer {
+                id: container.id.clone(),
+                name: container.name.clone(),
+                state: container.state.clone(),
+                status: container.status.clone(),
+                size_rw: container.size_rw,
+            });
+        } else if chosen.is_some() {
+            plan.kept.push(Kept {
+                name: container.name.clone(),
+                reason: format!("{}: needs force", container.state),
+            });
+        }
+    }
+    if with_anonymous_volumes {
+        let leaving: BTreeSet<&str> = plan.containers.iter().map(|c| c.id.as_str()).collect();
+        for volume in inventory.volumes.iter().filter(|v| v.anonymous && !v.containers.is_empty()) {
+            let only_leaving = volume.containers.iter().all(|o| leaving.contains(o.container_id.as_str()));
+            if only_leaving {
+                plan.volumes.push(planned_volume(volume));
+            } else if volume.containers.iter().any(|o| leaving.contains(o.container_id.as_str())) {
+                let staying: Vec<&str> = volume
+                    .containers
+                    .iter()
+                    .filter(|o| !leaving.contains(o.container_id.as_str()))
+                    .map(|o| o.container.as_str())
+                    .collect();
+                plan.kept.push(Kept {
+                    name: volume.name.clone(),
+                    reason: format!("also used by {}", staying.join(", ")),
+                });
+            }
+        }
+    }
+    plan
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{build, ContainerFacts, MountFacts, MountKind, Sources, VolumeFacts};
+
+    const ANON: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+    const ANON_SHARED: &str = "fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210";
+
+    fn inventory() -> Inventory {
+        let mount = |name: &str| MountFacts {
+            kind: MountKind::Volume,
+            name: Some(name.into()),
+            source: None,
+            destination: format!("/{name}"),
+            rw: true,
+        };
+        let container = |id: &str, state: &str, mounts: Vec<MountFacts>| ContainerFacts {
+            id: id.into(),
+            name: format!("c-{id}"),
+            state: state.into(),
+            mounts,
+            ..Default::default()
+        };
+        let volume = |name: &str, labels: &[(&str, &str)]| VolumeFacts {
+            name: name.into(),
+            labels: labels.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+            ..Default::default()
+        };
+        build(&Sources {
+            containers: vec![
+                container("run", "running", vec![mount("used"), mount(ANON_SHARED)]),
+                container("old", "exited", vec![mount(ANON), mount(ANON_SHARED)]),
+                container("new", "created", vec![]),
+            ],
+            volumes: vec![
+                volume("used", &[]),
+                volume("named-idle", &[("team", "ops")]),
+                volume(&"9".repeat(64), &[("team", "dev")]),
+                volume(ANON, &[]),
+                volume(ANON_SHARED, &[]),
+            ],
+            ..Default::default()
+        })
+    }
+
+    fn names(plan: &Plan) -> Vec<&str> {
+        plan.containers
+            .iter()
+            .map(|c| c.name.as_str())
+            .chain(plan.volumes.iter().map(|v| v.name.as_str()))
+            .collect()
+    }
+
+    #[test]
+    fn prune_scopes_never_take_a_volume_in_use() {
+        let inventory = inventory();
+        let nines = "9".repeat(64);
+        assert_eq!(names(&volume_prune(&inventory, &VolumeScope::Anonymous)), [nines.as_str()]);
+        let dangling = volume_prune(&inventory, &VolumeScope::Dangling);
+        let mut all = names(&dangling);
+        all.sort();
+        assert_eq!(all, [nines.as_str(), "named-idle"]);
+        assert_eq!(names(&volume_prune(&inventory, &VolumeScope::Label("team=ops".into()))), ["named-idle"]);
+        assert_eq!(names(&volume_prune(&inventory, &VolumeScope::Label("team".into()))).len(), 2);
+        assert!(volume_prune(&inventory, &VolumeScope::Label(String::new())).is_empty());
+    }
+
+    #[test]
+    fn chosen_volumes_in_use_are_kept_with_their_users() {
+        let chosen = BTreeSet::from(["used".to_owned(), "named-idle".to_owned()]);
+        let plan = volume_removal(&inventory(), &chosen);
+        assert_eq!(names(&plan), ["named-idle"]);
+        assert_eq!(plan.kept, [Kept { name: "used".into(), reason: "in use by c-run".into() }]);
+    }
+
+    #[test]
+    fn container_prune_takes_stopped_ones_and_only_their_own_anonymous_volumes() {
+        let plan = container_removal(&inventory(), None, true, false);
+        assert_eq!(names(&plan), ["c-new", "c-old", ANON]);
+        assert_eq!(plan.kept.len(), 1, "the anonymous volume the running container shares stays");
+        assert!(plan.kept[0].reason.contains("c-run"));
+        assert_eq!(names(&container_removal(&inventory(), None, false, false)), ["c-new", "c-old"]);
+    }
+
+    #[test]
+    fn a_running_container_needs_force() {
+        let chosen = BTreeSet::from(["run".to_owned()]);
+        let plan = container_removal(&inventory(), Some(&chosen), false, false);
+        assert!(plan.is_empty());
+        assert_eq!(plan.kept[0].reason, "running: needs force");
+        let forced = container_removal(&inventory(), Some(&chosen), false, true);
+        assert_eq!(names(&forced), ["c-run"]);
+        assert!(forced.force);
+    }
+
+    #[test]
+    fn reclaimed_bytes_add_known_sizes() {
+        let mut plan = Plan::default();
+        plan.volumes.push(PlannedVolume {
+            name: "a".into(),
+            size: Some(10),
+            anonymous: false,
+            labels: BTreeMap::new(),
+        });
+        plan.volumes.push(PlannedVolume {
+            name: "b".into(),
+            size: None,
+            anonymous: false,
+            labels: BTreeMap::new(),
+        });
+        assert_eq!(plan.reclaimed_bytes(), 10);
+        assert!(plan.has_unknown_sizes());
+    }
+}
