@@ -9,5 +9,6 @@ pub mod format;
 pub mod model;
 pub mod report;
 pub mod runtime;
+pub mod session;
 pub mod terminal;
 pub mod ui;

@@ -23,6 +23,10 @@ struct Cli {
     #[arg(long, global = true)]
     read_only: bool,
 
+    /// What `e` runs in a container (words split on spaces).
+    #[arg(long, global = true, default_value = "sh", value_name = "COMMAND")]
+    shell: String,
+
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -147,7 +151,10 @@ async fn run(cli: Cli) -> anyhow::Result<Finish> {
     let engine = Engine::new(&choice)?.read_only(cli.read_only);
     let confirm = |c: ConfirmArgs| cli::Confirm { dry_run: c.dry_run, yes: c.yes, json: c.json };
     match cli.command {
-        None => dockdu::runtime::run(engine).await.map(|()| Finish::Done),
+        None => {
+            let shell = validate::command_words(&cli.shell).map_err(anyhow::Error::msg)?;
+            dockdu::runtime::run(engine, shell).await.map(|()| Finish::Done)
+        }
         Some(Command::Report { json }) => {
             let inventory = model::build(&collect::collect(&engine).await?);
             print!("{}", if json { report::json(&inventory) } else { report::text(&inventory) });

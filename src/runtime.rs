@@ -11,28 +11,34 @@ use futures_util::{stream, StreamExt};
 use ratatui::DefaultTerminal;
 use tokio::sync::mpsc;
 
+use crate::app::form::Submit;
 use crate::app::inspect::Target;
-use crate::app::{App, Effect, EngineMsg, EventsState, Msg};
+use crate::app::{Action, App, Effect, EngineMsg, EventsState, Msg};
 use crate::collect::INSPECT_CONCURRENCY;
 use crate::engine::Engine;
-use crate::{terminal, ui};
+use crate::{actions, session, terminal, ui};
 
 /// Spinner speed, while something loads; nothing ticks when idle.
 const TICK: Duration = Duration::from_millis(120);
 /// Tmpfs results are sent in batches so a thousand inspects are not a thousand redraws.
 const TMPFS_BATCH: usize = 64;
 
-pub async fn run(engine: Engine) -> Result<()> {
+pub async fn run(engine: Engine, shell_command: Vec<String>) -> Result<()> {
     let mut terminal = terminal::enter()?;
-    let result = event_loop(&mut terminal, engine).await;
+    let result = event_loop(&mut terminal, engine, shell_command).await;
     terminal::leave();
     result
 }
 
-async fn event_loop(terminal: &mut DefaultTerminal, engine: Engine) -> Result<()> {
+async fn event_loop(
+    terminal: &mut DefaultTerminal,
+    engine: Engine,
+    shell_command: Vec<String>,
+) -> Result<()> {
     let size = terminal.size()?;
     let mut app = App::new(engine.host(), engine.is_local(), (size.width, size.height));
     app.read_only = engine.is_read_only();
+    app.shell_command = shell_command;
     // The first frame goes out before any engine call is made.
     terminal.draw(|frame| ui::render(&app, frame))?;
 
@@ -42,11 +48,31 @@ async fn event_loop(terminal: &mut DefaultTerminal, engine: Engine) -> Result<()
     let mut ticker = tokio::time::interval(TICK);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     loop {
-        for effect in effects.drain(..) {
-            if effect == Effect::Quit {
-                return Ok(());
+        while !effects.is_empty() {
+            for effect in std::mem::take(&mut effects) {
+                match effect {
+                    Effect::Quit => return Ok(()),
+                    Effect::OpenSession(request) => {
+                        // The session owns stdin: stop reading keys until it is over.
+                        drop(input);
+                        let result = session::run(&engine, &request).await;
+                        input = EventStream::new();
+                        // A fresh terminal redraws every cell; `clear()` would ask the terminal
+                        // for the cursor position, an answer that may not come back in time.
+                        crossterm::execute!(
+                            std::io::stdout(),
+                            crossterm::terminal::Clear(crossterm::terminal::ClearType::All)
+                        )?;
+                        *terminal = ratatui::Terminal::new(ratatui::backend::CrosstermBackend::new(
+                            std::io::stdout(),
+                        ))?;
+                        let ended = EngineMsg::SessionEnded { name: request.container.clone(), result };
+                        effects.extend(app.update(Msg::Engine(ended)));
+                        terminal.draw(|frame| ui::render(&app, frame))?;
+                    }
+                    effect => perform(effect, &engine, &sender),
+                }
             }
-            perform(effect, &engine, &sender);
         }
         let msg = tokio::select! {
             event = input.next() => match event {
@@ -125,7 +151,23 @@ fn perform(effect: Effect, engine: &Engine, sender: &mpsc::Sender<EngineMsg>) {
             tokio::time::sleep(delay).await;
             EngineMsg::RefreshDue
         }),
-        Effect::Quit => {}
+        Effect::LoadImages => {
+            spawn(sender, async move { EngineMsg::Images(engine.images().await.map_err(|e| e.to_string())) })
+        }
+        Effect::Perform(Action::Remove(plan)) => {
+            spawn(sender, async move { EngineMsg::Removed(actions::remove(&engine, &plan).await) })
+        }
+        Effect::Perform(Action::Submit(Submit::CreateVolume(spec))) => spawn(sender, async move {
+            EngineMsg::VolumeCreated(engine.create_volume(&spec).await.map_err(|e| e.to_string()))
+        }),
+        Effect::Perform(Action::Submit(Submit::CreateContainer { spec, shell })) => {
+            spawn(sender, async move {
+                let result = actions::create_on_volume(&engine, &spec, true).await.map_err(|e| e.to_string());
+                EngineMsg::ContainerCreated { result, name: spec.name, shell }
+            })
+        }
+        // Handled by the loop, which owns the terminal.
+        Effect::OpenSession(_) | Effect::Quit => {}
     }
 }
 

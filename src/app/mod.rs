@@ -1,21 +1,28 @@
 //! The explorer's state and how it changes: `update(msg) -> effects`. No I/O and no drawing here;
 //! the runtime performs the effects and feeds their results back as messages.
 
+pub mod confirm;
+pub mod form;
 pub mod inspect;
 mod keys;
 mod links;
 pub mod panel;
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::time::Duration;
 
 use serde_json::Value;
 
+use crate::actions::Outcome;
 use crate::engine::{Change, ChangeKind, EngineError};
+use crate::model::plan::Plan;
 use crate::model::{
-    self, ContainerFacts, DiskUsage, EngineInfo, Inventory, MountKind, Sources, TmpfsFacts, VolumeFacts,
+    self, ContainerFacts, DiskUsage, EngineInfo, ImageFacts, Inventory, MountKind, Sources, TmpfsFacts,
+    VolumeFacts,
 };
 use crate::ui::layout;
+use confirm::Confirm;
+use form::{Form, Submit};
 use inspect::{InspectView, Target};
 pub use links::Link;
 use panel::{Panel, Sort};
@@ -47,6 +54,27 @@ pub enum EngineMsg {
     Events(EventsState),
     Changed(Change),
     RefreshDue,
+    Images(Result<Vec<ImageFacts>, String>),
+    Removed(Outcome),
+    VolumeCreated(Result<String, String>),
+    ContainerCreated { result: Result<String, String>, name: String, shell: bool },
+    SessionEnded { name: String, result: Result<(), String> },
+}
+
+/// A write the user confirmed, as data: the runtime performs it and reports back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    Remove(Plan),
+    Submit(Submit),
+}
+
+/// An interactive session that takes over the terminal until it ends.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRequest {
+    pub container_id: String,
+    pub container: String,
+    /// `None` attaches to the main process; otherwise this command runs in a new exec.
+    pub command: Option<Vec<String>>,
 }
 
 /// What the runtime should do next; each result comes back as an `EngineMsg`.
@@ -60,6 +88,9 @@ pub enum Effect {
     Inspect(Target),
     WatchEvents,
     RefreshAfter(Duration),
+    LoadImages,
+    Perform(Action),
+    OpenSession(SessionRequest),
     Quit,
 }
 
@@ -131,6 +162,9 @@ pub enum Focus {
 pub enum Overlay {
     Help,
     Inspect(InspectView),
+    Confirm(Confirm),
+    Form(Form),
+    Outcome(Outcome),
 }
 
 /// Where the user was, for Esc/Backspace after following a link.
@@ -154,6 +188,16 @@ pub struct App {
     pub terminal: (u16, u16),
     pub spinner: usize,
     pub read_only: bool,
+    /// A one-line message in the footer until the next key: "read-only mode", an error.
+    pub notice: Option<String>,
+    /// Marked rows (Space) in Containers (ids) and Volumes (names): `d` and `P` act on them.
+    pub marks: [BTreeSet<String>; 4],
+    /// What `e` runs in a container.
+    pub shell_command: Vec<String>,
+    /// Local images, loaded when the attach form first needs them.
+    pub images: Option<Vec<ImageFacts>>,
+    /// A row to select once it shows up (a volume just created).
+    pending_selection: Option<(Panel, String)>,
     /// Whether bind sources can be checked on this machine.
     local: bool,
     history: Vec<Place>,
@@ -184,6 +228,11 @@ impl App {
             terminal,
             spinner: 0,
             read_only: false,
+            notice: None,
+            marks: Default::default(),
+            shell_command: vec!["sh".to_owned()],
+            images: None,
+            pending_selection: None,
             local,
             history: Vec::new(),
             next_seq: 0,
@@ -335,6 +384,49 @@ impl App {
                 self.refresh_pending = true;
                 vec![Effect::RefreshAfter(EVENT_DEBOUNCE)]
             }
+            EngineMsg::Images(result) => self.on_images(result),
+            EngineMsg::Removed(outcome) => {
+                for marks in &mut self.marks {
+                    marks.clear();
+                }
+                self.overlay = Some(Overlay::Outcome(outcome));
+                self.reload(false)
+            }
+            EngineMsg::VolumeCreated(result) => match result {
+                Ok(name) => {
+                    self.overlay = None;
+                    self.notice = Some(format!("created volume {name}"));
+                    self.pending_selection = Some((Panel::Volumes, name));
+                    self.reload(false)
+                }
+                Err(error) => self.form_failed(error),
+            },
+            EngineMsg::ContainerCreated { result, name, shell } => match result {
+                Ok(id) => {
+                    self.overlay = None;
+                    let mut effects = self.reload(false);
+                    let name = if name.is_empty() { short_id(&id) } else { name };
+                    if shell {
+                        let command = Some(self.shell_command.clone());
+                        effects.push(Effect::OpenSession(SessionRequest {
+                            container_id: id,
+                            container: name,
+                            command,
+                        }));
+                    } else {
+                        self.notice = Some(format!("started container {name}"));
+                    }
+                    effects
+                }
+                Err(error) => self.form_failed(error),
+            },
+            EngineMsg::SessionEnded { name, result } => {
+                self.notice = Some(match result {
+                    Ok(()) => format!("back from {name}"),
+                    Err(error) => format!("session in {name} failed: {error}"),
+                });
+                self.reload(false)
+            }
             EngineMsg::RefreshDue => {
                 self.refresh_pending = false;
                 if self.status.connected {
@@ -389,6 +481,45 @@ impl App {
         for panel in Panel::ALL {
             self.refresh_rows(panel);
         }
+        if let Some((panel, key)) = self.pending_selection.clone() {
+            let shown =
+                self.views[panel.index()].rows.iter().any(|&i| panel.row_key(&self.inventory, i) == key);
+            if shown && self.overlay.is_none() {
+                self.pending_selection = None;
+                self.select_key(panel, &key);
+            }
+        }
+    }
+
+    fn form_failed(&mut self, error: String) -> Vec<Effect> {
+        if let Some(Overlay::Form(form)) = &mut self.overlay {
+            form.working = false;
+            form.error = Some(error);
+        } else {
+            self.notice = Some(error);
+        }
+        vec![]
+    }
+
+    fn on_images(&mut self, result: Result<Vec<ImageFacts>, String>) -> Vec<Effect> {
+        match result {
+            Ok(images) => {
+                let references: Vec<String> = images.iter().map(ImageFacts::reference).collect();
+                if let Some(Overlay::Form(form)) = &mut self.overlay {
+                    if let form::FormKind::Attach { volume } = &form.kind {
+                        let volume = volume.clone();
+                        *form = Form::attach(&volume, references);
+                    }
+                }
+                self.images = Some(images);
+            }
+            Err(error) => {
+                if let Some(Overlay::Form(form)) = &mut self.overlay {
+                    form.error = Some(format!("listing images failed: {error}"));
+                }
+            }
+        }
+        vec![]
     }
 
     fn refresh_rows(&mut self, panel: Panel) {
@@ -454,6 +585,10 @@ impl App {
     pub fn container_state(&self, id: &str) -> Option<&str> {
         self.inventory.container(id).map(|c| c.state.as_str())
     }
+}
+
+fn short_id(id: &str) -> String {
+    id[..id.len().min(12)].to_owned()
 }
 
 /// Changes that alter what the panels show (not exec, attach, top, …).

@@ -95,6 +95,15 @@ pub fn tabs(app: &App, frame: &mut Frame, area: Rect) {
 pub fn footer(app: &App, frame: &mut Frame, area: Rect) {
     let keys: &[(&str, &str)] = match &app.overlay {
         Some(Overlay::Help) => &[("Esc", "close help"), ("q", "close")],
+        Some(Overlay::Confirm(c)) if c.working => &[("", "removing…")],
+        Some(Overlay::Confirm(c)) if c.needs_force() => {
+            &[("Enter", "remove"), ("f", "force"), ("Esc", "cancel")]
+        }
+        Some(Overlay::Confirm(_)) => &[("Enter/y", "remove"), ("↑↓", "scroll"), ("Esc/n", "cancel")],
+        Some(Overlay::Outcome(_)) => &[("Esc", "close")],
+        Some(Overlay::Form(_)) => {
+            &[("Tab/↑↓", "field"), ("←→/space", "choose"), ("Enter", "go"), ("Esc", "cancel")]
+        }
         Some(Overlay::Inspect(view)) if view.typing => &[("Enter", "search"), ("Esc", "cancel")],
         Some(Overlay::Inspect(_)) => {
             &[("↑↓", "scroll"), ("/", "search"), ("n/N", "next/prev"), ("v", "reveal env"), ("Esc", "close")]
@@ -133,6 +142,9 @@ pub fn footer(app: &App, frame: &mut Frame, area: Rect) {
     if app.overlay.is_none() && app.can_go_back() {
         spans.push(Span::styled(" ⌫", theme::key()));
         spans.push(Span::raw(" back"));
+    }
+    if let Some(notice) = &app.notice {
+        spans = vec![Span::styled(format!(" {notice}"), theme::warning())];
     }
     let footer = Paragraph::new(Line::from(spans));
     frame.render_widget(footer, area);

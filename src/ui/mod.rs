@@ -3,6 +3,7 @@
 
 mod chrome;
 mod detail;
+mod dialogs;
 mod help;
 mod inspect;
 pub mod layout;
@@ -40,6 +41,9 @@ pub fn render(app: &App, frame: &mut Frame) {
     match &app.overlay {
         Some(Overlay::Help) => help::render(frame, areas.body),
         Some(Overlay::Inspect(view)) => inspect::render(view, app.spinner, frame, areas.body),
+        Some(Overlay::Confirm(confirm)) => dialogs::confirm(confirm, app.spinner, frame, areas.body),
+        Some(Overlay::Outcome(outcome)) => dialogs::outcome(outcome, frame, areas.body),
+        Some(Overlay::Form(form)) => dialogs::form(form, app.spinner, frame, areas.body),
         None => {}
     }
 }

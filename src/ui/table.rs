@@ -25,6 +25,10 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             theme::dim(),
         ));
     }
+    let marks = app.marks[app.panel.index()].len();
+    if marks > 0 {
+        title.push(Span::styled(format!(" {marks} marked (d/P act on them) "), theme::warning()));
+    }
     let block =
         Block::bordered().title(Line::from(title)).border_style(theme::border(app.focus == Focus::Table));
 
@@ -63,7 +67,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                 .map(|&i| {
                     let c = &app.inventory.containers[i];
                     Row::new(vec![
-                        Cell::from(c.name.as_str()),
+                        marked(app, &c.id, c.name.clone()),
                         Cell::from(Span::styled(c.state.as_str(), theme::state(&c.state))),
                         Cell::from(c.image.as_str()),
                         right(sized(c.size_rw)),
@@ -94,7 +98,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                     let badge =
                         if v.dangling { Span::styled("dangling", theme::warning()) } else { Span::raw("") };
                     Row::new(vec![
-                        Cell::from(volume_name(&v.name, v.anonymous)),
+                        marked(app, &v.name, volume_name(&v.name, v.anonymous)),
                         Cell::from(v.driver.as_str()),
                         right(size),
                         right(v.ref_count.to_string()),
@@ -168,6 +172,15 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         });
     let mut state = TableState::default().with_selected(Some(view.selected.saturating_sub(view.offset)));
     frame.render_stateful_widget(table, area, &mut state);
+}
+
+/// A name with a mark in front when the row is marked for `d`/`P`.
+fn marked(app: &App, key: &str, name: String) -> Cell<'static> {
+    if app.marks[app.panel.index()].contains(key) {
+        Cell::from(Line::from(vec![Span::styled("● ", theme::warning()), Span::raw(name)]))
+    } else {
+        Cell::from(name)
+    }
 }
 
 fn right(text: String) -> Cell<'static> {
