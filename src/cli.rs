@@ -63,9 +63,18 @@ pub async fn prune_volumes(
     carry_out(engine, plan, confirm).await
 }
 
-pub async fn prune_containers(engine: &Engine, with_volumes: bool, confirm: Confirm) -> Result<Finish> {
+pub async fn prune_containers(
+    engine: &Engine,
+    with_volumes: bool,
+    label: Option<String>,
+    confirm: Confirm,
+) -> Result<Finish> {
     let inventory = build(&crate::collect::collect(engine).await?);
-    let plan = plan::container_removal(&inventory, None, with_volumes, false);
+    let chosen = label.map(|filter| {
+        let labelled = inventory.containers.iter().filter(|c| plan::label_matches(&c.labels, &filter));
+        labelled.filter(|c| plan::is_stopped(&c.state)).map(|c| c.id.clone()).collect()
+    });
+    let plan = plan::container_removal(&inventory, chosen.as_ref(), with_volumes, false);
     carry_out(engine, plan, confirm).await
 }
 

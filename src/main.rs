@@ -101,6 +101,9 @@ enum PruneCommand {
         /// Also remove the anonymous volumes only these containers use.
         #[arg(long)]
         with_volumes: bool,
+        /// Only containers with this label: `label=KEY` or `label=KEY=VALUE`.
+        #[arg(long, value_name = "label=KEY[=VALUE]")]
+        filter: Option<String>,
         #[command(flatten)]
         confirm: ConfirmArgs,
     },
@@ -170,12 +173,9 @@ async fn run(cli: Cli) -> anyhow::Result<Finish> {
             cli::create_volume(&engine, spec).await
         }
         Some(Command::Prune(PruneCommand::Volumes { scope, filter, confirm: c })) => {
-            let label = match filter.as_deref().map(|f| f.strip_prefix("label=")) {
-                None => None,
-                Some(Some(label)) if !label.is_empty() => Some(label.to_owned()),
-                Some(_) => {
-                    return Ok(Finish::Refused("--filter takes label=KEY or label=KEY=VALUE".to_owned()))
-                }
+            let label = match label_filter(filter) {
+                Ok(label) => label,
+                Err(refused) => return Ok(refused),
             };
             let scope = match scope {
                 Scope::Anonymous => VolumeScope::Anonymous,
@@ -183,8 +183,21 @@ async fn run(cli: Cli) -> anyhow::Result<Finish> {
             };
             cli::prune_volumes(&engine, scope, label, confirm(c)).await
         }
-        Some(Command::Prune(PruneCommand::Containers { with_volumes, confirm: c })) => {
-            cli::prune_containers(&engine, with_volumes, confirm(c)).await
+        Some(Command::Prune(PruneCommand::Containers { with_volumes, filter, confirm: c })) => {
+            let label = match label_filter(filter) {
+                Ok(label) => label,
+                Err(refused) => return Ok(refused),
+            };
+            cli::prune_containers(&engine, with_volumes, label, confirm(c)).await
         }
+    }
+}
+
+/// `--filter label=KEY[=VALUE]` → `KEY[=VALUE]`.
+fn label_filter(filter: Option<String>) -> Result<Option<String>, Finish> {
+    match filter.as_deref().map(|f| f.strip_prefix("label=")) {
+        None => Ok(None),
+        Some(Some(label)) if !label.is_empty() => Ok(Some(label.to_owned())),
+        Some(_) => Err(Finish::Refused("--filter takes label=KEY or label=KEY=VALUE".to_owned())),
     }
 }

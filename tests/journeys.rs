@@ -198,3 +198,129 @@ fn the_mouse_wheel_scrolls_and_a_click_selects() {
     app.update(mouse(MouseEventKind::Down(MouseButton::Left), 6)); // second row of the table
     assert_eq!(selected_name(&app), "web");
 }
+
+#[test]
+fn marking_two_volumes_and_removing_previews_the_unused_one_and_keeps_the_used_one() {
+    let mut app = loaded_app(100, 30);
+    keys(&mut app, "2 "); // pgdata (used by db), cursor moves to old-logs
+    keys(&mut app, " "); // old-logs (dangling)
+    assert_eq!(app.marks[Panel::Volumes.index()].len(), 2);
+    keys(&mut app, "d");
+    let Some(Overlay::Confirm(preview)) = &app.overlay else { panic!("no preview") };
+    let going: Vec<&str> = preview.plan.volumes.iter().map(|v| v.name.as_str()).collect();
+    assert_eq!(going, ["old-logs"]);
+    assert_eq!(preview.plan.kept[0].name, "pgdata");
+    assert!(preview.plan.kept[0].reason.contains("in use by db"));
+    let effects = keys(&mut app, "y");
+    assert!(
+        matches!(effects.as_slice(), [Effect::Perform(dockdu::app::Action::Remove(plan))] if plan.volumes.len() == 1)
+    );
+}
+
+#[test]
+fn volume_prune_scope_changes_what_the_preview_lists_and_esc_cancels() {
+    let mut app = loaded_app(100, 30);
+    keys(&mut app, "2P");
+    let plan = |app: &dockdu::app::App| match &app.overlay {
+        Some(Overlay::Confirm(c)) => c.plan.volumes.iter().map(|v| v.name.clone()).collect::<Vec<_>>(),
+        _ => panic!("no preview"),
+    };
+    assert!(plan(&app).is_empty(), "the only anonymous volume is in use");
+    keys(&mut app, "\t");
+    assert_eq!(plan(&app), ["old-logs"], "all dangling");
+    keys(&mut app, "\tteam=dev");
+    assert!(plan(&app).is_empty(), "no dangling volume has team=dev");
+    keys(&mut app, "\x08\x08\x08ops");
+    assert_eq!(plan(&app), ["old-logs"]);
+    assert!(keys(&mut app, "\x1b").is_empty());
+    assert!(app.overlay.is_none(), "Esc cancels and nothing is sent");
+}
+
+#[test]
+fn removing_a_running_container_takes_an_explicit_force_step() {
+    let mut app = loaded_app(100, 30);
+    keys(&mut app, "d"); // db is running
+    assert!(keys(&mut app, "\n").is_empty(), "Enter alone removes nothing");
+    keys(&mut app, "f");
+    let effects = keys(&mut app, "\n");
+    let [Effect::Perform(dockdu::app::Action::Remove(plan))] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    assert!(plan.force);
+    assert_eq!(plan.containers[0].name, "db");
+}
+
+#[test]
+fn container_prune_can_take_their_anonymous_volumes_too() {
+    let mut app = loaded_app(100, 30);
+    keys(&mut app, "P");
+    let plan = |app: &dockdu::app::App| match &app.overlay {
+        Some(Overlay::Confirm(c)) => c.plan.clone(),
+        _ => panic!("no preview"),
+    };
+    let names: Vec<String> = plan(&app).containers.into_iter().map(|c| c.name).collect();
+    assert_eq!(names, ["worker", "builder"], "stopped ones only");
+    assert!(plan(&app).volumes.is_empty());
+    keys(&mut app, "v");
+    assert_eq!(plan(&app).volumes[0].name, ANON);
+}
+
+#[test]
+fn read_only_mode_refuses_every_write_key_with_a_notice() {
+    let mut app = loaded_app(100, 30);
+    app.read_only = true;
+    for typed in ["d", "P", "e", "A", "2c", "2a", "2d", "2P"] {
+        let effects = keys(&mut app, typed);
+        assert!(effects.is_empty(), "{typed} produced {effects:?}");
+        assert!(app.overlay.is_none());
+        assert!(
+            app.notice.as_deref().unwrap_or_default().starts_with("read-only mode"),
+            "{typed}: {:?}",
+            app.notice
+        );
+        keys(&mut app, "1");
+    }
+}
+
+#[test]
+fn the_engines_refusal_shows_in_the_form() {
+    let mut app = loaded_app(100, 30);
+    keys(&mut app, "2cdata");
+    let effects = keys(&mut app, "\n");
+    assert!(matches!(effects.as_slice(), [Effect::Perform(_)]));
+    feed(&mut app, EngineMsg::VolumeCreated(Err("volume name is already in use".into())));
+    let Some(Overlay::Form(form)) = &app.overlay else { panic!("the form closed") };
+    assert_eq!(form.error.as_deref(), Some("volume name is already in use"));
+    assert!(!form.working);
+}
+
+#[test]
+fn a_created_volume_is_selected_when_it_appears() {
+    let mut app = loaded_app(100, 30);
+    keys(&mut app, "2cfresh\n");
+    feed(&mut app, EngineMsg::VolumeCreated(Ok("fresh".into())));
+    let mut volumes = volumes();
+    volumes.push(dockdu::model::VolumeFacts {
+        name: "fresh".into(),
+        driver: "local".into(),
+        ..Default::default()
+    });
+    feed(&mut app, EngineMsg::Volumes { seq: 9, volumes });
+    assert_eq!((app.panel, selected_name(&app)), (Panel::Volumes, "fresh".to_owned()));
+}
+
+#[test]
+fn a_shell_opens_only_in_a_running_container() {
+    let mut app = loaded_app(100, 30);
+    let effects = keys(&mut app, "e");
+    let [Effect::OpenSession(request)] = effects.as_slice() else { panic!("{effects:?}") };
+    assert_eq!(
+        (request.container.as_str(), request.command.as_deref()),
+        ("db", Some(&["sh".to_owned()][..]))
+    );
+    keys(&mut app, "jj"); // worker: exited
+    assert!(keys(&mut app, "e").is_empty());
+    assert!(app.notice.as_deref().unwrap().contains("not running"));
+    keys(&mut app, "gA");
+    assert!(app.notice.is_none());
+}

@@ -148,3 +148,43 @@ fn states_and_missing_paths_are_coloured() {
     terminal.draw(|f| dockdu::ui::render(&app, f)).unwrap();
     assert_eq!(colour_of(&terminal, "MISSING"), Color::Red);
 }
+
+#[test]
+fn prune_volumes_preview() {
+    let mut app = loaded_app(100, 30);
+    keys(&mut app, "2P\t");
+    snapshot("prune_volumes_preview", &app);
+}
+
+#[test]
+fn remove_running_container_asks_for_force() {
+    let mut app = loaded_app(100, 30);
+    keys(&mut app, "d");
+    snapshot("remove_running_container", &app);
+}
+
+#[test]
+fn create_volume_form_with_an_error() {
+    let mut app = loaded_app(100, 30);
+    keys(&mut app, "2cbad name!\n");
+    snapshot("create_volume_form_error", &app);
+}
+
+#[test]
+fn removal_outcome() {
+    let mut app = loaded_app(100, 30);
+    let outcome = dockdu::actions::Outcome {
+        removed: vec![dockdu::actions::Removed {
+            kind: "volume",
+            name: "old-logs".into(),
+            bytes: Some(250 << 20),
+        }],
+        skipped: vec![dockdu::actions::Skipped {
+            kind: "volume",
+            name: "shared-cache".into(),
+            reason: "in use: volume is in use - [c3c3c3]".into(),
+        }],
+    };
+    feed(&mut app, EngineMsg::Removed(outcome));
+    snapshot("removal_outcome", &app);
+}
