@@ -81,16 +81,19 @@ impl Confirm {
         if self.working {
             return Answer::Stay;
         }
+        // While a label is typed, y and n are letters; Enter and Esc still decide.
         let typing_label = matches!(&self.subject, Subject::Volumes { only: None, scope: Scope::Label, .. });
+        let confirms = key.code == KeyCode::Enter || (key.code == KeyCode::Char('y') && !typing_label);
+        if confirms {
+            if self.plan.is_empty() {
+                return Answer::Stay;
+            }
+            self.working = true;
+            return Answer::Go(self.plan.clone());
+        }
         match (&mut self.subject, key.code) {
             (_, KeyCode::Esc) => return Answer::Cancel,
             (_, KeyCode::Char('n')) if !typing_label => return Answer::Cancel,
-            (_, KeyCode::Enter) | (_, KeyCode::Char('y')) if key.code == KeyCode::Enter || !typing_label => {
-                if !self.plan.is_empty() {
-                    self.working = true;
-                    return Answer::Go(self.plan.clone());
-                }
-            }
             (_, KeyCode::Up) => self.scroll = self.scroll.saturating_sub(1),
             (_, KeyCode::Down) => self.scroll += 1,
             (Subject::Volumes { only: None, scope, .. }, KeyCode::Tab | KeyCode::Right) => {
