@@ -14,14 +14,19 @@ use crate::model::{ContainerFacts, MountKind, Sources, TmpfsFacts};
 pub const INSPECT_CONCURRENCY: usize = 8;
 
 pub async fn collect(engine: &Engine) -> Result<Sources, EngineError> {
-    let info = engine.negotiate().await?;
+    let mut info = engine.negotiate().await?;
     let containers_with_tmpfs = async {
         let containers = engine.containers().await?;
         let tmpfs = inspect_tmpfs(engine, &containers).await?;
         Ok::<_, EngineError>((containers, tmpfs))
     };
-    let ((containers, tmpfs), volumes, disk_usage) =
-        tokio::try_join!(containers_with_tmpfs, engine.volumes(), engine.disk_usage())?;
+    let ((containers, tmpfs), volumes, disk_usage, storage_driver) = tokio::try_join!(
+        containers_with_tmpfs,
+        engine.volumes(),
+        engine.disk_usage(),
+        engine.storage_driver()
+    )?;
+    info.storage_driver = storage_driver;
     let host_paths = if engine.is_local() { probe_host_paths(&containers) } else { HashMap::new() };
     Ok(Sources { engine: info, containers, volumes, disk_usage: Some(disk_usage), tmpfs, host_paths })
 }

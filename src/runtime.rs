@@ -20,8 +20,9 @@ use crate::{actions, session, terminal, ui};
 
 /// Spinner speed, while something loads; nothing ticks when idle.
 const TICK: Duration = Duration::from_millis(120);
-/// Tmpfs results are sent in batches so a thousand inspects are not a thousand redraws.
-const TMPFS_BATCH: usize = 64;
+/// Tmpfs results go out at most this often, so a thousand inspects are a few model rebuilds and
+/// redraws, not a thousand.
+const TMPFS_BATCH_EVERY: Duration = Duration::from_millis(250);
 
 pub async fn run(engine: Engine, shell_command: Vec<String>) -> Result<()> {
     let mut terminal = terminal::enter()?;
@@ -106,6 +107,14 @@ fn perform(effect: Effect, engine: &Engine, sender: &mpsc::Sender<EngineMsg>) {
                 Err(e) => EngineMsg::Failed(e),
             }
         }),
+        // Only the header needs it: a failure leaves it blank.
+        Effect::Describe => {
+            tokio::spawn(async move {
+                if let Ok(driver) = engine.storage_driver().await {
+                    let _ = sender.send(EngineMsg::StorageDriver(driver)).await;
+                }
+            });
+        }
         Effect::LoadLists { seq } => {
             let (volumes_engine, volumes_sender) = (engine.clone(), sender.clone());
             spawn(sender, async move {
@@ -189,12 +198,14 @@ async fn inspect_tmpfs(engine: Engine, ids: Vec<String>, sender: mpsc::Sender<En
         })
         .buffer_unordered(INSPECT_CONCURRENCY);
     let mut batch = HashMap::new();
+    let mut last_sent = tokio::time::Instant::now();
     while let Some((tmpfs, id)) = results.next().await {
         batch.insert(id, tmpfs);
-        if batch.len() >= TMPFS_BATCH
-            && sender.send(EngineMsg::Tmpfs(std::mem::take(&mut batch))).await.is_err()
-        {
-            return;
+        if last_sent.elapsed() >= TMPFS_BATCH_EVERY {
+            last_sent = tokio::time::Instant::now();
+            if sender.send(EngineMsg::Tmpfs(std::mem::take(&mut batch))).await.is_err() {
+                return;
+            }
         }
     }
     let _ = sender.send(EngineMsg::Tmpfs(batch)).await;

@@ -43,6 +43,7 @@ pub enum Msg {
 #[derive(Debug)]
 pub enum EngineMsg {
     Connected(EngineInfo),
+    StorageDriver(String),
     Containers { seq: u64, containers: Vec<ContainerFacts> },
     Volumes { seq: u64, volumes: Vec<VolumeFacts> },
     DiskUsage(DiskUsage),
@@ -81,7 +82,11 @@ pub struct SessionRequest {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
     Connect,
-    LoadLists { seq: u64 },
+    /// The engine's storage driver, for the header.
+    Describe,
+    LoadLists {
+        seq: u64,
+    },
     LoadSizes,
     InspectTmpfs(Vec<String>),
     ProbeHostPaths(Vec<String>),
@@ -295,6 +300,7 @@ impl App {
                 self.status.connected = true;
                 self.status.error = None;
                 let mut effects = self.reload(true);
+                effects.push(Effect::Describe);
                 if !self.watching_events {
                     self.watching_events = true;
                     effects.push(Effect::WatchEvents);
@@ -383,6 +389,11 @@ impl App {
                 }
                 self.refresh_pending = true;
                 vec![Effect::RefreshAfter(EVENT_DEBOUNCE)]
+            }
+            EngineMsg::StorageDriver(driver) => {
+                self.sources.engine.storage_driver = driver;
+                self.inventory.engine.storage_driver = self.sources.engine.storage_driver.clone();
+                vec![]
             }
             EngineMsg::Images(result) => self.on_images(result),
             EngineMsg::Removed(outcome) => {

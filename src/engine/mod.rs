@@ -98,8 +98,8 @@ impl Engine {
         self.local
     }
 
-    /// Agrees on an API version (the engine's, capped at the newest we read) and describes the
-    /// engine. Every later request carries that version.
+    /// Agrees on an API version (the engine's, capped at the newest we read). Every later request
+    /// carries that version. One round trip: the lists can start right after it.
     pub async fn negotiate(&self) -> Result<EngineInfo, EngineError> {
         let version = self.docker.version().await.map_err(|e| self.error("connecting", e))?;
         let server_api = version.api_version.clone().unwrap_or_default();
@@ -112,26 +112,32 @@ impl Engine {
             )
         })?;
         self.transport.set_api_version(api.clone());
-        let info = self.docker.info().await.map_err(|e| self.error("reading engine info", e))?;
         Ok(EngineInfo {
             host: self.host.clone(),
             server_version: version.version.unwrap_or_default(),
             api_version: api,
-            os: version.os.or(info.operating_system).unwrap_or_default(),
-            storage_driver: info.driver.unwrap_or_default(),
+            os: version.os.unwrap_or_default(),
+            storage_driver: String::new(),
         })
     }
 
+    /// The storage driver, from `/info`: slower than `/version`, and only for the header, so it
+    /// is asked for beside the lists rather than before them.
+    pub async fn storage_driver(&self) -> Result<String, EngineError> {
+        let info: wire::Info = self.get_json("reading engine info", "/info", Some(READ_TIMEOUT)).await?;
+        Ok(info.driver.unwrap_or_default())
+    }
+
     pub async fn containers(&self) -> Result<Vec<ContainerFacts>, EngineError> {
-        let items: Vec<Value> =
+        let items: Vec<wire::Item> =
             self.get_json("listing containers", "/containers/json?all=1", Some(READ_TIMEOUT)).await?;
-        let (containers, _skipped) = wire::decode_each::<wire::Container>(items);
+        let (containers, _skipped) = wire::decode_each::<wire::Container>(&items);
         Ok(containers.into_iter().map(wire::Container::into_facts).collect())
     }
 
     pub async fn volumes(&self) -> Result<Vec<VolumeFacts>, EngineError> {
         let list: wire::VolumeList = self.get_json("listing volumes", "/volumes", Some(READ_TIMEOUT)).await?;
-        let (volumes, _skipped) = wire::decode_each::<wire::Volume>(list.volumes.unwrap_or_default());
+        let (volumes, _skipped) = wire::decode_each::<wire::Volume>(&list.volumes.unwrap_or_default());
         Ok(volumes.into_iter().map(wire::Volume::into_facts).collect())
     }
 

@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
+use serde_json::value::RawValue;
 use serde_json::Value;
 
 use crate::model::tmpfs::{parse_tmpfs_options, tmpfs_from_mount};
@@ -14,11 +15,14 @@ use crate::model::{
     VolumeUsage,
 };
 
+/// One element of a JSON list, kept as its text until it is decoded on its own: no tree of
+/// values is built for a thousand-entry answer.
+pub type Item = Box<RawValue>;
+
 /// Decodes each element on its own; returns the decoded ones and how many were skipped.
-pub fn decode_each<T: DeserializeOwned>(items: Vec<Value>) -> (Vec<T>, usize) {
-    let total = items.len();
-    let decoded: Vec<T> = items.into_iter().filter_map(|item| serde_json::from_value(item).ok()).collect();
-    let skipped = total - decoded.len();
+pub fn decode_each<T: DeserializeOwned>(items: &[Item]) -> (Vec<T>, usize) {
+    let decoded: Vec<T> = items.iter().filter_map(|item| serde_json::from_str(item.get()).ok()).collect();
+    let skipped = items.len() - decoded.len();
     (decoded, skipped)
 }
 
@@ -33,8 +37,6 @@ pub struct Container {
     pub created: Option<i64>,
     pub labels: Option<BTreeMap<String, String>>,
     pub mounts: Option<Vec<Mount>>,
-    pub size_rw: Option<i64>,
-    pub size_root_fs: Option<i64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -63,7 +65,18 @@ impl Container {
             id: self.id,
         }
     }
+}
 
+/// A container as `/system/df` lists it, for its sizes alone.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+struct ContainerSize {
+    id: String,
+    size_rw: Option<i64>,
+    size_root_fs: Option<i64>,
+}
+
+impl ContainerSize {
     fn sizes(&self) -> ContainerSizes {
         // The engine leaves SizeRw out when it is zero.
         ContainerSizes {
@@ -104,7 +117,6 @@ pub struct Volume {
     pub created_at: Option<String>,
     pub labels: Option<BTreeMap<String, String>>,
     pub options: Option<BTreeMap<String, String>>,
-    pub usage_data: Option<UsageData>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -125,7 +137,17 @@ impl Volume {
             options: self.options.unwrap_or_default(),
         }
     }
+}
 
+/// A volume as `/system/df` lists it, for its usage alone.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+struct VolumeSize {
+    name: String,
+    usage_data: Option<UsageData>,
+}
+
+impl VolumeSize {
     fn usage(&self) -> VolumeUsage {
         // -1 means the engine could not tell.
         let known = |n: Option<i64>| n.and_then(|n| u64::try_from(n).ok());
@@ -158,11 +180,18 @@ impl Image {
     }
 }
 
+/// The one part of `/info` shown: its typed model also holds enums other engines extend.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct Info {
+    pub driver: Option<String>,
+}
+
 /// `GET /volumes` wraps the list.
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "PascalCase", default)]
 pub struct VolumeList {
-    pub volumes: Option<Vec<Value>>,
+    pub volumes: Option<Vec<Item>>,
 }
 
 /// `/system/df` in both shapes: API < 1.52 has top-level lists; API ≥ 1.52 nests them as `Items`
@@ -171,8 +200,8 @@ pub struct VolumeList {
 #[serde(rename_all = "PascalCase", default)]
 pub struct SystemDf {
     pub layers_size: Option<i64>,
-    pub containers: Option<Vec<Value>>,
-    pub volumes: Option<Vec<Value>>,
+    pub containers: Option<Vec<Item>>,
+    pub volumes: Option<Vec<Item>>,
     pub container_usage: Option<Usage>,
     pub volume_usage: Option<Usage>,
     pub image_usage: Option<Usage>,
@@ -182,7 +211,7 @@ pub struct SystemDf {
 #[serde(rename_all = "PascalCase", default)]
 pub struct Usage {
     pub total_size: Option<i64>,
-    pub items: Option<Vec<Value>>,
+    pub items: Option<Vec<Item>>,
 }
 
 impl SystemDf {
@@ -190,8 +219,8 @@ impl SystemDf {
         let containers = self.container_usage.and_then(|u| u.items).or(self.containers).unwrap_or_default();
         let volumes = self.volume_usage.and_then(|u| u.items).or(self.volumes).unwrap_or_default();
         let images_size = self.image_usage.and_then(|u| u.total_size).or(self.layers_size);
-        let (containers, _) = decode_each::<Container>(containers);
-        let (volumes, _) = decode_each::<Volume>(volumes);
+        let (containers, _) = decode_each::<ContainerSize>(&containers);
+        let (volumes, _) = decode_each::<VolumeSize>(&volumes);
         DiskUsage {
             containers: containers.iter().map(|c| (c.id.clone(), c.sizes())).collect(),
             volumes: volumes.iter().map(|v| (v.name.clone(), v.usage())).collect(),
@@ -271,7 +300,15 @@ mod tests {
     }
 
     fn disk_usage(name: &str) -> DiskUsage {
-        serde_json::from_value::<SystemDf>(fixture(name)).unwrap().into_disk_usage()
+        df(fixture(name))
+    }
+
+    fn df(value: Value) -> DiskUsage {
+        serde_json::from_str::<SystemDf>(&value.to_string()).unwrap().into_disk_usage()
+    }
+
+    fn items(values: Vec<Value>) -> Vec<Item> {
+        values.iter().map(|v| serde_json::value::to_raw_value(v).unwrap()).collect()
     }
 
     #[test]
@@ -296,13 +333,13 @@ mod tests {
     #[test]
     fn unknown_volume_size_is_none() {
         let df = serde_json::json!({"Volumes": [{"Name": "x", "UsageData": {"Size": -1, "RefCount": -1}}]});
-        let du = serde_json::from_value::<SystemDf>(df).unwrap().into_disk_usage();
+        let du = self::df(df);
         assert_eq!(du.volumes["x"], VolumeUsage { size: None, ref_count: None });
     }
 
     #[test]
     fn an_empty_answer_is_empty_usage() {
-        let du = serde_json::from_value::<SystemDf>(serde_json::json!({})).unwrap().into_disk_usage();
+        let du = df(serde_json::json!({}));
         assert!(du.containers.is_empty() && du.volumes.is_empty());
     }
 
@@ -311,7 +348,7 @@ mod tests {
         let mut items = fixture("containers-api-1.41.json").as_array().unwrap().clone();
         items[0]["State"] = "stopped".into(); // Podman says this; Docker's enum lacks it.
         items.push(serde_json::json!({"Id": 42}));
-        let (containers, skipped) = decode_each::<Container>(items);
+        let (containers, skipped) = decode_each::<Container>(&self::items(items));
         assert_eq!(skipped, 1);
         let facts: Vec<_> = containers.into_iter().map(Container::into_facts).collect();
         assert_eq!(facts[0].state, "stopped");

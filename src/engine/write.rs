@@ -101,9 +101,9 @@ impl Engine {
     }
 
     pub async fn images(&self) -> Result<Vec<ImageFacts>, EngineError> {
-        let items: Vec<serde_json::Value> =
+        let items: Vec<super::wire::Item> =
             self.get_json("listing images", "/images/json", Some(super::READ_TIMEOUT)).await?;
-        let (images, _) = super::wire::decode_each::<super::wire::Image>(items);
+        let (images, _) = super::wire::decode_each::<super::wire::Image>(&items);
         Ok(images.into_iter().map(super::wire::Image::into_facts).collect())
     }
 

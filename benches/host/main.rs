@@ -1,0 +1,259 @@
+//! The performance benchmark: builds a host of 1,000 containers and 1,000 volumes on the real
+//! engine, measures dockdu against its budgets beside the floor (the engine calls it needs, back
+//! to back, from a plain HTTP client) and `docker system df -v`, prints one table, and removes
+//! the host. Run it with `cargo bench --bench host` (about two minutes here).
+//!
+//! Sizes from `CONTAINERS`, `VOLUMES` and `RUNS` in the environment override the defaults.
+
+#[path = "../../tests/support/mod.rs"]
+mod support;
+
+mod fixture;
+mod pty;
+
+use std::io::{Read, Write};
+use std::os::unix::net::UnixStream;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use futures_util::FutureExt;
+
+const SPINNER: [char; 8] = ['⣾', '⣽', '⣻', '⢿', '⡿', '⣟', '⣯', '⣷'];
+const SCREEN_LIMIT: Duration = Duration::from_secs(120);
+const IDLE_WINDOW: Duration = Duration::from_secs(10);
+
+fn env_number(name: &str, default: usize) -> usize {
+    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
+fn median(mut values: Vec<Duration>) -> Duration {
+    values.sort();
+    values.get(values.len() / 2).copied().unwrap_or_default()
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
+}
+
+/// One plain HTTP/1.0 GET on the engine's unix socket, read to the end.
+fn plain_get(socket: &str, path: &str) -> usize {
+    let mut stream = UnixStream::connect(socket).expect("engine socket");
+    write!(stream, "GET {path} HTTP/1.0\r\nHost: docker\r\n\r\n").expect("request");
+    let mut body = Vec::new();
+    stream.read_to_end(&mut body).expect("response");
+    body.len()
+}
+
+/// The calls every size on screen needs, back to back: both lists and `/system/df`.
+fn floor(socket: &str) -> Duration {
+    let start = Instant::now();
+    plain_get(socket, "/containers/json?all=1");
+    plain_get(socket, "/volumes");
+    plain_get(socket, "/system/df");
+    start.elapsed()
+}
+
+fn timed(program: &str, args: &[&str]) -> Option<Duration> {
+    let start = Instant::now();
+    let status =
+        Command::new(program).args(args).stdout(Stdio::null()).stderr(Stdio::null()).status().ok()?;
+    status.success().then(|| start.elapsed())
+}
+
+struct TuiRun {
+    first_frame: Duration,
+    names: Duration,
+    sizes: Duration,
+    keys: Vec<Duration>,
+    idle_cpu: Option<f64>,
+    rss: u64,
+}
+
+fn has_spinner(screen: &vt100::Screen, skip_first_line: bool) -> bool {
+    screen.contents().lines().skip(usize::from(skip_first_line)).any(|line| line.contains(SPINNER))
+}
+
+fn tui_run(binary: &str, a_container: &str, measure_idle: bool) -> TuiRun {
+    let mut tui = pty::Pty::spawn(binary, &[], 160, 48);
+    let started = tui.started;
+    let first = tui.wait_for("the first frame", SCREEN_LIMIT, |s| s.contents().contains("Containers"));
+    let names = tui.wait_for("container names", SCREEN_LIMIT, |s| s.contents().contains(a_container));
+    let sizes =
+        tui.wait_for("every size", SCREEN_LIMIT, |s| !has_spinner(s, true) && s.contents().contains(" MiB"));
+    let mut keys = Vec::new();
+    for key in ["j", "j", "j", "j", "j", "s", "s", "s", "S", "j", "2", "j", "j", "s", "s", "1"] {
+        let sent = tui.send(key.as_bytes());
+        keys.push(tui.next_output_after(sent, Duration::from_secs(5)) - sent);
+    }
+    let idle_cpu = measure_idle.then(|| {
+        // Idle means nothing in flight: the tmpfs inspections have finished too.
+        tui.wait_for("all inspections done", SCREEN_LIMIT, |s| !has_spinner(s, false));
+        tui.drain();
+        let before = pty::cpu_time(tui.pid());
+        std::thread::sleep(IDLE_WINDOW);
+        let used = pty::cpu_time(tui.pid()) - before;
+        used.as_secs_f64() / IDLE_WINDOW.as_secs_f64() * 100.0
+    });
+    let (rss, _) = pty::memory(tui.pid());
+    tui.send(b"q");
+    let _ = tui.child.wait();
+    let _ = tui.master_fd();
+    TuiRun {
+        first_frame: first - started,
+        names: names - started,
+        sizes: sizes - started,
+        keys,
+        idle_cpu,
+        rss,
+    }
+}
+
+struct Row {
+    what: &'static str,
+    budget: String,
+    measured: String,
+    pass: Option<bool>,
+}
+
+fn main() {
+    let shape =
+        fixture::Shape { containers: env_number("CONTAINERS", 1000), volumes: env_number("VOLUMES", 1000) };
+    let runs = env_number("RUNS", 5).max(1);
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
+    let rows = runtime.block_on(async {
+        let scenario = support::Scenario::new().await;
+        let building = Instant::now();
+        fixture::build(&scenario, &shape).await;
+        eprintln!(
+            "built {} containers and {} volumes in {:.1} s",
+            shape.containers,
+            shape.volumes,
+            building.elapsed().as_secs_f64()
+        );
+        // Long names are cut to the column: the run id's prefix is what shows.
+        let a_container: String = fixture::container_name(&scenario, 0).chars().take(28).collect();
+        let measured = tokio::task::spawn_blocking(move || measure(&a_container, runs)).catch_unwind().await;
+        fixture::teardown(&scenario).await;
+        drop(scenario);
+        match measured {
+            Ok(Ok(rows)) => rows,
+            Ok(Err(e)) => std::panic::resume_unwind(e.into_panic()),
+            Err(e) => std::panic::resume_unwind(e),
+        }
+    });
+    print_table(&shape, runs, &rows);
+}
+
+fn measure(a_container: &str, runs: usize) -> Vec<Row> {
+    let binary = env!("CARGO_BIN_EXE_dockdu");
+    let socket = support::docker_host().trim_start_matches("unix://").to_owned();
+    // Warm the engine's caches once, as a user's second look would.
+    floor(&socket);
+    let floors: Vec<Duration> = (0..runs).map(|_| floor(&socket)).collect();
+    let docker_df: Vec<Duration> =
+        (0..runs).filter_map(|_| timed("docker", &["system", "df", "-v"])).collect();
+    let reports: Vec<Duration> = (0..runs)
+        .map(|_| timed(binary, &["report", "--json"]).expect("dockdu report --json failed"))
+        .collect();
+    let tui: Vec<TuiRun> = (0..runs).map(|i| tui_run(binary, a_container, i + 1 == runs)).collect();
+
+    let floor = median(floors);
+    let report = median(reports);
+    let first = median(tui.iter().map(|r| r.first_frame).collect());
+    let names = median(tui.iter().map(|r| r.names).collect());
+    let sizes = median(tui.iter().map(|r| r.sizes).collect());
+    let keys: Vec<Duration> = tui.iter().flat_map(|r| r.keys.iter().copied()).collect();
+    let key_max = keys.iter().max().copied().unwrap_or_default();
+    let key = median(keys);
+    let idle = tui.iter().find_map(|r| r.idle_cpu).unwrap_or_default();
+    let rss = tui.iter().map(|r| r.rss).max().unwrap_or_default();
+    let mib = |b: u64| format!("{:.1} MiB", b as f64 / 1048576.0);
+
+    let mut rows = vec![
+        Row {
+            what: "first frame",
+            budget: "≤ 50 ms".into(),
+            measured: ms(first),
+            pass: Some(first <= Duration::from_millis(50)),
+        },
+        Row {
+            what: "container names on screen",
+            budget: "≤ 150 ms".into(),
+            measured: ms(names),
+            pass: Some(names <= Duration::from_millis(150)),
+        },
+        Row {
+            what: "floor: lists + /system/df, plain HTTP",
+            budget: "—".into(),
+            measured: ms(floor),
+            pass: None,
+        },
+        Row {
+            what: "every size on screen",
+            budget: format!("≤ 1.2 × floor = {}", ms(floor.mul_f64(1.2))),
+            measured: ms(sizes),
+            pass: Some(sizes <= floor.mul_f64(1.2)),
+        },
+        Row {
+            what: "key press to next frame (median; max)",
+            budget: "≤ 16 ms".into(),
+            measured: format!("{}; {}", ms(key), ms(key_max)),
+            pass: Some(key <= Duration::from_millis(16)),
+        },
+        Row {
+            what: "CPU while idle, 10 s",
+            budget: "≤ 1% of a core".into(),
+            measured: format!("{idle:.2}%"),
+            pass: Some(idle <= 1.0),
+        },
+        Row {
+            what: "memory (RSS, largest of the runs)",
+            budget: "≤ 30 MB".into(),
+            measured: mib(rss),
+            pass: Some(rss <= 30_000_000),
+        },
+    ];
+    match docker_df.is_empty() {
+        true => rows.push(Row {
+            what: "`dockdu report --json`",
+            budget: "≤ 1.5 × `docker system df -v` (no docker CLI here)".into(),
+            measured: ms(report),
+            pass: None,
+        }),
+        false => {
+            let df = median(docker_df);
+            rows.push(Row {
+                what: "`docker system df -v`",
+                budget: "—".into(),
+                measured: ms(df),
+                pass: None,
+            });
+            rows.push(Row {
+                what: "`dockdu report --json`",
+                budget: format!("≤ 1.5 × df -v = {}", ms(df.mul_f64(1.5))),
+                measured: ms(report),
+                pass: Some(report <= df.mul_f64(1.5)),
+            });
+        }
+    }
+    rows
+}
+
+fn print_table(shape: &fixture::Shape, runs: usize, rows: &[Row]) {
+    println!(
+        "\n{} containers, {} volumes; medians of {runs} runs; {} cores\n",
+        shape.containers,
+        shape.volumes,
+        std::thread::available_parallelism().map_or(0, |n| n.get())
+    );
+    println!("| measure | budget | measured | verdict |");
+    println!("| --- | --- | --- | --- |");
+    for row in rows {
+        let verdict = match row.pass {
+            Some(true) => "pass",
+            Some(false) => "FAIL",
+            None => "",
+        };
+        println!("| {} | {} | {} | {verdict} |", row.what, row.budget, row.measured);
+    }
+}

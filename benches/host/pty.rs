@@ -1,0 +1,156 @@
+//! A pseudo-terminal and a terminal emulator (vt100), to see what a person would see and when.
+
+use std::fs::File;
+use std::io::{Read, Write};
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+use std::os::unix::process::CommandExt;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+pub struct Pty {
+    pub child: Child,
+    writer: File,
+    chunks: mpsc::Receiver<(Instant, Vec<u8>)>,
+    pub parser: vt100::Parser,
+    pub started: Instant,
+}
+
+impl Pty {
+    /// Starts `program` on a new pseudo-terminal of `cols` × `rows`.
+    pub fn spawn(program: &str, args: &[&str], cols: u16, rows: u16) -> Pty {
+        let (mut master, mut slave) = (-1, -1);
+        let size = libc::winsize { ws_row: rows, ws_col: cols, ws_xpixel: 0, ws_ypixel: 0 };
+        // SAFETY: openpty fills two descriptors we then own.
+        let opened =
+            unsafe { libc::openpty(&mut master, &mut slave, std::ptr::null_mut(), std::ptr::null(), &size) };
+        assert_eq!(opened, 0, "openpty failed");
+        let (master, slave) = unsafe { (OwnedFd::from_raw_fd(master), OwnedFd::from_raw_fd(slave)) };
+        let io = |fd: &OwnedFd| Stdio::from(fd.try_clone().expect("dup pty"));
+        let mut command = Command::new(program);
+        command
+            .args(args)
+            .stdin(io(&slave))
+            .stdout(io(&slave))
+            .stderr(io(&slave))
+            .env("TERM", "xterm-256color");
+        // SAFETY: only async-signal-safe calls between fork and exec.
+        unsafe {
+            command.pre_exec(|| {
+                if libc::setsid() < 0 || libc::ioctl(0, libc::TIOCSCTTY as _, 0) < 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+        let started = Instant::now();
+        let child = command.spawn().expect("spawning dockdu on the pty");
+        drop(slave);
+        let mut reader = File::from(master.try_clone().expect("dup master"));
+        let (sender, chunks) = mpsc::channel();
+        std::thread::spawn(move || {
+            let mut buffer = [0u8; 65536];
+            while let Ok(n) = reader.read(&mut buffer) {
+                if n == 0 || sender.send((Instant::now(), buffer[..n].to_vec())).is_err() {
+                    break;
+                }
+            }
+        });
+        Pty {
+            child,
+            writer: File::from(master),
+            chunks,
+            parser: vt100::Parser::new(nonzero(rows), nonzero(cols), 0),
+            started,
+        }
+    }
+
+    pub fn send(&mut self, bytes: &[u8]) -> Instant {
+        let at = Instant::now();
+        self.writer.write_all(bytes).expect("writing to the pty");
+        at
+    }
+
+    /// Feeds output to the emulator until `seen` holds for the screen; returns when the chunk
+    /// that made it so arrived.
+    pub fn wait_for(
+        &mut self,
+        what: &str,
+        limit: Duration,
+        seen: impl Fn(&vt100::Screen) -> bool,
+    ) -> Instant {
+        let deadline = Instant::now() + limit;
+        loop {
+            if seen(self.parser.screen()) {
+                return Instant::now();
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.chunks.recv_timeout(left) {
+                Ok((at, bytes)) => {
+                    self.parser.process(&bytes);
+                    if seen(self.parser.screen()) {
+                        return at;
+                    }
+                }
+                Err(_) => {
+                    panic!("waited {limit:?} for {what}; the screen:\n{}", self.parser.screen().contents())
+                }
+            }
+        }
+    }
+
+    /// When the first output after `since` arrived (a frame is flushed in one write), draining
+    /// whatever else is pending.
+    pub fn next_output_after(&mut self, since: Instant, limit: Duration) -> Instant {
+        let (at, bytes) = self.chunks.recv_timeout(limit).expect("no frame after the key");
+        self.parser.process(&bytes);
+        while let Ok((_, bytes)) = self.chunks.recv_timeout(Duration::from_millis(20)) {
+            self.parser.process(&bytes);
+        }
+        at.max(since)
+    }
+
+    pub fn drain(&mut self) {
+        while let Ok((_, bytes)) = self.chunks.try_recv() {
+            self.parser.process(&bytes);
+        }
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    pub fn master_fd(&self) -> i32 {
+        self.writer.as_raw_fd()
+    }
+}
+
+fn nonzero(n: u16) -> std::num::NonZeroU16 {
+    std::num::NonZeroU16::new(n).expect("a terminal of at least one cell")
+}
+
+/// CPU time (user + system) a process has used.
+pub fn cpu_time(pid: u32) -> Duration {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // The command name may hold spaces; fields after its closing parenthesis are fixed.
+    let fields: Vec<&str> = stat.rsplit_once(')').map_or("", |(_, rest)| rest).split_whitespace().collect();
+    let ticks: u64 = fields.get(11).and_then(|u| u.parse().ok()).unwrap_or(0)
+        + fields.get(12).and_then(|s| s.parse().ok()).unwrap_or(0);
+    // SAFETY: sysconf has no preconditions.
+    let per_second = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as u64;
+    Duration::from_millis(ticks * 1000 / per_second)
+}
+
+/// Resident memory in bytes, now (`VmRSS`) and at its peak (`VmHWM`).
+pub fn memory(pid: u32) -> (u64, u64) {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .and_then(|v| v.split_whitespace().next()?.parse::<u64>().ok())
+            .unwrap_or(0)
+            * 1024
+    };
+    (field("VmRSS:"), field("VmHWM:"))
+}

@@ -1,0 +1,97 @@
+//! Micro-benchmarks: building the model and rendering a frame at 1k and 10k rows.
+//! `cargo bench --bench model`
+
+use std::collections::{BTreeMap, HashMap};
+
+use dockdu::app::{App, EngineMsg, Msg};
+use dockdu::model::*;
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+
+fn main() {
+    divan::main();
+}
+
+/// `n` containers and `n` volumes shaped like the benchmark host: two thirds of the volumes in
+/// use, a seventh of the containers with a tmpfs, all sizes known.
+fn sources(n: usize) -> Sources {
+    let id = |i: usize| format!("{i:064x}");
+    let containers: Vec<ContainerFacts> = (0..n)
+        .map(|i| ContainerFacts {
+            id: id(i),
+            name: format!("service-{i:05}"),
+            image: "busybox:latest".into(),
+            state: ["running", "exited", "created"][i % 3].into(),
+            status: "Up 2 hours".into(),
+            created: i as i64,
+            labels: BTreeMap::from([("com.docker.compose.project".into(), "bench".into())]),
+            mounts: (i < n * 2 / 3)
+                .then(|| MountFacts {
+                    kind: MountKind::Volume,
+                    name: Some(format!("volume-{i:05}")),
+                    source: None,
+                    destination: "/data".into(),
+                    rw: i % 2 == 0,
+                })
+                .into_iter()
+                .collect(),
+        })
+        .collect();
+    let volumes = (0..n)
+        .map(|i| VolumeFacts { name: format!("volume-{i:05}"), driver: "local".into(), ..Default::default() })
+        .collect();
+    let disk_usage = DiskUsage {
+        containers: (0..n)
+            .map(|i| {
+                (id(i), ContainerSizes { size_rw: (i as u64 % 16 + 1) * 4096, size_root_fs: Some(2 << 20) })
+            })
+            .collect(),
+        volumes: (0..n)
+            .map(|i| (format!("volume-{i:05}"), VolumeUsage { size: Some(i as u64 * 1000), ref_count: None }))
+            .collect(),
+        images_size: None,
+    };
+    let tmpfs = (0..n)
+        .map(|i| {
+            (id(i), if i % 7 == 0 { vec![tmpfs::parse_tmpfs_options("/run", "size=16m")] } else { vec![] })
+        })
+        .collect::<HashMap<_, _>>();
+    Sources { containers, volumes, disk_usage: Some(disk_usage), tmpfs, ..Default::default() }
+}
+
+#[divan::bench(args = [1_000, 10_000])]
+fn build_model(bencher: divan::Bencher, n: usize) {
+    let sources = sources(n);
+    bencher.bench(|| build(&sources));
+}
+
+fn loaded_app(n: usize) -> App {
+    let sources = sources(n);
+    let mut app = App::new("unix:///var/run/docker.sock", true, (160, 48));
+    app.update(Msg::Engine(EngineMsg::Containers { seq: 1, containers: sources.containers }));
+    app.update(Msg::Engine(EngineMsg::Volumes { seq: 1, volumes: sources.volumes }));
+    app.update(Msg::Engine(EngineMsg::DiskUsage(sources.disk_usage.unwrap_or_default())));
+    app.update(Msg::Engine(EngineMsg::Tmpfs(sources.tmpfs)));
+    app
+}
+
+#[divan::bench(args = [1_000, 10_000])]
+fn render_frame(bencher: divan::Bencher, n: usize) {
+    let app = loaded_app(n);
+    let mut terminal = Terminal::new(TestBackend::new(160, 48)).expect("test backend");
+    bencher.bench_local(|| {
+        terminal.draw(|frame| dockdu::ui::render(&app, frame)).expect("draw");
+    });
+}
+
+/// A key that re-sorts every row (`s`), then the frame it causes.
+#[divan::bench(args = [1_000, 10_000])]
+fn sort_key_and_frame(bencher: divan::Bencher, n: usize) {
+    let mut app = loaded_app(n);
+    let mut terminal = Terminal::new(TestBackend::new(160, 48)).expect("test backend");
+    let key = crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Char('s'));
+    bencher.bench_local(|| {
+        app.update(Msg::Key(key));
+        terminal.draw(|frame| dockdu::ui::render(&app, frame)).expect("draw");
+    });
+}
