@@ -38,34 +38,30 @@ impl Outcome {
 pub async fn remove(engine: &Engine, plan: &Plan) -> Outcome {
     let mut outcome = Outcome::default();
     for container in &plan.containers {
-        match engine.remove_container(&container.id, plan.force).await {
-            Ok(()) => outcome.removed.push(Removed {
-                kind: "container",
-                name: container.name.clone(),
-                bytes: container.size_rw,
-            }),
-            Err(e) => outcome.skipped.push(Skipped {
-                kind: "container",
-                name: container.name.clone(),
-                reason: reason(&e),
-            }),
-        }
+        let result = engine.remove_container(&container.id, plan.force).await;
+        outcome.record("container", &container.name, container.size_rw, result);
     }
     for volume in &plan.volumes {
-        match engine.remove_volume(&volume.name).await {
-            Ok(()) => outcome.removed.push(Removed {
-                kind: "volume",
-                name: volume.name.clone(),
-                bytes: volume.size,
-            }),
-            Err(e) => outcome.skipped.push(Skipped {
-                kind: "volume",
-                name: volume.name.clone(),
-                reason: reason(&e),
-            }),
-        }
+        let result = engine.remove_volume(&volume.name).await;
+        outcome.record("volume", &volume.name, volume.size, result);
     }
     outcome
+}
+
+impl Outcome {
+    fn record(
+        &mut self,
+        kind: &'static str,
+        name: &str,
+        bytes: Option<u64>,
+        result: Result<(), EngineError>,
+    ) {
+        let name = name.to_owned();
+        match result {
+            Ok(()) => self.removed.push(Removed { kind, name, bytes }),
+            Err(e) => self.skipped.push(Skipped { kind, name, reason: reason(&e) }),
+        }
+    }
 }
 
 /// Why the engine refused, in a line.
