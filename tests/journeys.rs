@@ -215,6 +215,8 @@ fn marking_two_volumes_and_removing_previews_the_unused_one_and_keeps_the_used_o
     assert!(
         matches!(effects.as_slice(), [Effect::Perform(dockdu::app::Action::Remove(plan))] if plan.volumes.len() == 1)
     );
+    assert!(app.busy(), "the spinner turns while the engine works");
+    assert!(keys(&mut app, "y").is_empty(), "a second confirm sends nothing");
 }
 
 #[test]

@@ -262,7 +262,12 @@ impl App {
             || s.lists_loading
             || s.sizes_loading
             || s.tmpfs_pending > 0
-            || matches!(&self.overlay, Some(Overlay::Inspect(v)) if v.is_loading())
+            || match &self.overlay {
+                Some(Overlay::Inspect(view)) => view.is_loading(),
+                Some(Overlay::Confirm(confirm)) => confirm.working,
+                Some(Overlay::Form(form)) => form.working,
+                _ => false,
+            }
     }
 
     pub fn view(&self) -> &PanelView {
