@@ -4,13 +4,11 @@ use crossterm::event::{
     KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
 };
 
-use std::collections::BTreeSet;
-
-use super::confirm::{Answer, Confirm, Scope, Subject};
-use super::form::{Form, FormAnswer};
+use super::confirm::Answer;
+use super::form::FormAnswer;
 use super::inspect::{InspectView, Target};
 use super::panel::Panel;
-use super::{Action, App, Effect, Focus, Overlay, Place, SessionRequest};
+use super::{Action, App, Effect, Focus, Overlay, Place};
 use crate::ui::layout;
 
 const WHEEL_STEP: isize = 3;
@@ -171,7 +169,7 @@ impl App {
         self.link = 0;
     }
 
-    fn move_by(&mut self, delta: isize) {
+    pub(super) fn move_by(&mut self, delta: isize) {
         if self.focus == Focus::Links {
             let count = self.links().len();
             self.link = self.link.saturating_add_signed(delta).min(count.saturating_sub(1));
@@ -231,133 +229,6 @@ impl App {
                 self.select_key(place.panel, &key);
             }
         }
-    }
-
-    /// Says why a write key does nothing in read-only mode; true when it is refused.
-    fn refused_read_only(&mut self, what: &str) -> bool {
-        if self.read_only {
-            self.notice = Some(format!("read-only mode: {what} is disabled"));
-        }
-        self.read_only
-    }
-
-    fn selected_key(&self) -> Option<String> {
-        self.view().selected_index().map(|i| self.panel.row_key(&self.inventory, i))
-    }
-
-    fn toggle_mark(&mut self) {
-        if !matches!(self.panel, Panel::Containers | Panel::Volumes) {
-            self.notice = Some("marks are for containers and volumes".to_owned());
-            return;
-        }
-        if let Some(key) = self.selected_key() {
-            let marks = &mut self.marks[self.panel.index()];
-            if !marks.remove(&key) {
-                marks.insert(key);
-            }
-            self.move_by(1);
-        }
-    }
-
-    /// The marked rows, or else the selected one.
-    fn chosen(&self) -> BTreeSet<String> {
-        let marks = &self.marks[self.panel.index()];
-        if marks.is_empty() {
-            self.selected_key().into_iter().collect()
-        } else {
-            marks.clone()
-        }
-    }
-
-    fn create_volume(&mut self) -> Vec<Effect> {
-        if self.panel != Panel::Volumes {
-            self.notice = Some("c creates a volume: switch to Volumes (2)".to_owned());
-        } else if !self.refused_read_only("creating a volume") {
-            self.overlay = Some(Overlay::Form(Form::create_volume()));
-        }
-        vec![]
-    }
-
-    fn attach_volume(&mut self) -> Vec<Effect> {
-        if self.panel != Panel::Volumes {
-            self.notice = Some("a attaches a volume to a new container: switch to Volumes (2)".to_owned());
-            return vec![];
-        }
-        let Some(volume) = self.selected_key() else { return vec![] };
-        if self.refused_read_only("attaching a volume") {
-            return vec![];
-        }
-        let images = self.images.iter().flatten().map(crate::model::ImageFacts::reference).collect();
-        self.overlay = Some(Overlay::Form(Form::attach(&volume, images)));
-        vec![Effect::LoadImages]
-    }
-
-    fn prune(&mut self) -> Vec<Effect> {
-        let marked = !self.marks[self.panel.index()].is_empty();
-        let only = marked.then(|| self.marks[self.panel.index()].clone());
-        let subject = match self.panel {
-            Panel::Volumes => Subject::Volumes { only, scope: Scope::Anonymous, label: String::new() },
-            Panel::Containers => Subject::Containers { only, with_volumes: false, force: false },
-            _ => {
-                self.notice = Some("P prunes containers or volumes: switch to panel 1 or 2".to_owned());
-                return vec![];
-            }
-        };
-        if !self.refused_read_only("pruning") {
-            self.overlay = Some(Overlay::Confirm(Confirm::new(subject, &self.inventory)));
-        }
-        vec![]
-    }
-
-    fn remove(&mut self) -> Vec<Effect> {
-        let only = Some(self.chosen());
-        let subject = match self.panel {
-            Panel::Volumes => Subject::Volumes { only, scope: Scope::Anonymous, label: String::new() },
-            Panel::Containers => Subject::Containers { only, with_volumes: false, force: false },
-            _ => {
-                self.notice = Some("d removes containers or volumes: switch to panel 1 or 2".to_owned());
-                return vec![];
-            }
-        };
-        if self.view().rows.is_empty() || self.refused_read_only("removing") {
-            return vec![];
-        }
-        self.overlay = Some(Overlay::Confirm(Confirm::new(subject, &self.inventory)));
-        vec![]
-    }
-
-    /// The container of the selected row, in any panel but Volumes.
-    fn selected_container_id(&self) -> Option<String> {
-        let index = self.view().selected_index()?;
-        let inventory = &self.inventory;
-        match self.panel {
-            Panel::Containers => Some(inventory.containers[index].id.clone()),
-            Panel::Volumes => None,
-            Panel::Binds => Some(inventory.bind_mounts[index].container_id.clone()),
-            Panel::Tmpfs => Some(inventory.tmpfs_mounts[index].container_id.clone()),
-        }
-    }
-
-    /// `e` (a shell) or `A` (attach) in the selected running container.
-    fn session(&mut self, shell: bool) -> Vec<Effect> {
-        let Some(container) = self.selected_container_id().and_then(|id| self.inventory.container(&id))
-        else {
-            self.notice = Some("select a container first".to_owned());
-            return vec![];
-        };
-        if container.state != "running" {
-            self.notice = Some(format!("{} is {}, not running", container.name, container.state));
-            return vec![];
-        }
-        let request = SessionRequest {
-            container_id: container.id.clone(),
-            container: container.name.clone(),
-            command: shell.then(|| self.shell_command.clone()),
-        };
-        if self.refused_read_only(if shell { "a shell" } else { "attaching" }) {
-            return vec![];
-        }
-        vec![Effect::OpenSession(request)]
     }
 
     /// The inspect document of the selected container or volume (for a mount, its container).
