@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use dockdu::cli::{self, Finish};
-use dockdu::engine::{Engine, EngineError, HostChoice, Problem, VolumeSpec};
+use dockdu::engine::{default_host, Engine, EngineError, HostChoice, Problem, VolumeSpec};
 use dockdu::model::plan::VolumeScope;
 use dockdu::model::validate;
 use dockdu::{collect, model, report};
@@ -15,7 +15,7 @@ use dockdu::{collect, model, report};
 #[command(version, about)]
 struct Cli {
     /// Engine address (unix:///path, tcp://host:port, https://host:port); default: $DOCKER_HOST,
-    /// else unix:///var/run/docker.sock.
+    /// else unix:///var/run/docker.sock, else a Podman socket that exists.
     #[arg(long, global = true, value_name = "URL")]
     host: Option<String>,
 
@@ -144,12 +144,15 @@ async fn run(cli: Cli) -> anyhow::Result<Finish> {
     let tls_verify = std::env::var("DOCKER_TLS_VERIFY").ok();
     let cert_path = std::env::var("DOCKER_CERT_PATH").ok();
     let home = std::env::var("HOME").ok();
+    let runtime_dir = std::env::var("XDG_RUNTIME_DIR").ok();
+    let default_host = default_host(runtime_dir.as_deref(), |path| std::path::Path::new(path).exists());
     let choice = HostChoice {
         flag: cli.host.as_deref(),
         docker_host: docker_host.as_deref(),
         tls_verify: tls_verify.as_deref(),
         cert_path: cert_path.as_deref(),
         home: home.as_deref(),
+        default_host: &default_host,
     };
     let engine = Engine::new(&choice)?.read_only(cli.read_only);
     let confirm = |c: ConfirmArgs| cli::Confirm { dry_run: c.dry_run, yes: c.yes, json: c.json };

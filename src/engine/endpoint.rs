@@ -27,6 +27,19 @@ pub struct HostChoice<'a> {
     pub tls_verify: Option<&'a str>,
     pub cert_path: Option<&'a str>,
     pub home: Option<&'a str>,
+    /// Used when neither the flag nor `DOCKER_HOST` names a host; see `default_host`.
+    pub default_host: &'a str,
+}
+
+/// Docker's socket if it is there; else a Podman socket that is (rootless first, as Podman's
+/// own clients look); else Docker's, so an error names the usual place.
+pub fn default_host(runtime_dir: Option<&str>, exists: impl Fn(&str) -> bool) -> String {
+    let docker = DEFAULT_HOST.trim_start_matches("unix://");
+    let rootless = runtime_dir.filter(|d| !d.is_empty()).map(|d| format!("{d}/podman/podman.sock"));
+    let candidates =
+        std::iter::once(docker.to_owned()).chain(rootless).chain(["/run/podman/podman.sock".to_owned()]);
+    let found = candidates.into_iter().find(|path| exists(path));
+    format!("unix://{}", found.as_deref().unwrap_or(docker))
 }
 
 impl HostChoice<'_> {
@@ -35,7 +48,7 @@ impl HostChoice<'_> {
         self.flag
             .filter(|s| !s.is_empty())
             .or(self.docker_host.filter(|s| !s.is_empty()))
-            .unwrap_or(DEFAULT_HOST)
+            .unwrap_or(self.default_host)
     }
 
     pub fn endpoint(&self) -> Result<Endpoint> {
@@ -94,7 +107,14 @@ mod tests {
     use super::*;
 
     fn choice<'a>(flag: Option<&'a str>, env: Option<&'a str>) -> HostChoice<'a> {
-        HostChoice { flag, docker_host: env, tls_verify: None, cert_path: None, home: Some("/home/u") }
+        HostChoice {
+            flag,
+            docker_host: env,
+            tls_verify: None,
+            cert_path: None,
+            home: Some("/home/u"),
+            default_host: DEFAULT_HOST,
+        }
     }
 
     #[test]
@@ -126,11 +146,24 @@ mod tests {
             tls_verify: Some("1"),
             cert_path: Some("/certs"),
             home: None,
+            default_host: DEFAULT_HOST,
         };
         assert_eq!(
             c.endpoint().unwrap(),
             Endpoint::Tls { authority: "h:2376".into(), cert_dir: "/certs".into(), verify: true }
         );
+    }
+
+    #[test]
+    fn the_default_is_dockers_socket_else_podmans() {
+        let only = |present: &'static str| move |path: &str| path == present;
+        assert_eq!(default_host(Some("/run/user/1000"), only("/var/run/docker.sock")), DEFAULT_HOST);
+        assert_eq!(
+            default_host(Some("/run/user/1000"), only("/run/user/1000/podman/podman.sock")),
+            "unix:///run/user/1000/podman/podman.sock"
+        );
+        assert_eq!(default_host(None, only("/run/podman/podman.sock")), "unix:///run/podman/podman.sock");
+        assert_eq!(default_host(None, |_| false), DEFAULT_HOST, "nothing there: name Docker's socket");
     }
 
     #[test]

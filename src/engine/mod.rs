@@ -22,7 +22,7 @@ use http_body_util::BodyExt;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-pub use endpoint::{Endpoint, HostChoice, DEFAULT_HOST};
+pub use endpoint::{default_host, Endpoint, HostChoice, DEFAULT_HOST};
 pub use error::{EngineError, Problem};
 pub use write::{ContainerSpec, Session, SessionTarget, VolumeSpec, DETACH_KEYS};
 

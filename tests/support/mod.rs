@@ -96,6 +96,7 @@ pub fn engine() -> Engine {
         tls_verify: None,
         cert_path: None,
         home: None,
+        default_host: dockdu::engine::DEFAULT_HOST,
     })
     .expect("dockdu cannot set up a client for the engine")
 }
