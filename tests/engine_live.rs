@@ -376,3 +376,39 @@ async fn an_unreachable_host_is_one_line_naming_it() {
     assert!(stderr.contains(host) && stderr.contains("daemon running"), "{stderr:?}");
     assert!(!stderr.contains("panicked"), "{stderr:?}");
 }
+
+/// A tcp:// host reaches the engine too: a loopback port relays to the unix socket, and the
+/// report through it names the same containers as the one through the socket.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tcp_host_reaches_the_same_engine() {
+    let s = Scenario::new().await;
+    let name = s.name("over-tcp");
+    s.create_container("over-tcp", &["true"], HostConfig::default()).await;
+
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a loopback port");
+    let port = listener.local_addr().expect("its address").port();
+    let socket = support::docker_host().trim_start_matches("unix://").to_owned();
+    let relay = tokio::spawn(async move {
+        while let Ok((mut client, _)) = listener.accept().await {
+            let socket = socket.clone();
+            tokio::spawn(async move {
+                if let Ok(mut engine) = tokio::net::UnixStream::connect(&socket).await {
+                    let _ = tokio::io::copy_bidirectional(&mut client, &mut engine).await;
+                }
+            });
+        }
+    });
+
+    let host = format!("tcp://127.0.0.1:{port}");
+    let output = dockdu(&["--host", &host, "report", "--json"]).await;
+    relay.abort();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let json: Value = serde_json::from_slice(&output.stdout).expect("report JSON");
+    assert_eq!(json["engine"]["host"], host);
+    assert!(json["containers"].as_array().unwrap().iter().any(|c| c["name"] == name.as_str()));
+    assert_eq!(
+        json["bind_mounts"].as_array().unwrap().iter().filter(|b| !b["source_exists"].is_null()).count(),
+        0,
+        "over tcp the engine may be elsewhere: host paths are not checked"
+    );
+}
