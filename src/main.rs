@@ -23,6 +23,10 @@ struct Cli {
     #[arg(long, global = true)]
     read_only: bool,
 
+    /// Append a log of engine requests and problems to this file.
+    #[arg(long, global = true, env = "DOCKDU_LOG", value_name = "FILE")]
+    log: Option<std::path::PathBuf>,
+
     /// What `e` runs in a container (words split on spaces).
     #[arg(long, global = true, default_value = "sh", value_name = "COMMAND")]
     shell: String,
@@ -111,6 +115,12 @@ enum PruneCommand {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Some(path) = &cli.log {
+        if let Err(e) = start_log(path) {
+            eprintln!("dockdu: cannot log to {}: {e}", path.display());
+            return ExitCode::FAILURE;
+        }
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(runtime) => runtime,
         Err(e) => {
@@ -194,6 +204,21 @@ async fn run(cli: Cli) -> anyhow::Result<Finish> {
             cli::prune_containers(&engine, with_volumes, label, confirm(c)).await
         }
     }
+}
+
+/// Logs go to a file only: the explorer owns the terminal.
+fn start_log(path: &std::path::Path) -> std::io::Result<()> {
+    let file = std::fs::OpenOptions::new().create(true).append(true).open(path)?;
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
+    // Our requests in detail; the HTTP stack's own chatter only when something is wrong.
+    let targets = tracing_subscriber::filter::Targets::new()
+        .with_target("dockdu", tracing::Level::DEBUG)
+        .with_default(tracing::Level::WARN);
+    let format = tracing_subscriber::fmt::layer().with_writer(std::sync::Mutex::new(file)).with_ansi(false);
+    tracing_subscriber::registry().with(format).with(targets).init();
+    tracing::info!(version = env!("CARGO_PKG_VERSION"), "dockdu started");
+    Ok(())
 }
 
 /// `--filter label=KEY[=VALUE]` → `KEY[=VALUE]`.

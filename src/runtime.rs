@@ -87,6 +87,9 @@ async fn event_loop(
             Some(msg) = receiver.recv() => Msg::Engine(msg),
             _ = ticker.tick(), if app.busy() => Msg::Tick,
         };
+        if let Msg::Engine(EngineMsg::Failed(error) | EngineMsg::SizesFailed(error)) = &msg {
+            tracing::warn!(%error);
+        }
         effects = app.update(msg);
         // Whatever else has arrived meanwhile goes into the same frame.
         while let Ok(msg) = receiver.try_recv() {

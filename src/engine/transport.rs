@@ -76,6 +76,7 @@ impl Transport {
             Some(v) => format!("/v{v}{path}"),
             None => path.to_owned(),
         };
+        let (method, started) = (request.method().clone(), std::time::Instant::now());
         let result = match &self.connector {
             Connector::Unix(client, socket) => {
                 *request.uri_mut() = hyperlocal::Uri::new(socket, &path).into();
@@ -91,6 +92,11 @@ impl Transport {
                 client.request(request).await
             }
         };
+        let elapsed_ms = started.elapsed().as_millis();
+        match &result {
+            Ok(response) => tracing::debug!(%method, %path, status = response.status().as_u16(), elapsed_ms),
+            Err(e) => tracing::warn!(%method, %path, error = %e, elapsed_ms),
+        }
         result.map_err(|e| bollard::errors::Error::IOError { err: as_io_error(&e) })
     }
 }

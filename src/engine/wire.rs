@@ -21,7 +21,16 @@ pub type Item = Box<RawValue>;
 
 /// Decodes each element on its own; returns the decoded ones and how many were skipped.
 pub fn decode_each<T: DeserializeOwned>(items: &[Item]) -> (Vec<T>, usize) {
-    let decoded: Vec<T> = items.iter().filter_map(|item| serde_json::from_str(item.get()).ok()).collect();
+    let decoded: Vec<T> = items
+        .iter()
+        .filter_map(|item| match serde_json::from_str(item.get()) {
+            Ok(decoded) => Some(decoded),
+            Err(e) => {
+                tracing::warn!(kind = std::any::type_name::<T>(), error = %e, entry = item.get(), "skipped an entry");
+                None
+            }
+        })
+        .collect();
     let skipped = items.len() - decoded.len();
     (decoded, skipped)
 }
