@@ -412,3 +412,19 @@ async fn a_tcp_host_reaches_the_same_engine() {
         "over tcp the engine may be elsewhere: host paths are not checked"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_log_names_each_engine_request() {
+    let path = std::env::temp_dir().join(format!("{}.log", support::new_run_id()));
+    let log = path.to_string_lossy().into_owned();
+    let output = dockdu(&["--log", &log, "report", "--json"]).await;
+    let text = std::fs::read_to_string(&path).unwrap_or_default();
+    let _ = std::fs::remove_file(&path);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    for request in ["/version", "/containers/json", "/volumes", "/system/df"] {
+        assert!(
+            text.lines().any(|l| l.contains(request) && l.contains("status=200")),
+            "{request} not logged:\n{text}"
+        );
+    }
+}
