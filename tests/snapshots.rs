@@ -59,6 +59,16 @@ fn links_focus_in_the_detail_pane() {
 }
 
 #[test]
+fn help_fits_80_by_24() {
+    let mut app = loaded_app(80, 24);
+    keys(&mut app, "?");
+    let screen = render(&app);
+    for (key, _) in dockdu::ui::help_keys() {
+        assert!(screen.contains(key), "{key} missing from help at 80×24:\n{screen}");
+    }
+}
+
+#[test]
 fn help_overlay() {
     let mut app = loaded_app(100, 30);
     keys(&mut app, "?");

@@ -12,23 +12,28 @@ pub const KEYS: &[(&str, &str)] = &[
     ("PgUp PgDn", "move a page"),
     ("Home End  g G", "first / last row"),
     ("Tab Shift-Tab  1–4", "switch panel"),
-    ("Enter", "into the detail's links; again to follow one"),
+    ("Enter", "into the detail's links; Enter again follows"),
     ("Esc  Backspace", "leave links, clear filter, or go back"),
     ("/", "filter rows as you type (Esc clears)"),
     ("s  S", "cycle sort column, reverse it"),
-    ("i", "inspect document (/ n N search, v reveal env)"),
+    ("i", "inspect (/ n N search, v shows env values)"),
     ("r", "refresh everything, sizes included"),
+    ("Space", "mark a container or volume"),
+    ("d", "remove selected or marked, after a preview"),
+    ("P", "prune stopped containers or dangling volumes"),
+    ("c  a", "new volume / new container on it (Volumes)"),
+    ("e  A", "shell in / attach to a running container"),
     ("mouse", "wheel scrolls, click selects a row or tab"),
     ("?", "this help"),
     ("q  Ctrl-C", "quit"),
 ];
 
 pub fn render(frame: &mut Frame, body: Rect) {
-    let width = 64.min(body.width);
-    let height = (KEYS.len() as u16 + 4).min(body.height);
+    let width = 72.min(body.width);
+    let height = (KEYS.len() as u16 + 2).min(body.height);
     let area =
         Rect { x: body.x + (body.width - width) / 2, y: body.y + (body.height - height) / 2, width, height };
-    let mut lines = vec![Line::raw("")];
+    let mut lines = Vec::new();
     lines.extend(KEYS.iter().map(|(key, what)| {
         Line::from(vec![Span::styled(format!(" {key:<20}"), theme::key()), Span::raw(*what)])
     }));

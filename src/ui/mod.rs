@@ -17,6 +17,11 @@ use ratatui::Frame;
 
 use crate::app::{App, Overlay};
 
+/// Every key the help lists, for tests that check it all shows.
+pub fn help_keys() -> &'static [(&'static str, &'static str)] {
+    help::KEYS
+}
+
 pub fn render(app: &App, frame: &mut Frame) {
     let area = frame.area();
     if layout::too_small((area.width, area.height)) {
