@@ -63,6 +63,28 @@ pub fn header(app: &App, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(vec![Line::from(first), Line::from(second)]), area);
 }
 
+/// The table's keys, the current panel's writes first; the general ones go first when narrow.
+fn table_keys(app: &App) -> Vec<(&'static str, &'static str)> {
+    let mut keys = vec![("↑↓", "move"), ("Enter", "follow")];
+    if !app.read_only {
+        keys.extend_from_slice(match app.panel {
+            Panel::Containers => &[("d", "remove"), ("P", "prune"), ("e", "shell")][..],
+            Panel::Volumes => &[("c", "create"), ("a", "attach"), ("d", "remove"), ("P", "prune")][..],
+            Panel::Binds | Panel::Tmpfs => &[],
+        });
+    }
+    keys.extend_from_slice(&[
+        ("/", "filter"),
+        ("s", "sort"),
+        ("i", "inspect"),
+        ("r", "refresh"),
+        ("Tab", "panel"),
+        ("?", "help"),
+        ("q", "quit"),
+    ]);
+    keys
+}
+
 fn activity(app: &App) -> Option<String> {
     let s = &app.status;
     if s.connecting {
@@ -114,19 +136,9 @@ pub fn footer(app: &App, frame: &mut Frame, area: Rect) {
         None if app.focus == Focus::Links => {
             &[("↑↓", "choose"), ("Enter", "go there"), ("Esc", "back to table")]
         }
-        None => &[
-            ("↑↓", "move"),
-            ("Enter", "follow"),
-            ("Tab", "panel"),
-            ("/", "filter"),
-            ("s", "sort"),
-            ("i", "inspect"),
-            ("r", "refresh"),
-            ("?", "help"),
-            ("q", "quit"),
-        ],
+        None => &[],
     };
-    let mut keys: Vec<(&str, &str)> = keys.to_vec();
+    let mut keys: Vec<(&str, &str)> = if keys.is_empty() { table_keys(app) } else { keys.to_vec() };
     // Narrow terminals drop keys from the middle; help and quit always stay.
     let width = |keys: &[(&str, &str)]| {
         keys.iter().map(|(k, w)| k.chars().count() + w.chars().count() + 2).sum::<usize>()
