@@ -1,5 +1,8 @@
 //! dockdu: where does my Docker disk go, and who owns it?
 
+// Errors are values the user sees; a panic is a bug.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
 pub mod actions;
 pub mod app;
 pub mod cli;

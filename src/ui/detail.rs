@@ -24,8 +24,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         .into_iter()
         .map(|(link, line)| match link {
             Some(i) if app.focus == Focus::Links && i == app.link => line.style(theme::selected()),
-            Some(_) => line,
-            None => line,
+            _ => line,
         })
         .collect();
     let paragraph = Paragraph::new(text).block(block).wrap(Wrap { trim: false }).scroll((scroll as u16, 0));
