@@ -48,6 +48,10 @@ async fn event_loop(
     let mut input = EventStream::new();
     let mut ticker = tokio::time::interval(TICK);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    // Asked to stop from outside (kill, a closed terminal): leave as cleanly as on `q`.
+    let signal = |kind| tokio::signal::unix::signal(kind);
+    let mut terminate = signal(tokio::signal::unix::SignalKind::terminate())?;
+    let mut hangup = signal(tokio::signal::unix::SignalKind::hangup())?;
     loop {
         while !effects.is_empty() {
             for effect in std::mem::take(&mut effects) {
@@ -86,6 +90,8 @@ async fn event_loop(
             },
             Some(msg) = receiver.recv() => Msg::Engine(msg),
             _ = ticker.tick(), if app.busy() => Msg::Tick,
+            _ = terminate.recv() => return Ok(()),
+            _ = hangup.recv() => return Ok(()),
         };
         if let Msg::Engine(EngineMsg::Failed(error) | EngineMsg::SizesFailed(error)) = &msg {
             tracing::warn!(%error);
