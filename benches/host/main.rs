@@ -8,8 +8,10 @@
 #[path = "../../tests/support/mod.rs"]
 mod support;
 
-mod fixture;
+#[path = "../../tests/pty/mod.rs"]
 mod pty;
+
+mod fixture;
 
 use std::io::{Read, Write};
 use std::os::unix::net::UnixStream;

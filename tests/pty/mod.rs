@@ -1,4 +1,8 @@
 //! A pseudo-terminal and a terminal emulator (vt100), to see what a person would see and when.
+//! Used by the end-to-end test and the benchmark.
+
+// Each user takes the parts it needs.
+#![allow(dead_code)]
 
 use std::fs::File;
 use std::io::{Read, Write};
@@ -122,6 +126,19 @@ impl Pty {
 
     pub fn master_fd(&self) -> i32 {
         self.writer.as_raw_fd()
+    }
+
+    /// Waits (at most `limit`) for the program to exit, and returns its exit code.
+    pub fn wait_exit(&mut self, limit: Duration) -> Option<i32> {
+        let deadline = Instant::now() + limit;
+        while Instant::now() < deadline {
+            self.drain();
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return status.code();
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        None
     }
 }
 
