@@ -8,7 +8,7 @@ use std::path::Path;
 use futures_util::{stream, StreamExt};
 
 use crate::engine::{Engine, EngineError};
-use crate::model::{ContainerFacts, MountKind, Sources, TmpfsFacts};
+use crate::model::{ContainerFacts, Ownership, Sources, TmpfsFacts};
 
 /// Enough to keep the engine busy without crowding it (or a 2-core host).
 pub const INSPECT_CONCURRENCY: usize = 8;
@@ -27,7 +27,11 @@ pub async fn collect(engine: &Engine) -> Result<Sources, EngineError> {
         engine.storage_driver()
     )?;
     info.storage_driver = storage_driver;
-    let host_paths = if engine.is_local() { probe_host_paths(&containers) } else { HashMap::new() };
+    let host_paths = if engine.is_local() {
+        probe_host_paths(Ownership::bind_sources(&containers))
+    } else {
+        HashMap::new()
+    };
     Ok(Sources { engine: info, containers, volumes, disk_usage: Some(disk_usage), tmpfs, host_paths })
 }
 
@@ -55,13 +59,11 @@ pub async fn inspect_tmpfs(
     Ok(tmpfs)
 }
 
-/// Whether each bind mount's host path still exists. Only meaningful for a local engine.
-pub fn probe_host_paths(containers: &[ContainerFacts]) -> HashMap<String, bool> {
-    containers
-        .iter()
-        .flat_map(|c| &c.mounts)
-        .filter(|m| m.kind == MountKind::Bind)
-        .filter_map(|m| m.source.as_deref())
-        .map(|source| (source.to_owned(), Path::new(source).exists()))
+/// Whether each host path still exists. Only meaningful for a local engine; blocking I/O.
+pub fn probe_host_paths(paths: Vec<String>) -> HashMap<String, bool> {
+    paths
+        .into_iter()
+        .map(|path| (Path::new(&path).exists(), path))
+        .map(|(exists, path)| (path, exists))
         .collect()
 }

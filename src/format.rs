@@ -7,6 +7,11 @@ pub fn size(bytes: Option<u64>) -> String {
     bytes.map_or_else(|| "—".to_owned(), |b| format_size(b, BINARY.decimal_places(1)))
 }
 
+/// The first 12 characters of an id, as Docker shows them.
+pub fn short_id(id: &str) -> &str {
+    id.get(..12).unwrap_or(id)
+}
+
 /// Anonymous volumes have 64-hex names: the first 12 tell them apart, as Docker's own ids do.
 pub fn volume_name(name: &str, anonymous: bool) -> String {
     if anonymous && name.len() > 12 {

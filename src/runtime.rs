@@ -2,7 +2,6 @@
 //! messages, runs the effects `update` asks for as tokio tasks, and draws when something changed.
 
 use std::collections::HashMap;
-use std::path::Path;
 use std::time::Duration;
 
 use anyhow::Result;
@@ -14,7 +13,7 @@ use tokio::sync::mpsc;
 use crate::app::form::Submit;
 use crate::app::inspect::Target;
 use crate::app::{Action, App, Effect, EngineMsg, EventsState, Msg};
-use crate::collect::INSPECT_CONCURRENCY;
+use crate::collect::{self, INSPECT_CONCURRENCY};
 use crate::engine::Engine;
 use crate::{actions, session, terminal, ui};
 
@@ -150,9 +149,7 @@ fn perform(effect: Effect, engine: &Engine, sender: &mpsc::Sender<EngineMsg>) {
         }
         Effect::ProbeHostPaths(paths) => {
             tokio::task::spawn_blocking(move || {
-                let found =
-                    paths.into_iter().map(|p| (Path::new(&p).exists(), p)).map(|(e, p)| (p, e)).collect();
-                let _ = sender.blocking_send(EngineMsg::HostPaths(found));
+                let _ = sender.blocking_send(EngineMsg::HostPaths(collect::probe_host_paths(paths)));
             });
         }
         Effect::Inspect(target) => spawn(sender, async move {

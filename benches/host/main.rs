@@ -99,7 +99,6 @@ fn tui_run(binary: &str, a_container: &str, measure_idle: bool) -> TuiRun {
     let (rss, _) = pty::memory(tui.pid());
     tui.send(b"q");
     let _ = tui.child.wait();
-    let _ = tui.master_fd();
     TuiRun {
         first_frame: first - started,
         names: names - started,

@@ -234,19 +234,13 @@ impl App {
     /// The inspect document of the selected container or volume (for a mount, its container).
     fn inspect(&mut self) -> Vec<Effect> {
         let Some(index) = self.view().selected_index() else { return vec![] };
-        let inventory = &self.inventory;
-        let container_id = match self.panel {
-            Panel::Containers => inventory.containers[index].id.clone(),
-            Panel::Volumes => {
-                let target = Target::Volume { name: inventory.volumes[index].name.clone() };
-                return self.open_inspect(target);
-            }
-            Panel::Binds => inventory.bind_mounts[index].container_id.clone(),
-            Panel::Tmpfs => inventory.tmpfs_mounts[index].container_id.clone(),
-        };
-        let name =
-            inventory.container(&container_id).map_or_else(|| container_id.clone(), |c| c.name.clone());
-        self.open_inspect(Target::Container { id: container_id, name })
+        if self.panel == Panel::Volumes {
+            let target = Target::Volume { name: self.inventory.volumes[index].name.clone() };
+            return self.open_inspect(target);
+        }
+        let Some(id) = self.selected_container_id() else { return vec![] };
+        let name = self.inventory.container(&id).map_or_else(|| id.clone(), |c| c.name.clone());
+        self.open_inspect(Target::Container { id, name })
     }
 
     fn open_inspect(&mut self, target: Target) -> Vec<Effect> {

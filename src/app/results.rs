@@ -4,7 +4,7 @@ use super::form::{self, Form};
 use super::panel::Panel;
 use super::{App, Effect, EngineMsg, Overlay, SessionRequest, Status, EVENT_DEBOUNCE};
 use crate::engine::{Change, ChangeKind};
-use crate::model::{self, ImageFacts, MountKind};
+use crate::model::{self, ImageFacts};
 
 impl App {
     pub(super) fn on_engine(&mut self, msg: EngineMsg) -> Vec<Effect> {
@@ -40,9 +40,7 @@ impl App {
                     effects.push(Effect::InspectTmpfs(uninspected));
                 }
                 if self.local {
-                    let mut paths: Vec<String> = self.bind_sources();
-                    paths.sort();
-                    paths.dedup();
+                    let paths = model::Ownership::bind_sources(&self.sources.containers);
                     if !paths.is_empty() {
                         effects.push(Effect::ProbeHostPaths(paths));
                     }
@@ -131,7 +129,7 @@ impl App {
                 Ok(id) => {
                     self.overlay = None;
                     let mut effects = self.reload(false);
-                    let name = if name.is_empty() { short_id(&id) } else { name };
+                    let name = if name.is_empty() { crate::format::short_id(&id).to_owned() } else { name };
                     if shell {
                         let command = Some(self.shell_command.clone());
                         effects.push(Effect::OpenSession(SessionRequest {
@@ -191,16 +189,6 @@ impl App {
         }
     }
 
-    pub(super) fn bind_sources(&self) -> Vec<String> {
-        self.sources
-            .containers
-            .iter()
-            .flat_map(|c| &c.mounts)
-            .filter(|m| m.kind == MountKind::Bind)
-            .filter_map(|m| m.source.clone())
-            .collect()
-    }
-
     /// The model again from the sources, keeping each panel's selection on the same object.
     pub(super) fn rebuild(&mut self) {
         self.inventory = model::build(&self.sources);
@@ -247,10 +235,6 @@ impl App {
         }
         vec![]
     }
-}
-
-fn short_id(id: &str) -> String {
-    id[..id.len().min(12)].to_owned()
 }
 
 /// Changes that alter what the panels show (not exec, attach, top, …).

@@ -103,7 +103,7 @@ impl App {
     }
 
     /// The container of the selected row, in any panel but Volumes.
-    fn selected_container_id(&self) -> Option<String> {
+    pub(super) fn selected_container_id(&self) -> Option<String> {
         let index = self.view().selected_index()?;
         let inventory = &self.inventory;
         match self.panel {

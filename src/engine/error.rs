@@ -83,9 +83,10 @@ fn problem_of_io(error: &io::Error) -> Problem {
     }
 }
 
-impl fmt::Display for EngineError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let cause = match self.problem {
+impl EngineError {
+    /// What went wrong, in a few words: "permission denied", "HTTP 409: volume is in use".
+    pub fn cause(&self) -> String {
+        match self.problem {
             Problem::SocketMissing => "the socket does not exist".to_owned(),
             Problem::PermissionDenied => "permission denied".to_owned(),
             Problem::Refused => "connection refused".to_owned(),
@@ -93,8 +94,13 @@ impl fmt::Display for EngineError {
             Problem::Api(status) => format!("HTTP {status}: {}", self.detail.trim()),
             Problem::ReadOnly => "refused, nothing was sent".to_owned(),
             Problem::BadJson | Problem::Other => self.detail.trim().to_owned(),
-        };
-        write!(f, "{} failed on {}: {cause} — {}", self.action, self.host, self.hint())
+        }
+    }
+}
+
+impl fmt::Display for EngineError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} failed on {}: {} — {}", self.action, self.host, self.cause(), self.hint())
     }
 }
 

@@ -94,7 +94,7 @@ impl Engine {
 
     /// Removes one container and none of its volumes (those are removed by name, as previewed).
     pub async fn remove_container(&self, id: &str, force: bool) -> Result<(), EngineError> {
-        let action = format!("removing container {}", &id[..id.len().min(12)]);
+        let action = format!("removing container {}", crate::format::short_id(id));
         self.writable(&action)?;
         let options = RemoveContainerOptions { force, v: false, link: false };
         self.docker.remove_container(id, Some(options)).await.map_err(|e| self.error(&action, e))

@@ -122,7 +122,7 @@ impl ImageFacts {
     pub fn reference(&self) -> String {
         self.tags.first().cloned().unwrap_or_else(|| {
             let id = self.id.strip_prefix("sha256:").unwrap_or(&self.id);
-            id[..id.len().min(12)].to_owned()
+            crate::format::short_id(id).to_owned()
         })
     }
 }

@@ -48,6 +48,17 @@ impl Ownership {
         ownership
     }
 
+    /// Every host path some container binds, each once.
+    pub fn bind_sources(containers: &[ContainerFacts]) -> Vec<String> {
+        let sources: std::collections::BTreeSet<&str> = containers
+            .iter()
+            .flat_map(|c| &c.mounts)
+            .filter(|m| m.kind == MountKind::Bind)
+            .filter_map(|m| m.source.as_deref())
+            .collect();
+        sources.into_iter().map(str::to_owned).collect()
+    }
+
     pub fn volume_owners(&self, name: &str) -> &[Owner] {
         self.volumes.get(name).map_or(&[], Vec::as_slice)
     }

@@ -8,7 +8,7 @@ use ratatui::Frame;
 use super::theme;
 use crate::app::panel::Panel;
 use crate::app::{App, Focus};
-use crate::format::{mode, size, volume_name};
+use crate::format::{mode, short_id, size, volume_name};
 use crate::model::{Inventory, MountKind};
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
@@ -182,8 +182,4 @@ fn sharers(inventory: &Inventory, container_id: &str, kind: MountKind, key: Opti
         _ => &[],
     };
     owners.iter().filter(|o| o.container_id != container_id).map(|o| o.container.clone()).collect()
-}
-
-fn short_id(id: &str) -> &str {
-    &id[..id.len().min(12)]
 }

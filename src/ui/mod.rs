@@ -75,7 +75,7 @@ fn engine_error(app: &App, error: &crate::engine::EngineError, frame: &mut Frame
         Line::raw(""),
         Line::styled(format!("Cannot use the Docker engine at {}", error.host), theme::error()),
         Line::raw(""),
-        Line::raw(format!("{} failed: {}", error.action, error_cause(error))),
+        Line::raw(format!("{} failed: {}", error.action, error.cause())),
         Line::styled(format!("Hint: {}", error.hint()), theme::warning()),
         Line::raw(""),
         Line::from(if app.status.connecting {
@@ -95,17 +95,4 @@ fn engine_error(app: &App, error: &crate::engine::EngineError, frame: &mut Frame
         Paragraph::new(text).block(block).alignment(Alignment::Center).wrap(Wrap { trim: true }),
         area,
     );
-}
-
-fn error_cause(error: &crate::engine::EngineError) -> String {
-    use crate::engine::Problem;
-    match error.problem {
-        Problem::SocketMissing => "the socket does not exist".to_owned(),
-        Problem::PermissionDenied => "permission denied".to_owned(),
-        Problem::Refused => "connection refused".to_owned(),
-        Problem::Timeout => "no answer in time".to_owned(),
-        Problem::Api(status) => format!("HTTP {status}: {}", error.detail),
-        Problem::ReadOnly => "refused: read-only mode".to_owned(),
-        Problem::BadJson | Problem::Other => error.detail.clone(),
-    }
 }

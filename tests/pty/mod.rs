@@ -6,7 +6,7 @@
 
 use std::fs::File;
 use std::io::{Read, Write};
-use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+use std::os::fd::{FromRawFd, OwnedFd};
 use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
@@ -122,10 +122,6 @@ impl Pty {
 
     pub fn pid(&self) -> u32 {
         self.child.id()
-    }
-
-    pub fn master_fd(&self) -> i32 {
-        self.writer.as_raw_fd()
     }
 
     /// Waits (at most `limit`) for the program to exit, and returns its exit code.
