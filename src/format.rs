@@ -1,6 +1,7 @@
 //! How numbers read on screen and in the report.
 
 use humansize::{format_size, BINARY};
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 /// `1.5 KiB`, `2 MiB`; `—` when unknown.
 pub fn size(bytes: Option<u64>) -> String {
@@ -9,15 +10,58 @@ pub fn size(bytes: Option<u64>) -> String {
 
 /// The first 12 characters of an id, as Docker shows them.
 pub fn short_id(id: &str) -> &str {
-    id.get(..12).unwrap_or(id)
+    id.char_indices().nth(12).map_or(id, |(end, _)| &id[..end])
 }
 
 /// Anonymous volumes have 64-hex names: the first 12 tell them apart, as Docker's own ids do.
 pub fn volume_name(name: &str, anonymous: bool) -> String {
-    if anonymous && name.len() > 12 {
-        format!("{}…", &name[..12])
+    let short = short_id(name);
+    if anonymous && short.len() < name.len() {
+        format!("{short}…")
     } else {
         name.to_owned()
+    }
+}
+
+/// How many terminal columns `text` takes (CJK takes two a character).
+pub fn width(text: &str) -> usize {
+    UnicodeWidthStr::width(text)
+}
+
+/// `text` cut to at most `max` columns, ending in `…` when something was cut.
+pub fn fit(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    if width(text) <= max {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w + 1 > max {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    if max > 0 {
+        out.push('…');
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Align {
+    Left,
+    Right,
+}
+
+/// `text` fitted to `columns` and padded to exactly that many, by display width.
+pub fn pad(text: &str, columns: usize, align: Align) -> String {
+    let text = fit(text, columns);
+    let fill = " ".repeat(columns.saturating_sub(width(&text)));
+    match align {
+        Align::Left => format!("{text}{fill}"),
+        Align::Right => format!("{fill}{text}"),
     }
 }
 
@@ -39,6 +83,24 @@ mod tests {
         assert_eq!(size(Some(2 << 20)), "2 MiB");
         assert_eq!(size(Some(1536)), "1.5 KiB");
         assert_eq!(size(None), "—");
+    }
+
+    #[test]
+    fn short_ids_and_names_cut_on_characters_never_inside_one() {
+        assert_eq!(short_id("0123456789abcdef"), "0123456789ab");
+        assert_eq!(short_id("データベースのボリューム名です"), "データベースのボリューム");
+        assert_eq!(short_id("abc"), "abc");
+        assert_eq!(volume_name("ééééééééééééé", true), "éééééééééééé…");
+    }
+
+    #[test]
+    fn fitting_and_padding_count_display_columns() {
+        assert_eq!(width("データ"), 6);
+        assert_eq!(fit("データベース", 7), "データ…");
+        assert_eq!(fit("short", 10), "short");
+        assert_eq!(pad("データ", 8, Align::Left), "データ  ");
+        assert_eq!(pad("1 KiB", 8, Align::Right), "   1 KiB");
+        assert_eq!(width(&pad("a-very-long-container-name", 10, Align::Left)), 10);
     }
 
     #[test]

@@ -12,6 +12,8 @@ pub mod format;
 pub mod model;
 pub mod report;
 pub mod runtime;
+pub mod sanitize;
+pub mod secrets;
 pub mod session;
 pub mod terminal;
 pub mod ui;
