@@ -71,7 +71,7 @@ fn loaded_app(n: usize) -> App {
     app.update(Msg::Engine(EngineMsg::Containers { seq: 1, containers: sources.containers }));
     app.update(Msg::Engine(EngineMsg::Volumes { seq: 1, volumes: sources.volumes }));
     app.update(Msg::Engine(EngineMsg::DiskUsage(sources.disk_usage.unwrap_or_default())));
-    app.update(Msg::Engine(EngineMsg::Tmpfs(sources.tmpfs)));
+    app.update(Msg::Engine(EngineMsg::Tmpfs { seq: 1, found: sources.tmpfs }));
     app
 }
 

@@ -65,6 +65,12 @@ pub fn pad(text: &str, columns: usize, align: Align) -> String {
     }
 }
 
+/// The time of day of `at`, in UTC: `09:41:05 UTC`.
+pub fn clock(at: std::time::SystemTime) -> String {
+    let seconds = at.duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs()) % 86_400;
+    format!("{:02}:{:02}:{:02} UTC", seconds / 3600, seconds / 60 % 60, seconds % 60)
+}
+
 pub fn mode(rw: bool) -> &'static str {
     if rw {
         "rw"
@@ -101,6 +107,12 @@ mod tests {
         assert_eq!(pad("データ", 8, Align::Left), "データ  ");
         assert_eq!(pad("1 KiB", 8, Align::Right), "   1 KiB");
         assert_eq!(width(&pad("a-very-long-container-name", 10, Align::Left)), 10);
+    }
+
+    #[test]
+    fn clock_times_are_utc_time_of_day() {
+        let at = std::time::UNIX_EPOCH + std::time::Duration::from_secs(86_400 * 3 + 9 * 3600 + 41 * 60 + 5);
+        assert_eq!(clock(at), "09:41:05 UTC");
     }
 
     #[test]

@@ -27,6 +27,11 @@ struct Cli {
     #[arg(long, global = true, env = "DOCKDU_LOG", value_name = "FILE")]
     log: Option<std::path::PathBuf>,
 
+    /// Seconds that connecting and each ordinary request may take (size walks and the event
+    /// stream are not bounded).
+    #[arg(long, global = true, value_name = "SECONDS", default_value_t = dockdu::engine::DEFAULT_TIMEOUT.as_secs(), value_parser = clap::value_parser!(u64).range(1..))]
+    timeout: u64,
+
     /// What `e` runs in a container (words split on spaces).
     #[arg(long, global = true, default_value = "sh", value_name = "COMMAND")]
     shell: String,
@@ -164,7 +169,8 @@ async fn run(cli: Cli) -> anyhow::Result<Finish> {
         home: home.as_deref(),
         default_host: &default_host,
     };
-    let engine = Engine::new(&choice)?.read_only(cli.read_only);
+    let engine =
+        Engine::new(&choice)?.read_only(cli.read_only).timeout(std::time::Duration::from_secs(cli.timeout));
     let confirm = |c: ConfirmArgs| cli::Confirm { dry_run: c.dry_run, yes: c.yes, json: c.json };
     match cli.command {
         None => {

@@ -2,7 +2,7 @@
 //! messages, runs the effects `update` asks for as tokio tasks, and draws when something changed.
 
 use std::collections::HashMap;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use anyhow::Result;
 use crossterm::event::{Event, EventStream};
@@ -12,7 +12,8 @@ use tokio::sync::mpsc;
 
 use crate::app::form::Submit;
 use crate::app::inspect::Target;
-use crate::app::{Action, App, Effect, EngineMsg, EventsState, Msg};
+use crate::app::loading::{backoff, ListKind};
+use crate::app::{Action, App, Effect, EngineMsg, EventsState, Msg, Slot};
 use crate::collect::{self, INSPECT_CONCURRENCY};
 use crate::engine::Engine;
 use crate::{actions, session, terminal, ui};
@@ -47,10 +48,8 @@ async fn event_loop(
     let mut input = EventStream::new();
     let mut ticker = tokio::time::interval(TICK);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
-    // Asked to stop from outside (kill, a closed terminal): leave as cleanly as on `q`.
-    let signal = |kind| tokio::signal::unix::signal(kind);
-    let mut terminate = signal(tokio::signal::unix::SignalKind::terminate())?;
-    let mut hangup = signal(tokio::signal::unix::SignalKind::hangup())?;
+    let mut tasks = Tasks::default();
+    let mut stop = StopSignals::new()?;
     loop {
         while !effects.is_empty() {
             for effect in std::mem::take(&mut effects) {
@@ -74,7 +73,7 @@ async fn event_loop(
                         effects.extend(app.update(Msg::Engine(ended)));
                         terminal.draw(|frame| ui::render(&app, frame))?;
                     }
-                    effect => perform(effect, &engine, &sender),
+                    effect => tasks.start(effect, &engine, &sender),
                 }
             }
         }
@@ -89,10 +88,14 @@ async fn event_loop(
             },
             Some(msg) = receiver.recv() => Msg::Engine(msg),
             _ = ticker.tick(), if app.busy() => Msg::Tick,
-            _ = terminate.recv() => return Ok(()),
-            _ = hangup.recv() => return Ok(()),
+            () = stop.received() => return Ok(()),
         };
-        if let Msg::Engine(EngineMsg::Failed(error) | EngineMsg::SizesFailed(error)) = &msg {
+        if let Msg::Engine(
+            EngineMsg::ConnectFailed { error, .. }
+            | EngineMsg::ListFailed { error, .. }
+            | EngineMsg::SizesFailed { error, .. },
+        ) = &msg
+        {
             tracing::warn!(%error);
         }
         effects = app.update(msg);
@@ -104,54 +107,97 @@ async fn event_loop(
     }
 }
 
+/// Signals that ask dockdu to stop from outside (kill, Ctrl-\\ or an INT sent by another
+/// process, a closed terminal): the loop returns and the terminal is restored as on `q`.
+struct StopSignals(Vec<tokio::signal::unix::Signal>);
+
+impl StopSignals {
+    fn new() -> Result<Self> {
+        use tokio::signal::unix::{signal, SignalKind};
+        let kinds =
+            [SignalKind::terminate(), SignalKind::hangup(), SignalKind::interrupt(), SignalKind::quit()];
+        Ok(StopSignals(kinds.into_iter().map(signal).collect::<std::io::Result<_>>()?))
+    }
+
+    async fn received(&mut self) {
+        let waits = self.0.iter_mut().map(|s| Box::pin(s.recv()));
+        futures_util::future::select_all(waits).await;
+    }
+}
+
+/// The tasks under way, one per slot: starting work in a slot cancels the older task there.
+#[derive(Default)]
+struct Tasks(HashMap<Slot, tokio::task::AbortHandle>);
+
+impl Tasks {
+    fn start(&mut self, effect: Effect, engine: &Engine, sender: &mpsc::Sender<EngineMsg>) {
+        let slot = effect.slot();
+        let handle = perform(effect, engine, sender);
+        if let (Some(slot), Some(handle)) = (slot, handle) {
+            if let Some(older) = self.0.insert(slot, handle) {
+                older.abort();
+            }
+        }
+    }
+}
+
+impl Drop for Tasks {
+    fn drop(&mut self) {
+        for task in self.0.values() {
+            task.abort();
+        }
+    }
+}
+
 /// Starts the work an effect names; its result comes back on `sender`.
-fn perform(effect: Effect, engine: &Engine, sender: &mpsc::Sender<EngineMsg>) {
+fn perform(
+    effect: Effect,
+    engine: &Engine,
+    sender: &mpsc::Sender<EngineMsg>,
+) -> Option<tokio::task::AbortHandle> {
     let engine = engine.clone();
     let sender = sender.clone();
-    match effect {
-        Effect::Connect => spawn(sender, async move {
-            match engine.negotiate().await {
-                Ok(info) => EngineMsg::Connected(info),
-                Err(e) => EngineMsg::Failed(e),
-            }
+    let handle = match effect {
+        Effect::Connect => spawn(sender, connect(engine)),
+        Effect::ConnectAfter(delay) => spawn(sender, async move {
+            tokio::time::sleep(delay).await;
+            connect(engine).await
         }),
         // Only the header needs it: a failure leaves it blank.
-        Effect::Describe => {
-            tokio::spawn(async move {
-                if let Ok(driver) = engine.storage_driver().await {
-                    let _ = sender.send(EngineMsg::StorageDriver(driver)).await;
-                }
-            });
-        }
-        Effect::LoadLists { seq } => {
-            let (volumes_engine, volumes_sender) = (engine.clone(), sender.clone());
-            spawn(sender, async move {
-                match engine.containers().await {
+        Effect::Describe => tokio::spawn(async move {
+            if let Ok(driver) = engine.storage_driver().await {
+                let _ = sender.send(EngineMsg::StorageDriver(driver)).await;
+            }
+        }),
+        // Both lists at once, in one task so that a newer generation cancels both.
+        Effect::LoadLists { seq } => tokio::spawn(async move {
+            let containers = async {
+                let msg = match engine.containers().await {
                     Ok(containers) => EngineMsg::Containers { seq, containers },
-                    Err(e) => EngineMsg::Failed(e),
-                }
-            });
-            spawn(volumes_sender, async move {
-                match volumes_engine.volumes().await {
+                    Err(error) => list_failed(seq, ListKind::Containers, error),
+                };
+                let _ = sender.send(msg).await;
+            };
+            let volumes = async {
+                let msg = match engine.volumes().await {
                     Ok(volumes) => EngineMsg::Volumes { seq, volumes },
-                    Err(e) => EngineMsg::Failed(e),
-                }
-            });
-        }
+                    Err(error) => list_failed(seq, ListKind::Volumes, error),
+                };
+                let _ = sender.send(msg).await;
+            };
+            tokio::join!(containers, volumes);
+        }),
         Effect::LoadSizes => spawn(sender, async move {
             match engine.disk_usage().await {
                 Ok(usage) => EngineMsg::DiskUsage(usage),
-                Err(e) => EngineMsg::SizesFailed(e),
+                Err(error) => EngineMsg::SizesFailed { error, at: SystemTime::now() },
             }
         }),
-        Effect::InspectTmpfs(ids) => {
-            tokio::spawn(inspect_tmpfs(engine, ids, sender));
-        }
-        Effect::ProbeHostPaths(paths) => {
-            tokio::task::spawn_blocking(move || {
-                let _ = sender.blocking_send(EngineMsg::HostPaths(collect::probe_host_paths(paths)));
-            });
-        }
+        Effect::InspectTmpfs { seq, ids } => tokio::spawn(inspect_tmpfs(engine, seq, ids, sender)),
+        Effect::ProbeHostPaths { seq, paths } => spawn(sender, async move {
+            let probe = tokio::task::spawn_blocking(move || collect::probe_host_paths(paths));
+            EngineMsg::HostPaths { seq, paths: probe.await.unwrap_or_default() }
+        }),
         Effect::Inspect(target) => spawn(sender, async move {
             let result = match &target {
                 Target::Container { id, .. } => engine.inspect_container(id).await,
@@ -159,9 +205,7 @@ fn perform(effect: Effect, engine: &Engine, sender: &mpsc::Sender<EngineMsg>) {
             };
             EngineMsg::Inspected { target, result: result.map_err(|e| e.to_string()) }
         }),
-        Effect::WatchEvents => {
-            tokio::spawn(watch_events(engine, sender));
-        }
+        Effect::WatchEvents => tokio::spawn(watch_events(engine, sender)),
         Effect::RefreshAfter(delay) => spawn(sender, async move {
             tokio::time::sleep(delay).await;
             EngineMsg::RefreshDue
@@ -182,20 +226,32 @@ fn perform(effect: Effect, engine: &Engine, sender: &mpsc::Sender<EngineMsg>) {
             })
         }
         // Handled by the loop, which owns the terminal.
-        Effect::OpenSession(_) | Effect::Quit => {}
+        Effect::OpenSession(_) | Effect::Quit => return None,
+    };
+    Some(handle.abort_handle())
+}
+
+async fn connect(engine: Engine) -> EngineMsg {
+    match engine.negotiate().await {
+        Ok(info) => EngineMsg::Connected(info),
+        Err(error) => EngineMsg::ConnectFailed { error, at: SystemTime::now() },
     }
+}
+
+fn list_failed(seq: u64, list: ListKind, error: crate::engine::EngineError) -> EngineMsg {
+    EngineMsg::ListFailed { seq, list, error, at: SystemTime::now() }
 }
 
 fn spawn(
     sender: mpsc::Sender<EngineMsg>,
     work: impl std::future::Future<Output = EngineMsg> + Send + 'static,
-) {
+) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let _ = sender.send(work.await).await;
-    });
+    })
 }
 
-async fn inspect_tmpfs(engine: Engine, ids: Vec<String>, sender: mpsc::Sender<EngineMsg>) {
+async fn inspect_tmpfs(engine: Engine, seq: u64, ids: Vec<String>, sender: mpsc::Sender<EngineMsg>) {
     let mut results = stream::iter(ids)
         .map(|id| {
             let engine = engine.clone();
@@ -209,45 +265,54 @@ async fn inspect_tmpfs(engine: Engine, ids: Vec<String>, sender: mpsc::Sender<En
         batch.insert(id, tmpfs);
         if last_sent.elapsed() >= TMPFS_BATCH_EVERY {
             last_sent = tokio::time::Instant::now();
-            if sender.send(EngineMsg::Tmpfs(std::mem::take(&mut batch))).await.is_err() {
+            let found = std::mem::take(&mut batch);
+            if sender.send(EngineMsg::Tmpfs { seq, found }).await.is_err() {
                 return;
             }
         }
     }
-    let _ = sender.send(EngineMsg::Tmpfs(batch)).await;
+    let _ = sender.send(EngineMsg::Tmpfs { seq, found: batch }).await;
 }
 
-/// Follows the engine's events for as long as the app runs, reconnecting with backoff.
+/// A connection that stayed up this long was healthy: the next outage starts the backoff over.
+const HEALTHY_CONNECTION: Duration = Duration::from_secs(5);
+
+/// Follows the engine's events for as long as the app runs, reconnecting with backoff. After
+/// an outage, once the engine answers again, a refresh picks up whatever happened meanwhile.
 async fn watch_events(engine: Engine, sender: mpsc::Sender<EngineMsg>) {
     let mut attempt = 0u32;
     loop {
-        let mut changes = Box::pin(engine.changes());
-        if attempt > 0 {
-            // Whatever happened while we were away is picked up by a reload.
-            if sender.send(EngineMsg::RefreshDue).await.is_err() {
-                return;
-            }
-        }
-        if sender.send(EngineMsg::Events(EventsState::Live)).await.is_err() {
-            return;
-        }
-        let reason = loop {
-            match changes.next().await {
-                Some(Ok(change)) => {
-                    attempt = 0;
-                    if sender.send(EngineMsg::Changed(change)).await.is_err() {
-                        return;
-                    }
+        let reason = match engine.events().await {
+            Ok(mut events) => {
+                let connected_at = tokio::time::Instant::now();
+                if sender.send(EngineMsg::Events(EventsState::Live)).await.is_err() {
+                    return;
                 }
-                Some(Err(e)) => break e.to_string(),
-                None => break "the engine closed the event stream".to_owned(),
+                if attempt > 0 && sender.send(EngineMsg::RefreshDue).await.is_err() {
+                    return;
+                }
+                let reason = loop {
+                    match events.next().await {
+                        Some(Ok(change)) => {
+                            if sender.send(EngineMsg::Changed(change)).await.is_err() {
+                                return;
+                            }
+                        }
+                        Some(Err(e)) => break e.cause(),
+                        None => break "the engine closed the event stream".to_owned(),
+                    }
+                };
+                if connected_at.elapsed() >= HEALTHY_CONNECTION {
+                    attempt = 0;
+                }
+                reason
             }
+            Err(e) => e.cause(),
         };
         attempt += 1;
         if sender.send(EngineMsg::Events(EventsState::Reconnecting { attempt, reason })).await.is_err() {
             return;
         }
-        let backoff = Duration::from_millis(500 * 2u64.pow(attempt.min(6))).min(Duration::from_secs(30));
-        tokio::time::sleep(backoff).await;
+        tokio::time::sleep(backoff(attempt - 1)).await;
     }
 }

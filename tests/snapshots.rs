@@ -117,6 +117,11 @@ fn empty_engine() {
     snapshot("empty", &app);
 }
 
+/// 09:41:05 UTC on some day: failures carry when they happened.
+fn at_0941() -> std::time::SystemTime {
+    std::time::UNIX_EPOCH + std::time::Duration::from_secs(86_400 * 20_000 + 9 * 3600 + 41 * 60 + 5)
+}
+
 #[test]
 fn engine_unreachable_offers_retry() {
     let mut app = App::new("unix:///var/run/docker.sock", true, (80, 24));
@@ -127,7 +132,7 @@ fn engine_unreachable_offers_retry() {
         Problem::PermissionDenied,
         "permission denied",
     );
-    feed(&mut app, EngineMsg::Failed(error));
+    feed(&mut app, EngineMsg::ConnectFailed { error, at: at_0941() });
     snapshot("error", &app);
     assert_eq!(keys(&mut app, "r"), [dockdu::app::Effect::Connect]);
 }

@@ -8,7 +8,7 @@ use super::confirm::Answer;
 use super::form::FormAnswer;
 use super::inspect::{InspectView, Target};
 use super::panel::Panel;
-use super::{Action, App, Effect, Focus, Overlay, Place};
+use super::{Action, App, Connection, Effect, Focus, Overlay, Place};
 use crate::ui::layout;
 
 const WHEEL_STEP: isize = 3;
@@ -69,7 +69,7 @@ impl App {
             self.filter_key(key);
             return vec![];
         }
-        let page = layout::table_rows(self.terminal).max(1) as isize;
+        let page = layout::table_rows(self.terminal, self.banner()).max(1) as isize;
         match key.code {
             KeyCode::Char('q') => return vec![Effect::Quit],
             KeyCode::Char('?') => self.overlay = Some(Overlay::Help),
@@ -148,7 +148,8 @@ impl App {
             (None, MouseEventKind::ScrollDown) => self.move_by(WHEEL_STEP),
             (None, MouseEventKind::ScrollUp) => self.move_by(-WHEEL_STEP),
             (None, MouseEventKind::Down(MouseButton::Left)) => {
-                if let Some(row) = layout::table_row_at(self.terminal, mouse.column, mouse.row) {
+                if let Some(row) = layout::table_row_at(self.terminal, self.banner(), mouse.column, mouse.row)
+                {
                     let position = self.view().offset + row;
                     if position < self.view().rows.len() {
                         self.focus = Focus::Table;
@@ -249,14 +250,11 @@ impl App {
     }
 
     fn refresh(&mut self) -> Vec<Effect> {
-        if self.status.connected {
-            self.reload(true)
-        } else if self.status.connecting {
-            vec![]
-        } else {
-            self.status.error = None;
-            self.status.connecting = true;
-            vec![Effect::Connect]
+        match self.loading.connection {
+            Connection::Connected => self.reload(true),
+            Connection::Connecting => vec![],
+            // Now, instead of when the backoff would have (the new connect cancels that timer).
+            Connection::Unreachable { .. } => vec![Effect::Connect],
         }
     }
 }

@@ -1,19 +1,17 @@
 //! What flows between the app and the runtime: input and engine results in, effects out.
 
 use std::collections::HashMap;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use serde_json::Value;
 
 use super::form::Submit;
 use super::inspect::Target;
+use super::loading::{EventsState, ListKind};
 use crate::actions::Outcome;
 use crate::engine::{Change, EngineError};
 use crate::model::plan::Plan;
 use crate::model::{ContainerFacts, DiskUsage, EngineInfo, ImageFacts, TmpfsFacts, VolumeFacts};
-
-/// Events come in bursts (a compose project starting): wait this long for the burst to end.
-pub const EVENT_DEBOUNCE: Duration = Duration::from_millis(300);
 
 #[derive(Debug)]
 pub enum Msg {
@@ -25,18 +23,21 @@ pub enum Msg {
     Engine(EngineMsg),
 }
 
+/// Results of loads carry the generation (`seq`) of the lists they belong to: an older one is
+/// dropped. `at` is when a failure happened, for the banner.
 #[derive(Debug)]
 pub enum EngineMsg {
     Connected(EngineInfo),
+    ConnectFailed { error: EngineError, at: SystemTime },
     StorageDriver(String),
     Containers { seq: u64, containers: Vec<ContainerFacts> },
     Volumes { seq: u64, volumes: Vec<VolumeFacts> },
+    ListFailed { seq: u64, list: ListKind, error: EngineError, at: SystemTime },
     DiskUsage(DiskUsage),
-    Tmpfs(HashMap<String, Vec<TmpfsFacts>>),
-    HostPaths(HashMap<String, bool>),
+    SizesFailed { error: EngineError, at: SystemTime },
+    Tmpfs { seq: u64, found: HashMap<String, Vec<TmpfsFacts>> },
+    HostPaths { seq: u64, paths: HashMap<String, bool> },
     Inspected { target: Target, result: Result<Value, String> },
-    Failed(EngineError),
-    SizesFailed(EngineError),
     Events(EventsState),
     Changed(Change),
     RefreshDue,
@@ -67,14 +68,22 @@ pub struct SessionRequest {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
     Connect,
+    /// Connect again after a failed first connect.
+    ConnectAfter(Duration),
     /// The engine's storage driver, for the header.
     Describe,
     LoadLists {
         seq: u64,
     },
     LoadSizes,
-    InspectTmpfs(Vec<String>),
-    ProbeHostPaths(Vec<String>),
+    InspectTmpfs {
+        seq: u64,
+        ids: Vec<String>,
+    },
+    ProbeHostPaths {
+        seq: u64,
+        paths: Vec<String>,
+    },
     Inspect(Target),
     WatchEvents,
     RefreshAfter(Duration),
@@ -84,13 +93,29 @@ pub enum Effect {
     Quit,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub enum EventsState {
-    #[default]
-    Off,
-    Live,
-    Reconnecting {
-        attempt: u32,
-        reason: String,
-    },
+/// Work of the same slot supersedes the one before: the runtime cancels the older task.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Slot {
+    Connect,
+    Lists,
+    Tmpfs,
+    HostPaths,
+    Inspect,
+    Refresh,
+}
+
+impl Effect {
+    /// The slot whose older task this effect's task replaces, if any. Sizes are not cancelled:
+    /// the engine keeps measuring after the client goes, so the app runs them one at a time.
+    pub fn slot(&self) -> Option<Slot> {
+        match self {
+            Effect::Connect | Effect::ConnectAfter(_) => Some(Slot::Connect),
+            Effect::LoadLists { .. } => Some(Slot::Lists),
+            Effect::InspectTmpfs { .. } => Some(Slot::Tmpfs),
+            Effect::ProbeHostPaths { .. } => Some(Slot::HostPaths),
+            Effect::Inspect(_) => Some(Slot::Inspect),
+            Effect::RefreshAfter(_) => Some(Slot::Refresh),
+            _ => None,
+        }
+    }
 }

@@ -6,6 +6,7 @@ pub mod form;
 pub mod inspect;
 mod keys;
 mod links;
+pub mod loading;
 mod messages;
 pub mod panel;
 mod results;
@@ -14,28 +15,15 @@ mod writes;
 use std::collections::BTreeSet;
 
 use crate::actions::Outcome;
-use crate::engine::EngineError;
 use crate::model::{self, EngineInfo, ImageFacts, Inventory, Sources};
 use crate::ui::layout;
 use confirm::Confirm;
 use form::Form;
 use inspect::InspectView;
 pub use links::Link;
-pub use messages::{Action, Effect, EngineMsg, EventsState, Msg, SessionRequest, EVENT_DEBOUNCE};
+pub use loading::{Connection, EventsState, Loading, EVENT_DEBOUNCE};
+pub use messages::{Action, Effect, EngineMsg, Msg, SessionRequest, Slot};
 use panel::{Panel, Sort};
-
-#[derive(Debug, Clone, Default)]
-pub struct Status {
-    pub connecting: bool,
-    pub connected: bool,
-    pub lists_loading: bool,
-    pub sizes_loading: bool,
-    pub tmpfs_pending: usize,
-    /// The engine is out of reach or refused a list: shown in place of the tables, `r` retries.
-    pub error: Option<EngineError>,
-    pub sizes_error: Option<EngineError>,
-    pub events: EventsState,
-}
 
 #[derive(Debug, Clone)]
 pub struct PanelView {
@@ -103,7 +91,7 @@ pub struct App {
     pub link: usize,
     pub filter_typing: bool,
     pub overlay: Option<Overlay>,
-    pub status: Status,
+    pub loading: Loading,
     pub terminal: (u16, u16),
     pub spinner: usize,
     pub read_only: bool,
@@ -120,12 +108,6 @@ pub struct App {
     /// Whether bind sources can be checked on this machine.
     local: bool,
     history: Vec<Place>,
-    next_seq: u64,
-    applied_containers: u64,
-    applied_volumes: u64,
-    sizes_again: bool,
-    refresh_pending: bool,
-    watching_events: bool,
 }
 
 impl App {
@@ -143,7 +125,7 @@ impl App {
             link: 0,
             filter_typing: false,
             overlay: None,
-            status: Status::default(),
+            loading: Loading::default(),
             terminal,
             spinner: 0,
             read_only: false,
@@ -154,26 +136,20 @@ impl App {
             pending_selection: None,
             local,
             history: Vec::new(),
-            next_seq: 0,
-            applied_containers: 0,
-            applied_volumes: 0,
-            sizes_again: false,
-            refresh_pending: false,
-            watching_events: false,
         }
     }
 
     /// The effects to run at start: connect, then everything follows from the answers.
     pub fn start(&mut self) -> Vec<Effect> {
-        self.status.connecting = true;
+        self.loading.connection = Connection::Connecting;
         vec![Effect::Connect]
     }
 
     /// Whether anything is in flight, so the spinner needs ticks.
     pub fn busy(&self) -> bool {
-        let s = &self.status;
-        s.connecting
-            || s.lists_loading
+        let s = &self.loading;
+        s.connecting()
+            || s.lists_loading()
             || s.sizes_loading
             || s.tmpfs_pending > 0
             || match &self.overlay {
@@ -230,7 +206,7 @@ impl App {
 
     /// Scrolls so the selection stays on screen.
     fn keep_visible(&mut self, panel: Panel) {
-        let height = layout::table_rows(self.terminal).max(1);
+        let height = layout::table_rows(self.terminal, self.banner()).max(1);
         let view = &mut self.views[panel.index()];
         if view.selected < view.offset {
             view.offset = view.selected;
@@ -261,6 +237,11 @@ impl App {
         if let Some(position) = shown(self) {
             self.select(position);
         }
+    }
+
+    /// Whether a failed request's banner takes a row above the table.
+    pub fn banner(&self) -> bool {
+        self.loading.trouble.is_some() && self.loading.connected()
     }
 
     pub fn too_small(&self) -> bool {

@@ -1,8 +1,9 @@
 //! Engine results into state: what each answer changes, and what to ask for next.
 
 use super::form::{self, Form};
+use super::loading::{backoff, Connection, ListKind, Part, Trouble, EVENT_DEBOUNCE};
 use super::panel::Panel;
-use super::{App, Effect, EngineMsg, Overlay, SessionRequest, Status, EVENT_DEBOUNCE};
+use super::{App, Effect, EngineMsg, Overlay, SessionRequest};
 use crate::engine::{Change, ChangeKind};
 use crate::model::{self, ImageFacts};
 
@@ -11,21 +12,27 @@ impl App {
         match msg {
             EngineMsg::Connected(info) => {
                 self.sources.engine = info;
-                self.status.connecting = false;
-                self.status.connected = true;
-                self.status.error = None;
+                self.loading.connection = Connection::Connected;
                 let mut effects = self.reload(true);
                 effects.push(Effect::Describe);
-                if !self.watching_events {
-                    self.watching_events = true;
+                if self.loading.start_watching() {
                     effects.push(Effect::WatchEvents);
                 }
                 self.rebuild();
                 effects
             }
-            EngineMsg::Containers { seq, containers } if seq >= self.applied_containers => {
-                self.applied_containers = seq;
-                self.status.lists_loading = self.applied_volumes < seq;
+            EngineMsg::ConnectFailed { error, at } => {
+                let attempt = match &self.loading.connection {
+                    Connection::Unreachable { attempt, .. } => attempt + 1,
+                    _ => 0,
+                };
+                self.loading.connection = Connection::Unreachable { error, at, attempt };
+                vec![Effect::ConnectAfter(backoff(attempt))]
+            }
+            EngineMsg::Containers { seq, containers } => {
+                if !self.loading.accept_list(ListKind::Containers, seq) {
+                    return vec![];
+                }
                 self.sources.tmpfs.retain(|id, _| containers.iter().any(|c| &c.id == id));
                 let uninspected: Vec<String> = containers
                     .iter()
@@ -34,46 +41,63 @@ impl App {
                     .collect();
                 self.sources.containers = containers;
                 self.rebuild();
+                // Replaces any inspection still running for an older list.
+                self.loading.tmpfs_pending = uninspected.len();
                 let mut effects = Vec::new();
                 if !uninspected.is_empty() {
-                    self.status.tmpfs_pending = uninspected.len();
-                    effects.push(Effect::InspectTmpfs(uninspected));
+                    effects.push(Effect::InspectTmpfs { seq, ids: uninspected });
                 }
                 if self.local {
                     let paths = model::Ownership::bind_sources(&self.sources.containers);
                     if !paths.is_empty() {
-                        effects.push(Effect::ProbeHostPaths(paths));
+                        effects.push(Effect::ProbeHostPaths { seq, paths });
                     }
                 }
                 effects
             }
-            EngineMsg::Volumes { seq, volumes } if seq >= self.applied_volumes => {
-                self.applied_volumes = seq;
-                self.status.lists_loading = self.applied_containers < seq;
-                self.sources.volumes = volumes;
-                self.rebuild();
+            EngineMsg::Volumes { seq, volumes } => {
+                if self.loading.accept_list(ListKind::Volumes, seq) {
+                    self.sources.volumes = volumes;
+                    self.rebuild();
+                }
                 vec![]
             }
-            EngineMsg::Containers { .. } | EngineMsg::Volumes { .. } => vec![],
+            EngineMsg::ListFailed { seq, list, error, at } => {
+                match self.loading.list_failed(list, seq, error, at) {
+                    Some(delay) => vec![Effect::RefreshAfter(delay)],
+                    None => vec![],
+                }
+            }
             EngineMsg::DiskUsage(usage) => {
                 self.sources.disk_usage = Some(usage);
-                self.status.sizes_error = None;
+                self.loading.clear_trouble(Part::Sizes);
                 self.rebuild();
                 self.sizes_done()
             }
-            EngineMsg::SizesFailed(error) => {
-                self.status.sizes_error = Some(error);
+            EngineMsg::SizesFailed { error, at } => {
+                self.loading.trouble = Some(Trouble { part: Part::Sizes, error, at });
                 self.sizes_done()
             }
-            EngineMsg::Tmpfs(found) => {
-                self.status.tmpfs_pending = self.status.tmpfs_pending.saturating_sub(found.len());
-                self.sources.tmpfs.extend(found);
-                self.rebuild();
+            EngineMsg::Tmpfs { seq, found } => {
+                if seq == self.loading.generation() {
+                    self.loading.tmpfs_pending = self.loading.tmpfs_pending.saturating_sub(found.len());
+                }
+                // Facts about containers still listed are good whatever list asked for them.
+                let listed: Vec<_> = found
+                    .into_iter()
+                    .filter(|(id, _)| self.sources.containers.iter().any(|c| &c.id == id))
+                    .collect();
+                if !listed.is_empty() {
+                    self.sources.tmpfs.extend(listed);
+                    self.rebuild();
+                }
                 vec![]
             }
-            EngineMsg::HostPaths(paths) => {
-                self.sources.host_paths = paths;
-                self.rebuild();
+            EngineMsg::HostPaths { seq, paths } => {
+                if seq >= self.loading.generation() {
+                    self.sources.host_paths = paths;
+                    self.rebuild();
+                }
                 vec![]
             }
             EngineMsg::Inspected { target, result } => {
@@ -87,20 +111,14 @@ impl App {
                 }
                 vec![]
             }
-            EngineMsg::Failed(error) => {
-                self.status =
-                    Status { error: Some(error), events: self.status.events.clone(), ..Status::default() };
-                vec![]
-            }
             EngineMsg::Events(state) => {
-                self.status.events = state;
+                self.loading.events = state;
                 vec![]
             }
             EngineMsg::Changed(change) => {
-                if !is_relevant(&change) || self.refresh_pending || !self.status.connected {
+                if !is_relevant(&change) || !self.loading.connected() || !self.loading.want_refresh() {
                     return vec![];
                 }
-                self.refresh_pending = true;
                 vec![Effect::RefreshAfter(EVENT_DEBOUNCE)]
             }
             EngineMsg::StorageDriver(driver) => {
@@ -151,12 +169,14 @@ impl App {
                 });
                 self.reload(false)
             }
+            // A refresh the events asked for (a burst ended, or the stream came back after an
+            // outage): the lists again; or, if the engine was never reached, a connect now.
             EngineMsg::RefreshDue => {
-                self.refresh_pending = false;
-                if self.status.connected {
-                    self.reload(false)
-                } else {
-                    vec![]
+                self.loading.refresh_fired();
+                match self.loading.connection {
+                    Connection::Connected => self.reload(false),
+                    Connection::Unreachable { .. } => vec![Effect::Connect],
+                    Connection::Connecting => vec![],
                 }
             }
         }
@@ -167,24 +187,18 @@ impl App {
         if full {
             self.sources.tmpfs.clear();
         }
-        self.next_seq += 1;
-        self.status.lists_loading = true;
-        let mut effects = vec![Effect::LoadLists { seq: self.next_seq }];
-        // The engine runs one disk usage at a time; a request during one is served after it.
-        if self.status.sizes_loading {
-            self.sizes_again = true;
-        } else {
-            self.status.sizes_loading = true;
+        let seq = self.loading.next_generation();
+        let mut effects = vec![Effect::LoadLists { seq }];
+        if self.loading.start_sizes() {
             effects.push(Effect::LoadSizes);
         }
         effects
     }
 
     pub(super) fn sizes_done(&mut self) -> Vec<Effect> {
-        if std::mem::take(&mut self.sizes_again) {
+        if self.loading.sizes_done() {
             vec![Effect::LoadSizes]
         } else {
-            self.status.sizes_loading = false;
             vec![]
         }
     }
@@ -244,9 +258,19 @@ fn is_relevant(change: &Change) -> bool {
         ChangeKind::Container => {
             matches!(
                 action,
-                "create" | "destroy" | "start" | "die" | "stop" | "pause" | "unpause" | "rename" | "update"
+                "create"
+                    | "destroy"
+                    | "remove"
+                    | "start"
+                    | "die"
+                    | "stop"
+                    | "pause"
+                    | "unpause"
+                    | "rename"
+                    | "update"
             )
         }
-        ChangeKind::Volume => matches!(action, "create" | "destroy" | "mount" | "unmount"),
+        // Podman says `remove` where Docker says `destroy`.
+        ChangeKind::Volume => matches!(action, "create" | "destroy" | "remove" | "mount" | "unmount"),
     }
 }

@@ -7,6 +7,7 @@
 
 mod endpoint;
 mod error;
+mod events;
 #[cfg(feature = "tls")]
 mod tls;
 mod transport;
@@ -24,6 +25,7 @@ use serde_json::Value;
 
 pub use endpoint::{default_host, Endpoint, HostChoice, DEFAULT_HOST};
 pub use error::{EngineError, Problem};
+pub use events::{Change, ChangeKind, Events};
 pub use write::{ContainerSpec, Session, SessionTarget, VolumeSpec, DETACH_KEYS};
 
 use crate::model::{ContainerFacts, DiskUsage, EngineInfo, TmpfsFacts, VolumeFacts};
@@ -31,8 +33,10 @@ use transport::Transport;
 
 /// The newest API version whose answers dockdu knows how to read.
 const NEWEST_KNOWN_API: (u32, u32) = (1, 53);
-/// Quick reads; `/system/df` has none, since it legitimately takes minutes on big hosts.
-const READ_TIMEOUT: Duration = Duration::from_secs(60);
+/// How long connecting and each ordinary request may take by default (`--timeout` changes it):
+/// long enough for a slow remote engine. Size walks (`/system/df`, inspect with sizes) and the
+/// events stream itself are not bounded: they legitimately take minutes on big hosts.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 const DISK_USAGE_BUSY: &str = "a disk usage operation is already running";
 
 #[derive(Clone)]
@@ -43,6 +47,8 @@ pub struct Engine {
     local: bool,
     /// `--read-only`: every write is refused before it is sent.
     read_only: bool,
+    /// Bound on connecting and on each ordinary request.
+    timeout: Duration,
     /// The engine refuses a second `/system/df` while one runs: ours go one at a time.
     disk_usage_gate: Arc<tokio::sync::Mutex<()>>,
 }
@@ -62,7 +68,7 @@ impl Engine {
                 async move { transport.send(request).await }
             },
             Some("http://engine"),
-            120,
+            DEFAULT_TIMEOUT.as_secs(),
             &bollard::ClientVersion {
                 major_version: NEWEST_KNOWN_API.0 as usize,
                 minor_version: NEWEST_KNOWN_API.1 as usize,
@@ -75,8 +81,16 @@ impl Engine {
             host,
             local: endpoint.is_local(),
             read_only: false,
+            timeout: DEFAULT_TIMEOUT,
             disk_usage_gate: Default::default(),
         })
+    }
+
+    /// Bounds connecting and each ordinary request (bollard's typed calls and ours alike).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout.max(Duration::from_secs(1));
+        self.docker.set_timeout(self.timeout);
+        self
     }
 
     /// Refuses every write from here on; reads still work.
@@ -101,7 +115,10 @@ impl Engine {
     /// Agrees on an API version (the engine's, capped at the newest we read). Every later request
     /// carries that version. One round trip: the lists can start right after it.
     pub async fn negotiate(&self) -> Result<EngineInfo, EngineError> {
-        let version = self.docker.version().await.map_err(|e| self.error("connecting", e))?;
+        let version = tokio::time::timeout(self.timeout, self.docker.version())
+            .await
+            .map_err(|_| self.timed_out("connecting"))?
+            .map_err(|e| self.error("connecting", e))?;
         let server_api = version.api_version.clone().unwrap_or_default();
         let api = choose_api_version(&server_api).ok_or_else(|| {
             EngineError::new(
@@ -124,19 +141,19 @@ impl Engine {
     /// The storage driver, from `/info`: slower than `/version`, and only for the header, so it
     /// is asked for beside the lists rather than before them.
     pub async fn storage_driver(&self) -> Result<String, EngineError> {
-        let info: wire::Info = self.get_json("reading engine info", "/info", Some(READ_TIMEOUT)).await?;
+        let info: wire::Info = self.get_json("reading engine info", "/info", Some(self.timeout)).await?;
         Ok(info.driver.unwrap_or_default())
     }
 
     pub async fn containers(&self) -> Result<Vec<ContainerFacts>, EngineError> {
         let items: Vec<wire::Item> =
-            self.get_json("listing containers", "/containers/json?all=1", Some(READ_TIMEOUT)).await?;
+            self.get_json("listing containers", "/containers/json?all=1", Some(self.timeout)).await?;
         let (containers, _skipped) = wire::decode_each::<wire::Container>(&items);
         Ok(containers.into_iter().map(wire::Container::into_facts).collect())
     }
 
     pub async fn volumes(&self) -> Result<Vec<VolumeFacts>, EngineError> {
-        let list: wire::VolumeList = self.get_json("listing volumes", "/volumes", Some(READ_TIMEOUT)).await?;
+        let list: wire::VolumeList = self.get_json("listing volumes", "/volumes", Some(self.timeout)).await?;
         let (volumes, _skipped) = wire::decode_each::<wire::Volume>(&list.volumes.unwrap_or_default());
         Ok(volumes.into_iter().map(wire::Volume::into_facts).collect())
     }
@@ -162,50 +179,43 @@ impl Engine {
     /// A container's tmpfs mounts, from both `--tmpfs` and `--mount type=tmpfs`.
     pub async fn container_tmpfs(&self, id: &str) -> Result<Vec<TmpfsFacts>, EngineError> {
         let inspect: wire::Inspect = self
-            .get_json("inspecting a container", &format!("/containers/{id}/json"), Some(READ_TIMEOUT))
+            .get_json("inspecting a container", &format!("/containers/{id}/json"), Some(self.timeout))
             .await?;
         Ok(inspect.tmpfs())
     }
 
     /// The engine's whole inspect document, for showing as it is.
     pub async fn inspect_container(&self, id: &str) -> Result<Value, EngineError> {
-        self.get_json("inspecting a container", &format!("/containers/{id}/json?size=1"), Some(READ_TIMEOUT))
+        self.get_json("inspecting a container", &format!("/containers/{id}/json?size=1"), Some(self.timeout))
             .await
     }
 
     pub async fn inspect_volume(&self, name: &str) -> Result<Value, EngineError> {
-        self.get_json("inspecting a volume", &format!("/volumes/{}", encode_path(name)), Some(READ_TIMEOUT))
+        self.get_json("inspecting a volume", &format!("/volumes/{}", encode_path(name)), Some(self.timeout))
             .await
     }
 
-    /// Container and volume changes as they happen. Ends (with an error) when the stream drops;
-    /// the caller reconnects.
-    pub fn changes(&self) -> impl futures_util::Stream<Item = Result<Change, EngineError>> + Send + 'static {
-        use futures_util::StreamExt;
-        let host = self.host.clone();
-        let filters = std::collections::HashMap::from([(
-            "type".to_owned(),
-            vec!["container".to_owned(), "volume".to_owned()],
-        )]);
-        let options =
-            bollard::query_parameters::EventsOptions { filters: Some(filters), ..Default::default() };
-        self.docker.events(Some(options)).filter_map(move |event| {
-            let item = match event {
-                Ok(message) => {
-                    let kind = match message.typ {
-                        Some(bollard::models::EventMessageTypeEnum::CONTAINER) => ChangeKind::Container,
-                        Some(bollard::models::EventMessageTypeEnum::VOLUME) => ChangeKind::Volume,
-                        _ => return std::future::ready(None),
-                    };
-                    let id = message.actor.and_then(|a| a.id).unwrap_or_default();
-                    Some(Ok(Change { kind, action: message.action.unwrap_or_default(), id }))
-                }
-                // One event we cannot read (another engine's vocabulary) is not a dropped stream.
-                Err(bollard::errors::Error::JsonDataError { .. }) => None,
-                Err(e) => Some(Err(EngineError::from_bollard(&host, "watching events", e))),
-            };
-            std::future::ready(item)
-        })
+    /// Opens the stream of container and volume changes. Returns once the engine has answered
+    /// (within the timeout); the stream itself is not bounded. The caller reconnects when it ends.
+    pub async fn events(&self) -> Result<Events, EngineError> {
+        let action = "watching events";
+        // `{"type":["container","volume"]}`, percent-encoded.
+        let path = "/events?filters=%7B%22type%22%3A%5B%22container%22%2C%22volume%22%5D%7D";
+        let response = tokio::time::timeout(self.timeout, self.transport.send(get(path)))
+            .await
+            .map_err(|_| self.timed_out(action))?
+            .map_err(|e| self.error(action, e))?;
+        if response.status() != StatusCode::OK {
+            let status = response.status().as_u16();
+            let body = response.into_body().collect().await.map(|b| b.to_bytes()).unwrap_or_default();
+            return Err(EngineError::new(&self.host, action, Problem::Api(status), engine_message(&body)));
+        }
+        Ok(Events::new(response.into_body(), &self.host))
+    }
+
+    fn timed_out(&self, action: &str) -> EngineError {
+        let detail = format!("no answer within {} s", self.timeout.as_secs());
+        EngineError::new(&self.host, action, Problem::Timeout, detail)
     }
 
     fn error(&self, action: &str, error: bollard::errors::Error) -> EngineError {
@@ -218,13 +228,8 @@ impl Engine {
         path: &str,
         timeout: Option<Duration>,
     ) -> Result<T, EngineError> {
-        let request = Request::builder()
-            .method(Method::GET)
-            .uri(path)
-            .body(bollard::body_full(Bytes::new()))
-            .map_err(|e| EngineError::new(&self.host, action, Problem::Other, e.to_string()))?;
         let call = async {
-            let response = self.transport.send(request).await.map_err(|e| self.error(action, e))?;
+            let response = self.transport.send(get(path)).await.map_err(|e| self.error(action, e))?;
             let status = response.status();
             let body = response
                 .into_body()
@@ -244,26 +249,21 @@ impl Engine {
                 .map_err(|e| EngineError::new(&self.host, action, Problem::BadJson, e.to_string()))
         };
         match timeout {
-            Some(limit) => tokio::time::timeout(limit, call).await.unwrap_or_else(|_| {
-                Err(EngineError::new(&self.host, action, Problem::Timeout, "no answer in time"))
-            }),
+            Some(limit) => {
+                tokio::time::timeout(limit, call).await.unwrap_or_else(|_| Err(self.timed_out(action)))
+            }
             None => call.await,
         }
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ChangeKind {
-    Container,
-    Volume,
-}
-
-/// Something changed on the engine: `create`, `destroy`, `start`, `die`, `mount`, …
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Change {
-    pub kind: ChangeKind,
-    pub action: String,
-    pub id: String,
+/// A GET of a path (and query) on the engine; the transport adds the address and API version.
+fn get(path: &str) -> bollard::BollardRequest {
+    let mut request = Request::new(bollard::body_full(Bytes::new()));
+    *request.method_mut() = Method::GET;
+    // Our paths are fixed strings or escaped with `encode_path`: they always parse.
+    *request.uri_mut() = path.parse().unwrap_or_default();
+    request
 }
 
 /// The engine's `{"message": "..."}`, or the body as it is.

@@ -102,7 +102,7 @@ impl Engine {
 
     pub async fn images(&self) -> Result<Vec<ImageFacts>, EngineError> {
         let items: Vec<super::wire::Item> =
-            self.get_json("listing images", "/images/json", Some(super::READ_TIMEOUT)).await?;
+            self.get_json("listing images", "/images/json", Some(self.timeout)).await?;
         let (images, _) = super::wire::decode_each::<super::wire::Image>(&items);
         Ok(images.into_iter().map(super::wire::Image::into_facts).collect())
     }

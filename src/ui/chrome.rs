@@ -7,14 +7,15 @@ use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use super::{layout, theme};
+use crate::app::loading::{ListKind, Part};
 use crate::app::panel::Panel;
-use crate::app::{App, EventsState, Focus, Overlay};
-use crate::format::size;
+use crate::app::{App, Connection, EventsState, Focus, Overlay};
+use crate::format::{clock, size};
 
 pub fn header(app: &App, frame: &mut Frame, area: Rect) {
     let engine = &app.inventory.engine;
     let mut first = vec![Span::styled(" dockdu ", theme::title())];
-    first.push(match &app.status.events {
+    first.push(match &app.loading.events {
         EventsState::Live => {
             Span::styled("● live ", ratatui::style::Style::new().fg(ratatui::style::Color::Green))
         }
@@ -42,13 +43,13 @@ pub fn header(app: &App, frame: &mut Frame, area: Rect) {
     let sized = |bytes: u64| {
         if app.inventory.sizes_known {
             size(Some(bytes))
-        } else if app.status.sizes_loading || app.status.connecting {
+        } else if app.loading.sizes_loading || app.loading.connecting() {
             theme::spinner(app.spinner).to_owned()
         } else {
             size(None)
         }
     };
-    let mut second = vec![
+    let second = vec![
         Span::raw(format!(" Containers {} · ", t.containers)),
         Span::styled(sized(t.containers_size_rw), theme::size()),
         Span::raw(format!("  Volumes {} · ", t.volumes)),
@@ -57,9 +58,6 @@ pub fn header(app: &App, frame: &mut Frame, area: Rect) {
         Span::styled(sized(t.reclaimable_volume_bytes), theme::warning()),
         Span::raw(format!(" ({} dangling)", t.dangling_volumes)),
     ];
-    if let Some(error) = &app.status.sizes_error {
-        second.push(Span::styled(format!("   sizes failed: {}", error.detail), theme::error()));
-    }
     frame.render_widget(Paragraph::new(vec![Line::from(first), Line::from(second)]), area);
 }
 
@@ -86,10 +84,12 @@ fn table_keys(app: &App) -> Vec<(&'static str, &'static str)> {
 }
 
 fn activity(app: &App) -> Option<String> {
-    let s = &app.status;
-    if s.connecting {
+    let s = &app.loading;
+    if s.connecting() {
         Some("connecting".to_owned())
-    } else if s.lists_loading {
+    } else if let Connection::Unreachable { .. } = s.connection {
+        Some("retrying".to_owned())
+    } else if s.lists_loading() {
         Some("listing".to_owned())
     } else if s.sizes_loading {
         Some("measuring sizes".to_owned())
@@ -130,7 +130,9 @@ pub fn footer(app: &App, frame: &mut Frame, area: Rect) {
         Some(Overlay::Inspect(_)) => {
             &[("↑↓", "scroll"), ("/", "search"), ("n/N", "next/prev"), ("v", "reveal env"), ("Esc", "close")]
         }
-        None if app.status.error.is_some() => &[("r", "retry"), ("q", "quit"), ("?", "help")],
+        None if matches!(app.loading.connection, Connection::Unreachable { .. }) => {
+            &[("r", "retry now"), ("q", "quit"), ("?", "help")]
+        }
         None if app.too_small() => &[("q", "quit")],
         None if app.filter_typing => &[("type", "to filter"), ("Enter", "keep"), ("Esc", "clear")],
         None if app.focus == Focus::Links => {
@@ -166,4 +168,23 @@ pub fn footer(app: &App, frame: &mut Frame, area: Rect) {
             area,
         );
     }
+}
+
+/// A request that failed while the last good data stays on screen: what, when, why, and `r`.
+pub fn banner(app: &App, frame: &mut Frame, area: Rect) {
+    let Some(trouble) = &app.loading.trouble else { return };
+    let what = match trouble.part {
+        Part::List(ListKind::Containers) => "listing containers",
+        Part::List(ListKind::Volumes) => "listing volumes",
+        Part::Sizes => "measuring sizes",
+    };
+    let line = Line::from(vec![
+        Span::styled(format!(" ⚠ {what} failed at {}: ", clock(trouble.at)), theme::error()),
+        Span::raw(trouble.error.cause()),
+        Span::raw(" · "),
+        Span::styled("r", theme::key()),
+        Span::raw(" retries"),
+        Span::styled(" · the last good data stays on screen", theme::dim()),
+    ]);
+    frame.render_widget(Paragraph::new(line), area);
 }

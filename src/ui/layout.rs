@@ -13,6 +13,8 @@ const SIDE_BY_SIDE_WIDTH: u16 = 140;
 pub struct Areas {
     pub header: Rect,
     pub tabs: Rect,
+    /// A failed request's line above the table; zero rows when all is well.
+    pub banner: Rect,
     pub table: Rect,
     pub detail: Rect,
     pub footer: Rect,
@@ -24,12 +26,14 @@ pub fn too_small((width, height): (u16, u16)) -> bool {
     width < MIN_WIDTH || height < MIN_HEIGHT
 }
 
-pub fn areas(area: Rect) -> Areas {
+/// The screen's parts; `banner` gives a failed request's line its row.
+pub fn areas(area: Rect, banner: bool) -> Areas {
     let row = |y: u16, height: u16| Rect { x: area.x, y, width: area.width, height };
     let header = row(area.y, 2.min(area.height));
     let footer = row(area.bottom().saturating_sub(1), 1.min(area.height));
     let tabs = row(header.bottom(), 1);
-    let main_top = tabs.bottom();
+    let banner = row(tabs.bottom(), u16::from(banner));
+    let main_top = banner.bottom();
     let main_height = footer.y.saturating_sub(main_top);
     let main = row(main_top, main_height);
     let (table, detail) = if area.width >= SIDE_BY_SIDE_WIDTH {
@@ -44,7 +48,7 @@ pub fn areas(area: Rect) -> Areas {
         (row(main_top, table_height), row(main_top + table_height, detail_height))
     };
     let body = row(tabs.y, footer.y.saturating_sub(tabs.y));
-    Areas { header, tabs, table, detail, footer, body }
+    Areas { header, tabs, banner, table, detail, footer, body }
 }
 
 fn screen((width, height): (u16, u16)) -> Rect {
@@ -52,13 +56,13 @@ fn screen((width, height): (u16, u16)) -> Rect {
 }
 
 /// Table rows that fit between the border and the column header.
-pub fn table_rows(size: (u16, u16)) -> usize {
-    usize::from(areas(screen(size)).table.height.saturating_sub(3))
+pub fn table_rows(size: (u16, u16), banner: bool) -> usize {
+    usize::from(areas(screen(size), banner).table.height.saturating_sub(3))
 }
 
 /// The visible table row under a click, counted from the top of the view.
-pub fn table_row_at(size: (u16, u16), column: u16, row: u16) -> Option<usize> {
-    let table = areas(screen(size)).table;
+pub fn table_row_at(size: (u16, u16), banner: bool, column: u16, row: u16) -> Option<usize> {
+    let table = areas(screen(size), banner).table;
     let first = table.y + 2;
     let inside = column > table.x && column < table.right().saturating_sub(1);
     (inside && row >= first && row < table.bottom().saturating_sub(1)).then(|| usize::from(row - first))
@@ -68,14 +72,14 @@ pub fn table_row_at(size: (u16, u16), column: u16, row: u16) -> Option<usize> {
 pub const TAB_WIDTH: u16 = 18;
 
 pub fn tab_at(size: (u16, u16), column: u16, row: u16) -> Option<usize> {
-    let tabs = areas(screen(size)).tabs;
+    let tabs = areas(screen(size), false).tabs;
     let index = usize::from(column.saturating_sub(tabs.x) / TAB_WIDTH);
     (row == tabs.y && index < 4).then_some(index)
 }
 
 /// Lines of JSON the inspect overlay shows at once.
 pub fn inspect_rows(size: (u16, u16)) -> usize {
-    usize::from(areas(screen(size)).body.height.saturating_sub(3))
+    usize::from(areas(screen(size), false).body.height.saturating_sub(3))
 }
 
 #[cfg(test)]
@@ -84,25 +88,33 @@ mod tests {
 
     #[test]
     fn eighty_by_twenty_four_stacks_table_over_detail() {
-        let a = areas(screen((80, 24)));
+        let a = areas(screen((80, 24)), false);
         assert_eq!((a.header.height, a.tabs.y, a.footer.y), (2, 2, 23));
         assert_eq!(a.table.height + a.detail.height, 20);
         assert_eq!(a.detail.y, a.table.bottom());
-        assert_eq!(table_rows((80, 24)), 9);
+        assert_eq!(table_rows((80, 24), false), 9);
+    }
+
+    #[test]
+    fn a_banner_takes_one_row_from_the_table_and_moves_clicks_down() {
+        let a = areas(screen((80, 24)), true);
+        assert_eq!((a.banner.y, a.banner.height, a.table.y), (3, 1, 4));
+        assert_eq!(a.table.height + a.detail.height, 19, "the row comes out of the panes");
+        assert_eq!(table_row_at((80, 24), true, 5, 6), Some(0));
     }
 
     #[test]
     fn wide_terminals_put_detail_beside_the_table() {
-        let a = areas(screen((200, 50)));
+        let a = areas(screen((200, 50)), false);
         assert_eq!(a.table.y, a.detail.y);
         assert_eq!(a.table.width + a.detail.width, 200);
     }
 
     #[test]
     fn clicks_map_to_rows_inside_the_table_only() {
-        assert_eq!(table_row_at((80, 24), 5, 5), Some(0));
-        assert_eq!(table_row_at((80, 24), 5, 4), None, "the column header");
-        assert_eq!(table_row_at((80, 24), 0, 6), None, "the border");
+        assert_eq!(table_row_at((80, 24), false, 5, 5), Some(0));
+        assert_eq!(table_row_at((80, 24), false, 5, 4), None, "the column header");
+        assert_eq!(table_row_at((80, 24), false, 0, 6), None, "the border");
         assert_eq!(tab_at((80, 24), 20, 2), Some(1));
     }
 }

@@ -10,12 +10,16 @@ pub mod layout;
 mod table;
 pub mod theme;
 
+use std::time::SystemTime;
+
 use ratatui::layout::{Alignment, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 use ratatui::Frame;
 
-use crate::app::{App, Overlay};
+use crate::app::{App, Connection, Overlay};
+use crate::engine::{EngineError, Problem};
+use crate::format::clock;
 
 /// Every key the help lists, for tests that check it all shows.
 pub fn help_keys() -> &'static [(&'static str, &'static str)] {
@@ -28,17 +32,14 @@ pub fn render(app: &App, frame: &mut Frame) {
         too_small(frame, area);
         return;
     }
-    let areas = layout::areas(area);
+    let areas = layout::areas(area, app.banner());
     chrome::header(app, frame, areas.header);
     chrome::tabs(app, frame, areas.tabs);
-    if let Some(error) = &app.status.error {
-        engine_error(
-            app,
-            error,
-            frame,
-            Rect { height: areas.body.height - 1, y: areas.body.y + 1, ..areas.body },
-        );
+    if let Connection::Unreachable { error, at, attempt } = &app.loading.connection {
+        let body = Rect { height: areas.body.height - 1, y: areas.body.y + 1, ..areas.body };
+        engine_error(app, error, *at, *attempt, frame, body);
     } else {
+        chrome::banner(app, frame, areas.banner);
         table::render(app, frame, areas.table);
         detail::render(app, frame, areas.detail);
     }
@@ -70,25 +71,28 @@ fn too_small(frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(text).alignment(Alignment::Center).wrap(Wrap { trim: true }), area);
 }
 
-fn engine_error(app: &App, error: &crate::engine::EngineError, frame: &mut Frame, area: Rect) {
+/// The first connect failed: what, why, what to try; retries go on by themselves.
+fn engine_error(app: &App, error: &EngineError, at: SystemTime, attempt: u32, frame: &mut Frame, area: Rect) {
+    let headline = if error.problem == Problem::Timeout {
+        format!("The Docker engine at {} is not answering", error.host)
+    } else {
+        format!("Cannot use the Docker engine at {}", error.host)
+    };
     let text = vec![
         Line::raw(""),
-        Line::styled(format!("Cannot use the Docker engine at {}", error.host), theme::error()),
+        Line::styled(headline, theme::error()),
         Line::raw(""),
-        Line::raw(format!("{} failed: {}", error.action, error.cause())),
+        Line::raw(format!("{} failed at {}: {}", error.action, clock(at), error.cause())),
         Line::styled(format!("Hint: {}", error.hint()), theme::warning()),
         Line::raw(""),
-        Line::from(if app.status.connecting {
-            vec![Span::raw(format!("{} retrying…", theme::spinner(app.spinner)))]
-        } else {
-            vec![
-                Span::raw("Press "),
-                Span::styled("r", theme::key()),
-                Span::raw(" to retry, "),
-                Span::styled("q", theme::key()),
-                Span::raw(" to quit."),
-            ]
-        }),
+        Line::raw(format!("{} retrying by itself (attempt {})", theme::spinner(app.spinner), attempt + 1)),
+        Line::from(vec![
+            Span::raw("Press "),
+            Span::styled("r", theme::key()),
+            Span::raw(" to retry now, "),
+            Span::styled("q", theme::key()),
+            Span::raw(" to quit."),
+        ]),
     ];
     let block = Block::bordered().title(" Engine unavailable ").border_style(theme::error());
     frame.render_widget(

@@ -45,7 +45,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let height = usize::from(area.height.saturating_sub(3));
     let visible = view.rows.iter().skip(view.offset).take(height);
     let pending = || {
-        if app.status.sizes_loading || !app.inventory.sizes_known {
+        if app.loading.sizes_loading || !app.inventory.sizes_known {
             theme::spinner(app.spinner).to_owned()
         } else {
             size(None)
@@ -188,9 +188,9 @@ fn right(text: String) -> Cell<'static> {
 }
 
 fn empty_message(app: &App) -> Line<'static> {
-    let status = &app.status;
-    if status.connecting || (status.lists_loading && app.panel.len(&app.inventory) == 0) {
-        let what = if status.connecting { "Connecting to the engine" } else { "Loading" };
+    let loading = &app.loading;
+    if loading.connecting() || (loading.lists_loading() && app.panel.len(&app.inventory) == 0) {
+        let what = if loading.connecting() { "Connecting to the engine" } else { "Loading" };
         return Line::styled(format!("{} {what}…", theme::spinner(app.spinner)), theme::warning());
     }
     if !app.view().filter.is_empty() {

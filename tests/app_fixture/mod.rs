@@ -147,11 +147,9 @@ pub fn loaded_app(width: u16, height: u16) -> App {
     feed(&mut app, EngineMsg::Containers { seq: 1, containers: containers() });
     feed(&mut app, EngineMsg::Volumes { seq: 1, volumes: volumes() });
     feed(&mut app, EngineMsg::DiskUsage(disk_usage()));
-    feed(&mut app, EngineMsg::Tmpfs(tmpfs()));
-    feed(
-        &mut app,
-        EngineMsg::HostPaths(HashMap::from([("/srv/www".into(), true), ("/home/me/gone".into(), false)])),
-    );
+    feed(&mut app, EngineMsg::Tmpfs { seq: 1, found: tmpfs() });
+    let paths = HashMap::from([("/srv/www".into(), true), ("/home/me/gone".into(), false)]);
+    feed(&mut app, EngineMsg::HostPaths { seq: 1, paths });
     feed(&mut app, EngineMsg::Events(dockdu::app::EventsState::Live));
     app
 }

@@ -1,0 +1,265 @@
+//! Loading as a small state machine: connect once, then lists, sizes and inspections in
+//! generations. A result from an older generation is dropped (its task was cancelled, but a
+//! message may already be on its way); a failed request keeps the last good data on screen under
+//! a banner, and is retried with backoff. Only a first connect that fails shows the full error
+//! screen.
+
+use std::time::{Duration, SystemTime};
+
+use crate::engine::EngineError;
+
+/// Events come in bursts (a compose project starting): wait this long for the burst to end.
+pub const EVENT_DEBOUNCE: Duration = Duration::from_millis(300);
+
+/// Retries wait 0.5 s, 1 s, 2 s … up to 30 s.
+pub fn backoff(attempt: u32) -> Duration {
+    Duration::from_millis(500 * 2u64.pow(attempt.min(6))).min(Duration::from_secs(30))
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Connection {
+    Connecting,
+    Connected,
+    /// The first connect failed: the full error screen, while a connect is always scheduled or
+    /// under way, with backoff (`r` retries now).
+    Unreachable {
+        error: EngineError,
+        at: SystemTime,
+        attempt: u32,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListKind {
+    Containers,
+    Volumes,
+}
+
+/// What a failed request was for: the banner names it, and its next success clears it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    List(ListKind),
+    Sizes,
+}
+
+/// A request that failed while the data on screen stayed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Trouble {
+    pub part: Part,
+    pub error: EngineError,
+    pub at: SystemTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum EventsState {
+    #[default]
+    Off,
+    Live,
+    Reconnecting {
+        attempt: u32,
+        reason: String,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub struct Loading {
+    pub connection: Connection,
+    pub events: EventsState,
+    pub trouble: Option<Trouble>,
+    /// The newest generation of lists asked for.
+    generation: u64,
+    /// The generation each list on screen came from, and the newest that answered (or failed).
+    containers_applied: u64,
+    volumes_applied: u64,
+    containers_answered: u64,
+    volumes_answered: u64,
+    /// One `/system/df` at a time (the engine refuses a second); a request meanwhile runs after.
+    pub sizes_loading: bool,
+    sizes_again: bool,
+    pub tmpfs_pending: usize,
+    /// Failed list requests in a row, for the retry's backoff.
+    failures: u32,
+    refresh_pending: bool,
+    watching_events: bool,
+}
+
+impl Default for Loading {
+    fn default() -> Self {
+        Loading {
+            connection: Connection::Connecting,
+            events: EventsState::Off,
+            trouble: None,
+            generation: 0,
+            containers_applied: 0,
+            volumes_applied: 0,
+            containers_answered: 0,
+            volumes_answered: 0,
+            sizes_loading: false,
+            sizes_again: false,
+            tmpfs_pending: 0,
+            failures: 0,
+            refresh_pending: false,
+            watching_events: false,
+        }
+    }
+}
+
+impl Loading {
+    pub fn connected(&self) -> bool {
+        self.connection == Connection::Connected
+    }
+
+    pub fn connecting(&self) -> bool {
+        self.connection == Connection::Connecting
+    }
+
+    /// The newest lists have not all answered yet.
+    pub fn lists_loading(&self) -> bool {
+        self.containers_answered < self.generation || self.volumes_answered < self.generation
+    }
+
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// A new generation of lists; returns it.
+    pub(super) fn next_generation(&mut self) -> u64 {
+        self.generation += 1;
+        self.generation
+    }
+
+    /// Whether a list from `generation` should replace the one on screen; marks it answered.
+    pub(super) fn accept_list(&mut self, kind: ListKind, generation: u64) -> bool {
+        let (applied, answered) = match kind {
+            ListKind::Containers => (&mut self.containers_applied, &mut self.containers_answered),
+            ListKind::Volumes => (&mut self.volumes_applied, &mut self.volumes_answered),
+        };
+        if generation < *applied {
+            return false;
+        }
+        *applied = generation;
+        *answered = (*answered).max(generation);
+        self.failures = 0;
+        self.clear_trouble(Part::List(kind));
+        true
+    }
+
+    /// A list request failed: keeps the data, raises the banner; returns the retry's delay, or
+    /// `None` when the failure is stale (a newer generation is already asked for).
+    pub(super) fn list_failed(
+        &mut self,
+        kind: ListKind,
+        generation: u64,
+        error: EngineError,
+        at: SystemTime,
+    ) -> Option<Duration> {
+        if generation < self.generation {
+            return None;
+        }
+        match kind {
+            ListKind::Containers => self.containers_answered = generation,
+            ListKind::Volumes => self.volumes_answered = generation,
+        }
+        self.trouble = Some(Trouble { part: Part::List(kind), error, at });
+        let delay = backoff(self.failures);
+        self.failures += 1;
+        Some(delay)
+    }
+
+    pub(super) fn clear_trouble(&mut self, part: Part) {
+        if self.trouble.as_ref().is_some_and(|t| t.part == part) {
+            self.trouble = None;
+        }
+    }
+
+    /// Asks for sizes; false when a run is under way (it is run again once that one answers).
+    pub(super) fn start_sizes(&mut self) -> bool {
+        if self.sizes_loading {
+            self.sizes_again = true;
+            false
+        } else {
+            self.sizes_loading = true;
+            true
+        }
+    }
+
+    /// A sizes run ended; true when another was asked for meanwhile and should start now.
+    pub(super) fn sizes_done(&mut self) -> bool {
+        let again = std::mem::take(&mut self.sizes_again);
+        self.sizes_loading = again;
+        again
+    }
+
+    /// Debounces event-driven refreshes; true when a refresh timer should start.
+    pub(super) fn want_refresh(&mut self) -> bool {
+        !std::mem::replace(&mut self.refresh_pending, true)
+    }
+
+    pub(super) fn refresh_fired(&mut self) {
+        self.refresh_pending = false;
+    }
+
+    /// True the first time only: the event watcher runs for the whole session.
+    pub(super) fn start_watching(&mut self) -> bool {
+        !std::mem::replace(&mut self.watching_events, true)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::Problem;
+
+    fn error() -> EngineError {
+        EngineError::new("unix:///x", "listing volumes", Problem::Timeout, "no answer within 30 s")
+    }
+
+    #[test]
+    fn an_older_list_never_replaces_a_newer_one() {
+        let mut loading = Loading::default();
+        let first = loading.next_generation();
+        let second = loading.next_generation();
+        assert!(loading.accept_list(ListKind::Containers, second));
+        assert!(!loading.accept_list(ListKind::Containers, first));
+        assert!(loading.lists_loading(), "volumes of the newest generation are still out");
+        assert!(loading.accept_list(ListKind::Volumes, second));
+        assert!(!loading.lists_loading());
+    }
+
+    #[test]
+    fn a_failure_raises_the_banner_backs_off_and_the_next_success_clears_it() {
+        let mut loading = Loading::default();
+        let generation = loading.next_generation();
+        let at = SystemTime::UNIX_EPOCH;
+        assert_eq!(loading.list_failed(ListKind::Volumes, generation, error(), at), Some(backoff(0)));
+        assert_eq!(loading.trouble.as_ref().map(|t| t.part), Some(Part::List(ListKind::Volumes)));
+        let generation = loading.next_generation();
+        assert_eq!(loading.list_failed(ListKind::Volumes, generation, error(), at), Some(backoff(1)));
+        assert_eq!(loading.list_failed(ListKind::Volumes, generation - 1, error(), at), None, "stale");
+        let generation = loading.next_generation();
+        loading.accept_list(ListKind::Containers, generation);
+        assert!(loading.trouble.is_some(), "a containers list says nothing about volumes");
+        loading.accept_list(ListKind::Volumes, generation);
+        assert!(loading.trouble.is_none());
+    }
+
+    #[test]
+    fn sizes_run_one_at_a_time_and_once_more_if_asked_meanwhile() {
+        let mut loading = Loading::default();
+        assert!(loading.start_sizes());
+        assert!(!loading.start_sizes());
+        assert!(!loading.start_sizes());
+        assert!(loading.sizes_done(), "asked again while running: one more run");
+        assert!(loading.sizes_loading);
+        assert!(!loading.sizes_done());
+        assert!(!loading.sizes_loading);
+    }
+
+    #[test]
+    fn backoff_doubles_up_to_thirty_seconds() {
+        assert_eq!(backoff(0), Duration::from_millis(500));
+        assert_eq!(backoff(1), Duration::from_secs(1));
+        assert_eq!(backoff(5), Duration::from_secs(16));
+        assert_eq!(backoff(9), Duration::from_secs(30));
+    }
+}

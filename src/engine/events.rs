@@ -1,0 +1,115 @@
+//! The engine's event stream, read through our own transport so that "connected" means the
+//! engine answered the request, not merely that a request was queued. Each line of the body is
+//! one JSON event; lines we cannot read (another engine's vocabulary) are skipped.
+
+use bytes::{Buf, BytesMut};
+use http_body_util::BodyExt;
+use hyper::body::Incoming;
+use serde::Deserialize;
+
+use super::EngineError;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChangeKind {
+    Container,
+    Volume,
+}
+
+/// Something changed on the engine: `create`, `destroy` (Podman: `remove`), `start`, `die`,
+/// `mount`, …
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub kind: ChangeKind,
+    pub action: String,
+    pub id: String,
+}
+
+/// An open event stream: the engine has answered, and changes arrive as they happen.
+pub struct Events {
+    body: Incoming,
+    pending: BytesMut,
+    host: String,
+}
+
+impl Events {
+    pub(super) fn new(body: Incoming, host: &str) -> Self {
+        Events { body, pending: BytesMut::new(), host: host.to_owned() }
+    }
+
+    /// The next change; `None` when the engine closed the stream, an error when it broke.
+    pub async fn next(&mut self) -> Option<Result<Change, EngineError>> {
+        loop {
+            while let Some(end) = self.pending.iter().position(|&b| b == b'\n') {
+                let line = self.pending.split_to(end + 1);
+                if let Some(change) = decode(&line) {
+                    return Some(Ok(change));
+                }
+            }
+            match self.body.frame().await? {
+                Ok(frame) => {
+                    if let Ok(mut data) = frame.into_data() {
+                        while data.has_remaining() {
+                            let chunk = data.chunk();
+                            self.pending.extend_from_slice(chunk);
+                            let read = chunk.len();
+                            data.advance(read);
+                        }
+                    }
+                }
+                Err(e) => {
+                    let problem = super::Problem::Other;
+                    return Some(Err(EngineError::new(
+                        &self.host,
+                        "watching events",
+                        problem,
+                        e.to_string(),
+                    )));
+                }
+            }
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct Event {
+    #[serde(rename = "Type", default)]
+    kind: String,
+    #[serde(rename = "Action", default)]
+    action: String,
+    #[serde(rename = "Actor", default)]
+    actor: Actor,
+}
+
+#[derive(Deserialize, Default)]
+struct Actor {
+    #[serde(rename = "ID", default)]
+    id: String,
+}
+
+/// One line of the stream; `None` for blank lines, other object types and unreadable JSON.
+fn decode(line: &[u8]) -> Option<Change> {
+    let event: Event = serde_json::from_slice(line).ok()?;
+    let kind = match event.kind.as_str() {
+        "container" => ChangeKind::Container,
+        "volume" => ChangeKind::Volume,
+        _ => return None,
+    };
+    Some(Change { kind, action: event.action, id: event.actor.id })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn container_and_volume_events_decode_others_are_skipped() {
+        let line = br#"{"Type":"volume","Action":"mount","Actor":{"ID":"data","Attributes":{}}}"#;
+        assert_eq!(
+            decode(line),
+            Some(Change { kind: ChangeKind::Volume, action: "mount".into(), id: "data".into() })
+        );
+        assert_eq!(decode(br#"{"Type":"network","Action":"connect","Actor":{"ID":"n"}}"#), None);
+        assert_eq!(decode(b"not json\n"), None);
+        assert_eq!(decode(b"\n"), None);
+    }
+}
