@@ -25,8 +25,11 @@ const TICK: Duration = Duration::from_millis(120);
 const TMPFS_BATCH_EVERY: Duration = Duration::from_millis(250);
 
 pub async fn run(engine: Engine, shell_command: Vec<String>) -> Result<()> {
+    // Before the terminal changes: a signal from then on must find our handler, not the default
+    // action that would leave the terminal raw.
+    let stop = StopSignals::new()?;
     let mut terminal = terminal::enter()?;
-    let result = event_loop(&mut terminal, engine, shell_command).await;
+    let result = event_loop(&mut terminal, engine, shell_command, stop).await;
     terminal::leave();
     result
 }
@@ -35,6 +38,7 @@ async fn event_loop(
     terminal: &mut DefaultTerminal,
     engine: Engine,
     shell_command: Vec<String>,
+    mut stop: StopSignals,
 ) -> Result<()> {
     let size = terminal.size()?;
     let mut app = App::new(engine.host(), engine.is_local(), (size.width, size.height));
@@ -49,7 +53,6 @@ async fn event_loop(
     let mut ticker = tokio::time::interval(TICK);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut tasks = Tasks::default();
-    let mut stop = StopSignals::new()?;
     loop {
         while !effects.is_empty() {
             for effect in std::mem::take(&mut effects) {

@@ -90,7 +90,8 @@ impl EngineError {
             Problem::SocketMissing => "the socket does not exist".to_owned(),
             Problem::PermissionDenied => "permission denied".to_owned(),
             Problem::Refused => "connection refused".to_owned(),
-            Problem::Timeout => "no answer in time".to_owned(),
+            // The detail names the bound: "no answer within 30 s".
+            Problem::Timeout => self.detail.trim().to_owned(),
             Problem::Api(status) => format!("HTTP {status}: {}", self.detail.trim()),
             Problem::ReadOnly => "refused, nothing was sent".to_owned(),
             Problem::BadJson | Problem::Other => self.detail.trim().to_owned(),

@@ -219,7 +219,11 @@ impl Engine {
     }
 
     fn error(&self, action: &str, error: bollard::errors::Error) -> EngineError {
-        EngineError::from_bollard(&self.host, action, error)
+        match error {
+            // bollard's bound is ours (`timeout`): say how long it was.
+            bollard::errors::Error::RequestTimeoutError => self.timed_out(action),
+            error => EngineError::from_bollard(&self.host, action, error),
+        }
     }
 
     async fn get_json<T: DeserializeOwned>(

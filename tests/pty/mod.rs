@@ -120,6 +120,16 @@ impl Pty {
         }
     }
 
+    /// Whether the terminal is back in its cooked state: echo and line editing on, as a shell
+    /// expects after the program leaves.
+    pub fn cooked(&self) -> bool {
+        use std::os::fd::AsRawFd;
+        // SAFETY: a zeroed termios is a valid out-parameter; the descriptor is ours.
+        let mut termios: libc::termios = unsafe { std::mem::zeroed() };
+        let read = unsafe { libc::tcgetattr(self.writer.as_raw_fd(), &mut termios) };
+        read == 0 && termios.c_lflag & libc::ECHO != 0 && termios.c_lflag & libc::ICANON != 0
+    }
+
     pub fn pid(&self) -> u32 {
         self.child.id()
     }
