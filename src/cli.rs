@@ -1,7 +1,7 @@
 //! The write commands for scripts: `volume create`, `prune volumes`, `prune containers`. Each
 //! prints its preview first; without `--yes` it asks on a terminal and refuses when there is none.
 
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::{BufRead, IsTerminal};
 
 use anyhow::Result;
 use serde_json::json;
@@ -11,6 +11,8 @@ use crate::engine::{Engine, VolumeSpec};
 use crate::format::{size, volume_name};
 use crate::model::plan::{self, Plan, VolumeScope};
 use crate::model::{build, validate};
+use crate::output::{self, key_values, table, Column, Delivery, NAME_COLUMNS, WORD_COLUMNS};
+use crate::secrets::masked_map;
 
 /// How a command ended, for the exit status.
 #[derive(Debug, PartialEq, Eq)]
@@ -36,6 +38,8 @@ pub struct Confirm {
     pub dry_run: bool,
     pub yes: bool,
     pub json: bool,
+    /// Show secret-looking label values in the preview instead of a mask.
+    pub reveal_secrets: bool,
 }
 
 pub async fn create_volume(engine: &Engine, spec: VolumeSpec) -> Result<Finish> {
@@ -45,7 +49,7 @@ pub async fn create_volume(engine: &Engine, spec: VolumeSpec) -> Result<Finish> 
         }
     }
     let name = engine.create_volume(&spec).await?;
-    println!("{name}");
+    output::text(&format!("{name}\n"))?;
     Ok(Finish::Done)
 }
 
@@ -80,12 +84,15 @@ pub async fn prune_containers(
 
 async fn carry_out(engine: &Engine, plan: Plan, confirm: Confirm) -> Result<Finish> {
     if confirm.json && (confirm.dry_run || plan.is_empty()) {
-        println!("{}", serde_json::to_string_pretty(&json!({ "plan": plan, "dry_run": confirm.dry_run }))?);
+        let shown = shown_plan(&plan, confirm.reveal_secrets);
+        output::json(&serde_json::to_string_pretty(&json!({ "plan": shown, "dry_run": confirm.dry_run }))?)?;
         return Ok(Finish::Done);
     }
-    if !confirm.json {
-        print!("{}", preview(&plan));
-    }
+    let delivery = if confirm.json {
+        Delivery::Delivered
+    } else {
+        output::text(&preview(&plan, confirm.reveal_secrets))?
+    };
     if confirm.dry_run || plan.is_empty() {
         return Ok(Finish::Done);
     }
@@ -98,6 +105,10 @@ async fn carry_out(engine: &Engine, plan: Plan, confirm: Confirm) -> Result<Fini
                 "no terminal to confirm on: pass --yes to remove, nothing removed".to_owned(),
             ));
         }
+        // Asking about a preview no one could read would be asking blind.
+        if delivery == Delivery::ReaderGone {
+            return Ok(Finish::Refused("the preview could not be shown: nothing removed".to_owned()));
+        }
         let question = format!("{}? [y/N] ", headline(&plan, "Remove"));
         if !ask(&question)? {
             return Ok(Finish::Refused("not confirmed: nothing removed".to_owned()));
@@ -105,16 +116,25 @@ async fn carry_out(engine: &Engine, plan: Plan, confirm: Confirm) -> Result<Fini
     }
     let outcome = actions::remove(engine, &plan).await;
     if confirm.json {
-        println!("{}", serde_json::to_string_pretty(&json!({ "plan": plan, "outcome": outcome }))?);
+        let shown = shown_plan(&plan, confirm.reveal_secrets);
+        output::json(&serde_json::to_string_pretty(&json!({ "plan": shown, "outcome": outcome }))?)?;
     } else {
-        print!("{}", report(&outcome));
+        output::text(&report(&outcome))?;
     }
     Ok(if outcome.skipped.is_empty() { Finish::Done } else { Finish::Partial })
 }
 
+/// The plan as JSON shows it: secret-looking label values masked unless revealed.
+fn shown_plan(plan: &Plan, reveal_secrets: bool) -> Plan {
+    let mut shown = plan.clone();
+    for v in &mut shown.volumes {
+        v.labels = masked_map(&v.labels, reveal_secrets);
+    }
+    shown
+}
+
 fn ask(question: &str) -> Result<bool> {
-    eprint!("{question}");
-    std::io::stderr().flush()?;
+    output::question(question)?;
     let mut answer = String::new();
     std::io::stdin().lock().read_line(&mut answer)?;
     Ok(matches!(answer.trim(), "y" | "Y" | "yes"))
@@ -134,29 +154,41 @@ pub fn headline(plan: &Plan, verb: &str) -> String {
     format!("{verb} {} ({at_least}{})", parts.join(" and "), size(Some(plan.reclaimed_bytes())))
 }
 
-pub fn preview(plan: &Plan) -> String {
+/// The columns of a preview or outcome row: what happens, to what, its size, and the rest.
+const ROW: [Column; 4] = [
+    Column::left("", WORD_COLUMNS),
+    Column::left("", NAME_COLUMNS),
+    Column::right("", WORD_COLUMNS),
+    Column::left("", 0),
+];
+
+pub fn preview(plan: &Plan, reveal_secrets: bool) -> String {
     let mut out = String::new();
     if plan.is_empty() {
         out.push_str("Nothing to remove.\n");
     } else {
         out.push_str(&format!("{}:\n", headline(plan, "Would remove")));
     }
-    for c in &plan.containers {
-        out.push_str(&format!("  container {:<30} {:>10}  {}\n", c.name, size(c.size_rw), c.status));
-    }
-    for v in &plan.volumes {
+    let containers = plan
+        .containers
+        .iter()
+        .map(|c| vec!["container".to_owned(), c.name.clone(), size(c.size_rw), c.status.clone()]);
+    let volumes = plan.volumes.iter().map(|v| {
         let kind = if v.anonymous { "anonymous" } else { "named" };
-        let labels: Vec<String> = v.labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
-        out.push_str(&format!(
-            "  volume    {:<30} {:>10}  {kind}  {}\n",
+        let labels = key_values(&v.labels, reveal_secrets);
+        vec![
+            "volume".to_owned(),
             volume_name(&v.name, v.anonymous),
             size(v.size),
-            labels.join(",")
-        ));
-    }
-    for k in &plan.kept {
-        out.push_str(&format!("  kept      {:<30} {}\n", k.name, k.reason));
-    }
+            format!("{kind}  {labels}"),
+        ]
+    });
+    let kept = plan
+        .kept
+        .iter()
+        .map(|k| vec!["kept".to_owned(), k.name.clone(), String::new(), k.reason.to_string()]);
+    let rows: Vec<Vec<String>> = containers.chain(volumes).chain(kept).collect();
+    table(&mut out, "  ", &ROW, false, &rows);
     out
 }
 
@@ -167,11 +199,77 @@ pub fn report(outcome: &Outcome) -> String {
         if outcome.removed.len() == 1 { "" } else { "s" },
         size(Some(outcome.reclaimed_bytes()))
     );
-    for r in &outcome.removed {
-        out.push_str(&format!("  removed {} {} ({})\n", r.kind, r.name, size(r.bytes)));
-    }
-    for s in &outcome.skipped {
-        out.push_str(&format!("  kept    {} {}: {}\n", s.kind, s.name, s.reason));
-    }
+    let removed = outcome
+        .removed
+        .iter()
+        .map(|r| vec![format!("removed {}", r.kind), r.name.clone(), size(r.bytes), String::new()]);
+    let kept = outcome
+        .skipped
+        .iter()
+        .map(|s| vec![format!("kept {}", s.kind), s.name.clone(), String::new(), s.reason.to_string()]);
+    let rows: Vec<Vec<String>> = removed.chain(kept).collect();
+    table(&mut out, "  ", &ROW, false, &rows);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::actions::{Removed, Skipped};
+    use crate::format::width;
+    use crate::model::plan::{Kept, PlannedVolume};
+    use crate::secrets::MASK;
+
+    fn plan() -> Plan {
+        let volume = |name: &str, labels: &[(&str, &str)]| PlannedVolume {
+            name: name.to_owned(),
+            size: Some(1024),
+            anonymous: false,
+            labels: labels.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect::<BTreeMap<_, _>>(),
+        };
+        Plan {
+            volumes: vec![
+                volume("evil", &[("evil", "\x1b]0;PWN\x07\x1b[2J"), ("db_password", "hunter2")]),
+                volume("a-much-longer-volume-name", &[("説明", "データ")]),
+            ],
+            kept: vec![Kept { name: "used".to_owned(), reason: "in use by web".to_owned() }],
+            ..Plan::default()
+        }
+    }
+
+    #[test]
+    fn the_preview_shows_escapes_as_text_masks_secrets_and_lines_up_sizes() {
+        let text = preview(&plan(), false);
+        assert!(!text.contains(['\x1b', '\x07']), "{text}");
+        assert!(
+            text.contains("evil=\\x1b]0;PWN\\x07\\x1b[2J") && text.contains(&format!("db_password={MASK}"))
+        );
+        assert!(!text.contains("hunter2"), "{text}");
+        let size_ends: Vec<usize> = text
+            .lines()
+            .filter(|l| l.contains("1 KiB"))
+            .map(|l| width(&l[..l.find("1 KiB").unwrap() + "1 KiB".len()]))
+            .collect();
+        assert_eq!(size_ends.len(), 2, "{text}");
+        assert_eq!(size_ends[0], size_ends[1], "sizes line up:\n{text}");
+        assert!(preview(&plan(), true).contains("db_password=hunter2"));
+    }
+
+    #[test]
+    fn the_outcome_shows_what_went_and_why_the_rest_stayed_on_one_line_each() {
+        let outcome = Outcome {
+            removed: vec![Removed { kind: "volume", name: "idle".to_owned(), bytes: Some(2048) }],
+            skipped: vec![Skipped {
+                kind: "volume",
+                name: "late".to_owned(),
+                reason: "in use: volume is in use\n- [\x1b[2Jabc]".to_owned(),
+            }],
+        };
+        let text = report(&outcome);
+        assert_eq!(text.lines().count(), 3, "{text}");
+        assert!(text.contains("removed volume  idle  2 KiB"), "{text}");
+        assert!(text.contains("kept volume     late") && text.contains("in use\\n- [\\x1b[2Jabc]"), "{text}");
+    }
 }

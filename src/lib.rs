@@ -10,6 +10,7 @@ pub mod collect;
 pub mod engine;
 pub mod format;
 pub mod model;
+pub mod output;
 pub mod report;
 pub mod runtime;
 pub mod sanitize;

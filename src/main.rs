@@ -8,6 +8,7 @@ use dockdu::cli::{self, Finish};
 use dockdu::engine::{default_host, Engine, EngineError, HostChoice, Problem, VolumeSpec};
 use dockdu::model::plan::VolumeScope;
 use dockdu::model::validate;
+use dockdu::output::{self, error_line};
 use dockdu::{collect, model, report};
 
 /// Where does my Docker disk go, and who owns it?
@@ -31,6 +32,11 @@ struct Cli {
     /// stream are not bounded).
     #[arg(long, global = true, value_name = "SECONDS", default_value_t = dockdu::engine::DEFAULT_TIMEOUT.as_secs(), value_parser = clap::value_parser!(u64).range(1..))]
     timeout: u64,
+
+    /// Show secret-looking labels and driver options (password, token, key…) in the output
+    /// instead of a mask.
+    #[arg(long, global = true)]
+    reveal_secrets: bool,
 
     /// What `e` runs in a container (words split on spaces).
     #[arg(long, global = true, default_value = "sh", value_name = "COMMAND")]
@@ -122,14 +128,14 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     if let Some(path) = &cli.log {
         if let Err(e) = start_log(path) {
-            eprintln!("dockdu: cannot log to {}: {e}", path.display());
+            error_line(&format!("cannot log to {}: {e}", path.display()));
             return ExitCode::FAILURE;
         }
     }
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(runtime) => runtime,
         Err(e) => {
-            eprintln!("dockdu: cannot start the async runtime: {e}");
+            error_line(&format!("cannot start the async runtime: {e}"));
             return ExitCode::FAILURE;
         }
     };
@@ -137,12 +143,12 @@ fn main() -> ExitCode {
         Ok(Finish::Done) => ExitCode::SUCCESS,
         Ok(finish) => {
             if let Finish::Refused(why) = &finish {
-                eprintln!("dockdu: {why}");
+                error_line(why);
             }
             ExitCode::from(finish.exit_code())
         }
         Err(e) => {
-            eprintln!("dockdu: {e:#}");
+            error_line(&format!("{e:#}"));
             // A write refused by --read-only changed nothing, like any other refusal.
             let refused = e.downcast_ref::<EngineError>().is_some_and(|e| e.problem == Problem::ReadOnly);
             if refused {
@@ -171,7 +177,9 @@ async fn run(cli: Cli) -> anyhow::Result<Finish> {
     };
     let engine =
         Engine::new(&choice)?.read_only(cli.read_only).timeout(std::time::Duration::from_secs(cli.timeout));
-    let confirm = |c: ConfirmArgs| cli::Confirm { dry_run: c.dry_run, yes: c.yes, json: c.json };
+    let reveal_secrets = cli.reveal_secrets;
+    let confirm =
+        |c: ConfirmArgs| cli::Confirm { dry_run: c.dry_run, yes: c.yes, json: c.json, reveal_secrets };
     match cli.command {
         None => {
             let shell = validate::command_words(&cli.shell).map_err(anyhow::Error::msg)?;
@@ -179,7 +187,12 @@ async fn run(cli: Cli) -> anyhow::Result<Finish> {
         }
         Some(Command::Report { json }) => {
             let inventory = model::build(&collect::collect(&engine).await?);
-            print!("{}", if json { report::json(&inventory) } else { report::text(&inventory) });
+            // A reader that went away (`| head -1`) took what it wanted: the report is done.
+            if json {
+                output::json(&report::json(&inventory, reveal_secrets))?;
+            } else {
+                output::text(&report::text(&inventory, reveal_secrets))?;
+            }
             Ok(Finish::Done)
         }
         Some(Command::Volume(VolumeCommand::Create { name, driver, labels, options })) => {
@@ -212,9 +225,11 @@ async fn run(cli: Cli) -> anyhow::Result<Finish> {
     }
 }
 
-/// Logs go to a file only: the explorer owns the terminal.
+/// Logs go to a file only: the explorer owns the terminal. A new log is readable by its owner
+/// alone: it names hosts, containers and paths.
 fn start_log(path: &std::path::Path) -> std::io::Result<()> {
-    let file = std::fs::OpenOptions::new().create(true).append(true).open(path)?;
+    use std::os::unix::fs::OpenOptionsExt;
+    let file = std::fs::OpenOptions::new().create(true).append(true).mode(0o600).open(path)?;
     use tracing_subscriber::layer::SubscriberExt;
     use tracing_subscriber::util::SubscriberInitExt;
     // Our requests in detail; the HTTP stack's own chatter only when something is wrong.

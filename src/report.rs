@@ -1,23 +1,53 @@
-//! `dockdu report`: the whole answer on stdout, as aligned text or one JSON document.
+//! `dockdu report`: the whole answer on stdout, as aligned text or one JSON document. Secret
+//! looking labels and driver options are masked in both unless the user asks to see them.
 
 use std::fmt::Write;
 
 use crate::format::{mode, size, volume_name};
 use crate::model::Inventory;
+use crate::output::{key_values, table, Column, NAME_COLUMNS, PATH_COLUMNS, WORD_COLUMNS};
+use crate::sanitize::visible;
+use crate::secrets::masked_map;
 
-pub fn json(inventory: &Inventory) -> String {
+pub fn json(inventory: &Inventory, reveal_secrets: bool) -> String {
+    let masked;
+    let shown = if reveal_secrets {
+        inventory
+    } else {
+        masked = with_secrets_masked(inventory);
+        &masked
+    };
     // Serializing plain structs of strings and numbers cannot fail.
-    serde_json::to_string_pretty(inventory).unwrap_or_default()
+    serde_json::to_string_pretty(shown).unwrap_or_default()
 }
 
-pub fn text(inventory: &Inventory) -> String {
+/// A copy whose container labels, volume labels and volume driver options hide secrets.
+fn with_secrets_masked(inventory: &Inventory) -> Inventory {
+    let mut copy = inventory.clone();
+    for c in &mut copy.containers {
+        c.labels = masked_map(&c.labels, false);
+    }
+    for v in &mut copy.volumes {
+        v.labels = masked_map(&v.labels, false);
+        v.options = masked_map(&v.options, false);
+    }
+    copy
+}
+
+const INDENT: &str = "  ";
+
+pub fn text(inventory: &Inventory, reveal_secrets: bool) -> String {
     let e = &inventory.engine;
     let t = &inventory.totals;
     let mut out = String::new();
     let _ = writeln!(
         out,
         "{} · Docker {} (API {}) · {} · {}\n",
-        e.host, e.server_version, e.api_version, e.os, e.storage_driver
+        visible(&e.host),
+        visible(&e.server_version),
+        visible(&e.api_version),
+        visible(&e.os),
+        visible(&e.storage_driver)
     );
 
     let _ = writeln!(out, "CONTAINERS  {} · {} writable", t.containers, size(Some(t.containers_size_rw)));
@@ -31,7 +61,15 @@ pub fn text(inventory: &Inventory) -> String {
             c.image.clone(),
         ]
     });
-    table(&mut out, &["NAME", "STATE", "WRITABLE", "VIRTUAL", "MOUNTS", "IMAGE"], &[2, 3, 4], rows);
+    let columns = [
+        Column::left("NAME", NAME_COLUMNS),
+        Column::left("STATE", WORD_COLUMNS),
+        Column::right("WRITABLE", WORD_COLUMNS),
+        Column::right("VIRTUAL", WORD_COLUMNS),
+        Column::right("MOUNTS", WORD_COLUMNS),
+        Column::left("IMAGE", NAME_COLUMNS),
+    ];
+    section(&mut out, &columns, rows);
 
     let _ = writeln!(out, "VOLUMES  {} · {}", t.volumes, size(Some(t.volumes_size)));
     let rows = inventory.volumes.iter().map(|v| {
@@ -47,9 +85,20 @@ pub fn text(inventory: &Inventory) -> String {
             size(v.size),
             v.ref_count.to_string(),
             users,
+            key_values(&v.options, reveal_secrets),
+            key_values(&v.labels, reveal_secrets),
         ]
     });
-    table(&mut out, &["NAME", "DRIVER", "SIZE", "USERS", "USED BY"], &[2, 3], rows);
+    let columns = [
+        Column::left("NAME", NAME_COLUMNS),
+        Column::left("DRIVER", WORD_COLUMNS),
+        Column::right("SIZE", WORD_COLUMNS),
+        Column::right("USERS", WORD_COLUMNS),
+        Column::left("USED BY", PATH_COLUMNS),
+        Column::left("OPTIONS", NAME_COLUMNS),
+        Column::left("LABELS", NAME_COLUMNS),
+    ];
+    section(&mut out, &columns, rows);
 
     let _ = writeln!(
         out,
@@ -66,7 +115,13 @@ pub fn text(inventory: &Inventory) -> String {
             v.created_at.clone().unwrap_or_default(),
         ]
     });
-    table(&mut out, &["NAME", "SIZE", "KIND", "CREATED"], &[1], rows);
+    let columns = [
+        Column::left("NAME", NAME_COLUMNS),
+        Column::right("SIZE", WORD_COLUMNS),
+        Column::left("KIND", WORD_COLUMNS),
+        Column::left("CREATED", NAME_COLUMNS),
+    ];
+    section(&mut out, &columns, rows);
 
     let missing = inventory.bind_mounts.iter().filter(|b| b.source_exists == Some(false)).count();
     let _ =
@@ -84,7 +139,13 @@ pub fn text(inventory: &Inventory) -> String {
             flag.to_owned(),
         ]
     });
-    table(&mut out, &["HOST PATH", "CONTAINER:PATH", "MODE", "STATUS"], &[], rows);
+    let columns = [
+        Column::left("HOST PATH", PATH_COLUMNS),
+        Column::left("CONTAINER:PATH", PATH_COLUMNS),
+        Column::left("MODE", WORD_COLUMNS),
+        Column::left("STATUS", WORD_COLUMNS),
+    ];
+    section(&mut out, &columns, rows);
 
     let _ = writeln!(out, "TMPFS MOUNTS  {}", inventory.tmpfs_mounts.len());
     let rows = inventory.tmpfs_mounts.iter().map(|m| {
@@ -97,43 +158,99 @@ pub fn text(inventory: &Inventory) -> String {
             m.tmpfs.options.join(","),
         ]
     });
-    table(&mut out, &["CONTAINER", "PATH", "LIMIT", "MODE", "OPTIONS"], &[2], rows);
+    let columns = [
+        Column::left("CONTAINER", NAME_COLUMNS),
+        Column::left("PATH", PATH_COLUMNS),
+        Column::right("LIMIT", WORD_COLUMNS),
+        Column::left("MODE", WORD_COLUMNS),
+        Column::left("OPTIONS", NAME_COLUMNS),
+    ];
+    section(&mut out, &columns, rows);
     out
 }
 
-/// Columns padded to their widest cell; sizes (the `right` columns) align on the right.
-fn table(out: &mut String, headers: &[&str], right: &[usize], rows: impl Iterator<Item = Vec<String>>) {
+/// One section's table, or `(none)`, then a blank line.
+fn section(out: &mut String, columns: &[Column], rows: impl Iterator<Item = Vec<String>>) {
     let rows: Vec<Vec<String>> = rows.collect();
     if rows.is_empty() {
-        out.push_str("  (none)\n\n");
-        return;
-    }
-    let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
-    for row in &rows {
-        for (width, cell) in widths.iter_mut().zip(row) {
-            *width = (*width).max(cell.chars().count());
-        }
-    }
-    let line = |out: &mut String, cells: &mut dyn Iterator<Item = &str>| {
-        let mut text = String::from(" ");
-        for (i, cell) in cells.enumerate() {
-            let pad = widths[i].saturating_sub(cell.chars().count());
-            text.push(' ');
-            if right.contains(&i) {
-                text.extend(std::iter::repeat_n(' ', pad));
-                text.push_str(cell);
-            } else {
-                text.push_str(cell);
-                text.extend(std::iter::repeat_n(' ', pad));
-            }
-            text.push(' ');
-        }
-        out.push_str(text.trim_end());
-        out.push('\n');
-    };
-    line(out, &mut headers.iter().copied());
-    for row in &rows {
-        line(out, &mut row.iter().map(String::as_str));
+        out.push_str("  (none)\n");
+    } else {
+        table(out, INDENT, columns, true, &rows);
     }
     out.push('\n');
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::model::{BindMount, Volume};
+    use crate::secrets::MASK;
+
+    fn hostile() -> Inventory {
+        let labels = BTreeMap::from([
+            ("evil".to_owned(), "\x1b]0;PWN\x07\x1b[2J".to_owned()),
+            ("db_password".to_owned(), "hunter2".to_owned()),
+        ]);
+        let options = BTreeMap::from([("password".to_owned(), "cifs-pass".to_owned())]);
+        let volume = Volume {
+            name: "vol".into(),
+            driver: "local".into(),
+            labels,
+            options,
+            dangling: true,
+            ..Default::default()
+        };
+        let bind = |source: &str, container: &str| BindMount {
+            source: source.into(),
+            destination: "/d".into(),
+            container: container.into(),
+            container_id: "id".into(),
+            rw: true,
+            source_exists: Some(true),
+        };
+        Inventory {
+            volumes: vec![volume],
+            bind_mounts: vec![bind("/srv/データ\x1b[41m\nx", "web"), bind("/srv/a", "db")],
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn text_shows_escapes_visibly_and_masks_secrets_unless_revealed() {
+        let text = text(&hostile(), false);
+        assert!(!text.contains(['\x1b', '\x07']), "{text}");
+        assert!(text.contains("evil=\\x1b]0;PWN\\x07\\x1b[2J"), "{text}");
+        assert!(text.contains(&format!("db_password={MASK}")) && text.contains(&format!("password={MASK}")));
+        assert!(!text.contains("hunter2") && !text.contains("cifs-pass"), "{text}");
+        let revealed = super::text(&hostile(), true);
+        assert!(revealed.contains("db_password=hunter2") && revealed.contains("password=cifs-pass"));
+    }
+
+    #[test]
+    fn a_bind_path_with_a_newline_stays_on_its_row_and_the_columns_line_up() {
+        let text = text(&hostile(), false);
+        let at_container = |line: &str, what: &str| line.find(what).map(|i| crate::format::width(&line[..i]));
+        let header = text.lines().find(|l| l.contains("HOST PATH")).unwrap();
+        let web = text.lines().find(|l| l.contains("/srv/データ\\x1b[41m\\nx")).unwrap();
+        let db = text.lines().find(|l| l.contains("/srv/a ")).unwrap();
+        assert!(web.contains("web:/d"), "the row goes on after the newline: {web}");
+        let column = at_container(header, "CONTAINER:PATH");
+        assert_eq!(at_container(web, "web:/d"), column, "{text}");
+        assert_eq!(at_container(db, "db:/d"), column, "{text}");
+    }
+
+    #[test]
+    fn json_masks_secrets_by_default_and_keeps_other_values_exact() {
+        let masked: serde_json::Value = serde_json::from_str(&json(&hostile(), false)).unwrap();
+        let volume = &masked["volumes"][0];
+        assert_eq!(volume["labels"]["evil"], "\x1b]0;PWN\x07\x1b[2J");
+        assert_eq!(volume["labels"]["db_password"], MASK);
+        assert_eq!(volume["options"]["password"], MASK);
+        assert_eq!(masked["bind_mounts"][0]["source"], "/srv/データ\x1b[41m\nx");
+        let revealed: serde_json::Value = serde_json::from_str(&json(&hostile(), true)).unwrap();
+        assert_eq!(revealed["volumes"][0]["labels"]["db_password"], "hunter2");
+        assert_eq!(revealed["volumes"][0]["options"]["password"], "cifs-pass");
+    }
 }

@@ -33,7 +33,9 @@ async fn converse(engine: &Engine, request: &SessionRequest) -> Result<(), Strin
         Some(command) => format!("{} in {} — exit to return to dockdu", command.join(" "), request.container),
         None => format!("attached to {} — Ctrl-P Ctrl-Q detaches and returns to dockdu", request.container),
     };
-    print!("\r\n[dockdu] {what}\r\n");
+    // The container's name is the engine's text: shown, never interpreted. A terminal that
+    // cannot be written is found out by the session itself.
+    let _ = write!(stdout(), "\r\n[dockdu] {}\r\n", crate::sanitize::visible(&what));
     let _ = stdout().flush();
     let session = match &request.command {
         Some(command) => engine.exec(&request.container_id, command, size).await,

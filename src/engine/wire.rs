@@ -23,10 +23,20 @@ pub type Item = Box<RawValue>;
 pub fn decode_each<T: DeserializeOwned>(items: &[Item]) -> (Vec<T>, usize) {
     let decoded: Vec<T> = items
         .iter()
-        .filter_map(|item| match serde_json::from_str(item.get()) {
+        .enumerate()
+        .filter_map(|(index, item)| match serde_json::from_str(item.get()) {
             Ok(decoded) => Some(decoded),
             Err(e) => {
-                tracing::warn!(kind = std::any::type_name::<T>(), error = %e, entry = item.get(), "skipped an entry");
+                // Where and what kind of problem, never the entry: serde's message can quote
+                // a value from it (a label, a password option), and logs hold no bodies.
+                tracing::warn!(
+                    kind = std::any::type_name::<T>(),
+                    index,
+                    problem = ?e.classify(),
+                    line = e.line(),
+                    column = e.column(),
+                    "skipped an entry"
+                );
                 None
             }
         })
@@ -369,6 +379,40 @@ mod tests {
         );
         let bind = a.mounts.iter().find(|m| m.kind == MountKind::Bind).unwrap();
         assert_eq!((bind.source.as_deref(), bind.rw), (Some("/tmp/devbind"), false));
+    }
+
+    /// A log sink the test can read back.
+    #[derive(Clone, Default)]
+    struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Captured {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_skipped_entry_is_logged_by_position_never_by_its_content() {
+        let captured = Captured::default();
+        let writer = captured.clone();
+        let subscriber =
+            tracing_subscriber::fmt().with_writer(move || writer.clone()).with_ansi(false).finish();
+        // serde's own message for this one quotes the value: "invalid type: string \"hunter2\"".
+        let items = self::items(vec![
+            serde_json::json!({"Id": "fine"}),
+            serde_json::json!({"Id": "broken", "Created": "hunter2"}),
+        ]);
+        let (_, skipped) = tracing::subscriber::with_default(subscriber, || decode_each::<Container>(&items));
+        assert_eq!(skipped, 1);
+        let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+        assert!(log.contains("skipped an entry") && log.contains("index=1"), "{log}");
+        assert!(log.contains("problem=Data"), "{log}");
+        assert!(!log.contains("hunter2") && !log.contains("\"Id\"") && !log.contains("broken"), "{log}");
     }
 
     #[test]

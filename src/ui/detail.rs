@@ -10,6 +10,8 @@ use crate::app::panel::Panel;
 use crate::app::{App, Focus};
 use crate::format::{mode, short_id, size, volume_name};
 use crate::model::{Inventory, MountKind};
+use crate::sanitize::visible;
+use crate::secrets;
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let block = Block::bordered()
@@ -166,9 +168,15 @@ fn key_values(
     }
     push(None, Line::styled(title.to_owned(), theme::header_row()));
     for (key, value) in map {
+        // A CIFS volume's `password=…` stays hidden; `i` then `v` reveals it. Control characters
+        // are shown as `\x1b` rather than dropped, so the label reads as it really is.
+        let value = secrets::shown(key, value, false);
         push(
             None,
-            Line::from(vec![Span::styled(format!(" {key}"), theme::dim()), Span::raw(format!("={value}"))]),
+            Line::from(vec![
+                Span::styled(format!(" {}", visible(key)), theme::dim()),
+                Span::raw(format!("={}", visible(value))),
+            ]),
         );
     }
 }

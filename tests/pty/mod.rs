@@ -12,17 +12,25 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-pub struct Pty {
+/// `CB` sees what the terminal does beyond its screen (a new window title, a bell).
+pub struct Pty<CB: vt100::Callbacks = ()> {
     pub child: Child,
     writer: File,
     chunks: mpsc::Receiver<(Instant, Vec<u8>)>,
-    pub parser: vt100::Parser,
+    pub parser: vt100::Parser<CB>,
     pub started: Instant,
 }
 
 impl Pty {
     /// Starts `program` on a new pseudo-terminal of `cols` × `rows`.
     pub fn spawn(program: &str, args: &[&str], cols: u16, rows: u16) -> Pty {
+        Pty::spawn_with(program, args, cols, rows, ())
+    }
+}
+
+impl<CB: vt100::Callbacks> Pty<CB> {
+    /// As `spawn`, with `callbacks` told of the terminal's events beyond its screen.
+    pub fn spawn_with(program: &str, args: &[&str], cols: u16, rows: u16, callbacks: CB) -> Pty<CB> {
         let (mut master, mut slave) = (-1, -1);
         let size = libc::winsize { ws_row: rows, ws_col: cols, ws_xpixel: 0, ws_ypixel: 0 };
         // SAFETY: openpty fills two descriptors we then own.
@@ -64,7 +72,7 @@ impl Pty {
             child,
             writer: File::from(master),
             chunks,
-            parser: vt100::Parser::new(nonzero(rows), nonzero(cols), 0),
+            parser: vt100::Parser::new_with_callbacks(nonzero(rows), nonzero(cols), 0, callbacks),
             started,
         }
     }
