@@ -9,6 +9,7 @@ pub mod cli;
 pub mod collect;
 pub mod engine;
 pub mod format;
+pub mod measure;
 pub mod model;
 pub mod output;
 pub mod report;

@@ -1,0 +1,287 @@
+//! The walker on real trees in the temp folder: each case is a kind of entry the engine counts
+//! in its own way, checked against the number the engine would give.
+
+use std::collections::{HashMap, HashSet};
+use std::ffi::{OsStr, OsString};
+use std::fs;
+use std::os::unix::fs::{symlink, MetadataExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::mpsc;
+use std::time::Duration;
+
+use super::*;
+
+/// A fresh folder in the temp dir, removed (whatever its modes) when dropped.
+struct Tree(PathBuf);
+
+impl Tree {
+    fn new(role: &str) -> Tree {
+        use std::sync::atomic::{AtomicU32, Ordering};
+        static COUNTER: AtomicU32 = AtomicU32::new(0);
+        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!("dockdu-measure-{}-{n}-{role}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        fs::set_permissions(&dir, fs::Permissions::from_mode(0o755)).unwrap();
+        Tree(dir)
+    }
+
+    fn file(&self, path: &str, bytes: usize) -> PathBuf {
+        let path = self.0.join(path);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(&path, vec![b'x'; bytes]).unwrap();
+        path
+    }
+
+    fn size(&self) -> Total {
+        size(&self.0, &Cancel::default()).unwrap()
+    }
+}
+
+impl Drop for Tree {
+    fn drop(&mut self) {
+        // A folder with mode 000 cannot be emptied by a user who is not root: open it first.
+        let _ = Command::new("chmod").args(["-R", "u+rwx"]).arg(&self.0).status();
+        let _ = fs::remove_dir_all(&self.0);
+    }
+}
+
+fn is_root() -> bool {
+    fs::metadata("/proc/self").map(|m| m.uid() == 0).unwrap_or(false)
+}
+
+fn run(program: &str, args: &[&OsStr]) {
+    let status = Command::new(program).args(args).status().unwrap();
+    assert!(status.success(), "{program} {args:?} failed: {status}");
+}
+
+#[test]
+fn files_and_symlinks_count_their_lstat_size_and_folders_nothing() {
+    let tree = Tree::new("plain");
+    tree.file("a", 100);
+    tree.file("deep/er/b", 20);
+    fs::create_dir_all(tree.0.join("empty/nested")).unwrap();
+    // A symlink counts the length of its target string, never what it points to.
+    symlink("a-target-of-23-letters!", tree.0.join("link")).unwrap();
+    symlink(tree.0.join("deep"), tree.0.join("to-a-folder")).unwrap();
+    let to_folder = tree.0.join("deep").as_os_str().len() as u64;
+    assert_eq!(tree.size(), Total { bytes: 100 + 20 + 23 + to_folder, entries: 4 });
+}
+
+#[test]
+fn each_hard_linked_inode_counts_once() {
+    let tree = Tree::new("links");
+    let original = tree.file("original", 1000);
+    fs::hard_link(&original, tree.0.join("second-name")).unwrap();
+    fs::create_dir(tree.0.join("sub")).unwrap();
+    fs::hard_link(&original, tree.0.join("sub/third-name")).unwrap();
+    tree.file("other", 5);
+    assert_eq!(tree.size(), Total { bytes: 1005, entries: 4 });
+}
+
+#[test]
+fn a_hard_link_to_a_file_outside_the_tree_counts_once_inside_it() {
+    let outside = Tree::new("outside");
+    let inside = Tree::new("inside");
+    let original = outside.file("original", 700);
+    fs::hard_link(&original, inside.0.join("only-name-here")).unwrap();
+    assert_eq!(inside.size().bytes, 700);
+}
+
+#[test]
+fn a_sparse_file_counts_its_apparent_size() {
+    let tree = Tree::new("sparse");
+    let file = fs::File::create(tree.0.join("sparse")).unwrap();
+    file.set_len(64 << 20).unwrap();
+    let on_disk = fs::metadata(tree.0.join("sparse")).unwrap().blocks() * 512;
+    assert!(on_disk < 1 << 20, "the file really is sparse: {on_disk} bytes on disk");
+    assert_eq!(tree.size().bytes, 64 << 20);
+}
+
+#[test]
+fn a_fifo_counts_zero() {
+    let tree = Tree::new("fifo");
+    run("mkfifo", &[tree.0.join("pipe").as_os_str()]);
+    tree.file("f", 3);
+    assert_eq!(tree.size(), Total { bytes: 3, entries: 2 });
+}
+
+#[test]
+fn a_whiteout_counts_zero_and_is_told_apart() {
+    assert!(is_root(), "this test makes a character device (mknod): run it as root");
+    let tree = Tree::new("whiteout");
+    run("mknod", &[tree.0.join("deleted").as_os_str(), OsStr::new("c"), OsStr::new("0"), OsStr::new("0")]);
+    tree.file("kept", 9);
+    let mut seen = Entries::default();
+    let total = walk(&tree.0, &mut seen, &Cancel::default()).unwrap();
+    assert_eq!(total, Total { bytes: 9, entries: 2 });
+    assert_eq!(seen.kinds[&OsString::from("deleted")], (Kind::Whiteout, 0));
+    assert_eq!(seen.kinds[&OsString::from("kept")], (Kind::File, 9));
+}
+
+#[test]
+fn thousands_of_small_files_add_up() {
+    let tree = Tree::new("many");
+    for i in 0..5000 {
+        tree.file(&format!("d{}/f{i}", i % 50), 3);
+    }
+    assert_eq!(tree.size(), Total { bytes: 15_000, entries: 5000 });
+}
+
+#[test]
+fn a_root_that_is_not_there_is_no_size() {
+    let tree = Tree::new("gone");
+    let missing = tree.0.join("missing");
+    match size(&missing, &Cancel::default()) {
+        Err(WalkError::Unreadable { path, .. }) => assert_eq!(path, missing),
+        other => panic!("expected no size, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_folder_with_mode_000_is_counted_when_root_can_read_it() {
+    assert!(is_root(), "root reads a folder with mode 000 as the engine does: run this test as root");
+    let tree = Tree::new("closed-root");
+    tree.file("closed/inside", 42);
+    tree.file("open", 1);
+    fs::set_permissions(tree.0.join("closed"), fs::Permissions::from_mode(0o000)).unwrap();
+    assert_eq!(tree.size(), Total { bytes: 43, entries: 2 });
+}
+
+/// The child half of the next test: sizes `DOCKDU_MEASURE_TREE` as whoever runs it.
+#[test]
+#[ignore = "run by a_folder_that_cannot_be_read_makes_the_tree_no_size, as another user"]
+fn helper_size_as_another_user() {
+    let Some(root) = std::env::var_os("DOCKDU_MEASURE_TREE") else { return };
+    match size(Path::new(&root), &Cancel::default()) {
+        Ok(total) => println!("SIZE {}", total.bytes),
+        Err(e) => println!("NO SIZE {e}"),
+    }
+}
+
+#[test]
+fn a_folder_that_cannot_be_read_makes_the_tree_no_size() {
+    let tree = Tree::new("closed-user");
+    tree.file("closed/inside", 42);
+    tree.file("open", 1);
+    fs::set_permissions(tree.0.join("closed"), fs::Permissions::from_mode(0o000)).unwrap();
+    let answer = if is_root() {
+        // Root reads everything: walk as `nobody` instead, in a child of this same test binary.
+        let output = Command::new("setpriv")
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(std::env::current_exe().unwrap())
+            .args(["--exact", "measure::tests::helper_size_as_another_user", "--ignored", "--nocapture"])
+            .env("DOCKDU_MEASURE_TREE", &tree.0)
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    } else {
+        match size(&tree.0, &Cancel::default()) {
+            Ok(total) => format!("SIZE {}", total.bytes),
+            Err(e) => format!("NO SIZE {e}"),
+        }
+    };
+    let closed = tree.0.join("closed");
+    assert!(
+        answer.contains(&format!("NO SIZE cannot read {}: Permission denied", closed.display())),
+        "{answer}"
+    );
+}
+
+/// What a visitor was told: each entry's kind and counted bytes, and each folder's parent.
+#[derive(Default)]
+struct Entries {
+    kinds: HashMap<OsString, (Kind, u64)>,
+    dirs: HashMap<DirId, (DirId, OsString)>,
+    parents: HashMap<OsString, DirId>,
+}
+
+impl Visit for Entries {
+    fn dir(&mut self, id: DirId, parent: DirId, name: &OsStr) {
+        self.dirs.insert(id, (parent, name.to_owned()));
+    }
+
+    fn entry(&mut self, parent: DirId, name: &OsStr, kind: Kind, bytes: u64) {
+        self.kinds.insert(name.to_owned(), (kind, bytes));
+        self.parents.insert(name.to_owned(), parent);
+    }
+}
+
+impl Entries {
+    /// The path of an entry from the root, rebuilt from the parents the walk reported.
+    fn path_of(&self, name: &str) -> String {
+        let mut parts = vec![name.to_owned()];
+        let mut at = self.parents[OsStr::new(name)];
+        while at != DirId::ROOT {
+            let (parent, dir) = &self.dirs[&at];
+            parts.push(dir.to_string_lossy().into_owned());
+            at = *parent;
+        }
+        parts.reverse();
+        parts.join("/")
+    }
+}
+
+#[test]
+fn a_visitor_can_rebuild_the_tree_and_sees_a_second_name_as_zero_bytes() {
+    let tree = Tree::new("visit");
+    let first = tree.file("a/b/first", 10);
+    fs::create_dir_all(tree.0.join("c")).unwrap();
+    fs::hard_link(&first, tree.0.join("c/second")).unwrap();
+    symlink("first", tree.0.join("a/b/link")).unwrap();
+    let mut seen = Entries::default();
+    let total = walk(&tree.0, &mut seen, &Cancel::default()).unwrap();
+    assert_eq!(total, Total { bytes: 15, entries: 3 });
+    assert_eq!(seen.path_of("first"), "a/b/first");
+    assert_eq!(seen.path_of("second"), "c/second");
+    assert_eq!(seen.path_of("link"), "a/b/link");
+    assert_eq!(seen.kinds[OsStr::new("link")], (Kind::Symlink, 5));
+    // Whichever name the walk met first carries the bytes.
+    let counted: u64 = ["first", "second"].iter().map(|n| seen.kinds[OsStr::new(n)].1).sum();
+    assert_eq!(counted, 10);
+}
+
+#[test]
+fn the_pool_hands_back_every_tree_on_at_most_its_threads() {
+    let trees: Vec<Tree> = (0..12)
+        .map(|i| {
+            let tree = Tree::new(&format!("pool{i}"));
+            for f in 0..=i {
+                tree.file(&format!("f{f}"), 100);
+            }
+            tree
+        })
+        .collect();
+    let pool = Pool::new(2);
+    let (sender, results) = mpsc::channel();
+    for (i, tree) in trees.iter().enumerate() {
+        let sender = sender.clone();
+        pool.measure(tree.0.clone(), move |result| {
+            let _ = sender.send((i, result.map(|t| t.bytes).ok(), std::thread::current().id()));
+        });
+    }
+    drop(sender);
+    let answers: Vec<_> = results.iter().collect();
+    assert_eq!(answers.len(), 12);
+    for (i, bytes, _) in &answers {
+        assert_eq!(*bytes, Some(100 * (*i as u64 + 1)), "tree {i}");
+    }
+    let threads: HashSet<_> = answers.iter().map(|(_, _, thread)| *thread).collect();
+    assert!(threads.len() <= 2, "{} threads walked", threads.len());
+    assert!(!threads.contains(&std::thread::current().id()), "walks run on the pool's threads");
+}
+
+#[test]
+fn a_cancelled_pool_stops_its_walks() {
+    let tree = Tree::new("cancel");
+    tree.file("f", 1);
+    let pool = Pool::new(1);
+    pool.cancel();
+    let (sender, result) = mpsc::channel();
+    pool.measure(tree.0.clone(), move |r| {
+        let _ = sender.send(r);
+    });
+    let answer = result.recv_timeout(Duration::from_secs(10)).unwrap();
+    assert!(matches!(answer, Err(WalkError::Cancelled)), "{answer:?}");
+}

@@ -1,0 +1,172 @@
+//! One tree, by the engine's rule. Iterative (no recursion, one open directory at a time), so
+//! deep trees cost neither stack nor file descriptors.
+
+use std::collections::HashSet;
+use std::ffi::OsStr;
+use std::fs::{self, Metadata};
+use std::io;
+use std::os::unix::fs::{FileTypeExt, MetadataExt};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+/// Stops the walks that share it, at their next directory (or within a thousand entries).
+#[derive(Debug, Clone, Default)]
+pub struct Cancel(Arc<AtomicBool>);
+
+impl Cancel {
+    pub fn cancel(&self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+
+    pub fn is_cancelled(&self) -> bool {
+        self.0.load(Ordering::Relaxed)
+    }
+}
+
+/// What a tree adds up to.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Total {
+    /// Apparent bytes, each inode once.
+    pub bytes: u64,
+    /// Entries that are not directories, hard links included.
+    pub entries: u64,
+}
+
+#[derive(Debug)]
+pub enum WalkError {
+    /// An entry could not be read: the tree has no size, since a partial sum would be a wrong one.
+    Unreadable {
+        path: PathBuf,
+        error: io::Error,
+    },
+    Cancelled,
+}
+
+impl std::fmt::Display for WalkError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            WalkError::Unreadable { path, error } => write!(f, "cannot read {}: {error}", path.display()),
+            WalkError::Cancelled => f.write_str("cancelled"),
+        }
+    }
+}
+
+impl std::error::Error for WalkError {}
+
+/// What an entry is, for a visitor that shows the tree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    File,
+    Symlink,
+    /// overlayfs's mark for a file deleted from the image: a character device 0/0.
+    Whiteout,
+    /// FIFOs, sockets, other devices.
+    Other,
+}
+
+/// Directories are numbered in the order the walk finds them; the root is `DirId::ROOT`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct DirId(pub usize);
+
+impl DirId {
+    pub const ROOT: DirId = DirId(0);
+}
+
+/// Sees every entry of a walk: enough to build the tree (each names its parent directory).
+pub trait Visit {
+    /// A directory inside `parent`, reported before anything inside it.
+    fn dir(&mut self, _id: DirId, _parent: DirId, _name: &OsStr) {}
+    /// An entry that is not a directory, with the bytes it adds to the total (0 for another
+    /// name of an inode already counted).
+    fn entry(&mut self, _parent: DirId, _name: &OsStr, _kind: Kind, _bytes: u64) {}
+}
+
+/// Sizes only.
+impl Visit for () {}
+
+/// The size of the tree at `root`.
+pub fn size(root: &Path, cancel: &Cancel) -> Result<Total, WalkError> {
+    walk(root, &mut (), cancel)
+}
+
+/// Walks the tree at `root` without following anything, telling `visit` about each entry.
+pub fn walk(root: &Path, visit: &mut impl Visit, cancel: &Cancel) -> Result<Total, WalkError> {
+    let unreadable = |path: &Path, error| WalkError::Unreadable { path: path.to_owned(), error };
+    let root_meta = fs::symlink_metadata(root).map_err(|e| unreadable(root, e))?;
+    let mut counter = Counter::default();
+    if !root_meta.is_dir() {
+        let bytes = counter.count(&root_meta);
+        visit.entry(DirId::ROOT, root.file_name().unwrap_or_default(), kind(&root_meta), bytes);
+        return Ok(counter.total);
+    }
+    let mut pending = vec![(root.to_path_buf(), DirId::ROOT)];
+    let mut next_id = 1;
+    while let Some((dir, id)) = pending.pop() {
+        let entries = match fs::read_dir(&dir) {
+            Ok(entries) => entries,
+            // Removed while we walked: the engine passes over it too.
+            Err(e) if e.kind() == io::ErrorKind::NotFound && id != DirId::ROOT => continue,
+            Err(e) => return Err(unreadable(&dir, e)),
+        };
+        for entry in entries {
+            if counter.total.entries % 1024 == 0 && cancel.is_cancelled() {
+                return Err(WalkError::Cancelled);
+            }
+            let entry = entry.map_err(|e| unreadable(&dir, e))?;
+            // `DirEntry::metadata` does not follow symlinks: an lstat, relative to the directory.
+            let meta = match entry.metadata() {
+                Ok(meta) => meta,
+                Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
+                Err(e) => return Err(unreadable(&entry.path(), e)),
+            };
+            let name = entry.file_name();
+            if meta.is_dir() {
+                let child = DirId(next_id);
+                next_id += 1;
+                visit.dir(child, id, &name);
+                pending.push((entry.path(), child));
+            } else {
+                let bytes = counter.count(&meta);
+                visit.entry(id, &name, kind(&meta), bytes);
+            }
+        }
+        if cancel.is_cancelled() {
+            return Err(WalkError::Cancelled);
+        }
+    }
+    Ok(counter.total)
+}
+
+#[derive(Default)]
+struct Counter {
+    total: Total,
+    /// Inodes with more than one name, seen so far. An inode with one name cannot come back,
+    /// so memory grows with the hard links, not with the files.
+    linked: HashSet<(u64, u64)>,
+}
+
+impl Counter {
+    /// Counts an entry that is not a directory; returns the bytes it added.
+    fn count(&mut self, meta: &Metadata) -> u64 {
+        self.total.entries += 1;
+        if meta.nlink() > 1 && !self.linked.insert((meta.dev(), meta.ino())) {
+            return 0;
+        }
+        self.total.bytes += meta.len();
+        meta.len()
+    }
+}
+
+fn kind(meta: &Metadata) -> Kind {
+    let file_type = meta.file_type();
+    if file_type.is_file() {
+        Kind::File
+    } else if file_type.is_symlink() {
+        Kind::Symlink
+    } else if file_type.is_char_device() && meta.rdev() == 0 {
+        Kind::Whiteout
+    } else {
+        Kind::Other
+    }
+}
