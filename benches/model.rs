@@ -3,7 +3,10 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use dockdu::app::{App, EngineMsg, Msg};
+#[path = "../tests/app_fixture/mod.rs"]
+mod app_fixture;
+
+use dockdu::app::{App, Msg};
 use dockdu::model::*;
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
@@ -40,23 +43,29 @@ fn sources(n: usize) -> Sources {
     let volumes = (0..n)
         .map(|i| VolumeFacts { name: format!("volume-{i:05}"), driver: "local".into(), ..Default::default() })
         .collect();
-    let disk_usage = DiskUsage {
+    let sizes = SizeFacts {
         containers: (0..n)
             .map(|i| {
-                (id(i), ContainerSizes { size_rw: (i as u64 % 16 + 1) * 4096, size_root_fs: Some(2 << 20) })
+                let value =
+                    ContainerSizes { size_rw: (i as u64 % 16 + 1) * 4096, size_root_fs: Some(2 << 20) };
+                (id(i), Measured { value, source: SizeSource::Host })
             })
             .collect(),
         volumes: (0..n)
-            .map(|i| (format!("volume-{i:05}"), VolumeUsage { size: Some(i as u64 * 1000), ref_count: None }))
+            .map(|i| {
+                (
+                    format!("volume-{i:05}"),
+                    Some(Measured { value: i as u64 * 1000, source: SizeSource::Host }),
+                )
+            })
             .collect(),
-        images_size: None,
     };
     let tmpfs = (0..n)
         .map(|i| {
             (id(i), if i % 7 == 0 { vec![tmpfs::parse_tmpfs_options("/run", "size=16m")] } else { vec![] })
         })
         .collect::<HashMap<_, _>>();
-    Sources { containers, volumes, disk_usage: Some(disk_usage), tmpfs, ..Default::default() }
+    Sources { containers, volumes, sizes, tmpfs, ..Default::default() }
 }
 
 #[divan::bench(args = [1_000, 10_000])]
@@ -66,12 +75,8 @@ fn build_model(bencher: divan::Bencher, n: usize) {
 }
 
 fn loaded_app(n: usize) -> App {
-    let sources = sources(n);
     let mut app = App::new("unix:///var/run/docker.sock", true, (160, 48));
-    app.update(Msg::Engine(EngineMsg::Containers { seq: 1, containers: sources.containers }));
-    app.update(Msg::Engine(EngineMsg::Volumes { seq: 1, volumes: sources.volumes }));
-    app.update(Msg::Engine(EngineMsg::DiskUsage(sources.disk_usage.unwrap_or_default())));
-    app.update(Msg::Engine(EngineMsg::Tmpfs { seq: 1, found: sources.tmpfs }));
+    app_fixture::feed_sources(&mut app, sources(n));
     app
 }
 

@@ -13,6 +13,7 @@ use crate::model::plan::{self, Plan, VolumeScope};
 use crate::model::{build, validate};
 use crate::output::{self, key_values, table, Column, Delivery, NAME_COLUMNS, WORD_COLUMNS};
 use crate::secrets::masked_map;
+use crate::sizes::Route;
 
 /// How a command ended, for the exit status.
 #[derive(Debug, PartialEq, Eq)]
@@ -55,11 +56,12 @@ pub async fn create_volume(engine: &Engine, spec: VolumeSpec) -> Result<Finish> 
 
 pub async fn prune_volumes(
     engine: &Engine,
+    route: Route,
     scope: VolumeScope,
     label: Option<String>,
     confirm: Confirm,
 ) -> Result<Finish> {
-    let inventory = build(&crate::collect::collect(engine).await?);
+    let inventory = build(&crate::collect::collect(engine, route).await?);
     let mut plan = plan::volume_prune(&inventory, &scope);
     if let Some(filter) = &label {
         plan.volumes.retain(|v| plan::label_matches(&v.labels, filter));
@@ -69,11 +71,12 @@ pub async fn prune_volumes(
 
 pub async fn prune_containers(
     engine: &Engine,
+    route: Route,
     with_volumes: bool,
     label: Option<String>,
     confirm: Confirm,
 ) -> Result<Finish> {
-    let inventory = build(&crate::collect::collect(engine).await?);
+    let inventory = build(&crate::collect::collect(engine, route).await?);
     let chosen = label.map(|filter| {
         let labelled = inventory.containers.iter().filter(|c| plan::label_matches(&c.labels, &filter));
         labelled.filter(|c| plan::is_stopped(&c.state)).map(|c| c.id.clone()).collect()

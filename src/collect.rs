@@ -1,62 +1,87 @@
-//! Gathers everything the model needs, concurrently: the container list, the volume list and
-//! `/system/df` at once; per-container inspects (for tmpfs) with bounded concurrency as soon as the
-//! container list is in.
+//! Gathers everything the model needs, concurrently: the container list, then each container's
+//! inspect and sizes; the volume list, then the volumes' sizes; the engine's storage driver.
 
 use std::collections::HashMap;
 use std::path::Path;
 
-use futures_util::{stream, StreamExt};
+use futures_util::StreamExt;
 
 use crate::engine::{Engine, EngineError};
-use crate::model::{ContainerFacts, Ownership, Sources, TmpfsFacts};
+use crate::model::{ContainerFacts, Ownership, SizeFacts, Sources, VolumeFacts};
+use crate::sizes::{self, ContainerSized, Route, VolumesSized};
 
-/// Enough to keep the engine busy without crowding it (or a 2-core host).
-pub const INSPECT_CONCURRENCY: usize = 8;
-
-pub async fn collect(engine: &Engine) -> Result<Sources, EngineError> {
+pub async fn collect(engine: &Engine, route: Route) -> Result<Sources, EngineError> {
     let mut info = engine.negotiate().await?;
-    let containers_with_tmpfs = async {
+    let containers = async {
         let containers = engine.containers().await?;
-        let tmpfs = inspect_tmpfs(engine, &containers).await?;
-        Ok::<_, EngineError>((containers, tmpfs))
+        let inspected = inspect_containers(engine, route, &containers).await?;
+        Ok::<_, EngineError>((containers, inspected))
     };
-    let ((containers, tmpfs), volumes, disk_usage, storage_driver) = tokio::try_join!(
-        containers_with_tmpfs,
-        engine.volumes(),
-        engine.disk_usage(),
-        engine.storage_driver()
-    )?;
+    let volumes = async {
+        let volumes = engine.volumes().await?;
+        let sized = size_volumes(engine, route, &volumes).await?;
+        Ok::<_, EngineError>((volumes, sized))
+    };
+    let ((containers, inspected), (volumes, mut sizes), storage_driver) =
+        tokio::try_join!(containers, volumes, engine.storage_driver())?;
     info.storage_driver = storage_driver;
+    let mut tmpfs = HashMap::with_capacity(inspected.len());
+    for (id, sized) in inspected {
+        if let Some(measured) = sized.sizes {
+            sizes.containers.insert(id.clone(), measured);
+        }
+        tmpfs.insert(id, sized.details.tmpfs);
+    }
     let host_paths = if engine.is_local() {
         probe_host_paths(Ownership::bind_sources(&containers))
     } else {
         HashMap::new()
     };
-    Ok(Sources { engine: info, containers, volumes, disk_usage: Some(disk_usage), tmpfs, host_paths })
+    Ok(Sources { engine: info, containers, volumes, sizes, tmpfs, host_paths })
 }
 
-/// Each container's tmpfs mounts. A container removed meanwhile is left out, not an error.
-pub async fn inspect_tmpfs(
+/// Each container's inspect and sizes. A container removed meanwhile is left out, not an error.
+async fn inspect_containers(
     engine: &Engine,
+    route: Route,
     containers: &[ContainerFacts],
-) -> Result<HashMap<String, Vec<TmpfsFacts>>, EngineError> {
-    let mut inspected = stream::iter(containers.iter().map(|c| c.id.clone()))
-        .map(|id| async move {
-            let tmpfs = engine.container_tmpfs(&id).await;
-            (id, tmpfs)
-        })
-        .buffer_unordered(INSPECT_CONCURRENCY);
-    let mut tmpfs = HashMap::with_capacity(containers.len());
+) -> Result<HashMap<String, ContainerSized>, EngineError> {
+    let ids = containers.iter().map(|c| c.id.clone()).collect();
+    let mut inspected = sizes::containers(engine.clone(), route, ids);
+    let mut found = HashMap::with_capacity(containers.len());
     while let Some((id, result)) = inspected.next().await {
         match result {
-            Ok(mounts) => {
-                tmpfs.insert(id, mounts);
+            Ok(sized) => {
+                found.insert(id, sized);
             }
             Err(e) if e.is_not_found() => {}
             Err(e) => return Err(e),
         }
     }
-    Ok(tmpfs)
+    Ok(found)
+}
+
+/// The volumes' sizes; from an engine that measures everything at once, the containers' too.
+async fn size_volumes(
+    engine: &Engine,
+    route: Route,
+    volumes: &[VolumeFacts],
+) -> Result<SizeFacts, EngineError> {
+    let mut sizes = SizeFacts::default();
+    let mut sized = sizes::volumes(engine.clone(), route, volumes.to_vec());
+    while let Some(piece) = sized.next().await {
+        match piece {
+            VolumesSized::One(name, size) => {
+                sizes.volumes.insert(name, size);
+            }
+            VolumesSized::Engine { names, usage } => {
+                sizes.engine_volumes(&usage, names.iter().map(String::as_str));
+                sizes.engine_containers(&usage);
+            }
+            VolumesSized::Failed { error, .. } => return Err(error),
+        }
+    }
+    Ok(sizes)
 }
 
 /// Whether each host path still exists. Only meaningful for a local engine; blocking I/O.

@@ -17,5 +17,6 @@ pub mod runtime;
 pub mod sanitize;
 pub mod secrets;
 pub mod session;
+pub mod sizes;
 pub mod terminal;
 pub mod ui;

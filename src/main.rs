@@ -9,6 +9,7 @@ use dockdu::engine::{default_host, Engine, EngineError, HostChoice, Problem, Vol
 use dockdu::model::plan::VolumeScope;
 use dockdu::model::validate;
 use dockdu::output::{self, error_line};
+use dockdu::sizes::Route;
 use dockdu::{collect, model, report};
 
 /// Where does my Docker disk go, and who owns it?
@@ -37,6 +38,11 @@ struct Cli {
     /// instead of a mask.
     #[arg(long, global = true)]
     reveal_secrets: bool,
+
+    /// Take every size from the engine (`/system/df`, inspect with `size=1`) instead of
+    /// measuring writable layers and volumes here.
+    #[arg(long, global = true)]
+    engine_sizes: bool,
 
     /// What `e` runs in a container (words split on spaces).
     #[arg(long, global = true, default_value = "sh", value_name = "COMMAND")]
@@ -178,15 +184,16 @@ async fn run(cli: Cli) -> anyhow::Result<Finish> {
     let engine =
         Engine::new(&choice)?.read_only(cli.read_only).timeout(std::time::Duration::from_secs(cli.timeout));
     let reveal_secrets = cli.reveal_secrets;
+    let route = Route::choose(&engine, cli.engine_sizes);
     let confirm =
         |c: ConfirmArgs| cli::Confirm { dry_run: c.dry_run, yes: c.yes, json: c.json, reveal_secrets };
     match cli.command {
         None => {
             let shell = validate::command_words(&cli.shell).map_err(anyhow::Error::msg)?;
-            dockdu::runtime::run(engine, shell).await.map(|()| Finish::Done)
+            dockdu::runtime::run(engine, shell, route).await.map(|()| Finish::Done)
         }
         Some(Command::Report { json }) => {
-            let inventory = model::build(&collect::collect(&engine).await?);
+            let inventory = model::build(&collect::collect(&engine, route).await?);
             // A reader that went away (`| head -1`) took what it wanted: the report is done.
             if json {
                 output::json(&report::json(&inventory, reveal_secrets))?;
@@ -213,14 +220,14 @@ async fn run(cli: Cli) -> anyhow::Result<Finish> {
                 Scope::Anonymous => VolumeScope::Anonymous,
                 Scope::Dangling => VolumeScope::Dangling,
             };
-            cli::prune_volumes(&engine, scope, label, confirm(c)).await
+            cli::prune_volumes(&engine, route, scope, label, confirm(c)).await
         }
         Some(Command::Prune(PruneCommand::Containers { with_volumes, filter, confirm: c })) => {
             let label = match label_filter(filter) {
                 Ok(label) => label,
                 Err(refused) => return Ok(refused),
             };
-            cli::prune_containers(&engine, with_volumes, label, confirm(c)).await
+            cli::prune_containers(&engine, route, with_volumes, label, confirm(c)).await
         }
     }
 }

@@ -6,7 +6,7 @@ use std::time::{Duration, SystemTime};
 
 use anyhow::Result;
 use crossterm::event::{Event, EventStream};
-use futures_util::{stream, StreamExt};
+use futures_util::StreamExt;
 use ratatui::DefaultTerminal;
 use tokio::sync::mpsc;
 
@@ -14,22 +14,23 @@ use crate::app::form::Submit;
 use crate::app::inspect::Target;
 use crate::app::loading::{backoff, ListKind};
 use crate::app::{Action, App, Effect, EngineMsg, EventsState, Msg, Slot};
-use crate::collect::{self, INSPECT_CONCURRENCY};
+use crate::collect;
 use crate::engine::Engine;
+use crate::sizes::{self, Route};
 use crate::{actions, session, terminal, ui};
 
 /// Spinner speed, while something loads; nothing ticks when idle.
 const TICK: Duration = Duration::from_millis(120);
-/// Tmpfs results go out at most this often, so a thousand inspects are a few model rebuilds and
-/// redraws, not a thousand.
-const TMPFS_BATCH_EVERY: Duration = Duration::from_millis(250);
+/// Sizes go out at most this often (the first at once), so a thousand of them are a few model
+/// rebuilds and redraws, not a thousand.
+const BATCH_EVERY: Duration = Duration::from_millis(100);
 
-pub async fn run(engine: Engine, shell_command: Vec<String>) -> Result<()> {
+pub async fn run(engine: Engine, shell_command: Vec<String>, route: Route) -> Result<()> {
     // Before the terminal changes: a signal from then on must find our handler, not the default
     // action that would leave the terminal raw.
     let stop = StopSignals::new()?;
     let mut terminal = terminal::enter()?;
-    let result = event_loop(&mut terminal, engine, shell_command, stop).await;
+    let result = event_loop(&mut terminal, engine, shell_command, route, stop).await;
     terminal::leave();
     result
 }
@@ -38,6 +39,7 @@ async fn event_loop(
     terminal: &mut DefaultTerminal,
     engine: Engine,
     shell_command: Vec<String>,
+    route: Route,
     mut stop: StopSignals,
 ) -> Result<()> {
     let size = terminal.size()?;
@@ -76,7 +78,7 @@ async fn event_loop(
                         effects.extend(app.update(Msg::Engine(ended)));
                         terminal.draw(|frame| ui::render(&app, frame))?;
                     }
-                    effect => tasks.start(effect, &engine, &sender),
+                    effect => tasks.start(effect, &engine, route, &sender),
                 }
             }
         }
@@ -93,11 +95,8 @@ async fn event_loop(
             _ = ticker.tick(), if app.busy() => Msg::Tick,
             () = stop.received() => return Ok(()),
         };
-        if let Msg::Engine(
-            EngineMsg::ConnectFailed { error, .. }
-            | EngineMsg::ListFailed { error, .. }
-            | EngineMsg::SizesFailed { error, .. },
-        ) = &msg
+        if let Msg::Engine(EngineMsg::ConnectFailed { error, .. } | EngineMsg::ListFailed { error, .. }) =
+            &msg
         {
             tracing::warn!(%error);
         }
@@ -133,9 +132,9 @@ impl StopSignals {
 struct Tasks(HashMap<Slot, tokio::task::AbortHandle>);
 
 impl Tasks {
-    fn start(&mut self, effect: Effect, engine: &Engine, sender: &mpsc::Sender<EngineMsg>) {
+    fn start(&mut self, effect: Effect, engine: &Engine, route: Route, sender: &mpsc::Sender<EngineMsg>) {
         let slot = effect.slot();
-        let handle = perform(effect, engine, sender);
+        let handle = perform(effect, engine, route, sender);
         if let (Some(slot), Some(handle)) = (slot, handle) {
             if let Some(older) = self.0.insert(slot, handle) {
                 older.abort();
@@ -156,6 +155,7 @@ impl Drop for Tasks {
 fn perform(
     effect: Effect,
     engine: &Engine,
+    route: Route,
     sender: &mpsc::Sender<EngineMsg>,
 ) -> Option<tokio::task::AbortHandle> {
     let engine = engine.clone();
@@ -190,13 +190,24 @@ fn perform(
             };
             tokio::join!(containers, volumes);
         }),
-        Effect::LoadSizes => spawn(sender, async move {
-            match engine.disk_usage().await {
-                Ok(usage) => EngineMsg::DiskUsage(usage),
-                Err(error) => EngineMsg::SizesFailed { error, at: SystemTime::now() },
-            }
+        Effect::InspectContainers { seq, ids } => tokio::spawn(async move {
+            // A container gone meanwhile, or one that fails to inspect, counts as answered.
+            let found = sizes::containers(engine, route, ids).map(|(id, result)| (id, result.ok()));
+            send_in_batches(found, &sender, |found| EngineMsg::ContainersSized { seq, found }).await;
         }),
-        Effect::InspectTmpfs { seq, ids } => tokio::spawn(inspect_tmpfs(engine, seq, ids, sender)),
+        Effect::SizeVolumes { seq, volumes } => tokio::spawn(async move {
+            let sized = sizes::volumes(engine, route, volumes).inspect(|piece| {
+                if let sizes::VolumesSized::Failed { error, .. } = piece {
+                    tracing::warn!(%error);
+                }
+            });
+            send_in_batches(sized, &sender, |sized| EngineMsg::VolumesSized {
+                seq,
+                sized,
+                at: SystemTime::now(),
+            })
+            .await;
+        }),
         Effect::ProbeHostPaths { seq, paths } => spawn(sender, async move {
             let probe = tokio::task::spawn_blocking(move || collect::probe_host_paths(paths));
             EngineMsg::HostPaths { seq, paths: probe.await.unwrap_or_default() }
@@ -254,27 +265,44 @@ fn spawn(
     })
 }
 
-async fn inspect_tmpfs(engine: Engine, seq: u64, ids: Vec<String>, sender: mpsc::Sender<EngineMsg>) {
-    let mut results = stream::iter(ids)
-        .map(|id| {
-            let engine = engine.clone();
-            // A container gone meanwhile, or one that fails to inspect, counts as done with none.
-            async move { (engine.container_tmpfs(&id).await.unwrap_or_default(), id) }
-        })
-        .buffer_unordered(INSPECT_CONCURRENCY);
-    let mut batch = HashMap::new();
-    let mut last_sent = tokio::time::Instant::now();
-    while let Some((tmpfs, id)) = results.next().await {
-        batch.insert(id, tmpfs);
-        if last_sent.elapsed() >= TMPFS_BATCH_EVERY {
-            last_sent = tokio::time::Instant::now();
-            let found = std::mem::take(&mut batch);
-            if sender.send(EngineMsg::Tmpfs { seq, found }).await.is_err() {
+/// Passes results on as they come: the first at once, then at most one message per
+/// `BATCH_EVERY`. Returns when the results end or the app has gone.
+async fn send_in_batches<T>(
+    mut results: impl futures_util::Stream<Item = T> + Unpin,
+    sender: &mpsc::Sender<EngineMsg>,
+    message: impl Fn(Vec<T>) -> EngineMsg,
+) {
+    use tokio::time::{sleep_until, Instant};
+    let mut held = Vec::new();
+    // When the held results go out; `None` while none are held.
+    let mut due: Option<Instant> = None;
+    let mut last_sent: Option<Instant> = None;
+    loop {
+        let send_now = tokio::select! {
+            next = results.next() => match next {
+                Some(result) => {
+                    held.push(result);
+                    let ready_at = last_sent.map_or_else(Instant::now, |t| t + BATCH_EVERY);
+                    due = Some(ready_at);
+                    ready_at <= Instant::now()
+                }
+                None => {
+                    if !held.is_empty() {
+                        let _ = sender.send(message(held)).await;
+                    }
+                    return;
+                }
+            },
+            () = sleep_until(due.unwrap_or_else(Instant::now)), if due.is_some() => true,
+        };
+        if send_now {
+            last_sent = Some(Instant::now());
+            due = None;
+            if sender.send(message(std::mem::take(&mut held))).await.is_err() {
                 return;
             }
         }
     }
-    let _ = sender.send(EngineMsg::Tmpfs { seq, found: batch }).await;
 }
 
 /// A connection that stayed up this long was healthy: the next outage starts the backoff over.

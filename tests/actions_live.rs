@@ -17,19 +17,18 @@ use dockdu::app::form::{Form, FormAnswer, Submit};
 use dockdu::app::{Action, App, Effect, EngineMsg, Msg, Overlay};
 use dockdu::engine::{ContainerSpec, Engine, Problem};
 use dockdu::model::plan;
+use dockdu::sizes::Route;
 use futures_util::StreamExt;
 use support::Scenario;
 use tokio::io::AsyncWriteExt;
 
 /// The explorer as the runtime would have filled it from this engine.
 async fn loaded_app(engine: &Engine) -> App {
-    let sources = dockdu::collect::collect(engine).await.expect("collect");
+    let sources = dockdu::collect::collect(engine, Route::Host).await.expect("collect");
     let mut app = App::new(engine.host(), true, (120, 40));
     app.start();
-    app.update(Msg::Engine(EngineMsg::Connected(sources.engine)));
-    app.update(Msg::Engine(EngineMsg::Containers { seq: 1, containers: sources.containers }));
-    app.update(Msg::Engine(EngineMsg::Volumes { seq: 1, volumes: sources.volumes }));
-    app.update(Msg::Engine(EngineMsg::DiskUsage(sources.disk_usage.expect("sizes"))));
+    app.update(Msg::Engine(EngineMsg::Connected(sources.engine.clone())));
+    app_fixture::feed_sources(&mut app, sources);
     app
 }
 

@@ -36,6 +36,9 @@ fn the_detail_pane_masks_secret_options_and_labels_and_shows_escapes_as_text() {
     assert!(screen.contains(&format!("password={MASK}")), "{screen}");
     assert!(screen.contains(&format!("API_TOKEN={MASK}")), "{screen}");
     assert!(!screen.contains("hunter2") && !screen.contains("tok-123"), "{screen}");
-    assert!(screen.contains("type=cifs") && screen.contains("o=username=me") && screen.contains("team=ops"));
+    assert!(
+        screen.contains("type=cifs") && screen.contains("o=username=me") && screen.contains("team=ops"),
+        "{screen}"
+    );
     assert!(screen.contains("evil=\\x1b]0;PWN\\x07"), "{screen}");
 }

@@ -119,16 +119,33 @@ fn engine_events_are_debounced_into_one_refresh() {
     assert!(feed(&mut app, change("exec_start: sh")).is_empty());
     let effects = feed(&mut app, EngineMsg::RefreshDue);
     assert!(effects.iter().any(|e| matches!(e, Effect::LoadLists { .. })));
-    assert!(effects.contains(&Effect::LoadSizes));
 }
 
 #[test]
-fn refresh_key_reloads_lists_and_sizes_and_reinspects() {
+fn refresh_key_reloads_the_lists_and_measures_everything_again_keeping_the_sizes_meanwhile() {
     let mut app = loaded_app(100, 30);
     let effects = keys(&mut app, "r");
-    assert!(effects.iter().any(|e| matches!(e, Effect::LoadLists { .. })));
-    assert!(effects.contains(&Effect::LoadSizes));
-    assert!(app.sources.tmpfs.is_empty(), "containers are inspected again");
+    let seq = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::LoadLists { seq } => Some(*seq),
+            _ => None,
+        })
+        .expect("the lists are asked for");
+    let effects = feed(&mut app, EngineMsg::Containers { seq, containers: containers() });
+    let inspected = effects.iter().find_map(|e| match e {
+        Effect::InspectContainers { seq: s, ids } if *s == seq => Some(ids.len()),
+        _ => None,
+    });
+    assert_eq!(inspected, Some(4), "every container is inspected and measured again: {effects:?}");
+    let effects = feed(&mut app, EngineMsg::Volumes { seq, volumes: volumes() });
+    let sized = effects.iter().find_map(|e| match e {
+        Effect::SizeVolumes { seq: s, volumes } if *s == seq => Some(volumes.len()),
+        _ => None,
+    });
+    assert_eq!(sized, Some(4), "every volume is measured again: {effects:?}");
+    assert!(app.inventory.sizes_known, "the sizes on screen stay until the new ones arrive");
+    assert_eq!(app.inventory.volume("pgdata").and_then(|v| v.size), Some(1536 << 20));
 }
 
 #[test]

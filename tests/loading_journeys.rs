@@ -10,6 +10,7 @@ use app_fixture::*;
 use dockdu::app::loading::{backoff, ListKind, Part};
 use dockdu::app::{App, Connection, Effect, EngineMsg, EventsState, Slot};
 use dockdu::engine::{EngineError, Problem};
+use dockdu::sizes::VolumesSized;
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 
@@ -96,12 +97,17 @@ fn a_failure_from_an_older_generation_is_dropped() {
 fn a_failed_size_run_is_named_in_the_banner_and_the_sizes_stay() {
     let mut app = loaded_app(80, 24);
     let before = app.inventory.totals.volumes_size;
-    keys(&mut app, "r");
-    feed(&mut app, EngineMsg::SizesFailed { error: timeout("measuring disk usage"), at: at_0941() });
+    let seq = lists_asked(&keys(&mut app, "r"));
+    feed(&mut app, EngineMsg::Volumes { seq, volumes: volumes() });
+    let names: Vec<String> = volumes().into_iter().map(|v| v.name).collect();
+    let failed = VolumesSized::Failed { names: names.clone(), error: timeout("measuring disk usage") };
+    feed(&mut app, EngineMsg::VolumesSized { seq, sized: vec![failed], at: at_0941() });
     assert_eq!(app.loading.trouble.as_ref().map(|t| t.part), Some(Part::Sizes));
     assert_eq!(app.inventory.totals.volumes_size, before);
+    assert_eq!(app.loading.volumes.waiting(), 0, "no spinner waits for an answer that came");
     assert!(screen(&app).contains("measuring sizes failed at 09:41:05 UTC"));
-    feed(&mut app, EngineMsg::DiskUsage(disk_usage()));
+    let answered = VolumesSized::Engine { names, usage: disk_usage() };
+    feed(&mut app, EngineMsg::VolumesSized { seq, sized: vec![answered], at: at_0941() });
     assert!(!app.banner());
 }
 
@@ -113,11 +119,18 @@ fn inspections_of_an_older_list_still_count_but_host_paths_of_one_do_not() {
     let effects = feed(&mut app, EngineMsg::Containers { seq: new, containers: containers() });
     assert!(effects
         .iter()
-        .any(|e| matches!(e, Effect::InspectTmpfs { seq, ids } if *seq == new && ids.len() == 4)));
-    assert_eq!(app.loading.tmpfs_pending, 4);
-    feed(&mut app, EngineMsg::Tmpfs { seq: old, found: tmpfs() });
-    assert_eq!(app.loading.tmpfs_pending, 4, "an older task's batch does not count for the new one");
-    assert_eq!(app.inventory.tmpfs_mounts.len(), 2, "but its facts about listed containers are used");
+        .any(|e| matches!(e, Effect::InspectContainers { seq, ids } if *seq == new && ids.len() == 4)));
+    assert_eq!(app.loading.containers.waiting(), 4);
+    // The older task's answer: `web` has lost its tmpfs mount since.
+    let mut found = container_sizes();
+    for (id, sized) in &mut found {
+        if id.starts_with("a1") {
+            sized.as_mut().unwrap().details.tmpfs.clear();
+        }
+    }
+    feed(&mut app, EngineMsg::ContainersSized { seq: old, found });
+    assert_eq!(app.loading.containers.waiting(), 4, "an older task's batch does not count for the new one");
+    assert_eq!(app.inventory.tmpfs_mounts.len(), 1, "but its facts about listed containers are used");
     feed(&mut app, EngineMsg::HostPaths { seq: old, paths: Default::default() });
     assert!(app.inventory.bind_mounts.iter().any(|b| b.source_exists == Some(false)), "older probe dropped");
 }
@@ -161,7 +174,7 @@ fn the_event_stream_coming_back_refreshes_without_a_key() {
 #[test]
 fn newer_work_of_a_kind_supersedes_the_older_task() {
     assert_eq!(Effect::LoadLists { seq: 1 }.slot(), Some(Slot::Lists));
-    assert_eq!(Effect::InspectTmpfs { seq: 1, ids: vec![] }.slot(), Some(Slot::Tmpfs));
+    assert_eq!(Effect::InspectContainers { seq: 1, ids: vec![] }.slot(), Some(Slot::Inspections));
+    assert_eq!(Effect::SizeVolumes { seq: 1, volumes: vec![] }.slot(), Some(Slot::VolumeSizes));
     assert_eq!(Effect::ConnectAfter(backoff(0)).slot(), Effect::Connect.slot());
-    assert_eq!(Effect::LoadSizes.slot(), None, "the engine finishes a size run anyway: never cancelled");
 }

@@ -113,7 +113,6 @@ fn empty_engine() {
     feed(&mut app, EngineMsg::Connected(engine()));
     feed(&mut app, EngineMsg::Containers { seq: 1, containers: vec![] });
     feed(&mut app, EngineMsg::Volumes { seq: 1, volumes: vec![] });
-    feed(&mut app, EngineMsg::DiskUsage(Default::default()));
     snapshot("empty", &app);
 }
 

@@ -6,6 +6,7 @@
 
 use std::time::{Duration, SystemTime};
 
+use super::sizing::Sizing;
 use crate::engine::EngineError;
 
 /// Events come in bursts (a compose project starting): wait this long for the burst to end.
@@ -73,10 +74,10 @@ pub struct Loading {
     volumes_applied: u64,
     containers_answered: u64,
     volumes_answered: u64,
-    /// One `/system/df` at a time (the engine refuses a second); a request meanwhile runs after.
-    pub sizes_loading: bool,
-    sizes_again: bool,
-    pub tmpfs_pending: usize,
+    /// Containers being inspected and sized, and those to size again.
+    pub containers: Sizing,
+    /// Volumes being sized, and those to size again.
+    pub volumes: Sizing,
     /// Failed list requests in a row, for the retry's backoff.
     failures: u32,
     refresh_pending: bool,
@@ -94,9 +95,8 @@ impl Default for Loading {
             volumes_applied: 0,
             containers_answered: 0,
             volumes_answered: 0,
-            sizes_loading: false,
-            sizes_again: false,
-            tmpfs_pending: 0,
+            containers: Sizing::default(),
+            volumes: Sizing::default(),
             failures: 0,
             refresh_pending: false,
             watching_events: false,
@@ -172,22 +172,14 @@ impl Loading {
         }
     }
 
-    /// Asks for sizes; false when a run is under way (it is run again once that one answers).
-    pub(super) fn start_sizes(&mut self) -> bool {
-        if self.sizes_loading {
-            self.sizes_again = true;
-            false
-        } else {
-            self.sizes_loading = true;
-            true
-        }
+    /// Both lists have answered at least once: the panels show what is there.
+    pub fn lists_shown(&self) -> bool {
+        self.containers_applied > 0 && self.volumes_applied > 0
     }
 
-    /// A sizes run ended; true when another was asked for meanwhile and should start now.
-    pub(super) fn sizes_done(&mut self) -> bool {
-        let again = std::mem::take(&mut self.sizes_again);
-        self.sizes_loading = again;
-        again
+    /// Whether sizes are still coming for some listed object.
+    pub fn sizing(&self) -> bool {
+        self.containers.waiting() > 0 || self.volumes.waiting() > 0
     }
 
     /// Debounces event-driven refreshes; true when a refresh timer should start.
@@ -241,18 +233,6 @@ mod tests {
         assert!(loading.trouble.is_some(), "a containers list says nothing about volumes");
         loading.accept_list(ListKind::Volumes, generation);
         assert!(loading.trouble.is_none());
-    }
-
-    #[test]
-    fn sizes_run_one_at_a_time_and_once_more_if_asked_meanwhile() {
-        let mut loading = Loading::default();
-        assert!(loading.start_sizes());
-        assert!(!loading.start_sizes());
-        assert!(!loading.start_sizes());
-        assert!(loading.sizes_done(), "asked again while running: one more run");
-        assert!(loading.sizes_loading);
-        assert!(!loading.sizes_done());
-        assert!(!loading.sizes_loading);
     }
 
     #[test]

@@ -11,7 +11,8 @@ use super::loading::{EventsState, ListKind};
 use crate::actions::Outcome;
 use crate::engine::{Change, EngineError};
 use crate::model::plan::Plan;
-use crate::model::{ContainerFacts, DiskUsage, EngineInfo, ImageFacts, TmpfsFacts, VolumeFacts};
+use crate::model::{ContainerFacts, EngineInfo, ImageFacts, VolumeFacts};
+use crate::sizes::{ContainerSized, VolumesSized};
 
 #[derive(Debug)]
 pub enum Msg {
@@ -28,24 +29,60 @@ pub enum Msg {
 #[derive(Debug)]
 pub enum EngineMsg {
     Connected(EngineInfo),
-    ConnectFailed { error: EngineError, at: SystemTime },
+    ConnectFailed {
+        error: EngineError,
+        at: SystemTime,
+    },
     StorageDriver(String),
-    Containers { seq: u64, containers: Vec<ContainerFacts> },
-    Volumes { seq: u64, volumes: Vec<VolumeFacts> },
-    ListFailed { seq: u64, list: ListKind, error: EngineError, at: SystemTime },
-    DiskUsage(DiskUsage),
-    SizesFailed { error: EngineError, at: SystemTime },
-    Tmpfs { seq: u64, found: HashMap<String, Vec<TmpfsFacts>> },
-    HostPaths { seq: u64, paths: HashMap<String, bool> },
-    Inspected { target: Target, result: Result<Value, String> },
+    Containers {
+        seq: u64,
+        containers: Vec<ContainerFacts>,
+    },
+    Volumes {
+        seq: u64,
+        volumes: Vec<VolumeFacts>,
+    },
+    ListFailed {
+        seq: u64,
+        list: ListKind,
+        error: EngineError,
+        at: SystemTime,
+    },
+    /// Containers inspected and sized by the task of generation `seq`, a few at a time: `None`
+    /// where the inspect failed (the container is gone, say).
+    ContainersSized {
+        seq: u64,
+        found: Vec<(String, Option<ContainerSized>)>,
+    },
+    /// Volume sizes from the task of generation `seq`, a few at a time.
+    VolumesSized {
+        seq: u64,
+        sized: Vec<VolumesSized>,
+        at: SystemTime,
+    },
+    HostPaths {
+        seq: u64,
+        paths: HashMap<String, bool>,
+    },
+    Inspected {
+        target: Target,
+        result: Result<Value, String>,
+    },
     Events(EventsState),
     Changed(Change),
     RefreshDue,
     Images(Result<Vec<ImageFacts>, String>),
     Removed(Outcome),
     VolumeCreated(Result<String, String>),
-    ContainerCreated { result: Result<String, String>, name: String, shell: bool },
-    SessionEnded { name: String, result: Result<(), String> },
+    ContainerCreated {
+        result: Result<String, String>,
+        name: String,
+        shell: bool,
+    },
+    SessionEnded {
+        name: String,
+        result: Result<(), String>,
+    },
 }
 
 /// A write the user confirmed, as data: the runtime performs it and reports back.
@@ -75,10 +112,14 @@ pub enum Effect {
     LoadLists {
         seq: u64,
     },
-    LoadSizes,
-    InspectTmpfs {
+    /// Inspect and size these containers (tmpfs mounts come with the inspect).
+    InspectContainers {
         seq: u64,
         ids: Vec<String>,
+    },
+    SizeVolumes {
+        seq: u64,
+        volumes: Vec<VolumeFacts>,
     },
     ProbeHostPaths {
         seq: u64,
@@ -98,20 +139,23 @@ pub enum Effect {
 pub enum Slot {
     Connect,
     Lists,
-    Tmpfs,
+    Inspections,
+    VolumeSizes,
     HostPaths,
     Inspect,
     Refresh,
 }
 
 impl Effect {
-    /// The slot whose older task this effect's task replaces, if any. Sizes are not cancelled:
-    /// the engine keeps measuring after the client goes, so the app runs them one at a time.
+    /// The slot whose older task this effect's task replaces, if any. A newer sizing task
+    /// covers what the older one was still sizing; a `/system/df` under way finishes in the
+    /// engine anyway, and the next one waits for it (see `Engine::volume_sizes`).
     pub fn slot(&self) -> Option<Slot> {
         match self {
             Effect::Connect | Effect::ConnectAfter(_) => Some(Slot::Connect),
             Effect::LoadLists { .. } => Some(Slot::Lists),
-            Effect::InspectTmpfs { .. } => Some(Slot::Tmpfs),
+            Effect::InspectContainers { .. } => Some(Slot::Inspections),
+            Effect::SizeVolumes { .. } => Some(Slot::VolumeSizes),
             Effect::ProbeHostPaths { .. } => Some(Slot::HostPaths),
             Effect::Inspect(_) => Some(Slot::Inspect),
             Effect::RefreshAfter(_) => Some(Slot::Refresh),

@@ -10,6 +10,7 @@ pub mod loading;
 mod messages;
 pub mod panel;
 mod results;
+pub mod sizing;
 mod writes;
 
 use std::collections::BTreeSet;
@@ -150,8 +151,7 @@ impl App {
         let s = &self.loading;
         s.connecting()
             || s.lists_loading()
-            || s.sizes_loading
-            || s.tmpfs_pending > 0
+            || s.sizing()
             || match &self.overlay {
                 Some(Overlay::Inspect(view)) => view.is_loading(),
                 Some(Overlay::Confirm(confirm)) => confirm.working,

@@ -1,11 +1,15 @@
 //! Engine results into state: what each answer changes, and what to ask for next.
 
+use std::collections::HashSet;
+use std::time::SystemTime;
+
 use super::form::{self, Form};
 use super::loading::{backoff, Connection, ListKind, Part, Trouble, EVENT_DEBOUNCE};
 use super::panel::Panel;
 use super::{App, Effect, EngineMsg, Overlay, SessionRequest};
 use crate::engine::{Change, ChangeKind};
-use crate::model::{self, ImageFacts};
+use crate::model::{self, ImageFacts, Sources, VolumeFacts};
+use crate::sizes::VolumesSized;
 
 impl App {
     pub(super) fn on_engine(&mut self, msg: EngineMsg) -> Vec<Effect> {
@@ -33,19 +37,21 @@ impl App {
                 if !self.loading.accept_list(ListKind::Containers, seq) {
                     return vec![];
                 }
-                self.sources.tmpfs.retain(|id, _| containers.iter().any(|c| &c.id == id));
-                let uninspected: Vec<String> = containers
-                    .iter()
-                    .filter(|c| !self.sources.tmpfs.contains_key(&c.id))
-                    .map(|c| c.id.clone())
-                    .collect();
+                let listed: HashSet<&str> = containers.iter().map(|c| c.id.as_str()).collect();
+                self.sources.tmpfs.retain(|id, _| listed.contains(id.as_str()));
+                self.sources.sizes.containers.retain(|id, _| listed.contains(id.as_str()));
+                let sources = &self.sources;
+                let sized =
+                    |id: &str| sources.tmpfs.contains_key(id) && sources.sizes.containers.contains_key(id);
+                let ids = self
+                    .loading
+                    .containers
+                    .plan(seq, containers.iter().map(|c| (c.id.as_str(), sized(&c.id))));
                 self.sources.containers = containers;
                 self.rebuild();
-                // Replaces any inspection still running for an older list.
-                self.loading.tmpfs_pending = uninspected.len();
                 let mut effects = Vec::new();
-                if !uninspected.is_empty() {
-                    effects.push(Effect::InspectTmpfs { seq, ids: uninspected });
+                if !ids.is_empty() {
+                    effects.push(Effect::InspectContainers { seq, ids });
                 }
                 if self.local {
                     let paths = model::Ownership::bind_sources(&self.sources.containers);
@@ -56,11 +62,24 @@ impl App {
                 effects
             }
             EngineMsg::Volumes { seq, volumes } => {
-                if self.loading.accept_list(ListKind::Volumes, seq) {
-                    self.sources.volumes = volumes;
-                    self.rebuild();
+                if !self.loading.accept_list(ListKind::Volumes, seq) {
+                    return vec![];
                 }
-                vec![]
+                self.sources.sizes.volumes.retain(|name, _| volumes.iter().any(|v| &v.name == name));
+                let sized = &self.sources.sizes.volumes;
+                let names = self
+                    .loading
+                    .volumes
+                    .plan(seq, volumes.iter().map(|v| (v.name.as_str(), sized.contains_key(&v.name))));
+                let asked: Vec<VolumeFacts> =
+                    volumes.iter().filter(|v| self.loading.volumes.is_waiting(&v.name)).cloned().collect();
+                self.sources.volumes = volumes;
+                self.rebuild();
+                if names.is_empty() {
+                    vec![]
+                } else {
+                    vec![Effect::SizeVolumes { seq, volumes: asked }]
+                }
             }
             EngineMsg::ListFailed { seq, list, error, at } => {
                 match self.loading.list_failed(list, seq, error, at) {
@@ -68,29 +87,29 @@ impl App {
                     None => vec![],
                 }
             }
-            EngineMsg::DiskUsage(usage) => {
-                self.sources.disk_usage = Some(usage);
-                self.loading.clear_trouble(Part::Sizes);
+            EngineMsg::ContainersSized { seq, found } => {
+                for (id, sized) in found {
+                    self.loading.containers.answered(seq, &id);
+                    // Facts about containers still listed are good whatever list asked for them.
+                    let (Some(sized), true) = (sized, self.sources.containers.iter().any(|c| c.id == id))
+                    else {
+                        continue;
+                    };
+                    if let Some(sizes) = sized.sizes {
+                        self.sources.sizes.containers.insert(id.clone(), sizes);
+                    }
+                    self.sources.tmpfs.insert(id, sized.details.tmpfs);
+                }
                 self.rebuild();
-                self.sizes_done()
+                vec![]
             }
-            EngineMsg::SizesFailed { error, at } => {
-                self.loading.trouble = Some(Trouble { part: Part::Sizes, error, at });
-                self.sizes_done()
-            }
-            EngineMsg::Tmpfs { seq, found } => {
-                if seq == self.loading.generation() {
-                    self.loading.tmpfs_pending = self.loading.tmpfs_pending.saturating_sub(found.len());
+            EngineMsg::VolumesSized { seq, sized, at } => {
+                for piece in sized {
+                    self.on_volumes_sized(seq, piece, at);
                 }
-                // Facts about containers still listed are good whatever list asked for them.
-                let listed: Vec<_> = found
-                    .into_iter()
-                    .filter(|(id, _)| self.sources.containers.iter().any(|c| &c.id == id))
-                    .collect();
-                if !listed.is_empty() {
-                    self.sources.tmpfs.extend(listed);
-                    self.rebuild();
-                }
+                let listed: HashSet<&str> = self.sources.containers.iter().map(|c| c.id.as_str()).collect();
+                self.sources.sizes.containers.retain(|id, _| listed.contains(id.as_str()));
+                self.rebuild();
                 vec![]
             }
             EngineMsg::HostPaths { seq, paths } => {
@@ -116,7 +135,16 @@ impl App {
                 vec![]
             }
             EngineMsg::Changed(change) => {
-                if !is_relevant(&change) || !self.loading.connected() || !self.loading.want_refresh() {
+                if !is_relevant(&change) || !self.loading.connected() {
+                    return vec![];
+                }
+                if changes_size(&change) {
+                    match change.kind {
+                        ChangeKind::Container => self.loading.containers.changed(&change.id),
+                        ChangeKind::Volume => self.loading.volumes.changed(&change.id),
+                    }
+                }
+                if !self.loading.want_refresh() {
                     return vec![];
                 }
                 vec![Effect::RefreshAfter(EVENT_DEBOUNCE)]
@@ -182,24 +210,47 @@ impl App {
         }
     }
 
-    /// Lists and sizes again. A full refresh also re-inspects every container.
+    /// The lists again, and with them the sizes of what changed. A full refresh measures every
+    /// container and volume again (and re-inspects every container); the sizes on screen stay
+    /// until the new ones arrive.
     pub(super) fn reload(&mut self, full: bool) -> Vec<Effect> {
         if full {
-            self.sources.tmpfs.clear();
+            for c in &self.sources.containers {
+                self.loading.containers.changed(&c.id);
+            }
+            for v in &self.sources.volumes {
+                self.loading.volumes.changed(&v.name);
+            }
         }
         let seq = self.loading.next_generation();
-        let mut effects = vec![Effect::LoadLists { seq }];
-        if self.loading.start_sizes() {
-            effects.push(Effect::LoadSizes);
-        }
-        effects
+        vec![Effect::LoadLists { seq }]
     }
 
-    pub(super) fn sizes_done(&mut self) -> Vec<Effect> {
-        if self.loading.sizes_done() {
-            vec![Effect::LoadSizes]
-        } else {
-            vec![]
+    fn on_volumes_sized(&mut self, seq: u64, piece: VolumesSized, at: SystemTime) {
+        let listed = |sources: &Sources, name: &str| sources.volumes.iter().any(|v| v.name == name);
+        match piece {
+            VolumesSized::One(name, size) => {
+                self.loading.volumes.answered(seq, &name);
+                if listed(&self.sources, &name) {
+                    self.sources.sizes.volumes.insert(name, size);
+                }
+            }
+            VolumesSized::Engine { names, usage } => {
+                for name in &names {
+                    self.loading.volumes.answered(seq, name);
+                }
+                let sources = &self.sources;
+                let names: Vec<&String> = names.iter().filter(|name| listed(sources, name)).collect();
+                self.sources.sizes.engine_volumes(&usage, names.into_iter().map(String::as_str));
+                self.sources.sizes.engine_containers(&usage);
+                self.loading.clear_trouble(Part::Sizes);
+            }
+            VolumesSized::Failed { names, error } => {
+                for name in &names {
+                    self.loading.volumes.answered(seq, name);
+                }
+                self.loading.trouble = Some(Trouble { part: Part::Sizes, error, at });
+            }
         }
     }
 
@@ -251,9 +302,24 @@ impl App {
     }
 }
 
+/// The event's action without its details (`exec_start: sh` → `exec_start`).
+fn action(change: &Change) -> &str {
+    change.action.split(':').next().unwrap_or_default()
+}
+
+/// Changes that may have written to a container's layer or a volume: the object is measured
+/// again. A container writes while it runs (measured when it stops, and when it starts, after
+/// its entrypoint's first writes), and a copy into it writes; a volume changes while mounted.
+fn changes_size(change: &Change) -> bool {
+    match change.kind {
+        ChangeKind::Container => matches!(action(change), "start" | "die" | "stop" | "extract-to-dir"),
+        ChangeKind::Volume => matches!(action(change), "create" | "mount" | "unmount"),
+    }
+}
+
 /// Changes that alter what the panels show (not exec, attach, top, …).
 fn is_relevant(change: &Change) -> bool {
-    let action = change.action.split(':').next().unwrap_or_default();
+    let action = action(change);
     match change.kind {
         ChangeKind::Container => {
             matches!(
@@ -268,6 +334,7 @@ fn is_relevant(change: &Change) -> bool {
                     | "unpause"
                     | "rename"
                     | "update"
+                    | "extract-to-dir"
             )
         }
         // Podman says `remove` where Docker says `destroy`.

@@ -28,7 +28,7 @@ pub use error::{EngineError, Problem};
 pub use events::{Change, ChangeKind, Events};
 pub use write::{ContainerSpec, Session, SessionTarget, VolumeSpec, DETACH_KEYS};
 
-use crate::model::{ContainerFacts, DiskUsage, EngineInfo, TmpfsFacts, VolumeFacts};
+use crate::model::{ContainerDetails, ContainerFacts, DiskUsage, EngineInfo, VolumeFacts};
 use transport::Transport;
 
 /// The newest API version whose answers dockdu knows how to read.
@@ -38,6 +38,8 @@ const NEWEST_KNOWN_API: (u32, u32) = (1, 53);
 /// events stream itself are not bounded: they legitimately take minutes on big hosts.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 const DISK_USAGE_BUSY: &str = "a disk usage operation is already running";
+/// From this API version `/system/df` takes `type=` and measures only that part.
+const API_DF_TYPE: (u32, u32) = (1, 42);
 
 #[derive(Clone)]
 pub struct Engine {
@@ -112,6 +114,11 @@ impl Engine {
         self.local
     }
 
+    /// Whether the negotiated API version is at least `version`.
+    fn api_at_least(&self, version: (u32, u32)) -> bool {
+        self.transport.api_version().and_then(parse_api_version).is_some_and(|v| v >= version)
+    }
+
     /// Agrees on an API version (the engine's, capped at the newest we read). Every later request
     /// carries that version. One round trip: the lists can start right after it.
     pub async fn negotiate(&self) -> Result<EngineInfo, EngineError> {
@@ -158,14 +165,35 @@ impl Engine {
         Ok(volumes.into_iter().map(wire::Volume::into_facts).collect())
     }
 
-    /// Sizes of containers and volumes. One at a time, and patient with other clients' runs.
-    pub async fn disk_usage(&self) -> Result<DiskUsage, EngineError> {
-        let _turn = self.disk_usage_gate.lock().await;
+    /// Volume sizes from `/system/df`: only the volumes where the engine can be asked for them
+    /// alone (API 1.42+); older engines measure everything, and the containers' sizes come along.
+    ///
+    /// One run at a time, and patient with other clients' runs. The engine goes on measuring
+    /// after a client stops waiting and refuses another run meanwhile, so our turn is held until
+    /// the engine has answered even if the caller has gone.
+    pub async fn volume_sizes(&self) -> Result<DiskUsage, EngineError> {
+        let path = if self.api_at_least(API_DF_TYPE) {
+            "/system/df?type=volume&verbose=1"
+        } else {
+            "/system/df?verbose=1"
+        };
+        let turn = Arc::clone(&self.disk_usage_gate).lock_owned().await;
+        let engine = self.clone();
+        let run = tokio::spawn(async move {
+            let answer = engine.disk_usage(path).await;
+            drop(turn);
+            answer
+        });
+        run.await.unwrap_or_else(|e| {
+            Err(EngineError::new(&self.host, "measuring disk usage", Problem::Other, e.to_string()))
+        })
+    }
+
+    async fn disk_usage(&self, path: &str) -> Result<DiskUsage, EngineError> {
         let mut backoff = Duration::from_millis(100);
         // Another client's run can hold the engine for minutes; wait for it, within a bound.
         for _ in 0..40 {
-            match self.get_json::<wire::SystemDf>("measuring disk usage", "/system/df?verbose=1", None).await
-            {
+            match self.get_json::<wire::SystemDf>("measuring disk usage", path, None).await {
                 Err(e) if e.problem == Problem::Api(500) && e.detail.contains(DISK_USAGE_BUSY) => {
                     tokio::time::sleep(backoff).await;
                     backoff = (backoff * 2).min(Duration::from_secs(5));
@@ -176,12 +204,28 @@ impl Engine {
         Err(EngineError::new(&self.host, "measuring disk usage", Problem::Api(500), DISK_USAGE_BUSY))
     }
 
-    /// A container's tmpfs mounts, from both `--tmpfs` and `--mount type=tmpfs`.
-    pub async fn container_tmpfs(&self, id: &str) -> Result<Vec<TmpfsFacts>, EngineError> {
-        let inspect: wire::Inspect = self
-            .get_json("inspecting a container", &format!("/containers/{id}/json"), Some(self.timeout))
-            .await?;
-        Ok(inspect.tmpfs())
+    /// What a container's inspect adds to the list: tmpfs mounts, where its writable layer is,
+    /// its image; and with `with_sizes`, the engine's sizes (`size=1`: the engine walks the
+    /// layer, which takes long on big layers, so it is not bounded by the timeout).
+    pub async fn container_details(
+        &self,
+        id: &str,
+        with_sizes: bool,
+    ) -> Result<ContainerDetails, EngineError> {
+        let (path, timeout) = if with_sizes {
+            (format!("/containers/{}/json?size=1", encode_path(id)), None)
+        } else {
+            (format!("/containers/{}/json", encode_path(id)), Some(self.timeout))
+        };
+        let inspect: wire::Inspect = self.get_json("inspecting a container", &path, timeout).await?;
+        Ok(inspect.into_details(with_sizes))
+    }
+
+    /// An image's size, by id: for an image the list leaves out (an intermediate one).
+    pub async fn image_size(&self, id: &str) -> Result<Option<u64>, EngineError> {
+        let path = format!("/images/{}/json", encode_path(id));
+        let image: wire::Image = self.get_json("inspecting an image", &path, Some(self.timeout)).await?;
+        Ok(image.into_facts().size)
     }
 
     /// The engine's whole inspect document, for showing as it is.
@@ -294,10 +338,14 @@ fn encode_path(segment: &str) -> String {
 
 /// The engine's version, or ours if the engine is newer than anything we know.
 fn choose_api_version(server: &str) -> Option<String> {
-    let (major, minor) = server.split_once('.')?;
-    let server = (major.parse::<u32>().ok()?, minor.parse::<u32>().ok()?);
-    let (major, minor) = server.min(NEWEST_KNOWN_API);
+    let (major, minor) = parse_api_version(server)?.min(NEWEST_KNOWN_API);
     Some(format!("{major}.{minor}"))
+}
+
+/// `"1.41"` → `(1, 41)`.
+fn parse_api_version(version: &str) -> Option<(u32, u32)> {
+    let (major, minor) = version.split_once('.')?;
+    Some((major.parse().ok()?, minor.parse().ok()?))
 }
 
 #[cfg(test)]

@@ -11,8 +11,8 @@ use serde_json::Value;
 
 use crate::model::tmpfs::{parse_tmpfs_options, tmpfs_from_mount};
 use crate::model::{
-    ContainerFacts, ContainerSizes, DiskUsage, ImageFacts, MountFacts, MountKind, TmpfsFacts, VolumeFacts,
-    VolumeUsage,
+    ContainerDetails, ContainerFacts, ContainerSizes, DiskUsage, ImageFacts, MountFacts, MountKind,
+    TmpfsFacts, VolumeFacts, VolumeUsage,
 };
 
 /// One element of a JSON list, kept as its text until it is decoded on its own: no tree of
@@ -97,11 +97,15 @@ struct ContainerSize {
 
 impl ContainerSize {
     fn sizes(&self) -> ContainerSizes {
-        // The engine leaves SizeRw out when it is zero.
-        ContainerSizes {
-            size_rw: self.size_rw.and_then(|s| u64::try_from(s).ok()).unwrap_or(0),
-            size_root_fs: self.size_root_fs.and_then(|s| u64::try_from(s).ok()),
-        }
+        container_sizes(self.size_rw, self.size_root_fs)
+    }
+}
+
+/// The engine leaves `SizeRw` out when it is zero; a negative size means it could not tell.
+fn container_sizes(size_rw: Option<i64>, size_root_fs: Option<i64>) -> ContainerSizes {
+    ContainerSizes {
+        size_rw: size_rw.and_then(|s| u64::try_from(s).ok()).unwrap_or(0),
+        size_root_fs: size_root_fs.and_then(|s| u64::try_from(s).ok()),
     }
 }
 
@@ -248,12 +252,24 @@ impl SystemDf {
     }
 }
 
-/// The parts of a container's inspect that the list lacks: tmpfs from both syntaxes.
+/// The parts of a container's inspect that the list lacks: tmpfs from both syntaxes, where the
+/// writable layer lives, and its sizes when asked with `size=1`.
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "PascalCase", default)]
 pub struct Inspect {
     pub id: String,
+    pub image: Option<String>,
     pub host_config: Option<HostConfig>,
+    pub graph_driver: Option<GraphDriver>,
+    pub size_rw: Option<i64>,
+    pub size_root_fs: Option<i64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct GraphDriver {
+    pub name: Option<String>,
+    pub data: Option<HashMap<String, String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -283,30 +299,46 @@ pub struct TmpfsOptions {
 }
 
 impl Inspect {
-    pub fn tmpfs(self) -> Vec<TmpfsFacts> {
-        let host_config = self.host_config.unwrap_or_default();
-        let mut mounts: Vec<TmpfsFacts> = host_config
-            .tmpfs
-            .unwrap_or_default()
-            .iter()
-            .map(|(destination, options)| parse_tmpfs_options(destination, options))
-            .collect();
-        mounts.extend(
-            host_config
-                .mounts
-                .unwrap_or_default()
-                .into_iter()
-                .filter(|m| m.kind.as_deref() == Some("tmpfs"))
-                .map(|m| {
-                    let options = m.tmpfs_options.unwrap_or_default();
-                    let mut flags = vec![if m.read_only.unwrap_or(false) { "ro" } else { "rw" }.to_owned()];
-                    flags.extend(options.options.unwrap_or_default().into_iter().map(|o| o.join("=")));
-                    tmpfs_from_mount(&m.target.unwrap_or_default(), options.size_bytes, options.mode, flags)
-                }),
-        );
-        mounts.sort_by(|a, b| a.destination.cmp(&b.destination));
-        mounts
+    /// `with_sizes`: the inspect was asked with `size=1` (without it, both sizes are null).
+    pub fn into_details(self, with_sizes: bool) -> ContainerDetails {
+        // overlay2 and fuse-overlayfs name the writable layer `UpperDir`; other drivers differ.
+        let writable_layer = self
+            .graph_driver
+            .and_then(|driver| driver.data)
+            .and_then(|mut data| data.remove("UpperDir"))
+            .filter(|dir| !dir.is_empty());
+        ContainerDetails {
+            writable_layer,
+            image_id: self.image.unwrap_or_default(),
+            sizes: with_sizes.then(|| container_sizes(self.size_rw, self.size_root_fs)),
+            tmpfs: tmpfs(self.host_config.unwrap_or_default()),
+        }
     }
+}
+
+/// Tmpfs mounts from both syntaxes: `--tmpfs` (`HostConfig.Tmpfs`) and `--mount type=tmpfs`.
+fn tmpfs(host_config: HostConfig) -> Vec<TmpfsFacts> {
+    let mut mounts: Vec<TmpfsFacts> = host_config
+        .tmpfs
+        .unwrap_or_default()
+        .iter()
+        .map(|(destination, options)| parse_tmpfs_options(destination, options))
+        .collect();
+    mounts.extend(
+        host_config
+            .mounts
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|m| m.kind.as_deref() == Some("tmpfs"))
+            .map(|m| {
+                let options = m.tmpfs_options.unwrap_or_default();
+                let mut flags = vec![if m.read_only.unwrap_or(false) { "ro" } else { "rw" }.to_owned()];
+                flags.extend(options.options.unwrap_or_default().into_iter().map(|o| o.join("=")));
+                tmpfs_from_mount(&m.target.unwrap_or_default(), options.size_bytes, options.mode, flags)
+            }),
+    );
+    mounts.sort_by(|a, b| a.destination.cmp(&b.destination));
+    mounts
 }
 
 #[cfg(test)]
@@ -416,9 +448,38 @@ mod tests {
     }
 
     #[test]
+    fn an_inspect_names_the_writable_layer_and_the_image() {
+        let inspect: Inspect = serde_json::from_value(fixture("inspect-tmpfs-api-1.41.json")).unwrap();
+        let details = inspect.into_details(false);
+        assert_eq!(
+            details.writable_layer.as_deref(),
+            Some(
+                "/var/lib/docker/fuse-overlayfs/\
+                 1a99b40b18ed9935772273a5823014e0bb84aca1a02872e17a1b738129fae7ae/diff"
+            )
+        );
+        assert_eq!(
+            details.image_id,
+            "sha256:97c970f0962f3a4bea89b83a40dec1aaabec945827b16cc6fa4c06e7122b2f4f"
+        );
+        assert_eq!(details.sizes, None, "not asked with size=1");
+    }
+
+    #[test]
+    fn an_inspect_with_sizes_reads_a_missing_writable_size_as_zero() {
+        let inspect = |json: Value| serde_json::from_value::<Inspect>(json).unwrap().into_details(true);
+        let sized = inspect(serde_json::json!({"SizeRw": 5, "SizeRootFs": 1_982_317}));
+        assert_eq!(sized.sizes, Some(ContainerSizes { size_rw: 5, size_root_fs: Some(1_982_317) }));
+        let empty =
+            inspect(serde_json::json!({"SizeRootFs": 100, "GraphDriver": {"Name": "vfs", "Data": null}}));
+        assert_eq!(empty.sizes, Some(ContainerSizes { size_rw: 0, size_root_fs: Some(100) }));
+        assert_eq!(empty.writable_layer, None, "a driver without an upper folder");
+    }
+
+    #[test]
     fn tmpfs_from_both_syntaxes_in_inspect() {
         let inspect: Inspect = serde_json::from_value(fixture("inspect-tmpfs-api-1.41.json")).unwrap();
-        let tmpfs = inspect.tmpfs();
+        let tmpfs = inspect.into_details(false).tmpfs;
         assert_eq!(tmpfs.len(), 2);
         assert_eq!(tmpfs[0].destination, "/t");
         assert_eq!(tmpfs[0].size_limit, Some(16 << 20));

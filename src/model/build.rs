@@ -3,7 +3,7 @@
 use std::cmp::Reverse;
 use std::collections::HashMap;
 
-use super::facts::{ContainerFacts, DiskUsage, EngineInfo, MountKind, TmpfsFacts, VolumeFacts};
+use super::facts::{ContainerFacts, EngineInfo, MountKind, SizeFacts, TmpfsFacts, VolumeFacts};
 use super::{BindMount, Container, Inventory, Ownership, TmpfsMount, Totals, Volume};
 
 /// Everything the engine has told us so far; parts arrive at different times.
@@ -12,8 +12,8 @@ pub struct Sources {
     pub engine: EngineInfo,
     pub containers: Vec<ContainerFacts>,
     pub volumes: Vec<VolumeFacts>,
-    /// `None` until `/system/df` answers.
-    pub disk_usage: Option<DiskUsage>,
+    /// Sizes, as each is measured here or answered by the engine.
+    pub sizes: SizeFacts,
     /// Container id → its tmpfs mounts, for the containers inspected so far.
     pub tmpfs: HashMap<String, Vec<TmpfsFacts>>,
     /// Host path → exists, for engines on this machine.
@@ -42,7 +42,7 @@ pub fn build(sources: &Sources) -> Inventory {
         tmpfs_mounts,
         totals,
         ownership,
-        sizes_known: sources.disk_usage.is_some(),
+        sizes_known: sizes_known(sources),
     }
 }
 
@@ -51,7 +51,7 @@ fn containers(sources: &Sources) -> Vec<Container> {
         .containers
         .iter()
         .map(|facts| {
-            let sizes = sources.disk_usage.as_ref().and_then(|du| du.containers.get(&facts.id));
+            let sizes = sources.sizes.containers.get(&facts.id);
             Container {
                 id: facts.id.clone(),
                 name: facts.name.clone(),
@@ -59,8 +59,9 @@ fn containers(sources: &Sources) -> Vec<Container> {
                 state: facts.state.clone(),
                 status: facts.status.clone(),
                 created: facts.created,
-                size_rw: sizes.map(|s| s.size_rw),
-                size_root_fs: sizes.and_then(|s| s.size_root_fs),
+                size_rw: sizes.map(|s| s.value.size_rw),
+                size_root_fs: sizes.and_then(|s| s.value.size_root_fs),
+                size_source: sizes.map(|s| s.source),
                 mounts: facts.mounts.clone(),
                 labels: facts.labels.clone(),
             }
@@ -76,7 +77,7 @@ fn volumes(sources: &Sources, ownership: &Ownership) -> Vec<Volume> {
         .iter()
         .map(|facts| {
             let owners = ownership.volume_owners(&facts.name).to_vec();
-            let usage = sources.disk_usage.as_ref().and_then(|du| du.volumes.get(&facts.name));
+            let size = sources.sizes.volumes.get(&facts.name).copied().flatten();
             Volume {
                 name: facts.name.clone(),
                 driver: facts.driver.clone(),
@@ -84,7 +85,8 @@ fn volumes(sources: &Sources, ownership: &Ownership) -> Vec<Volume> {
                 created_at: facts.created_at.clone(),
                 labels: facts.labels.clone(),
                 options: facts.options.clone(),
-                size: usage.and_then(|u| u.size),
+                size: size.map(|s| s.value),
+                size_source: size.map(|s| s.source),
                 ref_count: owners.len(),
                 anonymous: is_anonymous_volume(&facts.name, &facts.labels),
                 dangling: owners.is_empty(),
@@ -94,6 +96,13 @@ fn volumes(sources: &Sources, ownership: &Ownership) -> Vec<Volume> {
         .collect();
     volumes.sort_by(|a, b| (Reverse(a.size), &a.name).cmp(&(Reverse(b.size), &b.name)));
     volumes
+}
+
+/// Every listed container and volume has its size, or is known to have none.
+fn sizes_known(sources: &Sources) -> bool {
+    let sizes = &sources.sizes;
+    sources.containers.iter().all(|c| sizes.containers.contains_key(&c.id))
+        && sources.volumes.iter().all(|v| sizes.volumes.contains_key(&v.name))
 }
 
 fn bind_mounts(sources: &Sources) -> Vec<BindMount> {
@@ -163,7 +172,15 @@ mod tests {
     use std::collections::BTreeMap;
 
     use super::*;
-    use crate::model::facts::{ContainerSizes, MountFacts, VolumeUsage};
+    use crate::model::facts::{ContainerSizes, DiskUsage, Measured, MountFacts, SizeSource, VolumeUsage};
+
+    fn host<T>(value: T) -> Measured<T> {
+        Measured { value, source: SizeSource::Host }
+    }
+
+    fn engine<T>(value: T) -> Measured<T> {
+        Measured { value, source: SizeSource::Engine }
+    }
 
     fn volume_mount(name: &str, destination: &str, rw: bool) -> MountFacts {
         MountFacts {
@@ -208,18 +225,18 @@ mod tests {
                 container("3", vec![volume_mount(&anon, "/anon", true)]),
             ],
             volumes: vec![volume("shared"), volume("left"), volume(&anon), volume("unmeasured")],
-            disk_usage: Some(DiskUsage {
+            sizes: SizeFacts {
                 containers: HashMap::from([
-                    ("1".into(), ContainerSizes { size_rw: 300, size_root_fs: Some(1300) }),
-                    ("2".into(), ContainerSizes { size_rw: 0, size_root_fs: Some(1000) }),
+                    ("1".into(), host(ContainerSizes { size_rw: 300, size_root_fs: Some(1300) })),
+                    ("2".into(), engine(ContainerSizes { size_rw: 0, size_root_fs: Some(1000) })),
                 ]),
                 volumes: HashMap::from([
-                    ("shared".into(), VolumeUsage { size: Some(2048), ref_count: Some(2) }),
-                    ("left".into(), VolumeUsage { size: Some(512), ref_count: Some(0) }),
-                    (anon.clone(), VolumeUsage { size: None, ref_count: Some(1) }),
+                    ("shared".into(), Some(host(2048))),
+                    ("left".into(), Some(engine(512))),
+                    // Measured by no one ("unmeasured" is not measured yet).
+                    (anon.clone(), None),
                 ]),
-                images_size: None,
-            }),
+            },
             ..Default::default()
         }
     }
@@ -293,13 +310,62 @@ mod tests {
     }
 
     #[test]
-    fn sizes_are_unknown_not_zero_before_disk_usage() {
+    fn sizes_are_unknown_not_zero_before_they_are_measured() {
         let mut s = sources();
-        s.disk_usage = None;
+        s.sizes = SizeFacts::default();
         let inventory = build(&s);
         assert!(!inventory.sizes_known);
-        assert!(inventory.containers.iter().all(|c| c.size_rw.is_none()));
-        assert!(inventory.volumes.iter().all(|v| v.size.is_none()));
+        assert!(inventory.containers.iter().all(|c| c.size_rw.is_none() && c.size_source.is_none()));
+        assert!(inventory.volumes.iter().all(|v| v.size.is_none() && v.size_source.is_none()));
+    }
+
+    #[test]
+    fn each_size_says_where_it_came_from() {
+        let inventory = build(&sources());
+        let source = |id: &str| inventory.container(id).unwrap().size_source;
+        assert_eq!(
+            (source("1"), source("2"), source("3")),
+            (Some(SizeSource::Host), Some(SizeSource::Engine), None)
+        );
+        let volume = |name: &str| inventory.volume(name).map(|v| (v.size, v.size_source)).unwrap();
+        assert_eq!(volume("shared"), (Some(2048), Some(SizeSource::Host)));
+        assert_eq!(volume("left"), (Some(512), Some(SizeSource::Engine)));
+        assert_eq!(volume(&"a".repeat(64)), (None, None));
+    }
+
+    #[test]
+    fn sizes_are_known_once_every_container_and_volume_is_settled() {
+        let mut s = sources();
+        assert!(!build(&s).sizes_known, "container 3 and volume unmeasured are still out");
+        s.sizes.containers.insert("3".into(), host(ContainerSizes::default()));
+        assert!(!build(&s).sizes_known);
+        s.sizes.volumes.insert("unmeasured".into(), None);
+        assert!(build(&s).sizes_known, "a volume no one measures is settled too");
+    }
+
+    #[test]
+    fn a_disk_usage_answer_sizes_the_volumes_asked_and_only_unsized_containers() {
+        let mut sizes = SizeFacts::default();
+        sizes.containers.insert("1".into(), host(ContainerSizes { size_rw: 7, size_root_fs: Some(9) }));
+        let usage = DiskUsage {
+            containers: HashMap::from([
+                ("1".into(), ContainerSizes { size_rw: 300, size_root_fs: Some(1300) }),
+                ("2".into(), ContainerSizes { size_rw: 0, size_root_fs: Some(1000) }),
+            ]),
+            volumes: HashMap::from([
+                ("asked".into(), VolumeUsage { size: Some(512), ref_count: Some(0) }),
+                ("unknown".into(), VolumeUsage { size: None, ref_count: None }),
+                ("not-asked".into(), VolumeUsage { size: Some(1), ref_count: None }),
+            ]),
+            images_size: None,
+        };
+        sizes.engine_volumes(&usage, ["asked", "unknown", "absent"]);
+        sizes.engine_containers(&usage);
+        assert_eq!(sizes.volumes["asked"], Some(engine(512)));
+        assert_eq!((sizes.volumes["unknown"], sizes.volumes["absent"]), (None, None));
+        assert!(!sizes.volumes.contains_key("not-asked"));
+        assert_eq!(sizes.containers["1"], host(ContainerSizes { size_rw: 7, size_root_fs: Some(9) }));
+        assert_eq!(sizes.containers["2"], engine(ContainerSizes { size_rw: 0, size_root_fs: Some(1000) }));
     }
 
     #[test]

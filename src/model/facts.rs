@@ -78,7 +78,65 @@ pub struct VolumeFacts {
     pub options: BTreeMap<String, String>,
 }
 
-/// What `/system/df` adds: sizes that nothing else reports.
+impl VolumeFacts {
+    pub fn measured_by_engine(&self) -> bool {
+        measured_by_engine(&self.driver, &self.options)
+    }
+}
+
+/// The engine sizes only `local` volumes without mount options: the others keep their data
+/// elsewhere (NFS, tmpfs, a plugin's storage), whatever their mountpoint holds now.
+pub fn measured_by_engine(driver: &str, options: &BTreeMap<String, String>) -> bool {
+    driver == "local" && options.is_empty()
+}
+
+/// Where a size came from: measured on this machine, or asked of the engine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SizeSource {
+    Host,
+    Engine,
+}
+
+/// A size, and where it came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Measured<T> {
+    pub value: T,
+    pub source: SizeSource,
+}
+
+/// The sizes known so far, object by object: they arrive one at a time.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SizeFacts {
+    /// Container id → its sizes.
+    pub containers: HashMap<String, Measured<ContainerSizes>>,
+    /// Volume name → its size; `None` where no one measures it (the engine sizes only `local`
+    /// volumes without mount options, and may answer -1).
+    pub volumes: HashMap<String, Option<Measured<u64>>>,
+}
+
+impl SizeFacts {
+    /// The volumes' sizes from a `/system/df` answer, for the volumes named; those it leaves
+    /// out have no size.
+    pub fn engine_volumes<'a>(&mut self, usage: &DiskUsage, names: impl IntoIterator<Item = &'a str>) {
+        for name in names {
+            let size = usage.volumes.get(name).and_then(|u| u.size);
+            let measured = size.map(|value| Measured { value, source: SizeSource::Engine });
+            self.volumes.insert(name.to_owned(), measured);
+        }
+    }
+
+    /// The containers' sizes from a `/system/df` answer, for containers not sized yet.
+    pub fn engine_containers(&mut self, usage: &DiskUsage) {
+        for (id, sizes) in &usage.containers {
+            self.containers
+                .entry(id.clone())
+                .or_insert(Measured { value: *sizes, source: SizeSource::Engine });
+        }
+    }
+}
+
+/// What `/system/df` answers: sizes that nothing else reports.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DiskUsage {
     pub containers: HashMap<String, ContainerSizes>,
@@ -97,6 +155,18 @@ pub struct VolumeUsage {
     /// `None` where the engine answers -1 (unknown).
     pub size: Option<u64>,
     pub ref_count: Option<u64>,
+}
+
+/// What a container's inspect adds to the list.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ContainerDetails {
+    pub tmpfs: Vec<TmpfsFacts>,
+    /// The host folder holding the writable layer (`GraphDriver.Data.UpperDir`), for drivers
+    /// that name one.
+    pub writable_layer: Option<String>,
+    pub image_id: String,
+    /// The engine's sizes, when the inspect asked for them (`size=1`).
+    pub sizes: Option<ContainerSizes>,
 }
 
 /// A tmpfs mount read from a container's inspect, from either syntax.

@@ -26,7 +26,8 @@ pub struct Inventory {
     pub tmpfs_mounts: Vec<TmpfsMount>,
     pub totals: Totals,
     pub ownership: Ownership,
-    /// False until `/system/df` has answered: sizes shown before then are unknown, not zero.
+    /// False until every container and volume has its size (or is known to have none): a size
+    /// missing before then is unknown, not zero.
     pub sizes_known: bool,
 }
 
@@ -42,6 +43,8 @@ pub struct Container {
     pub size_rw: Option<u64>,
     /// The writable layer plus the image: the container's virtual size.
     pub size_root_fs: Option<u64>,
+    /// Where the sizes came from; `None` while unknown.
+    pub size_source: Option<SizeSource>,
     pub mounts: Vec<MountFacts>,
     pub labels: BTreeMap<String, String>,
 }
@@ -54,8 +57,10 @@ pub struct Volume {
     pub created_at: Option<String>,
     pub labels: BTreeMap<String, String>,
     pub options: BTreeMap<String, String>,
-    /// `None` while unknown: not yet measured, or absent from `/system/df`.
+    /// `None` while unknown: not yet measured, or measured by no one (see `SizeFacts`).
     pub size: Option<u64>,
+    /// Where the size came from; `None` while unknown.
+    pub size_source: Option<SizeSource>,
     pub ref_count: usize,
     pub anonymous: bool,
     /// No container, in any state, uses it.
@@ -91,6 +96,12 @@ pub struct Totals {
     pub volumes_size: u64,
     pub dangling_volumes: usize,
     pub reclaimable_volume_bytes: u64,
+}
+
+impl Volume {
+    pub fn measured_by_engine(&self) -> bool {
+        facts::measured_by_engine(&self.driver, &self.options)
+    }
 }
 
 impl Inventory {

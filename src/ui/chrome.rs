@@ -40,13 +40,20 @@ pub fn header(app: &App, frame: &mut Frame, area: Rect) {
     }
 
     let t = &app.inventory.totals;
+    let loading = &app.loading;
     let sized = |bytes: u64| {
-        if app.inventory.sizes_known {
+        if !loading.lists_shown() {
+            match loading.connection {
+                Connection::Unreachable { .. } => size(None),
+                _ => theme::spinner(app.spinner).to_owned(),
+            }
+        } else if app.inventory.sizes_known {
             size(Some(bytes))
-        } else if app.loading.sizes_loading || app.loading.connecting() {
+        } else if loading.sizing() {
             theme::spinner(app.spinner).to_owned()
         } else {
-            size(None)
+            // Some sizes could not be had: what is shown is a floor.
+            format!("≥ {}", size(Some(bytes)))
         }
     };
     let second = vec![
@@ -91,10 +98,14 @@ fn activity(app: &App) -> Option<String> {
         Some("retrying".to_owned())
     } else if s.lists_loading() {
         Some("listing".to_owned())
-    } else if s.sizes_loading {
-        Some("measuring sizes".to_owned())
-    } else if s.tmpfs_pending > 0 {
-        Some(format!("inspecting {} containers", s.tmpfs_pending))
+    } else if s.sizing() {
+        let count = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
+        let parts: Vec<String> = [(s.containers.waiting(), "container"), (s.volumes.waiting(), "volume")]
+            .into_iter()
+            .filter(|(n, _)| *n > 0)
+            .map(|(n, what)| count(n, what))
+            .collect();
+        Some(format!("measuring {}", parts.join(" · ")))
     } else {
         None
     }

@@ -9,7 +9,7 @@ use super::theme;
 use crate::app::panel::Panel;
 use crate::app::{App, Focus};
 use crate::format::{mode, short_id, size, volume_name};
-use crate::model::{Inventory, MountKind};
+use crate::model::{Inventory, MountKind, SizeSource};
 use crate::sanitize::visible;
 use crate::secrets;
 
@@ -53,12 +53,19 @@ fn lines(app: &App, index: usize) -> Vec<(Option<usize>, Line<'static>)> {
                     Span::styled(format!("  {}  {}", c.status, short_id(&c.id)), theme::dim()),
                 ]),
             );
+            push(None, field("image", c.image.clone()));
+            let waiting = app.loading.containers.is_waiting(&c.id);
+            let origin = match c.size_source {
+                None if !waiting => "unknown: the engine did not tell".to_owned(),
+                source => size_origin(source).to_owned(),
+            };
             push(
                 None,
-                field(
-                    "image",
-                    format!("{}   writable {}   virtual {}", c.image, size(c.size_rw), size(c.size_root_fs)),
-                ),
+                Line::from(vec![
+                    Span::styled(format!("{:<11}", "size"), theme::dim()),
+                    Span::raw(format!("writable {}   virtual {} ", size(c.size_rw), size(c.size_root_fs))),
+                    Span::styled(origin, theme::dim()),
+                ]),
             );
             push(None, Line::styled(format!("mounts ({})", c.mounts.len()), theme::header_row()));
             let mut link = 0;
@@ -100,7 +107,22 @@ fn lines(app: &App, index: usize) -> Vec<(Option<usize>, Line<'static>)> {
             }
             push(None, Line::from(title));
             let created = v.created_at.clone().unwrap_or_default();
-            push(None, field("size", format!("{}   driver {}   created {created}", size(v.size), v.driver)));
+            let origin = match v.size_source {
+                None if app.loading.volumes.is_waiting(&v.name) => size_origin(None).to_owned(),
+                // The engine sizes only local volumes without mount options.
+                None if !v.measured_by_engine() => "not measured by the engine".to_owned(),
+                None => "unknown: the engine did not tell".to_owned(),
+                source => size_origin(source).to_owned(),
+            };
+            push(
+                None,
+                Line::from(vec![
+                    Span::styled(format!("{:<11}", "size"), theme::dim()),
+                    Span::raw(format!("{} ", size(v.size))),
+                    Span::styled(origin, theme::dim()),
+                    Span::raw(format!("   driver {}   created {created}", v.driver)),
+                ]),
+            );
             push(None, Line::styled(format!("used by ({})", v.containers.len()), theme::header_row()));
             for (link, owner) in v.containers.iter().enumerate() {
                 let state = app.container_state(&owner.container_id).unwrap_or("").to_owned();
@@ -156,6 +178,15 @@ fn lines(app: &App, index: usize) -> Vec<(Option<usize>, Line<'static>)> {
         }
     }
     out
+}
+
+/// Where a size came from, in words.
+fn size_origin(source: Option<SizeSource>) -> &'static str {
+    match source {
+        Some(SizeSource::Host) => "measured here",
+        Some(SizeSource::Engine) => "from the engine",
+        None => "measuring…",
+    }
 }
 
 fn key_values(

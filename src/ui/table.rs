@@ -44,14 +44,12 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
 
     let height = usize::from(area.height.saturating_sub(3));
     let visible = view.rows.iter().skip(view.offset).take(height);
-    let pending = || {
-        if app.loading.sizes_loading || !app.inventory.sizes_known {
-            theme::spinner(app.spinner).to_owned()
-        } else {
-            size(None)
-        }
+    // A size still coming shows the spinner; one that no one could measure, `?`.
+    let sized = |bytes: Option<u64>, waiting: bool| match bytes {
+        Some(bytes) => size(Some(bytes)),
+        None if waiting => theme::spinner(app.spinner).to_owned(),
+        None => "?".to_owned(),
     };
-    let sized = |bytes: Option<u64>| bytes.map_or_else(pending, |b| size(Some(b)));
     let (header, widths, rows): (Vec<&str>, Vec<Constraint>, Vec<Row>) = match app.panel {
         Panel::Containers => (
             vec!["NAME", "STATE", "IMAGE", "WRITABLE", "VIRTUAL", "MOUNTS"],
@@ -66,12 +64,13 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             visible
                 .map(|&i| {
                     let c = &app.inventory.containers[i];
+                    let waiting = app.loading.containers.is_waiting(&c.id);
                     Row::new(vec![
                         marked(app, &c.id, c.name.clone()),
                         Cell::from(Span::styled(c.state.as_str(), theme::state(&c.state))),
                         Cell::from(c.image.as_str()),
-                        right(sized(c.size_rw)),
-                        right(sized(c.size_root_fs)),
+                        right(sized(c.size_rw, waiting)),
+                        right(sized(c.size_root_fs, waiting)),
                         right(c.mounts.len().to_string()),
                     ])
                 })
@@ -90,11 +89,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             visible
                 .map(|&i| {
                     let v = &app.inventory.volumes[i];
-                    let size = if v.size.is_none() && app.inventory.sizes_known {
-                        "?".to_owned()
-                    } else {
-                        sized(v.size)
-                    };
+                    let size = sized(v.size, app.loading.volumes.is_waiting(&v.name));
                     let badge =
                         if v.dangling { Span::styled("dangling", theme::warning()) } else { Span::raw("") };
                     Row::new(vec![

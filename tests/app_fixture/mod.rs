@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use dockdu::app::{App, EngineMsg, Msg};
 use dockdu::model::*;
+use dockdu::sizes::{ContainerSized, VolumesSized};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 
@@ -126,6 +127,34 @@ pub fn disk_usage() -> DiskUsage {
     }
 }
 
+/// Each container inspected and sized: `db` by the engine, the others measured here.
+pub fn container_sizes() -> Vec<(String, Option<ContainerSized>)> {
+    let usage = disk_usage();
+    tmpfs()
+        .into_iter()
+        .map(|(id, tmpfs)| {
+            let source = if id.starts_with("b2") { SizeSource::Engine } else { SizeSource::Host };
+            let sizes = Some(Measured { value: usage.containers[&id], source });
+            let details = ContainerDetails { tmpfs, ..Default::default() };
+            (id, Some(ContainerSized { details, sizes }))
+        })
+        .collect()
+}
+
+/// Each volume sized: `old-logs` by the engine's `/system/df`, the others measured here.
+pub fn volume_sizes() -> Vec<VolumesSized> {
+    let usage = disk_usage();
+    let mut sized: Vec<VolumesSized> = ["pgdata", "shared-cache", ANON]
+        .into_iter()
+        .map(|name| {
+            let size = usage.volumes[name].size.map(|value| Measured { value, source: SizeSource::Host });
+            VolumesSized::One(name.to_owned(), size)
+        })
+        .collect();
+    sized.push(VolumesSized::Engine { names: vec!["old-logs".to_owned()], usage });
+    sized
+}
+
 pub fn tmpfs() -> HashMap<String, Vec<TmpfsFacts>> {
     let id = |s: &str| s.repeat(64 / s.len());
     HashMap::from([
@@ -146,12 +175,38 @@ pub fn loaded_app(width: u16, height: u16) -> App {
     feed(&mut app, EngineMsg::Connected(engine()));
     feed(&mut app, EngineMsg::Containers { seq: 1, containers: containers() });
     feed(&mut app, EngineMsg::Volumes { seq: 1, volumes: volumes() });
-    feed(&mut app, EngineMsg::DiskUsage(disk_usage()));
-    feed(&mut app, EngineMsg::Tmpfs { seq: 1, found: tmpfs() });
+    feed(&mut app, EngineMsg::ContainersSized { seq: 1, found: container_sizes() });
+    feed(&mut app, EngineMsg::VolumesSized { seq: 1, sized: volume_sizes(), at: std::time::UNIX_EPOCH });
     let paths = HashMap::from([("/srv/www".into(), true), ("/home/me/gone".into(), false)]);
     feed(&mut app, EngineMsg::HostPaths { seq: 1, paths });
     feed(&mut app, EngineMsg::Events(dockdu::app::EventsState::Live));
     app
+}
+
+/// Feeds an app what the runtime would have sent it for these sources: lists, inspections and
+/// sizes, all of generation 1.
+pub fn feed_sources(app: &mut App, sources: Sources) {
+    let found = sources
+        .containers
+        .iter()
+        .map(|c| {
+            let details = ContainerDetails {
+                tmpfs: sources.tmpfs.get(&c.id).cloned().unwrap_or_default(),
+                ..Default::default()
+            };
+            let sizes = sources.sizes.containers.get(&c.id).copied();
+            (c.id.clone(), Some(ContainerSized { details, sizes }))
+        })
+        .collect();
+    let sized = sources
+        .volumes
+        .iter()
+        .map(|v| VolumesSized::One(v.name.clone(), sources.sizes.volumes.get(&v.name).copied().flatten()))
+        .collect();
+    feed(app, EngineMsg::Containers { seq: 1, containers: sources.containers });
+    feed(app, EngineMsg::Volumes { seq: 1, volumes: sources.volumes });
+    feed(app, EngineMsg::ContainersSized { seq: 1, found });
+    feed(app, EngineMsg::VolumesSized { seq: 1, sized, at: std::time::UNIX_EPOCH });
 }
 
 pub fn feed(app: &mut App, msg: EngineMsg) -> Vec<dockdu::app::Effect> {

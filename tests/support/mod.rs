@@ -101,9 +101,15 @@ pub fn engine() -> Engine {
     .expect("dockdu cannot set up a client for the engine")
 }
 
-/// The library's whole answer, as `dockdu report` would build it.
+/// The library's whole answer, as `dockdu report` would build it (sizes measured here where
+/// they can be).
 pub async fn inventory() -> Inventory {
-    let sources = dockdu::collect::collect(&engine()).await.expect("dockdu::collect failed");
+    inventory_by(dockdu::sizes::Route::Host).await
+}
+
+/// The library's whole answer, with sizes by the route given.
+pub async fn inventory_by(route: dockdu::sizes::Route) -> Inventory {
+    let sources = dockdu::collect::collect(&engine(), route).await.expect("dockdu::collect failed");
     dockdu::model::build(&sources)
 }
 

@@ -1,0 +1,230 @@
+//! Where each size comes from: measured here where the engine's files can be read, otherwise
+//! asked of the engine. Object by object, each size passed on as soon as it is known.
+//!
+//! - A container is inspected (tmpfs mounts, where its writable layer is, its image); its layer
+//!   is walked here and its virtual size is the image's size plus the layer, as the engine counts
+//!   it. Where the layer cannot be read, an inspect with `size=1` asks the engine instead.
+//! - A volume's mountpoint is walked here; those that cannot be read are asked of `/system/df`
+//!   together, once (see `Engine::volume_sizes`).
+//! - With `Route::Engine` (a remote engine, or `--engine-sizes`) nothing is walked here.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use futures_util::stream::{self, BoxStream, FuturesUnordered, StreamExt};
+use tokio::sync::{oneshot, OnceCell};
+
+use crate::engine::{Engine, EngineError};
+use crate::measure::{self, Pool};
+use crate::model::{ContainerDetails, ContainerSizes, DiskUsage, Measured, SizeSource, VolumeFacts};
+
+/// Inspections at once when sizes are measured here: enough to keep the engine busy without
+/// crowding it (or a 2-core host).
+pub const INSPECT_CONCURRENCY: usize = 8;
+/// Inspections with `size=1` at once: each is a walk inside the engine, and a `/system/df` may
+/// be running beside them.
+pub const ENGINE_SIZE_CONCURRENCY: usize = 4;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Route {
+    /// Measure here what can be read here; ask the engine for the rest.
+    Host,
+    /// Every size from the engine.
+    Engine,
+}
+
+impl Route {
+    /// Here when the engine shares this machine's files (a unix socket), unless the user asked
+    /// for the engine's numbers.
+    pub fn choose(engine: &Engine, engine_sizes: bool) -> Route {
+        if engine.is_local() && !engine_sizes {
+            Route::Host
+        } else {
+            Route::Engine
+        }
+    }
+}
+
+/// A container's inspect, and its sizes when known (`None`: the engine could not tell).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContainerSized {
+    pub details: ContainerDetails,
+    pub sizes: Option<Measured<ContainerSizes>>,
+}
+
+/// Inspects and sizes each container, at bounded concurrency; each comes out as soon as it is
+/// done. Dropping the stream stops the walks still under way.
+pub fn containers(
+    engine: Engine,
+    route: Route,
+    ids: Vec<String>,
+) -> BoxStream<'static, (String, Result<ContainerSized, EngineError>)> {
+    let sizer = Arc::new(ContainerSizer::new(engine, route));
+    let concurrency = match route {
+        Route::Host => INSPECT_CONCURRENCY,
+        Route::Engine => ENGINE_SIZE_CONCURRENCY,
+    };
+    stream::iter(ids)
+        .map(move |id| {
+            let sizer = Arc::clone(&sizer);
+            async move {
+                let result = sizer.container(&id).await;
+                (id, result)
+            }
+        })
+        .buffer_unordered(concurrency)
+        .boxed()
+}
+
+struct ContainerSizer {
+    engine: Engine,
+    route: Route,
+    pool: Pool,
+    /// Image id → size, from the image list (asked once) and single inspects for the images the
+    /// list leaves out.
+    listed_images: OnceCell<HashMap<String, u64>>,
+    other_images: Mutex<HashMap<String, Option<u64>>>,
+}
+
+impl ContainerSizer {
+    fn new(engine: Engine, route: Route) -> Self {
+        ContainerSizer {
+            engine,
+            route,
+            pool: Pool::new(measure::default_threads()),
+            listed_images: OnceCell::new(),
+            other_images: Mutex::new(HashMap::new()),
+        }
+    }
+
+    async fn container(&self, id: &str) -> Result<ContainerSized, EngineError> {
+        let from_engine = |details: &ContainerDetails| {
+            details.sizes.map(|value| Measured { value, source: SizeSource::Engine })
+        };
+        if self.route == Route::Engine {
+            let details = self.engine.container_details(id, true).await?;
+            return Ok(ContainerSized { sizes: from_engine(&details), details });
+        }
+        let details = self.engine.container_details(id, false).await?;
+        if let Some(value) = self.measure_here(&details).await? {
+            return Ok(ContainerSized { details, sizes: Some(Measured { value, source: SizeSource::Host }) });
+        }
+        // Not readable here (or no folder to read): the engine measures it.
+        let sized = self.engine.container_details(id, true).await?;
+        Ok(ContainerSized { sizes: from_engine(&sized), details })
+    }
+
+    /// The layer walked here, and the image's size from the engine; `None` when either is
+    /// out of reach.
+    async fn measure_here(&self, details: &ContainerDetails) -> Result<Option<ContainerSizes>, EngineError> {
+        let Some(layer) = &details.writable_layer else { return Ok(None) };
+        let Ok(size_rw) = walk(&self.pool, PathBuf::from(layer)).await else { return Ok(None) };
+        let image = self.image_size(&details.image_id).await?;
+        Ok(image.map(|image| ContainerSizes { size_rw, size_root_fs: Some(image + size_rw) }))
+    }
+
+    async fn image_size(&self, id: &str) -> Result<Option<u64>, EngineError> {
+        let listed = self
+            .listed_images
+            .get_or_try_init(|| async {
+                let images = self.engine.images().await?;
+                Ok::<_, EngineError>(images.into_iter().filter_map(|i| Some((i.id, i.size?))).collect())
+            })
+            .await?;
+        if let Some(size) = listed.get(id) {
+            return Ok(Some(*size));
+        }
+        let known = self.other_images.lock().unwrap_or_else(|e| e.into_inner()).get(id).copied();
+        if let Some(size) = known {
+            return Ok(size);
+        }
+        let size = match self.engine.image_size(id).await {
+            Ok(size) => size,
+            Err(e) if e.is_not_found() => None,
+            Err(e) => return Err(e),
+        };
+        self.other_images.lock().unwrap_or_else(|e| e.into_inner()).insert(id.to_owned(), size);
+        Ok(size)
+    }
+}
+
+/// A tree's bytes, walked on the pool; an error when it cannot be read whole.
+async fn walk(pool: &Pool, root: PathBuf) -> Result<u64, measure::WalkError> {
+    let (sender, answer) = oneshot::channel();
+    pool.measure(root, move |result| {
+        let _ = sender.send(result);
+    });
+    answer.await.unwrap_or(Err(measure::WalkError::Cancelled)).map(|total| total.bytes)
+}
+
+/// What the volume sizing says, piece by piece.
+#[derive(Debug)]
+pub enum VolumesSized {
+    /// One volume: measured here, or one the engine does not measure either (`None`).
+    One(String, Option<Measured<u64>>),
+    /// The engine's `/system/df` for the volumes named (those it leaves out have no size). An
+    /// engine that measures everything at once also answers for the containers.
+    Engine { names: Vec<String>, usage: DiskUsage },
+    /// `/system/df` failed: these volumes have no size yet.
+    Failed { names: Vec<String>, error: EngineError },
+}
+
+/// Sizes each volume: walked here as the pool finishes each, then the ones that could not be
+/// read in one `/system/df`. Dropping the stream stops the walks still under way.
+pub fn volumes(engine: Engine, route: Route, volumes: Vec<VolumeFacts>) -> BoxStream<'static, VolumesSized> {
+    let pool = Arc::new(Pool::new(measure::default_threads()));
+    let mut unmeasured = Vec::new();
+    let mut for_engine = Vec::new();
+    let walks = FuturesUnordered::new();
+    for volume in volumes {
+        if !volume.measured_by_engine() {
+            unmeasured.push(volume.name);
+        } else if route == Route::Host && !volume.mountpoint.is_empty() {
+            let pool = Arc::clone(&pool);
+            walks.push(async move {
+                let result = walk(&pool, PathBuf::from(&volume.mountpoint)).await;
+                (volume.name, result)
+            });
+        } else {
+            for_engine.push(volume.name);
+        }
+    }
+    let state = VolumeWalks { engine, walks, for_engine, _pool: pool };
+    let unmeasured = stream::iter(unmeasured.into_iter().map(|name| VolumesSized::One(name, None)));
+    unmeasured.chain(stream::unfold(state, VolumeWalks::next)).boxed()
+}
+
+struct VolumeWalks<W> {
+    engine: Engine,
+    walks: FuturesUnordered<W>,
+    /// Volumes to ask the engine for, once the walks are done.
+    for_engine: Vec<String>,
+    _pool: Arc<Pool>,
+}
+
+impl<W> VolumeWalks<W>
+where
+    W: std::future::Future<Output = (String, Result<u64, measure::WalkError>)>,
+{
+    async fn next(mut self) -> Option<(VolumesSized, Self)> {
+        while let Some((name, result)) = self.walks.next().await {
+            match result {
+                Ok(value) => {
+                    let measured = Some(Measured { value, source: SizeSource::Host });
+                    return Some((VolumesSized::One(name, measured), self));
+                }
+                Err(_) => self.for_engine.push(name),
+            }
+        }
+        if self.for_engine.is_empty() {
+            return None;
+        }
+        let names = std::mem::take(&mut self.for_engine);
+        let sized = match self.engine.volume_sizes().await {
+            Ok(usage) => VolumesSized::Engine { names, usage },
+            Err(error) => VolumesSized::Failed { names, error },
+        };
+        Some((sized, self))
+    }
+}
