@@ -462,3 +462,46 @@ async fn image_ids(docker: &Docker, run_id: &str) -> Result<Vec<String>, String>
     let images = docker.list_images(Some(options)).await.map_err(|e| format!("listing images: {e}"))?;
     Ok(images.into_iter().map(|i| i.id).collect())
 }
+
+/// One plain HTTP/1.0 GET on the engine's unix socket, read to the end: (status, body). No
+/// client library in between, so what it measures is the engine alone.
+pub fn plain_get(path: &str) -> (u16, Vec<u8>) {
+    use std::io::Write;
+    let host = docker_host();
+    let socket = host.strip_prefix("unix://").unwrap_or_else(|| panic!("not a unix socket: {host}"));
+    let mut stream =
+        std::os::unix::net::UnixStream::connect(socket).unwrap_or_else(|e| panic!("{}", no_engine(&host, e)));
+    write!(stream, "GET {path} HTTP/1.0\r\nHost: docker\r\n\r\n").expect("sending a request");
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).expect("reading the answer");
+    let end = answer.windows(4).position(|w| w == b"\r\n\r\n").expect("an HTTP answer");
+    let head = String::from_utf8_lossy(&answer[..end]).into_owned();
+    let status = head.split(' ').nth(1).and_then(|s| s.parse().ok()).expect("a status line");
+    (status, answer[end + 4..].to_vec())
+}
+
+/// How long another client's `/system/df` may keep ours waiting.
+const DF_PATIENCE: Duration = Duration::from_secs(600);
+
+/// `GET /system/df`, waiting (with a bound) while another client's run holds the engine: it
+/// refuses a second one at once. Returns the answer and how long the engine took to give it.
+pub fn system_df() -> (serde_json::Value, Duration) {
+    let give_up = std::time::Instant::now() + DF_PATIENCE;
+    loop {
+        let started = std::time::Instant::now();
+        let (status, body) = plain_get("/system/df");
+        let took = started.elapsed();
+        let text = String::from_utf8_lossy(&body);
+        if status == 500 && text.contains("a disk usage operation is already running") {
+            assert!(
+                std::time::Instant::now() < give_up,
+                "another /system/df held the engine for {DF_PATIENCE:?}"
+            );
+            // Polling an answer that only another client can end: no event to wait on.
+            std::thread::sleep(Duration::from_millis(200));
+            continue;
+        }
+        assert_eq!(status, 200, "/system/df: {text}");
+        return (serde_json::from_slice(&body).expect("/system/df is JSON"), took);
+    }
+}
