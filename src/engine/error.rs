@@ -14,6 +14,8 @@ pub enum Problem {
     BadJson,
     /// Refused here: dockdu runs with `--read-only`.
     ReadOnly,
+    /// `--host` / `DOCKER_HOST` is not an address dockdu can use; nothing was sent.
+    BadHost,
     Other,
 }
 
@@ -48,6 +50,12 @@ impl EngineError {
         matches!(self.problem, Problem::SocketMissing | Problem::PermissionDenied | Problem::Refused)
     }
 
+    /// Refused before anything reached the engine (`--read-only`, an unusable `--host`): nothing
+    /// changed, as with any other refusal.
+    pub fn is_refusal(&self) -> bool {
+        matches!(self.problem, Problem::ReadOnly | Problem::BadHost)
+    }
+
     /// The engine's 404, for an object that went away while we looked.
     pub fn is_not_found(&self) -> bool {
         self.problem == Problem::Api(404)
@@ -68,6 +76,9 @@ impl EngineError {
                 "the engine sent JSON dockdu cannot read; please report it with `docker version`"
             }
             Problem::ReadOnly => "read-only mode: run without --read-only to make changes",
+            Problem::BadHost => {
+                "give --host (or DOCKER_HOST) as unix:///path, tcp://host:port or https://host:port"
+            }
             Problem::Other => "check that the host address is right and the engine is up",
         }
     }
@@ -93,7 +104,7 @@ impl EngineError {
             Problem::Timeout => "no answer in time".to_owned(),
             Problem::Api(status) => format!("HTTP {status}: {}", self.detail.trim()),
             Problem::ReadOnly => "refused, nothing was sent".to_owned(),
-            Problem::BadJson | Problem::Other => self.detail.trim().to_owned(),
+            Problem::BadHost | Problem::BadJson | Problem::Other => self.detail.trim().to_owned(),
         }
     }
 }
@@ -148,5 +159,12 @@ mod tests {
         );
         assert_eq!(e.problem, Problem::Api(409));
         assert!(e.to_string().contains("HTTP 409: volume is in use"));
+    }
+
+    #[test]
+    fn a_bad_host_is_a_refusal_like_read_only() {
+        assert!(EngineError::new("garbage", "reading the host address", Problem::BadHost, "").is_refusal());
+        assert!(EngineError::new("h", "removing", Problem::ReadOnly, "").is_refusal());
+        assert!(!EngineError::new("h", "connecting", Problem::Refused, "").is_refusal());
     }
 }

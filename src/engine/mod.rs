@@ -22,7 +22,7 @@ use http_body_util::BodyExt;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-pub use endpoint::{default_host, Endpoint, HostChoice, DEFAULT_HOST};
+pub use endpoint::{default_host, BadHost, Endpoint, HostChoice, HostError, DEFAULT_HOST};
 pub use error::{EngineError, Problem};
 pub use write::{ContainerSpec, Session, SessionTarget, VolumeSpec, DETACH_KEYS};
 
@@ -51,10 +51,11 @@ impl Engine {
     /// Prepares a client for the chosen host; nothing is sent until the first call.
     pub fn new(choice: &HostChoice) -> Result<Self, EngineError> {
         let host = choice.url().to_owned();
-        let setup_error =
-            |e: anyhow::Error| EngineError::new(&host, "connecting", Problem::Other, format!("{e:#}"));
-        let endpoint = choice.endpoint().map_err(setup_error)?;
-        let transport = Transport::new(&endpoint).map_err(setup_error)?;
+        let endpoint = choice.endpoint().map_err(|e| {
+            EngineError::new(&host, "reading the host address", Problem::BadHost, e.to_string())
+        })?;
+        let transport = Transport::new(&endpoint)
+            .map_err(|e| EngineError::new(&host, "connecting", Problem::Other, format!("{e:#}")))?;
         let for_bollard = transport.clone();
         let docker = bollard::Docker::connect_with_custom_transport(
             move |request| {
