@@ -23,7 +23,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 pub use endpoint::{default_host, BadHost, Endpoint, HostChoice, HostError, DEFAULT_HOST};
-pub use error::{EngineError, Problem};
+pub use error::{CertificateProblem, EngineError, Problem};
 pub use write::{ContainerSpec, Session, SessionTarget, VolumeSpec, DETACH_KEYS};
 
 use crate::model::{ContainerFacts, DiskUsage, EngineInfo, TmpfsFacts, VolumeFacts};
@@ -54,8 +54,7 @@ impl Engine {
         let endpoint = choice.endpoint().map_err(|e| {
             EngineError::new(&host, "reading the host address", Problem::BadHost, e.to_string())
         })?;
-        let transport = Transport::new(&endpoint)
-            .map_err(|e| EngineError::new(&host, "connecting", Problem::Other, format!("{e:#}")))?;
+        let transport = Transport::new(&host, &endpoint)?;
         let for_bollard = transport.clone();
         let docker = bollard::Docker::connect_with_custom_transport(
             move |request| {
