@@ -16,8 +16,13 @@ pub fn text(inventory: &Inventory) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{} · Docker {} (API {}) · {} · {}\n",
-        e.host, e.server_version, e.api_version, e.os, e.storage_driver
+        "{}{} · Docker {} (API {}) · {} · {}\n",
+        e.host,
+        e.connection_warning().map(|w| format!(" ({w})")).unwrap_or_default(),
+        e.server_version,
+        e.api_version,
+        e.os,
+        e.storage_driver
     );
 
     let _ = writeln!(out, "CONTAINERS  {} · {} writable", t.containers, size(Some(t.containers_size_rw)));

@@ -347,6 +347,7 @@ async fn tcp_with_tls_verify_reaches_the_engine_through_mutual_tls() {
     assert!(run.status.success(), "stderr: {}\nrelay log:\n{}", run.stderr, relay.log());
     let json: Value = serde_json::from_str(&run.stdout).expect("report JSON");
     assert_eq!(json["engine"]["host"], relay.host());
+    assert_eq!(json["engine"]["tls_unverified"], false);
     let volumes = json["volumes"].as_array().expect("volumes");
     assert!(
         volumes
@@ -354,6 +355,26 @@ async fn tcp_with_tls_verify_reaches_the_engine_through_mutual_tls() {
             .any(|v| v["name"] == volume.as_str() && v["labels"]["dockdu.test"] == s.run_id.as_str()),
         "{volume} missing from the report over TLS"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn https_without_tls_verify_works_unverified_and_says_so() {
+    let s = Scenario::new().await;
+    let volume = s.create_volume("unverified").await;
+    let (pki, relay) = pki_and_relay().await;
+    let host = format!("https://127.0.0.1:{}", relay.port);
+
+    // The wrong CA is not even looked at: nothing is verified, as with the docker CLI.
+    let run = dockdu(&host, None, &pki.cert_dir("wrong-ca"), &["report"]).await;
+    assert!(run.status.success(), "stderr: {}\nrelay log:\n{}", run.stderr, relay.log());
+    let first = run.stdout.lines().next().unwrap_or_default();
+    assert!(first.starts_with(&format!("{host} (TLS unverified)")), "first line: {first:?}");
+    assert!(run.stdout.contains(&volume), "{volume} missing from the report:\n{}", run.stdout);
+
+    let run = dockdu(&host, None, &pki.cert_dir("wrong-ca"), &["report", "--json"]).await;
+    assert!(run.status.success(), "stderr: {}", run.stderr);
+    let json: Value = serde_json::from_str(&run.stdout).expect("report JSON");
+    assert_eq!(json["engine"]["tls_unverified"], true);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -118,6 +118,7 @@ impl Engine {
             api_version: api,
             os: version.os.unwrap_or_default(),
             storage_driver: String::new(),
+            tls_unverified: self.transport.is_tls_unverified(),
         })
     }
 

@@ -35,6 +35,8 @@ enum Connector {
 
 pub struct Transport {
     connector: Connector,
+    /// `https://` without `DOCKER_TLS_VERIFY`: the engine's certificate is not checked.
+    tls_unverified: bool,
     /// `1.41`, set once negotiation has answered; until then requests go unprefixed.
     api_version: OnceLock<String>,
 }
@@ -61,7 +63,12 @@ impl Transport {
                 return Err(EngineError::new(host, "setting up TLS", super::error::Problem::Tls, why));
             }
         };
-        Ok(Arc::new(Transport { connector, api_version: OnceLock::new() }))
+        let tls_unverified = endpoint.is_tls_unverified();
+        Ok(Arc::new(Transport { connector, tls_unverified, api_version: OnceLock::new() }))
+    }
+
+    pub fn is_tls_unverified(&self) -> bool {
+        self.tls_unverified
     }
 
     pub fn set_api_version(&self, version: String) {
