@@ -138,6 +138,26 @@ fn engine_unreachable_offers_retry() {
 }
 
 #[test]
+fn header_warns_when_tls_is_unverified() {
+    let engine = dockdu::model::EngineInfo {
+        host: "https://engine.example:2376".into(),
+        tls_unverified: true,
+        ..engine()
+    };
+    let app = loaded_app_on(engine, 100, 30);
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(100, 30)).unwrap();
+    terminal.draw(|f| dockdu::ui::render(&app, f)).unwrap();
+    let buffer = terminal.backend().buffer();
+    let header: Vec<String> =
+        (0..2).map(|y| (0..100).map(|x| buffer[(x, y)].symbol()).collect::<String>()).collect();
+    insta::assert_snapshot!("header_tls_unverified", header.join("\n"));
+    let column = header[0].find("(TLS unverified)").expect("the warning in the header");
+    let column = header[0][..column].chars().count() as u16;
+    assert_eq!(buffer[(column, 0)].fg, Color::Yellow, "the warning is in the warning style");
+    assert!(!render(&loaded_app(100, 30)).contains("TLS unverified"), "only when unverified");
+}
+
+#[test]
 fn too_small_terminal() {
     snapshot("too_small", &loaded_app(50, 12));
 }

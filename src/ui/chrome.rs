@@ -25,6 +25,7 @@ pub fn header(app: &App, frame: &mut Frame, area: Rect) {
         }
     });
     first.push(Span::raw(engine.host.clone()));
+    first.extend(engine.connection_warning().map(|w| Span::styled(format!(" ({w})"), theme::warning())));
     if !engine.server_version.is_empty() {
         first.push(Span::styled(
             format!(

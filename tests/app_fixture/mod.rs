@@ -59,6 +59,7 @@ pub fn engine() -> EngineInfo {
         api_version: "1.41".into(),
         os: "linux".into(),
         storage_driver: "overlay2".into(),
+        tls_unverified: false,
     }
 }
 
@@ -141,9 +142,14 @@ pub fn tmpfs() -> HashMap<String, Vec<TmpfsFacts>> {
 
 /// An app at the given terminal size that has received everything from the fake engine.
 pub fn loaded_app(width: u16, height: u16) -> App {
-    let mut app = App::new("unix:///var/run/docker.sock", true, (width, height));
+    loaded_app_on(engine(), width, height)
+}
+
+/// As `loaded_app`, from an engine reached as `engine` says (another host, TLS unverified).
+pub fn loaded_app_on(engine: EngineInfo, width: u16, height: u16) -> App {
+    let mut app = App::new(&engine.host, engine.host.starts_with("unix://"), (width, height));
     app.start();
-    feed(&mut app, EngineMsg::Connected(engine()));
+    feed(&mut app, EngineMsg::Connected(engine));
     feed(&mut app, EngineMsg::Containers { seq: 1, containers: containers() });
     feed(&mut app, EngineMsg::Volumes { seq: 1, volumes: volumes() });
     feed(&mut app, EngineMsg::DiskUsage(disk_usage()));
