@@ -239,39 +239,6 @@ async fn pki_and_relay() -> (Pki, MutualTlsRelay) {
     (pki, relay)
 }
 
-/// A plain TCP → unix socket relay to the engine: an engine that speaks HTTP, not TLS. Stopped on
-/// drop.
-struct PlainRelay {
-    task: tokio::task::JoinHandle<()>,
-    port: u16,
-}
-
-impl PlainRelay {
-    async fn start() -> PlainRelay {
-        let listener =
-            tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).await.expect("a loopback port");
-        let port = listener.local_addr().expect("its address").port();
-        let socket = support::docker_host().trim_start_matches("unix://").to_owned();
-        let task = tokio::spawn(async move {
-            while let Ok((mut client, _)) = listener.accept().await {
-                let socket = socket.clone();
-                tokio::spawn(async move {
-                    if let Ok(mut engine) = tokio::net::UnixStream::connect(&socket).await {
-                        let _ = tokio::io::copy_bidirectional(&mut client, &mut engine).await;
-                    }
-                });
-            }
-        });
-        PlainRelay { task, port }
-    }
-}
-
-impl Drop for PlainRelay {
-    fn drop(&mut self) {
-        self.task.abort();
-    }
-}
-
 struct Run {
     status: ExitStatus,
     stdout: String,
@@ -425,8 +392,8 @@ async fn an_engine_that_wants_a_client_certificate_says_so() {
 async fn tls_against_a_plain_http_engine_says_it_answered_in_plain_http() {
     support::connect().await;
     let pki = Pki::new();
-    let relay = PlainRelay::start().await;
-    let host = format!("tcp://127.0.0.1:{}", relay.port);
+    let relay = support::relay::Relay::tcp().await;
+    let host = relay.host();
 
     let run = dockdu(&host, Some("1"), &pki.cert_dir("client"), &["report"]).await;
     assert_fails_on(&run, &host, None);
