@@ -326,3 +326,19 @@ fn a_shell_opens_only_in_a_running_container() {
     keys(&mut app, "gA");
     assert!(app.notice.is_none());
 }
+
+#[test]
+fn a_tmpfs_flag_mount_counts_for_its_container_and_links_both_ways() {
+    let mut app = loaded_app(100, 30);
+    let mounts = |app: &dockdu::app::App, name: &str| {
+        app.inventory.containers.iter().find(|c| c.name == name).unwrap().mounts.len()
+    };
+    assert_eq!(mounts(&app, "db"), 2, "its volume and its --tmpfs /dev/shm");
+    assert_eq!(mounts(&app, "web"), 3, "the --mount type=tmpfs /run counts once");
+    assert_eq!(selected_name(&app), "db");
+    assert!(render(&app).contains("tmpfs → /dev/shm (rw)"));
+    keys(&mut app, "\nj\n"); // the second link: the tmpfs mount
+    assert_eq!((app.panel, selected_name(&app)), (Panel::Tmpfs, "/dev/shm".to_owned()));
+    keys(&mut app, "\n"); // its one link: the container
+    assert_eq!((app.panel, selected_name(&app)), (Panel::Containers, "db".to_owned()));
+}
