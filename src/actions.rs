@@ -74,7 +74,9 @@ fn reason(error: &EngineError) -> String {
     }
 }
 
-/// A new container on a volume; started when asked. Returns its id.
+/// A new container on a volume; started when asked. Returns its id. A container that was
+/// created but fails to start is removed again, so the user can correct the form and submit the
+/// same name; the start error is the answer.
 pub async fn create_on_volume(
     engine: &Engine,
     spec: &ContainerSpec,
@@ -82,7 +84,15 @@ pub async fn create_on_volume(
 ) -> Result<String, EngineError> {
     let id = engine.create_container(spec).await?;
     if start {
-        engine.start_container(&id).await?;
+        if let Err(mut failed) = engine.start_container(&id).await {
+            if let Err(left) = engine.remove_container(&id, true).await {
+                // Say so: the same name would now be refused as already in use.
+                let short = crate::format::short_id(&id);
+                failed.detail =
+                    format!("{}; the created container {short} stays: {}", failed.detail, left.cause());
+            }
+            return Err(failed);
+        }
     }
     Ok(id)
 }

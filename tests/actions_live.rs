@@ -302,3 +302,31 @@ async fn bad_input_is_refused_with_a_reason_and_changes_nothing() {
 
     assert_eq!(objects(&s).await, before, "nothing changed");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_container_that_cannot_start_is_removed_so_the_same_name_can_be_tried_again() {
+    let s = Scenario::new().await;
+    let volume = s.create_volume("data").await;
+    let engine = support::engine();
+    let spec = ContainerSpec {
+        image: s.image.clone(),
+        name: s.name("broken"),
+        command: vec!["/nope".to_owned()],
+        volume,
+        mount_path: "/data".to_owned(),
+        network_mode: "none".to_owned(),
+        labels: s.labels().into_iter().collect(),
+        interactive: true,
+        ..Default::default()
+    };
+    for attempt in ["first", "second"] {
+        let error = actions::create_on_volume(&engine, &spec, true).await.expect_err("/nope cannot start");
+        assert!(error.detail.contains("/nope"), "{attempt}: {error}");
+        assert!(!error.detail.contains("already in use"), "{attempt}: the name is free again: {error}");
+        let (containers, _) = objects(&s).await;
+        assert!(
+            containers.is_empty(),
+            "{attempt}: the container that failed to start is gone: {containers:?}"
+        );
+    }
+}
