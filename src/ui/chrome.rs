@@ -127,9 +127,13 @@ pub fn footer(app: &App, frame: &mut Frame, area: Rect) {
             &[("Tab/↑↓", "field"), ("←→/space", "choose"), ("Enter", "go"), ("Esc", "cancel")]
         }
         Some(Overlay::Inspect(view)) if view.typing => &[("Enter", "search"), ("Esc", "cancel")],
-        Some(Overlay::Inspect(_)) => {
-            &[("↑↓", "scroll"), ("/", "search"), ("n/N", "next/prev"), ("v", "reveal env"), ("Esc", "close")]
-        }
+        Some(Overlay::Inspect(_)) => &[
+            ("↑↓", "scroll"),
+            ("/", "search"),
+            ("n/N", "next/prev"),
+            ("v", "reveal secrets"),
+            ("Esc", "close"),
+        ],
         None if app.status.error.is_some() => &[("r", "retry"), ("q", "quit"), ("?", "help")],
         None if app.too_small() => &[("q", "quit")],
         None if app.filter_typing => &[("type", "to filter"), ("Enter", "keep"), ("Esc", "clear")],

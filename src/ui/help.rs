@@ -16,7 +16,7 @@ pub const KEYS: &[(&str, &str)] = &[
     ("Esc  Backspace", "leave links, clear filter, or go back"),
     ("/", "filter rows as you type (Esc clears)"),
     ("s  S", "cycle sort column, reverse it"),
-    ("i", "inspect (/ n N search, v shows env values)"),
+    ("i", "inspect (/ n N search, v shows secrets)"),
     ("r", "refresh everything, sizes included"),
     ("Space", "mark a container or volume"),
     ("d", "remove selected or marked, after a preview"),
