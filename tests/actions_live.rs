@@ -296,7 +296,7 @@ async fn bad_input_is_refused_with_a_reason_and_changes_nothing() {
     let inventory = support::inventory().await;
     let plan = plan::volume_removal(&inventory, &BTreeSet::from([used.clone()]));
     assert!(plan.is_empty());
-    assert_eq!(plan.kept[0].reason, format!("in use by {}", s.name("user")));
+    assert_eq!(plan.kept[0].reason, plan::KeptReason::InUse { users: vec![s.name("user")] });
     let refused = engine.remove_volume(&used).await.expect_err("in use");
     assert_eq!(refused.problem, Problem::Api(409));
 

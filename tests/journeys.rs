@@ -6,6 +6,7 @@ use app_fixture::*;
 use dockdu::app::panel::{Panel, SortColumn};
 use dockdu::app::{Effect, EngineMsg, Focus, Overlay};
 use dockdu::engine::{Change, ChangeKind};
+use dockdu::model::plan::KeptReason;
 
 fn names(app: &dockdu::app::App) -> Vec<String> {
     let inventory = &app.inventory;
@@ -210,7 +211,7 @@ fn marking_two_volumes_and_removing_previews_the_unused_one_and_keeps_the_used_o
     let going: Vec<&str> = preview.plan.volumes.iter().map(|v| v.name.as_str()).collect();
     assert_eq!(going, ["old-logs"]);
     assert_eq!(preview.plan.kept[0].name, "pgdata");
-    assert!(preview.plan.kept[0].reason.contains("in use by db"));
+    assert_eq!(preview.plan.kept[0].reason, KeptReason::InUse { users: vec!["db".into()] });
     let effects = keys(&mut app, "y");
     assert!(
         matches!(effects.as_slice(), [Effect::Perform(dockdu::app::Action::Remove(plan))] if plan.volumes.len() == 1)
@@ -242,6 +243,9 @@ fn volume_prune_scope_changes_what_the_preview_lists_and_esc_cancels() {
 fn removing_a_running_container_takes_an_explicit_force_step() {
     let mut app = loaded_app(100, 30);
     keys(&mut app, "d"); // db is running
+    let Some(Overlay::Confirm(preview)) = &app.overlay else { panic!("no preview") };
+    assert!(preview.needs_force(), "db is kept as needing force, and the preview offers f");
+    assert!(render(&app).contains("press f to force"));
     assert!(keys(&mut app, "\n").is_empty(), "Enter alone removes nothing");
     keys(&mut app, "f");
     let effects = keys(&mut app, "\n");
@@ -341,4 +345,21 @@ fn a_tmpfs_flag_mount_counts_for_its_container_and_links_both_ways() {
     assert_eq!((app.panel, selected_name(&app)), (Panel::Tmpfs, "/dev/shm".to_owned()));
     keys(&mut app, "\n"); // its one link: the container
     assert_eq!((app.panel, selected_name(&app)), (Panel::Containers, "db".to_owned()));
+}
+
+#[test]
+fn an_inspect_answer_is_taken_only_for_the_target_on_screen() {
+    let mut app = loaded_app(100, 30);
+    let effects = keys(&mut app, "i");
+    let [Effect::Inspect(target)] = effects.as_slice() else { panic!("{effects:?}") };
+    let web = app.inventory.containers.iter().find(|c| c.name == "web").unwrap().id.clone();
+    let other = dockdu::app::inspect::Target::Container { id: web, name: "db".into() };
+    feed(&mut app, EngineMsg::Inspected { target: other, result: Ok(serde_json::json!({"Name": "/web"})) });
+    let Some(Overlay::Inspect(view)) = &app.overlay else { panic!("inspect closed") };
+    assert!(view.is_loading(), "an answer for another container, even under the same name, is not shown");
+    feed(
+        &mut app,
+        EngineMsg::Inspected { target: target.clone(), result: Ok(serde_json::json!({"Name": "/db"})) },
+    );
+    assert!(render(&app).contains("\"/db\""));
 }

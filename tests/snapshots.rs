@@ -185,12 +185,12 @@ fn removal_outcome() {
     let mut app = loaded_app(100, 30);
     let outcome = dockdu::actions::Outcome {
         removed: vec![dockdu::actions::Removed {
-            kind: "volume",
+            kind: dockdu::actions::ObjectKind::Volume,
             name: "old-logs".into(),
             bytes: Some(250 << 20),
         }],
         skipped: vec![dockdu::actions::Skipped {
-            kind: "volume",
+            kind: dockdu::actions::ObjectKind::Volume,
             name: "shared-cache".into(),
             reason: "in use: volume is in use - [c3c3c3]".into(),
         }],

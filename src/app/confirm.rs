@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use crossterm::event::{KeyCode, KeyEvent};
 
-use crate::model::plan::{self, Plan, VolumeScope};
+use crate::model::plan::{self, KeptReason, Plan, VolumeScope};
 use crate::model::Inventory;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,7 +59,7 @@ impl Confirm {
     /// Whether the force step applies: chosen containers, one of them running.
     pub fn needs_force(&self) -> bool {
         matches!(&self.subject, Subject::Containers { only: Some(_), force: false, .. })
-            && self.plan.kept.iter().any(|k| k.reason.ends_with("needs force"))
+            && self.plan.kept.iter().any(|k| matches!(k.reason, KeptReason::NeedsForce { .. }))
     }
 
     fn replan(&mut self, inventory: &Inventory) {

@@ -21,9 +21,10 @@ impl Target {
     }
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct InspectView {
-    pub title: String,
+    /// What is shown: an engine reply is taken only if it is for this target.
+    pub target: Target,
     document: Option<Value>,
     pub lines: Vec<String>,
     pub error: Option<String>,
@@ -38,7 +39,22 @@ pub struct InspectView {
 
 impl InspectView {
     pub fn loading(target: &Target) -> Self {
-        InspectView { title: target.title(), ..Default::default() }
+        InspectView {
+            target: target.clone(),
+            document: None,
+            lines: Vec::new(),
+            error: None,
+            revealed: false,
+            scroll: 0,
+            query: String::new(),
+            typing: false,
+            matches: Vec::new(),
+            current_match: None,
+        }
+    }
+
+    pub fn title(&self) -> String {
+        self.target.title()
     }
 
     pub fn is_loading(&self) -> bool {

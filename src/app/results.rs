@@ -78,7 +78,7 @@ impl App {
             }
             EngineMsg::Inspected { target, result } => {
                 if let Some(Overlay::Inspect(view)) = &mut self.overlay {
-                    if view.title == target.title() {
+                    if view.target == target {
                         match result {
                             Ok(document) => view.set_document(document),
                             Err(error) => view.set_error(error),

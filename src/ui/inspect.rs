@@ -12,7 +12,7 @@ use crate::app::inspect::InspectView;
 pub fn render(view: &InspectView, tick: usize, frame: &mut Frame, area: Rect) {
     let secrets = if view.revealed { "secrets shown" } else { "secrets masked" };
     let block = Block::bordered()
-        .title(Span::styled(format!(" inspect {} ", view.title), theme::title()))
+        .title(Span::styled(format!(" inspect {} ", view.title()), theme::title()))
         .title_bottom(Span::styled(
             format!(" {secrets} · line {}/{} ", view.scroll + 1, view.lines.len()),
             theme::dim(),
