@@ -3,6 +3,7 @@
 mod app_fixture;
 
 use app_fixture::*;
+use dockdu::app::form::Submit;
 use dockdu::app::panel::{Panel, SortColumn};
 use dockdu::app::{Effect, EngineMsg, Focus, Overlay};
 use dockdu::engine::{Change, ChangeKind};
@@ -329,6 +330,71 @@ fn a_shell_opens_only_in_a_running_container() {
     assert!(app.notice.as_deref().unwrap().contains("not running"));
     keys(&mut app, "gA");
     assert!(app.notice.is_none());
+}
+
+fn image(reference: &str) -> dockdu::model::ImageFacts {
+    dockdu::model::ImageFacts {
+        id: format!("sha256:{reference}"),
+        tags: vec![reference.into()],
+        ..Default::default()
+    }
+}
+
+fn form(app: &dockdu::app::App) -> &dockdu::app::form::Form {
+    match &app.overlay {
+        Some(Overlay::Form(form)) => form,
+        other => panic!("no form open: {other:?}"),
+    }
+}
+
+#[test]
+fn the_attach_form_keeps_what_was_typed_when_the_image_list_arrives_and_submits_once() {
+    let mut app = loaded_app(100, 30);
+    assert_eq!(keys(&mut app, "2a"), [Effect::LoadImages]);
+    assert!(render(&app).contains("listing local images"));
+    keys(&mut app, "\t\tmine"); // the Name field
+    feed(&mut app, EngineMsg::Images(Ok(vec![image("busybox:latest"), image("alpine:3")])));
+    assert_eq!(form(&app).focus, 3, "the focus stays on Name");
+    let screen = render(&app);
+    assert!(screen.contains("mine▏") && screen.contains("‹ busybox:latest ›"), "{screen}");
+
+    let effects = keys(&mut app, "\n");
+    let [Effect::Perform(dockdu::app::Action::Submit(Submit::CreateContainer { spec, .. }))] =
+        effects.as_slice()
+    else {
+        panic!("Enter sent {effects:?}")
+    };
+    assert_eq!(
+        (spec.name.as_str(), spec.image.as_str(), spec.volume.as_str()),
+        ("mine", "busybox:latest", "pgdata")
+    );
+    // A late second answer while the engine works: the form stays working and Enter sends nothing.
+    feed(&mut app, EngineMsg::Images(Ok(vec![image("other:1")])));
+    assert!(form(&app).working);
+    assert!(keys(&mut app, "\n").is_empty(), "no second submit");
+
+    feed(
+        &mut app,
+        EngineMsg::ContainerCreated {
+            result: Err("no space left".into()),
+            name: "mine".into(),
+            shell: false,
+        },
+    );
+    keys(&mut app, "\x1b");
+    assert!(keys(&mut app, "a").is_empty(), "the image list is loaded once, not on every open");
+    assert!(render(&app).contains("‹ other:1 ›"));
+}
+
+#[test]
+fn a_failed_image_list_is_asked_for_again_on_the_next_open() {
+    let mut app = loaded_app(100, 30);
+    assert_eq!(keys(&mut app, "2a"), [Effect::LoadImages]);
+    assert!(keys(&mut app, "\x1ba").is_empty(), "one request at a time");
+    feed(&mut app, EngineMsg::Images(Err("engine went away".into())));
+    assert!(form(&app).error.as_deref().unwrap().contains("engine went away"));
+    keys(&mut app, "\x1b");
+    assert_eq!(keys(&mut app, "a"), [Effect::LoadImages]);
 }
 
 #[test]

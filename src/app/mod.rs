@@ -15,10 +15,10 @@ use std::collections::BTreeSet;
 
 use crate::actions::Outcome;
 use crate::engine::EngineError;
-use crate::model::{self, EngineInfo, ImageFacts, Inventory, Sources};
+use crate::model::{self, EngineInfo, Inventory, Sources};
 use crate::ui::layout;
 use confirm::Confirm;
-use form::Form;
+use form::{Form, ImageList};
 use inspect::InspectView;
 pub use links::Link;
 pub use messages::{Action, Effect, EngineMsg, EventsState, Msg, SessionRequest, EVENT_DEBOUNCE};
@@ -114,7 +114,7 @@ pub struct App {
     /// What `e` runs in a container.
     pub shell_command: Vec<String>,
     /// Local images, loaded when the attach form first needs them.
-    pub images: Option<Vec<ImageFacts>>,
+    pub images: ImageList,
     /// A row to select once it shows up (a volume just created).
     pending_selection: Option<(Panel, String)>,
     /// Whether bind sources can be checked on this machine.
@@ -150,7 +150,7 @@ impl App {
             notice: None,
             marks: Default::default(),
             shell_command: vec!["sh".to_owned()],
-            images: None,
+            images: ImageList::NotLoaded,
             pending_selection: None,
             local,
             history: Vec::new(),

@@ -1,6 +1,6 @@
 //! Engine results into state: what each answer changes, and what to ask for next.
 
-use super::form::{self, Form};
+use super::form::{FormKind, ImageList};
 use super::panel::Panel;
 use super::{App, Effect, EngineMsg, Overlay, SessionRequest, Status, EVENT_DEBOUNCE};
 use crate::engine::{Change, ChangeKind};
@@ -215,22 +215,24 @@ impl App {
         vec![]
     }
 
+    /// The image list fills an open attach form in place; it is kept for the next form too.
     pub(super) fn on_images(&mut self, result: Result<Vec<ImageFacts>, String>) -> Vec<Effect> {
+        let attach_form = match &mut self.overlay {
+            Some(Overlay::Form(form)) if matches!(form.kind, FormKind::Attach { .. }) => Some(form),
+            _ => None,
+        };
         match result {
             Ok(images) => {
-                let references: Vec<String> = images.iter().map(ImageFacts::reference).collect();
-                if let Some(Overlay::Form(form)) = &mut self.overlay {
-                    if let form::FormKind::Attach { volume } = &form.kind {
-                        let volume = volume.clone();
-                        *form = Form::attach(&volume, references);
-                    }
+                if let Some(form) = attach_form {
+                    form.set_images(images.iter().map(ImageFacts::reference).collect());
                 }
-                self.images = Some(images);
+                self.images = ImageList::Loaded(images);
             }
             Err(error) => {
-                if let Some(Overlay::Form(form)) = &mut self.overlay {
-                    form.error = Some(format!("listing images failed: {error}"));
+                if let Some(form) = attach_form {
+                    form.images_failed(&error);
                 }
+                self.images = ImageList::Failed;
             }
         }
         vec![]

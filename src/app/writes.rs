@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use super::confirm::{Confirm, Scope, Subject};
-use super::form::Form;
+use super::form::{Form, ImageList};
 use super::panel::Panel;
 use super::{App, Effect, Overlay, SessionRequest};
 
@@ -63,9 +63,19 @@ impl App {
         if self.refused_read_only("attaching a volume") {
             return vec![];
         }
-        let images = self.images.iter().flatten().map(crate::model::ImageFacts::reference).collect();
-        self.overlay = Some(Overlay::Form(Form::attach(&volume, images)));
-        vec![Effect::LoadImages]
+        let mut form = Form::attach(&volume, self.images.references());
+        // One request at a time, and none once there are images to choose from.
+        let load = self.images.wants_loading();
+        if load {
+            self.images = ImageList::Loading;
+        }
+        form.images_pending = self.images == ImageList::Loading;
+        self.overlay = Some(Overlay::Form(form));
+        if load {
+            vec![Effect::LoadImages]
+        } else {
+            vec![]
+        }
     }
 
     pub(super) fn prune(&mut self) -> Vec<Effect> {

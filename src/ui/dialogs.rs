@@ -10,7 +10,7 @@ use crate::actions::Outcome;
 use crate::app::confirm::{Confirm, Scope, Subject};
 use crate::app::form::{Form, Input};
 use crate::cli::headline;
-use crate::format::{size, volume_name};
+use crate::format::{pad, size, volume_name, Align};
 
 fn dialog_area(body: Rect, width: u16, height: u16) -> Rect {
     let width = width.min(body.width);
@@ -150,15 +150,20 @@ pub fn form(form: &Form, tick: usize, frame: &mut Frame, body: Rect) {
     for (i, field) in form.fields.iter().enumerate() {
         let focused = i == form.focus;
         let value = match &field.input {
-            Input::Text if focused => format!("{}▏", field.value),
-            Input::Text => field.value.clone(),
-            Input::Toggle => format!("[{}]", field.value),
-            Input::Choice(options) if options.is_empty() => "(none available)".to_owned(),
-            Input::Choice(_) => format!("‹ {} ›", field.value),
+            Input::Text(value) if focused => format!("{value}▏"),
+            Input::Text(value) => value.clone(),
+            Input::Toggle(on) => format!("[{}]", if *on { "yes" } else { "no" }),
+            Input::Choice { options, .. } if options.is_empty() && form.images_pending => {
+                "(listing local images…)".to_owned()
+            }
+            Input::Choice { options, .. } if options.is_empty() => "(none available)".to_owned(),
+            Input::Choice { options, selected } => {
+                format!("‹ {} ›", options.get(*selected).map_or("", String::as_str))
+            }
         };
         let label_style = if focused { theme::key() } else { theme::dim() };
         lines.push(Line::from(vec![
-            Span::styled(format!(" {:<15}", field.label), label_style),
+            Span::styled(format!(" {}", pad(field.id.label(), 15, Align::Left)), label_style),
             Span::styled(value, if focused { theme::selected() } else { ratatui::style::Style::new() }),
             Span::styled(if focused { format!("   {}", field.hint) } else { String::new() }, theme::dim()),
         ]));
