@@ -65,6 +65,31 @@ pub fn pad(text: &str, columns: usize, align: Align) -> String {
     }
 }
 
+/// `text` in lines of at most `max` columns, broken between words where it can be and inside a
+/// word longer than a line. Always at least one line.
+pub fn wrap(text: &str, max: usize) -> Vec<String> {
+    let max = max.max(1);
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        let gap = usize::from(!line.is_empty());
+        if !line.is_empty() && width(&line) + gap + width(word) > max {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        for c in word.chars() {
+            if width(&line) + c.width().unwrap_or(0) > max {
+                lines.push(std::mem::take(&mut line));
+            }
+            line.push(c);
+        }
+    }
+    lines.push(line);
+    lines
+}
+
 pub fn mode(rw: bool) -> &'static str {
     if rw {
         "rw"
@@ -101,6 +126,18 @@ mod tests {
         assert_eq!(pad("データ", 8, Align::Left), "データ  ");
         assert_eq!(pad("1 KiB", 8, Align::Right), "   1 KiB");
         assert_eq!(width(&pad("a-very-long-container-name", 10, Align::Left)), 10);
+    }
+
+    #[test]
+    fn wrapping_breaks_between_words_by_display_width_and_inside_long_ones() {
+        assert_eq!(
+            wrap("starting container process caused: exec: /nope", 20),
+            ["starting container", "process caused:", "exec: /nope"]
+        );
+        assert_eq!(wrap("データベース ok", 8), ["データベ", "ース ok"]);
+        assert_eq!(wrap("0123456789abcdef", 6), ["012345", "6789ab", "cdef"]);
+        assert_eq!(wrap("", 10), [""]);
+        assert!(wrap(&"word ".repeat(50), 17).iter().all(|l| width(l) <= 17));
     }
 
     #[test]

@@ -398,6 +398,44 @@ fn a_failed_image_list_is_asked_for_again_on_the_next_open() {
 }
 
 #[test]
+fn the_outcome_lists_what_the_engine_kept_first_and_scrolls_to_the_last_removal() {
+    use crossterm::event::KeyCode;
+    use dockdu::actions::{ObjectKind, Outcome, Removed, Skipped};
+    let mut app = loaded_app(100, 30);
+    let removed = (0..40)
+        .map(|i| Removed { kind: ObjectKind::Volume, name: format!("gone-{i:02}"), bytes: Some(1 << 20) })
+        .collect();
+    let skipped = vec![Skipped {
+        kind: ObjectKind::Volume,
+        name: "shared-cache".into(),
+        reason: "in use: volume is in use - [c3c3c3]".into(),
+    }];
+    feed(&mut app, EngineMsg::Removed(Outcome { removed, skipped }));
+    let screen = render(&app);
+    let (kept, first_removed) = (screen.find("shared-cache").unwrap(), screen.find("gone-00").unwrap());
+    assert!(kept < first_removed, "kept comes first:\n{screen}");
+    assert!(screen.contains("volume is in use - [c3c3c3]") && !screen.contains("gone-39"));
+
+    app.update(key(KeyCode::PageDown));
+    app.update(key(KeyCode::PageDown));
+    let screen = render(&app);
+    assert!(screen.contains("gone-39") && !screen.contains("shared-cache"), "{screen}");
+    let scroll = |app: &dockdu::app::App| match &app.overlay {
+        Some(Overlay::Outcome(view)) => view.scroll,
+        _ => panic!("the outcome closed"),
+    };
+    let bottom = scroll(&app);
+    app.update(key(KeyCode::Down));
+    assert_eq!(scroll(&app), bottom, "no scrolling past the last line");
+    app.update(key(KeyCode::Up));
+    assert_eq!(scroll(&app), bottom - 1, "one press up moves one line");
+    app.update(key(KeyCode::Home));
+    assert!(render(&app).contains("shared-cache"));
+    keys(&mut app, "\x1b");
+    assert!(app.overlay.is_none());
+}
+
+#[test]
 fn a_tmpfs_flag_mount_counts_for_its_container_and_links_both_ways() {
     let mut app = loaded_app(100, 30);
     let mounts = |app: &dockdu::app::App, name: &str| {

@@ -181,6 +181,24 @@ fn create_volume_form_with_an_error() {
 }
 
 #[test]
+fn attach_form_with_the_engines_whole_error() {
+    let mut app = loaded_app(100, 30);
+    keys(&mut app, "2a");
+    let busybox = dockdu::model::ImageFacts { tags: vec!["busybox:latest".into()], ..Default::default() };
+    feed(&mut app, EngineMsg::Images(Ok(vec![busybox])));
+    keys(&mut app, "\t\tbroken\t/nope\n");
+    let error = "starting a container failed on unix:///var/run/docker.sock: HTTP 400: failed to create \
+                 shim: OCI runtime create failed: container_linux.go:380: starting container process \
+                 caused: exec: \"/nope\": stat /nope: no such file or directory: unknown — the engine \
+                 refused the request";
+    feed(
+        &mut app,
+        EngineMsg::ContainerCreated { result: Err(error.into()), name: "broken".into(), shell: false },
+    );
+    snapshot("attach_form_engine_error", &app);
+}
+
+#[test]
 fn removal_outcome() {
     let mut app = loaded_app(100, 30);
     let outcome = dockdu::actions::Outcome {

@@ -95,7 +95,11 @@ impl Confirm {
             (_, KeyCode::Esc) => return Answer::Cancel,
             (_, KeyCode::Char('n')) if !typing_label => return Answer::Cancel,
             (_, KeyCode::Up) => self.scroll = self.scroll.saturating_sub(1),
-            (_, KeyCode::Down) => self.scroll += 1,
+            // The preview has about one line an object: no scrolling past them all.
+            (_, KeyCode::Down) => {
+                let objects = self.plan.containers.len() + self.plan.volumes.len() + self.plan.kept.len();
+                self.scroll = (self.scroll + 1).min(objects);
+            }
             (Subject::Volumes { only: None, scope, .. }, KeyCode::Tab | KeyCode::Right) => {
                 *scope = match scope {
                     Scope::Anonymous => Scope::Dangling,

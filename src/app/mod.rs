@@ -7,13 +7,13 @@ pub mod inspect;
 mod keys;
 mod links;
 mod messages;
+pub mod outcome;
 pub mod panel;
 mod results;
 mod writes;
 
 use std::collections::BTreeSet;
 
-use crate::actions::Outcome;
 use crate::engine::EngineError;
 use crate::model::{self, EngineInfo, Inventory, Sources};
 use crate::ui::layout;
@@ -22,6 +22,7 @@ use form::{Form, ImageList};
 use inspect::InspectView;
 pub use links::Link;
 pub use messages::{Action, Effect, EngineMsg, EventsState, Msg, SessionRequest, EVENT_DEBOUNCE};
+use outcome::OutcomeView;
 use panel::{Panel, Sort};
 
 #[derive(Debug, Clone, Default)]
@@ -83,7 +84,7 @@ pub enum Overlay {
     Inspect(InspectView),
     Confirm(Confirm),
     Form(Form),
-    Outcome(Outcome),
+    Outcome(OutcomeView),
 }
 
 /// Where the user was, for Esc/Backspace after following a link.

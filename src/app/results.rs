@@ -113,7 +113,7 @@ impl App {
                 for marks in &mut self.marks {
                     marks.clear();
                 }
-                self.overlay = Some(Overlay::Outcome(outcome));
+                self.overlay = Some(Overlay::Outcome(outcome.into()));
                 self.reload(false)
             }
             EngineMsg::VolumeCreated(result) => match result {

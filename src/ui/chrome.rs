@@ -122,7 +122,7 @@ pub fn footer(app: &App, frame: &mut Frame, area: Rect) {
             &[("Enter", "remove"), ("f", "force"), ("Esc", "cancel")]
         }
         Some(Overlay::Confirm(_)) => &[("Enter/y", "remove"), ("↑↓", "scroll"), ("Esc/n", "cancel")],
-        Some(Overlay::Outcome(_)) => &[("Esc", "close")],
+        Some(Overlay::Outcome(_)) => &[("↑↓ PgUp PgDn", "scroll"), ("Esc", "close")],
         Some(Overlay::Form(_)) => {
             &[("Tab/↑↓", "field"), ("←→/space", "choose"), ("Enter", "go"), ("Esc", "cancel")]
         }
