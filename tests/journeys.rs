@@ -436,6 +436,40 @@ fn the_outcome_lists_what_the_engine_kept_first_and_scrolls_to_the_last_removal(
 }
 
 #[test]
+fn prune_on_a_filtered_container_panel_takes_only_the_rows_shown_and_says_so() {
+    let mut app = loaded_app(100, 30);
+    keys(&mut app, "/wor\n");
+    keys(&mut app, "P");
+    let Some(Overlay::Confirm(preview)) = &app.overlay else { panic!("no preview") };
+    let going: Vec<&str> = preview.plan.containers.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(going, ["worker"], "builder is stopped too, but the filter hides it");
+    let screen = render(&app);
+    assert!(screen.contains("Only the 1 container matching filter “wor”"), "{screen}");
+    assert!(screen.contains("Prune stopped containers"));
+    keys(&mut app, "\x1b\x1b"); // close, clear the filter
+
+    // A filter that shows a running container too: it is not offered, nor kept as needing force.
+    keys(&mut app, "/o\nP");
+    let Some(Overlay::Confirm(preview)) = &app.overlay else { panic!("no preview") };
+    let going: Vec<&str> = preview.plan.containers.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(going, ["worker", "builder"]);
+    assert!(preview.plan.kept.is_empty() && !preview.needs_force());
+    assert!(render(&app).contains("Only the 3 containers matching filter “o”"));
+}
+
+#[test]
+fn prune_on_a_filtered_volume_panel_takes_only_the_rows_shown() {
+    let mut app = loaded_app(100, 30);
+    keys(&mut app, "2/cache\nP\t"); // all dangling, among the rows shown
+    let Some(Overlay::Confirm(preview)) = &app.overlay else { panic!("no preview") };
+    assert!(preview.plan.is_empty(), "old-logs is dangling but not shown; shared-cache is in use");
+    assert!(render(&app).contains("Only the 1 volume matching filter “cache”"));
+    keys(&mut app, "\x1b\x1bP\t");
+    let Some(Overlay::Confirm(preview)) = &app.overlay else { panic!("no preview") };
+    assert_eq!(preview.plan.volumes[0].name, "old-logs", "without a filter the prune sees every volume");
+}
+
+#[test]
 fn a_tmpfs_flag_mount_counts_for_its_container_and_links_both_ways() {
     let mut app = loaded_app(100, 30);
     let mounts = |app: &dockdu::app::App, name: &str| {

@@ -181,6 +181,13 @@ fn create_volume_form_with_an_error() {
 }
 
 #[test]
+fn prune_containers_narrowed_by_the_filter() {
+    let mut app = loaded_app(100, 30);
+    keys(&mut app, "/o\nP");
+    snapshot("prune_containers_filtered", &app);
+}
+
+#[test]
 fn attach_form_with_the_engines_whole_error() {
     let mut app = loaded_app(100, 30);
     keys(&mut app, "2a");

@@ -194,6 +194,26 @@ pub fn container_removal(
     plan
 }
 
+/// A prune of stopped containers among `within` (every container when `None`): a running one is
+/// simply not part of a prune, so it is not listed as kept either.
+pub fn container_prune(
+    inventory: &Inventory,
+    within: Option<&BTreeSet<String>>,
+    with_anonymous_volumes: bool,
+) -> Plan {
+    let containers = inventory
+        .containers
+        .iter()
+        .filter(|c| within.is_none_or(|ids| ids.contains(&c.id)) && is_stopped(&c.state))
+        .map(planned_container)
+        .collect();
+    let mut plan = Plan { containers, ..Plan::default() };
+    if with_anonymous_volumes {
+        add_anonymous_volumes(inventory, &mut plan);
+    }
+    plan
+}
+
 fn planned_container(container: &super::Container) -> PlannedContainer {
     PlannedContainer {
         id: container.id.clone(),
@@ -315,6 +335,18 @@ mod tests {
         let forced = container_removal(&inventory(), Some(&chosen), false, true);
         assert_eq!(names(&forced), ["c-run"]);
         assert!(forced.force);
+    }
+
+    #[test]
+    fn a_container_prune_never_lists_running_ones_and_stays_within_the_chosen_rows() {
+        let inventory = inventory();
+        let plan = container_prune(&inventory, None, false);
+        assert_eq!(names(&plan), ["c-new", "c-old"]);
+        assert!(plan.kept.is_empty(), "a running container is no part of a prune");
+        let within = BTreeSet::from(["old".to_owned(), "run".to_owned()]);
+        let plan = container_prune(&inventory, Some(&within), true);
+        assert_eq!(names(&plan), ["c-old", ANON]);
+        assert!(!plan.force);
     }
 
     #[test]

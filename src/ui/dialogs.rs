@@ -6,7 +6,7 @@ use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 use ratatui::Frame;
 
 use super::{layout, theme};
-use crate::app::confirm::{Confirm, Scope, Subject};
+use crate::app::confirm::{Confirm, Pick, Scope, Subject};
 use crate::app::form::{Form, Input};
 use crate::app::outcome::{LineKind, OutcomeView};
 use crate::cli::headline;
@@ -34,6 +34,16 @@ fn frame_dialog(frame: &mut Frame, area: Rect, title: &str, lines: Vec<Line<'sta
     );
 }
 
+/// "Only the 3 containers matching filter “web”."
+fn filtered_note(pick: &Pick, noun: &str) -> Option<Line<'static>> {
+    let Pick::Filtered { filter, keys } = pick else { return None };
+    let plural = if keys.len() == 1 { "" } else { "s" };
+    Some(Line::styled(
+        format!(" Only the {} {noun}{plural} matching filter “{}”.", keys.len(), fit(filter, 40)),
+        theme::warning(),
+    ))
+}
+
 pub fn confirm(confirm: &Confirm, tick: usize, frame: &mut Frame, body: Rect) {
     let plan = &confirm.plan;
     let area = layout::list_dialog(body);
@@ -48,7 +58,7 @@ pub fn confirm(confirm: &Confirm, tick: usize, frame: &mut Frame, body: Rect) {
     let name_columns = widest.max(NAME_MIN_COLUMNS).min(room);
     let mut lines: Vec<Line<'static>> = Vec::new();
     match &confirm.subject {
-        Subject::Volumes { only: None, scope, label } => {
+        Subject::Volumes { pick, scope, label } if !pick.is_removal() => {
             let choice = |this: Scope, text: String| {
                 let style = if *scope == this { theme::active_tab() } else { theme::dim() };
                 Span::styled(format!(" {text} "), style)
@@ -67,11 +77,13 @@ pub fn confirm(confirm: &Confirm, tick: usize, frame: &mut Frame, body: Rect) {
                 " Only volumes no container uses, in any state, are ever pruned.",
                 theme::dim(),
             ));
+            lines.extend(filtered_note(pick, "volume"));
         }
-        Subject::Containers { only, with_volumes, force } => {
-            if only.is_none() {
+        Subject::Containers { pick, with_volumes, force } => {
+            if !pick.is_removal() {
                 lines.push(Line::styled(" Stopped containers: exited, created or dead.", theme::dim()));
             }
+            lines.extend(filtered_note(pick, "container"));
             let yes_no = if *with_volumes { "yes" } else { "no" };
             lines.push(Line::from(vec![
                 Span::raw(" also remove their anonymous volumes: "),
