@@ -328,7 +328,10 @@ fn a_shell_opens_only_in_a_running_container() {
     keys(&mut app, "jj"); // worker: exited
     assert!(keys(&mut app, "e").is_empty());
     assert!(app.notice.as_deref().unwrap().contains("not running"));
-    keys(&mut app, "gA");
+    let effects = keys(&mut app, "gA");
+    let [Effect::OpenSession(request)] = effects.as_slice() else { panic!("A on db sent {effects:?}") };
+    assert_eq!((request.container.as_str(), request.command.as_deref()), ("db", None), "attach: no command");
+    assert_eq!(request.container_id, app.inventory.containers[app.view().selected_index().unwrap()].id);
     assert!(app.notice.is_none());
 }
 
