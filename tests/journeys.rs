@@ -504,3 +504,15 @@ fn an_inspect_answer_is_taken_only_for_the_target_on_screen() {
     );
     assert!(render(&app).contains("\"/db\""));
 }
+
+#[test]
+fn a_control_chord_neither_types_its_letter_nor_runs_its_key() {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let mut app = loaded_app(100, 30);
+    let chord = |c| dockdu::app::Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
+    assert!(app.update(chord('d')).is_empty());
+    assert!(app.overlay.is_none(), "Ctrl-D is not d: no removal preview");
+    keys(&mut app, "/we");
+    app.update(chord('j'));
+    assert_eq!(app.view().filter, "we", "Ctrl-J typed nothing into the filter");
+}

@@ -21,6 +21,13 @@ impl App {
         if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
             return vec![Effect::Quit];
         }
+        // A chord is not its letter: Ctrl-D must not remove, and Ctrl-J (a newline typed before
+        // raw mode) must not type a `j` into a filter or a form.
+        if matches!(key.code, KeyCode::Char(_))
+            && key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+        {
+            return vec![];
+        }
         self.notice = None;
         match &mut self.overlay {
             Some(Overlay::Confirm(confirm)) => {
