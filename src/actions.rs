@@ -1,6 +1,8 @@
 //! Carrying out what the user confirmed: a removal plan, one object at a time and never forced
 //! beyond what the plan says; a new volume; a new container on a volume.
 
+use std::fmt;
+
 use serde::Serialize;
 
 use crate::engine::{ContainerSpec, Engine, EngineError, Problem};
@@ -13,16 +15,33 @@ pub struct Outcome {
     pub skipped: Vec<Skipped>,
 }
 
+/// Which kind of object a removal touched; `"container"` or `"volume"` in JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ObjectKind {
+    Container,
+    Volume,
+}
+
+impl fmt::Display for ObjectKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(match self {
+            ObjectKind::Container => "container",
+            ObjectKind::Volume => "volume",
+        })
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Removed {
-    pub kind: &'static str,
+    pub kind: ObjectKind,
     pub name: String,
     pub bytes: Option<u64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Skipped {
-    pub kind: &'static str,
+    pub kind: ObjectKind,
     pub name: String,
     pub reason: String,
 }
@@ -39,23 +58,17 @@ pub async fn remove(engine: &Engine, plan: &Plan) -> Outcome {
     let mut outcome = Outcome::default();
     for container in &plan.containers {
         let result = engine.remove_container(&container.id, plan.force).await;
-        outcome.record("container", &container.name, container.size_rw, result);
+        outcome.record(ObjectKind::Container, &container.name, container.size_rw, result);
     }
     for volume in &plan.volumes {
         let result = engine.remove_volume(&volume.name).await;
-        outcome.record("volume", &volume.name, volume.size, result);
+        outcome.record(ObjectKind::Volume, &volume.name, volume.size, result);
     }
     outcome
 }
 
 impl Outcome {
-    fn record(
-        &mut self,
-        kind: &'static str,
-        name: &str,
-        bytes: Option<u64>,
-        result: Result<(), EngineError>,
-    ) {
+    fn record(&mut self, kind: ObjectKind, name: &str, bytes: Option<u64>, result: Result<(), EngineError>) {
         let name = name.to_owned();
         match result {
             Ok(()) => self.removed.push(Removed { kind, name, bytes }),
@@ -74,7 +87,9 @@ fn reason(error: &EngineError) -> String {
     }
 }
 
-/// A new container on a volume; started when asked. Returns its id.
+/// A new container on a volume; started when asked. Returns its id. A container that was
+/// created but fails to start is removed again, so the user can correct the form and submit the
+/// same name; the start error is the answer.
 pub async fn create_on_volume(
     engine: &Engine,
     spec: &ContainerSpec,
@@ -82,7 +97,30 @@ pub async fn create_on_volume(
 ) -> Result<String, EngineError> {
     let id = engine.create_container(spec).await?;
     if start {
-        engine.start_container(&id).await?;
+        if let Err(mut failed) = engine.start_container(&id).await {
+            if let Err(left) = engine.remove_container(&id, true).await {
+                // Say so: the same name would now be refused as already in use.
+                let short = crate::format::short_id(&id);
+                failed.detail =
+                    format!("{}; the created container {short} stays: {}", failed.detail, left.cause());
+            }
+            return Err(failed);
+        }
     }
     Ok(id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_serialise_as_the_lowercase_words_scripts_read() {
+        let removed = Removed { kind: ObjectKind::Volume, name: "v".into(), bytes: None };
+        let skipped = Skipped { kind: ObjectKind::Container, name: "c".into(), reason: "in use".into() };
+        let json = serde_json::to_value(Outcome { removed: vec![removed], skipped: vec![skipped] }).unwrap();
+        assert_eq!(json["removed"][0]["kind"], "volume");
+        assert_eq!(json["skipped"][0]["kind"], "container");
+        assert_eq!(format!("{:<10}|", ObjectKind::Volume), "volume    |");
+    }
 }

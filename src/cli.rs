@@ -220,7 +220,7 @@ mod tests {
     use std::collections::BTreeMap;
 
     use super::*;
-    use crate::actions::{Removed, Skipped};
+    use crate::actions::{ObjectKind, Removed, Skipped};
     use crate::format::width;
     use crate::model::plan::{Kept, PlannedVolume};
     use crate::secrets::MASK;
@@ -237,7 +237,10 @@ mod tests {
                 volume("evil", &[("evil", "\x1b]0;PWN\x07\x1b[2J"), ("db_password", "hunter2")]),
                 volume("a-much-longer-volume-name", &[("説明", "データ")]),
             ],
-            kept: vec![Kept { name: "used".to_owned(), reason: "in use by web".to_owned() }],
+            kept: vec![Kept {
+                name: "used".to_owned(),
+                reason: crate::model::plan::KeptReason::InUse { users: vec!["web".to_owned()] },
+            }],
             ..Plan::default()
         }
     }
@@ -263,9 +266,9 @@ mod tests {
     #[test]
     fn the_outcome_shows_what_went_and_why_the_rest_stayed_on_one_line_each() {
         let outcome = Outcome {
-            removed: vec![Removed { kind: "volume", name: "idle".to_owned(), bytes: Some(2048) }],
+            removed: vec![Removed { kind: ObjectKind::Volume, name: "idle".to_owned(), bytes: Some(2048) }],
             skipped: vec![Skipped {
-                kind: "volume",
+                kind: ObjectKind::Volume,
                 name: "late".to_owned(),
                 reason: "in use: volume is in use\n- [\x1b[2Jabc]".to_owned(),
             }],

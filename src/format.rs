@@ -71,6 +71,31 @@ pub fn clock(at: std::time::SystemTime) -> String {
     format!("{:02}:{:02}:{:02} UTC", seconds / 3600, seconds / 60 % 60, seconds % 60)
 }
 
+/// `text` in lines of at most `max` columns, broken between words where it can be and inside a
+/// word longer than a line. Always at least one line.
+pub fn wrap(text: &str, max: usize) -> Vec<String> {
+    let max = max.max(1);
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        let gap = usize::from(!line.is_empty());
+        if !line.is_empty() && width(&line) + gap + width(word) > max {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        for c in word.chars() {
+            if width(&line) + c.width().unwrap_or(0) > max {
+                lines.push(std::mem::take(&mut line));
+            }
+            line.push(c);
+        }
+    }
+    lines.push(line);
+    lines
+}
+
 pub fn mode(rw: bool) -> &'static str {
     if rw {
         "rw"
@@ -113,6 +138,18 @@ mod tests {
     fn clock_times_are_utc_time_of_day() {
         let at = std::time::UNIX_EPOCH + std::time::Duration::from_secs(86_400 * 3 + 9 * 3600 + 41 * 60 + 5);
         assert_eq!(clock(at), "09:41:05 UTC");
+    }
+
+    #[test]
+    fn wrapping_breaks_between_words_by_display_width_and_inside_long_ones() {
+        assert_eq!(
+            wrap("starting container process caused: exec: /nope", 20),
+            ["starting container", "process caused:", "exec: /nope"]
+        );
+        assert_eq!(wrap("データベース ok", 8), ["データベ", "ース ok"]);
+        assert_eq!(wrap("0123456789abcdef", 6), ["012345", "6789ab", "cdef"]);
+        assert_eq!(wrap("", 10), [""]);
+        assert!(wrap(&"word ".repeat(50), 17).iter().all(|l| width(l) <= 17));
     }
 
     #[test]

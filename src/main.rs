@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use dockdu::cli::{self, Finish};
-use dockdu::engine::{default_host, Engine, EngineError, HostChoice, Problem, VolumeSpec};
+use dockdu::engine::{default_host, Engine, EngineError, HostChoice, VolumeSpec};
 use dockdu::model::plan::VolumeScope;
 use dockdu::model::validate;
 use dockdu::output::{self, error_line};
@@ -155,8 +155,9 @@ fn main() -> ExitCode {
         }
         Err(e) => {
             error_line(&format!("{e:#}"));
-            // A write refused by --read-only changed nothing, like any other refusal.
-            let refused = e.downcast_ref::<EngineError>().is_some_and(|e| e.problem == Problem::ReadOnly);
+            // A write refused by --read-only, or a --host that names no usable address, changed
+            // nothing, like any other refusal.
+            let refused = e.downcast_ref::<EngineError>().is_some_and(EngineError::is_refusal);
             if refused {
                 ExitCode::from(Finish::Refused(String::new()).exit_code())
             } else {

@@ -42,8 +42,9 @@ pub fn text(inventory: &Inventory, reveal_secrets: bool) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{} · Docker {} (API {}) · {} · {}\n",
+        "{}{} · Docker {} (API {}) · {} · {}\n",
         visible(&e.host),
+        e.connection_warning().map(|w| format!(" ({w})")).unwrap_or_default(),
         visible(&e.server_version),
         visible(&e.api_version),
         visible(&e.os),

@@ -17,6 +17,7 @@ use dockdu::app::form::{Form, FormAnswer, Submit};
 use dockdu::app::{Action, App, Effect, EngineMsg, Msg, Overlay};
 use dockdu::engine::{ContainerSpec, Engine, Problem};
 use dockdu::model::plan;
+use dockdu::model::ImageFacts;
 use dockdu::sizes::Route;
 use futures_util::StreamExt;
 use support::Scenario;
@@ -295,9 +296,61 @@ async fn bad_input_is_refused_with_a_reason_and_changes_nothing() {
     let inventory = support::inventory().await;
     let plan = plan::volume_removal(&inventory, &BTreeSet::from([used.clone()]));
     assert!(plan.is_empty());
-    assert_eq!(plan.kept[0].reason, format!("in use by {}", s.name("user")));
+    assert_eq!(plan.kept[0].reason, plan::KeptReason::InUse { users: vec![s.name("user")] });
     let refused = engine.remove_volume(&used).await.expect_err("in use");
     assert_eq!(refused.problem, Problem::Api(409));
 
     assert_eq!(objects(&s).await, before, "nothing changed");
+}
+
+/// The screen's text inside the dialog's borders (on each line, the widest stretch between two
+/// `│`), as one line with single spaces: a wrapped message reads whole again.
+fn dialog_text(screen: &str) -> String {
+    let inside = screen.lines().filter_map(|line| line.split('│').max_by_key(|part| part.chars().count()));
+    inside.flat_map(str::split_whitespace).collect::<Vec<_>>().join(" ")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_container_that_cannot_start_is_removed_and_the_form_shows_the_whole_error() {
+    let s = Scenario::new().await;
+    let volume = s.create_volume("data").await;
+    let engine = support::engine();
+
+    let mut app = loaded_app(&engine).await;
+    keys(&mut app, &format!("2/{volume}\n"));
+    assert_eq!(keys(&mut app, "a"), [Effect::LoadImages], "the form asks for the images once");
+    let image = ImageFacts { id: "sha256:x".into(), tags: vec![s.image.clone()], ..Default::default() };
+    app.update(Msg::Engine(EngineMsg::Images(Ok(vec![image]))));
+    keys(&mut app, "\t\t");
+    keys(&mut app, &s.name("broken"));
+    keys(&mut app, "\t/nope");
+    let effects = keys(&mut app, "\n");
+    let [Effect::Perform(Action::Submit(Submit::CreateContainer { spec, .. }))] = effects.as_slice() else {
+        panic!("the form sent {effects:?}")
+    };
+    let mut spec = spec.clone();
+    spec.labels = s.labels().into_iter().collect(); // so the harness would clean up a leftover
+    assert_eq!((spec.image.as_str(), spec.command.as_slice()), (s.image.as_str(), &["/nope".to_owned()][..]));
+
+    for attempt in ["first", "second"] {
+        let error = actions::create_on_volume(&engine, &spec, true).await.expect_err("/nope cannot start");
+        assert!(error.detail.contains("/nope"), "{attempt}: {error}");
+        assert!(!error.detail.contains("already in use"), "{attempt}: the name is free again: {error}");
+        let (containers, _) = objects(&s).await;
+        assert!(
+            containers.is_empty(),
+            "{attempt}: the container that failed to start is gone: {containers:?}"
+        );
+        let message = error.to_string();
+        app.update(Msg::Engine(EngineMsg::ContainerCreated {
+            result: Err(message.clone()),
+            name: spec.name.clone(),
+            shell: false,
+        }));
+        let Some(Overlay::Form(form)) = &app.overlay else { panic!("the form closed") };
+        assert!(!form.working, "Enter may try again");
+        let screen = render(&app);
+        let whole = message.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(dialog_text(&screen).contains(&whole), "{attempt}: not all of {message:?} shows:\n{screen}");
+    }
 }

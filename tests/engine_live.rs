@@ -385,23 +385,10 @@ async fn a_tcp_host_reaches_the_same_engine() {
     let name = s.name("over-tcp");
     s.create_container("over-tcp", &["true"], HostConfig::default()).await;
 
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a loopback port");
-    let port = listener.local_addr().expect("its address").port();
-    let socket = support::docker_host().trim_start_matches("unix://").to_owned();
-    let relay = tokio::spawn(async move {
-        while let Ok((mut client, _)) = listener.accept().await {
-            let socket = socket.clone();
-            tokio::spawn(async move {
-                if let Ok(mut engine) = tokio::net::UnixStream::connect(&socket).await {
-                    let _ = tokio::io::copy_bidirectional(&mut client, &mut engine).await;
-                }
-            });
-        }
-    });
-
-    let host = format!("tcp://127.0.0.1:{port}");
+    let relay = support::relay::Relay::tcp().await;
+    let host = relay.host();
     let output = dockdu(&["--host", &host, "report", "--json"]).await;
-    relay.abort();
+    drop(relay);
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let json: Value = serde_json::from_slice(&output.stdout).expect("report JSON");
     assert_eq!(json["engine"]["host"], host);

@@ -3,9 +3,11 @@
 mod app_fixture;
 
 use app_fixture::*;
+use dockdu::app::form::Submit;
 use dockdu::app::panel::{Panel, SortColumn};
 use dockdu::app::{Effect, EngineMsg, Focus, Overlay};
 use dockdu::engine::{Change, ChangeKind};
+use dockdu::model::plan::KeptReason;
 
 fn names(app: &dockdu::app::App) -> Vec<String> {
     let inventory = &app.inventory;
@@ -227,7 +229,7 @@ fn marking_two_volumes_and_removing_previews_the_unused_one_and_keeps_the_used_o
     let going: Vec<&str> = preview.plan.volumes.iter().map(|v| v.name.as_str()).collect();
     assert_eq!(going, ["old-logs"]);
     assert_eq!(preview.plan.kept[0].name, "pgdata");
-    assert!(preview.plan.kept[0].reason.contains("in use by db"));
+    assert_eq!(preview.plan.kept[0].reason, KeptReason::InUse { users: vec!["db".into()] });
     let effects = keys(&mut app, "y");
     assert!(
         matches!(effects.as_slice(), [Effect::Perform(dockdu::app::Action::Remove(plan))] if plan.volumes.len() == 1)
@@ -259,6 +261,9 @@ fn volume_prune_scope_changes_what_the_preview_lists_and_esc_cancels() {
 fn removing_a_running_container_takes_an_explicit_force_step() {
     let mut app = loaded_app(100, 30);
     keys(&mut app, "d"); // db is running
+    let Some(Overlay::Confirm(preview)) = &app.overlay else { panic!("no preview") };
+    assert!(preview.needs_force(), "db is kept as needing force, and the preview offers f");
+    assert!(render(&app).contains("press f to force"));
     assert!(keys(&mut app, "\n").is_empty(), "Enter alone removes nothing");
     keys(&mut app, "f");
     let effects = keys(&mut app, "\n");
@@ -340,6 +345,191 @@ fn a_shell_opens_only_in_a_running_container() {
     keys(&mut app, "jj"); // worker: exited
     assert!(keys(&mut app, "e").is_empty());
     assert!(app.notice.as_deref().unwrap().contains("not running"));
-    keys(&mut app, "gA");
+    let effects = keys(&mut app, "gA");
+    let [Effect::OpenSession(request)] = effects.as_slice() else { panic!("A on db sent {effects:?}") };
+    assert_eq!((request.container.as_str(), request.command.as_deref()), ("db", None), "attach: no command");
+    assert_eq!(request.container_id, app.inventory.containers[app.view().selected_index().unwrap()].id);
     assert!(app.notice.is_none());
+}
+
+fn image(reference: &str) -> dockdu::model::ImageFacts {
+    dockdu::model::ImageFacts {
+        id: format!("sha256:{reference}"),
+        tags: vec![reference.into()],
+        ..Default::default()
+    }
+}
+
+fn form(app: &dockdu::app::App) -> &dockdu::app::form::Form {
+    match &app.overlay {
+        Some(Overlay::Form(form)) => form,
+        other => panic!("no form open: {other:?}"),
+    }
+}
+
+#[test]
+fn the_attach_form_keeps_what_was_typed_when_the_image_list_arrives_and_submits_once() {
+    let mut app = loaded_app(100, 30);
+    assert_eq!(keys(&mut app, "2a"), [Effect::LoadImages]);
+    assert!(render(&app).contains("listing local images"));
+    keys(&mut app, "\t\tmine"); // the Name field
+    feed(&mut app, EngineMsg::Images(Ok(vec![image("busybox:latest"), image("alpine:3")])));
+    assert_eq!(form(&app).focus, 3, "the focus stays on Name");
+    let screen = render(&app);
+    assert!(screen.contains("mine▏") && screen.contains("‹ busybox:latest ›"), "{screen}");
+
+    let effects = keys(&mut app, "\n");
+    let [Effect::Perform(dockdu::app::Action::Submit(Submit::CreateContainer { spec, .. }))] =
+        effects.as_slice()
+    else {
+        panic!("Enter sent {effects:?}")
+    };
+    assert_eq!(
+        (spec.name.as_str(), spec.image.as_str(), spec.volume.as_str()),
+        ("mine", "busybox:latest", "pgdata")
+    );
+    // A late second answer while the engine works: the form stays working and Enter sends nothing.
+    feed(&mut app, EngineMsg::Images(Ok(vec![image("other:1")])));
+    assert!(form(&app).working);
+    assert!(keys(&mut app, "\n").is_empty(), "no second submit");
+
+    feed(
+        &mut app,
+        EngineMsg::ContainerCreated {
+            result: Err("no space left".into()),
+            name: "mine".into(),
+            shell: false,
+        },
+    );
+    keys(&mut app, "\x1b");
+    assert!(keys(&mut app, "a").is_empty(), "the image list is loaded once, not on every open");
+    assert!(render(&app).contains("‹ other:1 ›"));
+}
+
+#[test]
+fn a_failed_image_list_is_asked_for_again_on_the_next_open() {
+    let mut app = loaded_app(100, 30);
+    assert_eq!(keys(&mut app, "2a"), [Effect::LoadImages]);
+    assert!(keys(&mut app, "\x1ba").is_empty(), "one request at a time");
+    feed(&mut app, EngineMsg::Images(Err("engine went away".into())));
+    assert!(form(&app).error.as_deref().unwrap().contains("engine went away"));
+    keys(&mut app, "\x1b");
+    assert_eq!(keys(&mut app, "a"), [Effect::LoadImages]);
+}
+
+#[test]
+fn the_outcome_lists_what_the_engine_kept_first_and_scrolls_to_the_last_removal() {
+    use crossterm::event::KeyCode;
+    use dockdu::actions::{ObjectKind, Outcome, Removed, Skipped};
+    let mut app = loaded_app(100, 30);
+    let removed = (0..40)
+        .map(|i| Removed { kind: ObjectKind::Volume, name: format!("gone-{i:02}"), bytes: Some(1 << 20) })
+        .collect();
+    let skipped = vec![Skipped {
+        kind: ObjectKind::Volume,
+        name: "shared-cache".into(),
+        reason: "in use: volume is in use - [c3c3c3]".into(),
+    }];
+    feed(&mut app, EngineMsg::Removed(Outcome { removed, skipped }));
+    let screen = render(&app);
+    let (kept, first_removed) = (screen.find("shared-cache").unwrap(), screen.find("gone-00").unwrap());
+    assert!(kept < first_removed, "kept comes first:\n{screen}");
+    assert!(screen.contains("volume is in use - [c3c3c3]") && !screen.contains("gone-39"));
+
+    app.update(key(KeyCode::PageDown));
+    app.update(key(KeyCode::PageDown));
+    let screen = render(&app);
+    assert!(screen.contains("gone-39") && !screen.contains("shared-cache"), "{screen}");
+    let scroll = |app: &dockdu::app::App| match &app.overlay {
+        Some(Overlay::Outcome(view)) => view.scroll,
+        _ => panic!("the outcome closed"),
+    };
+    let bottom = scroll(&app);
+    app.update(key(KeyCode::Down));
+    assert_eq!(scroll(&app), bottom, "no scrolling past the last line");
+    app.update(key(KeyCode::Up));
+    assert_eq!(scroll(&app), bottom - 1, "one press up moves one line");
+    app.update(key(KeyCode::Home));
+    assert!(render(&app).contains("shared-cache"));
+    keys(&mut app, "\x1b");
+    assert!(app.overlay.is_none());
+}
+
+#[test]
+fn prune_on_a_filtered_container_panel_takes_only_the_rows_shown_and_says_so() {
+    let mut app = loaded_app(100, 30);
+    keys(&mut app, "/wor\n");
+    keys(&mut app, "P");
+    let Some(Overlay::Confirm(preview)) = &app.overlay else { panic!("no preview") };
+    let going: Vec<&str> = preview.plan.containers.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(going, ["worker"], "builder is stopped too, but the filter hides it");
+    let screen = render(&app);
+    assert!(screen.contains("Only the 1 container matching filter “wor”"), "{screen}");
+    assert!(screen.contains("Prune stopped containers"));
+    keys(&mut app, "\x1b\x1b"); // close, clear the filter
+
+    // A filter that shows a running container too: it is not offered, nor kept as needing force.
+    keys(&mut app, "/o\nP");
+    let Some(Overlay::Confirm(preview)) = &app.overlay else { panic!("no preview") };
+    let going: Vec<&str> = preview.plan.containers.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(going, ["worker", "builder"]);
+    assert!(preview.plan.kept.is_empty() && !preview.needs_force());
+    assert!(render(&app).contains("Only the 3 containers matching filter “o”"));
+}
+
+#[test]
+fn prune_on_a_filtered_volume_panel_takes_only_the_rows_shown() {
+    let mut app = loaded_app(100, 30);
+    keys(&mut app, "2/cache\nP\t"); // all dangling, among the rows shown
+    let Some(Overlay::Confirm(preview)) = &app.overlay else { panic!("no preview") };
+    assert!(preview.plan.is_empty(), "old-logs is dangling but not shown; shared-cache is in use");
+    assert!(render(&app).contains("Only the 1 volume matching filter “cache”"));
+    keys(&mut app, "\x1b\x1bP\t");
+    let Some(Overlay::Confirm(preview)) = &app.overlay else { panic!("no preview") };
+    assert_eq!(preview.plan.volumes[0].name, "old-logs", "without a filter the prune sees every volume");
+}
+
+#[test]
+fn a_tmpfs_flag_mount_counts_for_its_container_and_links_both_ways() {
+    let mut app = loaded_app(100, 30);
+    let mounts = |app: &dockdu::app::App, name: &str| {
+        app.inventory.containers.iter().find(|c| c.name == name).unwrap().mounts.len()
+    };
+    assert_eq!(mounts(&app, "db"), 2, "its volume and its --tmpfs /dev/shm");
+    assert_eq!(mounts(&app, "web"), 3, "the --mount type=tmpfs /run counts once");
+    assert_eq!(selected_name(&app), "db");
+    assert!(render(&app).contains("tmpfs → /dev/shm (rw)"));
+    keys(&mut app, "\nj\n"); // the second link: the tmpfs mount
+    assert_eq!((app.panel, selected_name(&app)), (Panel::Tmpfs, "/dev/shm".to_owned()));
+    keys(&mut app, "\n"); // its one link: the container
+    assert_eq!((app.panel, selected_name(&app)), (Panel::Containers, "db".to_owned()));
+}
+
+#[test]
+fn an_inspect_answer_is_taken_only_for_the_target_on_screen() {
+    let mut app = loaded_app(100, 30);
+    let effects = keys(&mut app, "i");
+    let [Effect::Inspect(target)] = effects.as_slice() else { panic!("{effects:?}") };
+    let web = app.inventory.containers.iter().find(|c| c.name == "web").unwrap().id.clone();
+    let other = dockdu::app::inspect::Target::Container { id: web, name: "db".into() };
+    feed(&mut app, EngineMsg::Inspected { target: other, result: Ok(serde_json::json!({"Name": "/web"})) });
+    let Some(Overlay::Inspect(view)) = &app.overlay else { panic!("inspect closed") };
+    assert!(view.is_loading(), "an answer for another container, even under the same name, is not shown");
+    feed(
+        &mut app,
+        EngineMsg::Inspected { target: target.clone(), result: Ok(serde_json::json!({"Name": "/db"})) },
+    );
+    assert!(render(&app).contains("\"/db\""));
+}
+
+#[test]
+fn a_control_chord_neither_types_its_letter_nor_runs_its_key() {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let mut app = loaded_app(100, 30);
+    let chord = |c| dockdu::app::Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
+    assert!(app.update(chord('d')).is_empty());
+    assert!(app.overlay.is_none(), "Ctrl-D is not d: no removal preview");
+    keys(&mut app, "/we");
+    app.update(chord('j'));
+    assert_eq!(app.view().filter, "we", "Ctrl-J typed nothing into the filter");
 }

@@ -7,9 +7,8 @@ mod support;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use support::relay::Relay;
 use support::Scenario;
-use tokio::net::{UnixListener, UnixStream};
-use tokio::task::JoinSet;
 
 const SCREEN_LIMIT: Duration = Duration::from_secs(30);
 
@@ -25,44 +24,6 @@ fn silent_socket(dir: &Path) -> (PathBuf, std::thread::JoinHandle<()>) {
         }
     });
     (path, holder)
-}
-
-/// A relay from a socket of ours to the engine's, that can be cut (every connection dropped,
-/// the socket gone) and brought back at the same path.
-struct Relay {
-    path: PathBuf,
-    tasks: JoinSet<()>,
-}
-
-impl Relay {
-    fn start(path: &Path) -> Relay {
-        let mut relay = Relay { path: path.to_owned(), tasks: JoinSet::new() };
-        relay.open();
-        relay
-    }
-
-    fn open(&mut self) {
-        let _ = std::fs::remove_file(&self.path);
-        let listener = UnixListener::bind(&self.path).expect("binding the relay socket");
-        let engine = support::docker_host().trim_start_matches("unix://").to_owned();
-        self.tasks.spawn(async move {
-            let mut connections = JoinSet::new();
-            while let Ok((mut client, _)) = listener.accept().await {
-                let engine = engine.clone();
-                connections.spawn(async move {
-                    if let Ok(mut upstream) = UnixStream::connect(&engine).await {
-                        let _ = tokio::io::copy_bidirectional(&mut client, &mut upstream).await;
-                    }
-                });
-            }
-        });
-    }
-
-    /// The engine "goes away": open connections are dropped and nothing new is accepted.
-    fn cut(&mut self) {
-        self.tasks.abort_all();
-        let _ = std::fs::remove_file(&self.path);
-    }
 }
 
 fn temp_dir(scenario: &Scenario) -> PathBuf {
@@ -125,8 +86,8 @@ async fn after_the_engine_drops_and_comes_back_the_rows_return_without_a_key() {
     let scenario = Scenario::new().await;
     let dir = temp_dir(&scenario);
     let before = scenario.create_volume("before").await;
-    let mut relay = Relay::start(&dir.join("engine.sock"));
-    let host = format!("unix://{}", dir.join("engine.sock").display());
+    let mut relay = Relay::unix(dir.join("engine.sock"));
+    let host = relay.host();
     let run_id = scenario.run_id.clone();
 
     let (cut_tx, cut_rx) = std::sync::mpsc::channel::<()>();
@@ -162,7 +123,7 @@ async fn after_the_engine_drops_and_comes_back_the_rows_return_without_a_key() {
         relay.cut();
         if tokio::time::timeout(SCREEN_LIMIT, down_rx).await.is_ok() {
             scenario.create_volume("during").await;
-            relay.open();
+            relay.reopen();
             let _ = back_tx.send(());
         }
     }

@@ -63,8 +63,13 @@ fn help_fits_80_by_24() {
     let mut app = loaded_app(80, 24);
     keys(&mut app, "?");
     let screen = render(&app);
-    for (key, _) in dockdu::ui::help_keys() {
-        assert!(screen.contains(key), "{key} missing from help at 80×24:\n{screen}");
+    // Each stretch between vertical borders: the help's rows read "key   what it does".
+    let rows: Vec<&str> = screen.lines().flat_map(|line| line.split('│')).map(str::trim).collect();
+    for (key, what) in dockdu::ui::help_keys() {
+        let whole = rows.iter().any(|row| {
+            row.strip_prefix(key).is_some_and(|rest| rest.starts_with("  ") && rest.trim_start() == *what)
+        });
+        assert!(whole, "the row “{key} … {what}” is not whole on the 80×24 help:\n{screen}");
     }
 }
 
@@ -137,6 +142,26 @@ fn engine_unreachable_offers_retry() {
 }
 
 #[test]
+fn header_warns_when_tls_is_unverified() {
+    let engine = dockdu::model::EngineInfo {
+        host: "https://engine.example:2376".into(),
+        tls_unverified: true,
+        ..engine()
+    };
+    let app = loaded_app_on(engine, 100, 30);
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(100, 30)).unwrap();
+    terminal.draw(|f| dockdu::ui::render(&app, f)).unwrap();
+    let buffer = terminal.backend().buffer();
+    let header: Vec<String> =
+        (0..2).map(|y| (0..100).map(|x| buffer[(x, y)].symbol()).collect::<String>()).collect();
+    insta::assert_snapshot!("header_tls_unverified", header.join("\n"));
+    let column = header[0].find("(TLS unverified)").expect("the warning in the header");
+    let column = header[0][..column].chars().count() as u16;
+    assert_eq!(buffer[(column, 0)].fg, Color::Yellow, "the warning is in the warning style");
+    assert!(!render(&loaded_app(100, 30)).contains("TLS unverified"), "only when unverified");
+}
+
+#[test]
 fn too_small_terminal() {
     snapshot("too_small", &loaded_app(50, 12));
 }
@@ -185,16 +210,41 @@ fn create_volume_form_with_an_error() {
 }
 
 #[test]
+fn prune_containers_narrowed_by_the_filter() {
+    let mut app = loaded_app(100, 30);
+    keys(&mut app, "/o\nP");
+    snapshot("prune_containers_filtered", &app);
+}
+
+#[test]
+fn attach_form_with_the_engines_whole_error() {
+    let mut app = loaded_app(100, 30);
+    keys(&mut app, "2a");
+    let busybox = dockdu::model::ImageFacts { tags: vec!["busybox:latest".into()], ..Default::default() };
+    feed(&mut app, EngineMsg::Images(Ok(vec![busybox])));
+    keys(&mut app, "\t\tbroken\t/nope\n");
+    let error = "starting a container failed on unix:///var/run/docker.sock: HTTP 400: failed to create \
+                 shim: OCI runtime create failed: container_linux.go:380: starting container process \
+                 caused: exec: \"/nope\": stat /nope: no such file or directory: unknown — the engine \
+                 refused the request";
+    feed(
+        &mut app,
+        EngineMsg::ContainerCreated { result: Err(error.into()), name: "broken".into(), shell: false },
+    );
+    snapshot("attach_form_engine_error", &app);
+}
+
+#[test]
 fn removal_outcome() {
     let mut app = loaded_app(100, 30);
     let outcome = dockdu::actions::Outcome {
         removed: vec![dockdu::actions::Removed {
-            kind: "volume",
+            kind: dockdu::actions::ObjectKind::Volume,
             name: "old-logs".into(),
             bytes: Some(250 << 20),
         }],
         skipped: vec![dockdu::actions::Skipped {
-            kind: "volume",
+            kind: dockdu::actions::ObjectKind::Volume,
             name: "shared-cache".into(),
             reason: "in use: volume is in use - [c3c3c3]".into(),
         }],

@@ -74,3 +74,34 @@ async fn a_container_and_its_volume_show_with_sizes_and_owners_live_then_q_quits
 fn has_line(text: &str, parts: &[&str]) -> bool {
     text.lines().any(|line| parts.iter().all(|part| line.contains(part)))
 }
+
+/// `e` hands the terminal to a shell in the container and takes it back: the shell's output is
+/// on the main screen, `exit` returns to the same panel with the explorer redrawn.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_shell_from_the_explorer_runs_in_the_container_and_exit_comes_back() {
+    let scenario = Scenario::new().await;
+    let container = scenario.create_container("shell", &["sleep", "600"], HostConfig::default()).await;
+    scenario.start(&container).await;
+    let (name, run_id) = (scenario.name("shell"), scenario.run_id.clone());
+    let person = tokio::task::spawn_blocking(move || {
+        let mut tui = pty::Pty::spawn(env!("CARGO_BIN_EXE_dockdu"), &[], 120, 40);
+        tui.wait_for("the first frame", SCREEN_LIMIT, |s| s.contents().contains("Containers"));
+        tui.send(format!("/{run_id}\r").as_bytes());
+        tui.wait_for("the running container", SCREEN_LIMIT, |s| has_line_with(s, &[&name, "running"]));
+        tui.send(b"e");
+        tui.wait_for("the shell on the main screen", SCREEN_LIMIT, |s| {
+            !s.alternate_screen() && s.contents().contains(&format!("sh in {name}"))
+        });
+        // The shell's own `$((…))` proves the line ran inside, not as our echo of the keys.
+        tui.send(b"echo made-$((6*7))-inside\r");
+        tui.wait_for("the shell's answer", SCREEN_LIMIT, |s| s.contents().contains("made-42-inside"));
+        tui.send(b"exit\r");
+        tui.wait_for("the explorer back, on the same panel", SCREEN_LIMIT, |s| {
+            s.alternate_screen() && s.contents().contains(&format!("back from {name}"))
+        });
+        tui.send(b"q");
+        tui.wait_exit(SCREEN_LIMIT)
+    });
+    let exit = person.await.unwrap_or_else(|panic| std::panic::resume_unwind(panic.into_panic()));
+    assert_eq!(exit, Some(0));
+}

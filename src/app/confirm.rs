@@ -5,16 +5,33 @@ use std::collections::BTreeSet;
 
 use crossterm::event::{KeyCode, KeyEvent};
 
-use crate::model::plan::{self, Plan, VolumeScope};
+use crate::model::plan::{self, KeptReason, Plan, VolumeScope};
 use crate::model::Inventory;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Subject {
-    /// Dangling volumes in a scope, or only the chosen ones.
-    Volumes { only: Option<BTreeSet<String>>, scope: Scope, label: String },
-    /// Stopped containers, or only the chosen ones; optionally their anonymous volumes; running
-    /// ones only after the explicit force step.
-    Containers { only: Option<BTreeSet<String>>, with_volumes: bool, force: bool },
+    /// Dangling volumes in a scope (a prune), or the chosen ones (a removal).
+    Volumes { pick: Pick, scope: Scope, label: String },
+    /// Stopped containers (a prune), or the chosen ones (a removal); optionally their anonymous
+    /// volumes; chosen running ones only after the explicit force step.
+    Containers { pick: Pick, with_volumes: bool, force: bool },
+}
+
+/// Which rows a preview is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Pick {
+    /// A prune of everything in scope on the host.
+    Everything,
+    /// A prune of only the rows the panel's filter showed (keys as `Panel::row_key`).
+    Filtered { filter: String, keys: BTreeSet<String> },
+    /// A removal of these rows: the marked ones, or the selected one.
+    Chosen(BTreeSet<String>),
+}
+
+impl Pick {
+    pub fn is_removal(&self) -> bool {
+        matches!(self, Pick::Chosen(_))
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,29 +66,49 @@ impl Confirm {
 
     pub fn title(&self) -> &'static str {
         match &self.subject {
-            Subject::Volumes { only: None, .. } => "Prune volumes",
-            Subject::Volumes { .. } => "Remove volumes",
-            Subject::Containers { only: None, .. } => "Prune stopped containers",
-            Subject::Containers { .. } => "Remove containers",
+            Subject::Volumes { pick: Pick::Chosen(_), .. } => "Remove volumes",
+            Subject::Volumes { .. } => "Prune volumes",
+            Subject::Containers { pick: Pick::Chosen(_), .. } => "Remove containers",
+            Subject::Containers { .. } => "Prune stopped containers",
+        }
+    }
+
+    pub fn pick(&self) -> &Pick {
+        match &self.subject {
+            Subject::Volumes { pick, .. } | Subject::Containers { pick, .. } => pick,
         }
     }
 
     /// Whether the force step applies: chosen containers, one of them running.
     pub fn needs_force(&self) -> bool {
-        matches!(&self.subject, Subject::Containers { only: Some(_), force: false, .. })
-            && self.plan.kept.iter().any(|k| k.reason.ends_with("needs force"))
+        matches!(&self.subject, Subject::Containers { pick: Pick::Chosen(_), force: false, .. })
+            && self.plan.kept.iter().any(|k| matches!(k.reason, KeptReason::NeedsForce { .. }))
     }
 
     fn replan(&mut self, inventory: &Inventory) {
         self.plan = match &self.subject {
-            Subject::Volumes { only: Some(names), .. } => plan::volume_removal(inventory, names),
-            Subject::Volumes { only: None, scope, label } => match scope {
-                Scope::Anonymous => plan::volume_prune(inventory, &VolumeScope::Anonymous),
-                Scope::Dangling => plan::volume_prune(inventory, &VolumeScope::Dangling),
-                Scope::Label => plan::volume_prune(inventory, &VolumeScope::Label(label.clone())),
-            },
-            Subject::Containers { only, with_volumes, force } => {
-                plan::container_removal(inventory, only.as_ref(), *with_volumes, *force)
+            Subject::Volumes { pick: Pick::Chosen(names), .. } => plan::volume_removal(inventory, names),
+            Subject::Volumes { pick, scope, label } => {
+                let scope = match scope {
+                    Scope::Anonymous => VolumeScope::Anonymous,
+                    Scope::Dangling => VolumeScope::Dangling,
+                    Scope::Label => VolumeScope::Label(label.clone()),
+                };
+                let mut plan = plan::volume_prune(inventory, &scope);
+                if let Pick::Filtered { keys, .. } = pick {
+                    plan.volumes.retain(|v| keys.contains(&v.name));
+                }
+                plan
+            }
+            Subject::Containers { pick: Pick::Chosen(ids), with_volumes, force } => {
+                plan::container_removal(inventory, Some(ids), *with_volumes, *force)
+            }
+            Subject::Containers { pick, with_volumes, .. } => {
+                let within = match pick {
+                    Pick::Filtered { keys, .. } => Some(keys),
+                    _ => None,
+                };
+                plan::container_prune(inventory, within, *with_volumes)
             }
         };
         self.scroll = 0;
@@ -82,7 +119,8 @@ impl Confirm {
             return Answer::Stay;
         }
         // While a label is typed, y and n are letters; Enter and Esc still decide.
-        let typing_label = matches!(&self.subject, Subject::Volumes { only: None, scope: Scope::Label, .. });
+        let typing_label =
+            matches!(&self.subject, Subject::Volumes { pick, scope: Scope::Label, .. } if !pick.is_removal());
         let confirms = key.code == KeyCode::Enter || (key.code == KeyCode::Char('y') && !typing_label);
         if confirms {
             if self.plan.is_empty() {
@@ -95,8 +133,12 @@ impl Confirm {
             (_, KeyCode::Esc) => return Answer::Cancel,
             (_, KeyCode::Char('n')) if !typing_label => return Answer::Cancel,
             (_, KeyCode::Up) => self.scroll = self.scroll.saturating_sub(1),
-            (_, KeyCode::Down) => self.scroll += 1,
-            (Subject::Volumes { only: None, scope, .. }, KeyCode::Tab | KeyCode::Right) => {
+            // The preview has about one line an object: no scrolling past them all.
+            (_, KeyCode::Down) => {
+                let objects = self.plan.containers.len() + self.plan.volumes.len() + self.plan.kept.len();
+                self.scroll = (self.scroll + 1).min(objects);
+            }
+            (Subject::Volumes { pick, scope, .. }, KeyCode::Tab | KeyCode::Right) if !pick.is_removal() => {
                 *scope = match scope {
                     Scope::Anonymous => Scope::Dangling,
                     Scope::Dangling => Scope::Label,
@@ -104,7 +146,9 @@ impl Confirm {
                 };
                 self.replan(inventory);
             }
-            (Subject::Volumes { only: None, scope, .. }, KeyCode::BackTab | KeyCode::Left) => {
+            (Subject::Volumes { pick, scope, .. }, KeyCode::BackTab | KeyCode::Left)
+                if !pick.is_removal() =>
+            {
                 *scope = match scope {
                     Scope::Anonymous => Scope::Label,
                     Scope::Dangling => Scope::Anonymous,
@@ -124,7 +168,7 @@ impl Confirm {
                 *with_volumes = !*with_volumes;
                 self.replan(inventory);
             }
-            (Subject::Containers { only: Some(_), force, .. }, KeyCode::Char('f')) => {
+            (Subject::Containers { pick: Pick::Chosen(_), force, .. }, KeyCode::Char('f')) => {
                 *force = !*force;
                 self.replan(inventory);
             }

@@ -4,21 +4,66 @@
 use crossterm::event::{KeyCode, KeyEvent};
 
 use crate::engine::{ContainerSpec, VolumeSpec};
-use crate::model::validate;
+use crate::model::{validate, ImageFacts};
+
+/// Each field of each form, so the form is read by id and never by the words on screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldId {
+    Name,
+    Driver,
+    Labels,
+    DriverOptions,
+    Image,
+    MountPath,
+    ReadOnly,
+    Command,
+    Network,
+    Then,
+}
+
+impl FieldId {
+    pub fn label(self) -> &'static str {
+        match self {
+            FieldId::Name => "Name",
+            FieldId::Driver => "Driver",
+            FieldId::Labels => "Labels",
+            FieldId::DriverOptions => "Driver options",
+            FieldId::Image => "Image",
+            FieldId::MountPath => "Mount path",
+            FieldId::ReadOnly => "Read-only",
+            FieldId::Command => "Command",
+            FieldId::Network => "Network",
+            FieldId::Then => "Then",
+        }
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Input {
-    Text,
-    Toggle,
-    Choice(Vec<String>),
+    Text(String),
+    Toggle(bool),
+    /// One of `options`; `selected` indexes it (and means nothing while it is empty).
+    Choice {
+        options: Vec<String>,
+        selected: usize,
+    },
 }
 
 #[derive(Debug, Clone)]
 pub struct Field {
-    pub label: &'static str,
-    pub value: String,
+    pub id: FieldId,
     pub input: Input,
     pub hint: &'static str,
+}
+
+impl Field {
+    /// The chosen option, or `None` for an empty choice or another kind of input.
+    fn chosen(&self) -> Option<&str> {
+        match &self.input {
+            Input::Choice { options, selected } => options.get(*selected).map(String::as_str),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,6 +82,8 @@ pub struct Form {
     pub focus: usize,
     pub error: Option<String>,
     pub working: bool,
+    /// The local images are still being listed: the Image choice fills in when they arrive.
+    pub images_pending: bool,
 }
 
 /// What the form asks to be done once its input checks out.
@@ -52,14 +99,62 @@ pub enum FormAnswer {
     Submit(Submit),
 }
 
-const YES: &str = "yes";
-const NO: &str = "no";
-pub const START_DETACHED: &str = "start detached";
-pub const START_WITH_SHELL: &str = "start and open a shell";
+/// What happens once the new container exists, in the order the Then choice offers it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AfterStart {
+    Detached,
+    Shell,
+}
+
+impl AfterStart {
+    pub const ALL: [AfterStart; 2] = [AfterStart::Detached, AfterStart::Shell];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            AfterStart::Detached => "start detached",
+            AfterStart::Shell => "start and open a shell",
+        }
+    }
+}
+
+/// Network modes offered, the engine's own words; the first is the default.
 pub const NETWORKS: [&str; 3] = ["none", "bridge", "host"];
 
-fn text(label: &'static str, value: &str, hint: &'static str) -> Field {
-    Field { label, value: value.to_owned(), input: Input::Text, hint }
+fn text(id: FieldId, value: &str, hint: &'static str) -> Field {
+    Field { id, input: Input::Text(value.to_owned()), hint }
+}
+
+fn choice(id: FieldId, options: Vec<String>) -> Field {
+    Field { id, input: Input::Choice { options, selected: 0 }, hint: "←/→ to choose" }
+}
+
+/// Local images, loaded once when the attach form first needs them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum ImageList {
+    #[default]
+    NotLoaded,
+    Loading,
+    Loaded(Vec<ImageFacts>),
+    Failed,
+}
+
+impl ImageList {
+    /// Whether opening the form should ask the engine: never asked, the last try failed, or the
+    /// engine had none (one may have been imported since).
+    pub fn wants_loading(&self) -> bool {
+        match self {
+            ImageList::NotLoaded | ImageList::Failed => true,
+            ImageList::Loaded(images) => images.is_empty(),
+            ImageList::Loading => false,
+        }
+    }
+
+    pub fn references(&self) -> Vec<String> {
+        match self {
+            ImageList::Loaded(images) => images.iter().map(ImageFacts::reference).collect(),
+            _ => Vec::new(),
+        }
+    }
 }
 
 impl Form {
@@ -67,51 +162,35 @@ impl Form {
         Form {
             kind: FormKind::CreateVolume,
             fields: vec![
-                text("Name", "", "empty: an anonymous volume, named by the engine"),
-                text("Driver", "local", ""),
-                text("Labels", "", "key=value, key2=value2"),
-                text("Driver options", "", "key=value, e.g. type=tmpfs,device=tmpfs"),
+                text(FieldId::Name, "", "empty: an anonymous volume, named by the engine"),
+                text(FieldId::Driver, "local", ""),
+                text(FieldId::Labels, "", "key=value, key2=value2"),
+                text(FieldId::DriverOptions, "", "key=value, e.g. type=tmpfs,device=tmpfs"),
             ],
             focus: 0,
             error: None,
             working: false,
+            images_pending: false,
         }
     }
 
     /// `images` are the local image references; the form needs at least one.
     pub fn attach(volume: &str, images: Vec<String>) -> Self {
-        let image = images.first().cloned().unwrap_or_default();
         Form {
             kind: FormKind::Attach { volume: volume.to_owned() },
             fields: vec![
-                Field {
-                    label: "Image", value: image, input: Input::Choice(images), hint: "←/→ to choose"
-                },
-                text("Mount path", "/data", "where the volume appears in the container"),
-                Field {
-                    label: "Read-only",
-                    value: NO.to_owned(),
-                    input: Input::Toggle,
-                    hint: "space toggles",
-                },
-                text("Name", "", "empty: the engine picks one"),
-                text("Command", "", "empty: the image's own; quotes group words"),
-                Field {
-                    label: "Network",
-                    value: NETWORKS[0].to_owned(),
-                    input: Input::Choice(NETWORKS.map(str::to_owned).to_vec()),
-                    hint: "←/→ to choose",
-                },
-                Field {
-                    label: "Then",
-                    value: START_DETACHED.to_owned(),
-                    input: Input::Choice(vec![START_DETACHED.to_owned(), START_WITH_SHELL.to_owned()]),
-                    hint: "←/→ to choose",
-                },
+                choice(FieldId::Image, images),
+                text(FieldId::MountPath, "/data", "where the volume appears in the container"),
+                Field { id: FieldId::ReadOnly, input: Input::Toggle(false), hint: "space toggles" },
+                text(FieldId::Name, "", "empty: the engine picks one"),
+                text(FieldId::Command, "", "empty: the image's own; quotes group words"),
+                choice(FieldId::Network, NETWORKS.map(str::to_owned).to_vec()),
+                choice(FieldId::Then, AfterStart::ALL.map(|a| a.label().to_owned()).to_vec()),
             ],
             focus: 1,
             error: None,
             working: false,
+            images_pending: false,
         }
     }
 
@@ -122,8 +201,47 @@ impl Form {
         }
     }
 
-    fn value(&self, label: &str) -> &str {
-        self.fields.iter().find(|f| f.label == label).map_or("", |f| f.value.trim())
+    fn field(&self, id: FieldId) -> Option<&Field> {
+        self.fields.iter().find(|f| f.id == id)
+    }
+
+    /// A text field's value, trimmed.
+    fn value(&self, id: FieldId) -> &str {
+        match self.field(id).map(|f| &f.input) {
+            Some(Input::Text(value)) => value.trim(),
+            _ => "",
+        }
+    }
+
+    fn toggled(&self, id: FieldId) -> bool {
+        matches!(self.field(id).map(|f| &f.input), Some(Input::Toggle(true)))
+    }
+
+    fn chosen(&self, id: FieldId) -> &str {
+        self.field(id).and_then(Field::chosen).unwrap_or_default()
+    }
+
+    fn chosen_index(&self, id: FieldId) -> usize {
+        match self.field(id).map(|f| &f.input) {
+            Some(Input::Choice { selected, .. }) => *selected,
+            _ => 0,
+        }
+    }
+
+    /// A late image list fills the Image choice in place: what was typed, the focus, the choice
+    /// already made and whether the form is with the engine all stay as they are.
+    pub fn set_images(&mut self, images: Vec<String>) {
+        self.images_pending = false;
+        let Some(field) = self.fields.iter_mut().find(|f| f.id == FieldId::Image) else { return };
+        let current = field.chosen().map(str::to_owned);
+        let selected = current.and_then(|c| images.iter().position(|i| *i == c)).unwrap_or(0);
+        field.input = Input::Choice { options: images, selected };
+    }
+
+    /// The image list could not be had: the form says so, and stays open.
+    pub fn images_failed(&mut self, error: &str) {
+        self.images_pending = false;
+        self.error = Some(format!("listing images failed: {error}"));
     }
 
     pub fn on_key(&mut self, key: KeyEvent) -> FormAnswer {
@@ -132,7 +250,7 @@ impl Form {
         }
         let count = self.fields.len();
         let field = &mut self.fields[self.focus];
-        match (key.code, &field.input) {
+        match (key.code, &mut field.input) {
             (KeyCode::Esc, _) => return FormAnswer::Cancel,
             (KeyCode::Enter, _) => match self.submit() {
                 Ok(submit) => {
@@ -144,21 +262,17 @@ impl Form {
             },
             (KeyCode::Tab | KeyCode::Down, _) => self.focus = (self.focus + 1) % count,
             (KeyCode::BackTab | KeyCode::Up, _) => self.focus = (self.focus + count - 1) % count,
-            (KeyCode::Char(' '), Input::Toggle) => {
-                field.value = if field.value == YES { NO } else { YES }.to_owned();
-            }
-            (KeyCode::Left | KeyCode::Right | KeyCode::Char(' '), Input::Choice(options))
+            (KeyCode::Char(' '), Input::Toggle(on)) => *on = !*on,
+            (KeyCode::Left | KeyCode::Right | KeyCode::Char(' '), Input::Choice { options, selected })
                 if !options.is_empty() =>
             {
-                let at = options.iter().position(|o| *o == field.value).unwrap_or(0);
-                let next =
-                    if key.code == KeyCode::Left { at + options.len() - 1 } else { at + 1 } % options.len();
-                field.value = options[next].clone();
+                let step = if key.code == KeyCode::Left { options.len() - 1 } else { 1 };
+                *selected = (*selected + step) % options.len();
             }
-            (KeyCode::Backspace, Input::Text) => {
-                field.value.pop();
+            (KeyCode::Backspace, Input::Text(value)) => {
+                value.pop();
             }
-            (KeyCode::Char(c), Input::Text) => field.value.push(c),
+            (KeyCode::Char(c), Input::Text(value)) => value.push(c),
             _ => {}
         }
         FormAnswer::Stay
@@ -168,43 +282,46 @@ impl Form {
     pub fn submit(&self) -> Result<Submit, String> {
         match &self.kind {
             FormKind::CreateVolume => {
-                let name = self.value("Name").to_owned();
+                let name = self.value(FieldId::Name).to_owned();
                 if !name.is_empty() {
                     validate::docker_name(&name)?;
                 }
-                let driver = self.value("Driver");
+                let driver = self.value(FieldId::Driver);
                 Ok(Submit::CreateVolume(VolumeSpec {
                     name,
                     driver: if driver.is_empty() { "local" } else { driver }.to_owned(),
-                    labels: validate::key_values(self.value("Labels"))?,
-                    options: validate::key_values(self.value("Driver options"))?,
+                    labels: validate::key_values(self.value(FieldId::Labels))?,
+                    options: validate::key_values(self.value(FieldId::DriverOptions))?,
                 }))
             }
             FormKind::Attach { volume } => {
-                let image = self.value("Image").to_owned();
+                let image = self.chosen(FieldId::Image).to_owned();
+                if image.is_empty() && self.images_pending {
+                    return Err("the local images are still being listed: a moment".to_owned());
+                }
                 if image.is_empty() {
                     return Err("no local image to run: import or build one first".to_owned());
                 }
-                let mount_path = self.value("Mount path").to_owned();
+                let mount_path = self.value(FieldId::MountPath).to_owned();
                 validate::mount_path(&mount_path)?;
-                let name = self.value("Name").to_owned();
+                let name = self.value(FieldId::Name).to_owned();
                 if !name.is_empty() {
                     validate::docker_name(&name)?;
                 }
-                let shell = self.value("Then") == START_WITH_SHELL;
+                let after = AfterStart::ALL.get(self.chosen_index(FieldId::Then)).copied();
                 Ok(Submit::CreateContainer {
                     spec: ContainerSpec {
                         image,
                         name,
-                        command: validate::command_words(self.value("Command"))?,
+                        command: validate::command_words(self.value(FieldId::Command))?,
                         volume: volume.clone(),
                         mount_path,
-                        read_only: self.value("Read-only") == YES,
-                        network_mode: self.value("Network").to_owned(),
+                        read_only: self.toggled(FieldId::ReadOnly),
+                        network_mode: self.chosen(FieldId::Network).to_owned(),
                         labels: Vec::new(),
                         interactive: true,
                     },
-                    shell,
+                    shell: after == Some(AfterStart::Shell),
                 })
             }
         }
@@ -282,6 +399,34 @@ mod tests {
             panic!()
         };
         assert_eq!((spec.image.as_str(), spec.read_only, shell), ("b:2", true, true));
+    }
+
+    #[test]
+    fn images_arriving_late_fill_the_choice_and_keep_what_was_typed() {
+        let mut form = Form::attach("v", vec![]);
+        form.images_pending = true;
+        press(&mut form, KeyCode::Down);
+        press(&mut form, KeyCode::Down); // name
+        type_into(&mut form, "mine");
+        press(&mut form, KeyCode::Enter);
+        assert!(form.error.as_deref().unwrap().contains("still being listed"));
+        form.set_images(vec!["a:1".into(), "b:2".into()]);
+        assert_eq!((form.focus, form.value(FieldId::Name)), (3, "mine"));
+        assert_eq!(form.chosen(FieldId::Image), "a:1");
+        let FormAnswer::Submit(Submit::CreateContainer { spec, .. }) = press(&mut form, KeyCode::Enter)
+        else {
+            panic!("{:?}", form.error)
+        };
+        assert_eq!((spec.image.as_str(), spec.name.as_str()), ("a:1", "mine"));
+    }
+
+    #[test]
+    fn a_new_image_list_keeps_the_image_chosen() {
+        let mut form = Form::attach("v", vec!["a:1".into(), "b:2".into()]);
+        press(&mut form, KeyCode::Up);
+        press(&mut form, KeyCode::Right);
+        form.set_images(vec!["c:3".into(), "b:2".into(), "a:1".into()]);
+        assert_eq!(form.chosen(FieldId::Image), "b:2");
     }
 
     #[test]

@@ -1,7 +1,10 @@
-//! The inspect overlay: the engine's whole document as pretty JSON, with environment values
-//! masked until asked for, and a search that walks the matching lines.
+//! The inspect overlay: the engine's whole document as pretty JSON, with environment values and
+//! secret-looking labels and options masked until asked for, and a search that walks the matching
+//! lines.
 
 use serde_json::Value;
+
+use crate::secrets::{self, MASK};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
@@ -18,11 +21,10 @@ impl Target {
     }
 }
 
-pub const MASK: &str = "••••••";
-
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct InspectView {
-    pub title: String,
+    /// What is shown: an engine reply is taken only if it is for this target.
+    pub target: Target,
     document: Option<Value>,
     pub lines: Vec<String>,
     pub error: Option<String>,
@@ -37,7 +39,22 @@ pub struct InspectView {
 
 impl InspectView {
     pub fn loading(target: &Target) -> Self {
-        InspectView { title: target.title(), ..Default::default() }
+        InspectView {
+            target: target.clone(),
+            document: None,
+            lines: Vec::new(),
+            error: None,
+            revealed: false,
+            scroll: 0,
+            query: String::new(),
+            typing: false,
+            matches: Vec::new(),
+            current_match: None,
+        }
+    }
+
+    pub fn title(&self) -> String {
+        self.target.title()
     }
 
     pub fn is_loading(&self) -> bool {
@@ -110,7 +127,13 @@ impl InspectView {
     }
 }
 
-/// A copy with `Config.Env` values hidden: names stay readable, secrets do not show by accident.
+/// Maps of key → value whose secret-looking keys are masked: labels anywhere (a container's
+/// `Config.Labels`, a volume's `Labels`) and driver options (a volume's `Options`, a mount's
+/// `DriverConfig.Options`).
+const KEYED_MAPS: [&str; 2] = ["Labels", "Options"];
+
+/// A copy with every `Config.Env` value hidden and the values of secret-looking labels and
+/// options too: names stay readable, secrets do not show by accident.
 fn masked(document: &Value) -> Value {
     let mut copy = document.clone();
     if let Some(env) = copy.pointer_mut("/Config/Env").and_then(Value::as_array_mut) {
@@ -120,7 +143,27 @@ fn masked(document: &Value) -> Value {
             }
         }
     }
+    mask_keyed_maps(&mut copy);
     copy
+}
+
+fn mask_keyed_maps(value: &mut Value) {
+    match value {
+        Value::Object(fields) => {
+            for (name, inner) in fields.iter_mut() {
+                if let (true, Value::Object(map)) = (KEYED_MAPS.contains(&name.as_str()), &mut *inner) {
+                    for (key, entry) in map.iter_mut() {
+                        if secrets::is_secret_key(key) && !entry.is_null() {
+                            *entry = Value::String(MASK.to_owned());
+                        }
+                    }
+                }
+                mask_keyed_maps(inner);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(mask_keyed_maps),
+        _ => {}
+    }
 }
 
 #[cfg(test)]
@@ -143,6 +186,26 @@ mod tests {
         assert!(!text.contains("hunter2") && text.contains("PASSWORD=••••••") && text.contains("busybox"));
         view.toggle_reveal();
         assert!(view.lines.join("\n").contains("PASSWORD=hunter2"));
+    }
+
+    #[test]
+    fn secret_looking_labels_and_driver_options_are_masked_until_revealed() {
+        let mut view = InspectView::loading(&Target::Volume { name: "share".into() });
+        view.set_document(serde_json::json!({
+            "Name": "share",
+            "Labels": {"team": "ops", "api_token": "tok-123"},
+            "Options": {"type": "cifs", "o": "addr=nas", "Password": "hunter2"},
+            "Mounts": [{"VolumeOptions": {"DriverConfig": {"Options": {"secret": "deep-1"}}}}],
+        }));
+        let text = view.lines.join("\n");
+        for hidden in ["tok-123", "hunter2", "deep-1"] {
+            assert!(!text.contains(hidden), "{hidden} shows:\n{text}");
+        }
+        assert!(text.contains("\"api_token\": \"••••••\"") && text.contains("\"team\": \"ops\""));
+        assert!(text.contains("\"type\": \"cifs\"") && text.contains("addr=nas"));
+        view.toggle_reveal();
+        let text = view.lines.join("\n");
+        assert!(text.contains("tok-123") && text.contains("hunter2") && text.contains("deep-1"));
     }
 
     #[test]

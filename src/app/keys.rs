@@ -21,6 +21,13 @@ impl App {
         if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
             return vec![Effect::Quit];
         }
+        // A chord is not its letter: Ctrl-D must not remove, and Ctrl-J (a newline typed before
+        // raw mode) must not type a `j` into a filter or a form.
+        if matches!(key.code, KeyCode::Char(_))
+            && key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+        {
+            return vec![];
+        }
         self.notice = None;
         match &mut self.overlay {
             Some(Overlay::Confirm(confirm)) => {
@@ -43,9 +50,18 @@ impl App {
                     FormAnswer::Submit(submit) => vec![Effect::Perform(Action::Submit(submit))],
                 };
             }
-            Some(Overlay::Outcome(_)) => {
-                if matches!(key.code, KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q')) {
-                    self.overlay = None;
+            Some(Overlay::Outcome(view)) => {
+                let inner = layout::list_dialog_inner(self.terminal);
+                let page = inner.1.max(1) as isize;
+                match key.code {
+                    KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q') => self.overlay = None,
+                    KeyCode::Up | KeyCode::Char('k') => view.scroll_by(-1, inner),
+                    KeyCode::Down | KeyCode::Char('j') => view.scroll_by(1, inner),
+                    KeyCode::PageUp => view.scroll_by(-page, inner),
+                    KeyCode::PageDown | KeyCode::Char(' ') => view.scroll_by(page, inner),
+                    KeyCode::Home | KeyCode::Char('g') => view.scroll = 0,
+                    KeyCode::End | KeyCode::Char('G') => view.scroll_by(isize::MAX, inner),
+                    _ => {}
                 }
                 return vec![];
             }
@@ -143,6 +159,12 @@ impl App {
             }
             (Some(Overlay::Inspect(view)), MouseEventKind::ScrollUp) => {
                 view.scroll_by(-WHEEL_STEP, layout::inspect_rows(self.terminal))
+            }
+            (Some(Overlay::Outcome(view)), MouseEventKind::ScrollDown) => {
+                view.scroll_by(WHEEL_STEP, layout::list_dialog_inner(self.terminal))
+            }
+            (Some(Overlay::Outcome(view)), MouseEventKind::ScrollUp) => {
+                view.scroll_by(-WHEEL_STEP, layout::list_dialog_inner(self.terminal))
             }
             (Some(_), _) => {}
             (None, MouseEventKind::ScrollDown) => self.move_by(WHEEL_STEP),

@@ -8,6 +8,7 @@ mod keys;
 mod links;
 pub mod loading;
 mod messages;
+pub mod outcome;
 pub mod panel;
 mod results;
 pub mod sizing;
@@ -15,15 +16,15 @@ mod writes;
 
 use std::collections::BTreeSet;
 
-use crate::actions::Outcome;
-use crate::model::{self, EngineInfo, ImageFacts, Inventory, Sources};
+use crate::model::{self, EngineInfo, Inventory, Sources};
 use crate::ui::layout;
 use confirm::Confirm;
-use form::Form;
+use form::{Form, ImageList};
 use inspect::InspectView;
 pub use links::Link;
 pub use loading::{Connection, EventsState, Loading, EVENT_DEBOUNCE};
 pub use messages::{Action, Effect, EngineMsg, Msg, SessionRequest, Slot};
+use outcome::OutcomeView;
 use panel::{Panel, Sort};
 
 #[derive(Debug, Clone)]
@@ -72,7 +73,7 @@ pub enum Overlay {
     Inspect(InspectView),
     Confirm(Confirm),
     Form(Form),
-    Outcome(Outcome),
+    Outcome(OutcomeView),
 }
 
 /// Where the user was, for Esc/Backspace after following a link.
@@ -103,7 +104,7 @@ pub struct App {
     /// What `e` runs in a container.
     pub shell_command: Vec<String>,
     /// Local images, loaded when the attach form first needs them.
-    pub images: Option<Vec<ImageFacts>>,
+    pub images: ImageList,
     /// A row to select once it shows up (a volume just created).
     pending_selection: Option<(Panel, String)>,
     /// Whether bind sources can be checked on this machine.
@@ -133,7 +134,7 @@ impl App {
             notice: None,
             marks: Default::default(),
             shell_command: vec!["sh".to_owned()],
-            images: None,
+            images: ImageList::NotLoaded,
             pending_selection: None,
             local,
             history: Vec::new(),

@@ -3,7 +3,7 @@
 use std::collections::HashSet;
 use std::time::SystemTime;
 
-use super::form::{self, Form};
+use super::form::{FormKind, ImageList};
 use super::loading::{backoff, Connection, ListKind, Part, Trouble, EVENT_DEBOUNCE};
 use super::panel::Panel;
 use super::{App, Effect, EngineMsg, Overlay, SessionRequest};
@@ -121,7 +121,7 @@ impl App {
             }
             EngineMsg::Inspected { target, result } => {
                 if let Some(Overlay::Inspect(view)) = &mut self.overlay {
-                    if view.title == target.title() {
+                    if view.target == target {
                         match result {
                             Ok(document) => view.set_document(document),
                             Err(error) => view.set_error(error),
@@ -159,7 +159,7 @@ impl App {
                 for marks in &mut self.marks {
                     marks.clear();
                 }
-                self.overlay = Some(Overlay::Outcome(outcome));
+                self.overlay = Some(Overlay::Outcome(outcome.into()));
                 self.reload(false)
             }
             EngineMsg::VolumeCreated(result) => match result {
@@ -280,22 +280,24 @@ impl App {
         vec![]
     }
 
+    /// The image list fills an open attach form in place; it is kept for the next form too.
     pub(super) fn on_images(&mut self, result: Result<Vec<ImageFacts>, String>) -> Vec<Effect> {
+        let attach_form = match &mut self.overlay {
+            Some(Overlay::Form(form)) if matches!(form.kind, FormKind::Attach { .. }) => Some(form),
+            _ => None,
+        };
         match result {
             Ok(images) => {
-                let references: Vec<String> = images.iter().map(ImageFacts::reference).collect();
-                if let Some(Overlay::Form(form)) = &mut self.overlay {
-                    if let form::FormKind::Attach { volume } = &form.kind {
-                        let volume = volume.clone();
-                        *form = Form::attach(&volume, references);
-                    }
+                if let Some(form) = attach_form {
+                    form.set_images(images.iter().map(ImageFacts::reference).collect());
                 }
-                self.images = Some(images);
+                self.images = ImageList::Loaded(images);
             }
             Err(error) => {
-                if let Some(Overlay::Form(form)) = &mut self.overlay {
-                    form.error = Some(format!("listing images failed: {error}"));
+                if let Some(form) = attach_form {
+                    form.images_failed(&error);
                 }
+                self.images = ImageList::Failed;
             }
         }
         vec![]

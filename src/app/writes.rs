@@ -3,8 +3,8 @@
 
 use std::collections::BTreeSet;
 
-use super::confirm::{Confirm, Scope, Subject};
-use super::form::Form;
+use super::confirm::{Confirm, Pick, Scope, Subject};
+use super::form::{Form, ImageList};
 use super::panel::Panel;
 use super::{App, Effect, Overlay, SessionRequest};
 
@@ -63,17 +63,40 @@ impl App {
         if self.refused_read_only("attaching a volume") {
             return vec![];
         }
-        let images = self.images.iter().flatten().map(crate::model::ImageFacts::reference).collect();
-        self.overlay = Some(Overlay::Form(Form::attach(&volume, images)));
-        vec![Effect::LoadImages]
+        let mut form = Form::attach(&volume, self.images.references());
+        // One request at a time, and none once there are images to choose from.
+        let load = self.images.wants_loading();
+        if load {
+            self.images = ImageList::Loading;
+        }
+        form.images_pending = self.images == ImageList::Loading;
+        self.overlay = Some(Overlay::Form(form));
+        if load {
+            vec![Effect::LoadImages]
+        } else {
+            vec![]
+        }
+    }
+
+    /// What `P` acts on: the marked rows; else the rows the filter shows; else everything.
+    fn prune_pick(&self) -> Pick {
+        let marks = &self.marks[self.panel.index()];
+        let view = self.view();
+        if !marks.is_empty() {
+            Pick::Chosen(marks.clone())
+        } else if !view.filter.is_empty() {
+            let keys = view.rows.iter().map(|&i| self.panel.row_key(&self.inventory, i)).collect();
+            Pick::Filtered { filter: view.filter.clone(), keys }
+        } else {
+            Pick::Everything
+        }
     }
 
     pub(super) fn prune(&mut self) -> Vec<Effect> {
-        let marked = !self.marks[self.panel.index()].is_empty();
-        let only = marked.then(|| self.marks[self.panel.index()].clone());
+        let pick = self.prune_pick();
         let subject = match self.panel {
-            Panel::Volumes => Subject::Volumes { only, scope: Scope::Anonymous, label: String::new() },
-            Panel::Containers => Subject::Containers { only, with_volumes: false, force: false },
+            Panel::Volumes => Subject::Volumes { pick, scope: Scope::Anonymous, label: String::new() },
+            Panel::Containers => Subject::Containers { pick, with_volumes: false, force: false },
             _ => {
                 self.notice = Some("P prunes containers or volumes: switch to panel 1 or 2".to_owned());
                 return vec![];
@@ -86,10 +109,10 @@ impl App {
     }
 
     pub(super) fn remove(&mut self) -> Vec<Effect> {
-        let only = Some(self.chosen());
+        let pick = Pick::Chosen(self.chosen());
         let subject = match self.panel {
-            Panel::Volumes => Subject::Volumes { only, scope: Scope::Anonymous, label: String::new() },
-            Panel::Containers => Subject::Containers { only, with_volumes: false, force: false },
+            Panel::Volumes => Subject::Volumes { pick, scope: Scope::Anonymous, label: String::new() },
+            Panel::Containers => Subject::Containers { pick, with_volumes: false, force: false },
             _ => {
                 self.notice = Some("d removes containers or volumes: switch to panel 1 or 2".to_owned());
                 return vec![];

@@ -1,8 +1,7 @@
 //! Where the engine is: `--host`, else `DOCKER_HOST`, else the default unix socket.
 
+use std::fmt;
 use std::path::PathBuf;
-
-use anyhow::{bail, Context, Result};
 
 pub const DEFAULT_HOST: &str = "unix:///var/run/docker.sock";
 
@@ -51,13 +50,12 @@ impl HostChoice<'_> {
             .unwrap_or(self.default_host)
     }
 
-    pub fn endpoint(&self) -> Result<Endpoint> {
+    pub fn endpoint(&self) -> Result<Endpoint, HostError> {
         let url = self.url();
-        let (scheme, rest) = url
-            .split_once("://")
-            .with_context(|| format!("host {url:?} has no scheme (unix://, tcp://, https://)"))?;
-        // Docker treats DOCKER_TLS_VERIFY as on when set to anything but empty.
-        let verify = self.tls_verify.is_some_and(|v| !v.is_empty() && v != "0");
+        let bad = |why: BadHost| HostError { url: url.to_owned(), why };
+        let (scheme, rest) = url.split_once("://").ok_or_else(|| bad(BadHost::NoScheme))?;
+        // As the docker CLI: any non-empty value turns verification on, "0" and "false" included.
+        let verify = self.tls_verify.is_some_and(|v| !v.is_empty());
         let cert_dir = || -> PathBuf {
             match (self.cert_path.filter(|s| !s.is_empty()), self.home) {
                 (Some(dir), _) => PathBuf::from(dir),
@@ -65,40 +63,81 @@ impl HostChoice<'_> {
                 (None, None) => PathBuf::from(".docker"),
             }
         };
-        let authority = |rest: &str, default_port: u16| -> Result<String> {
-            let authority = rest.trim_end_matches('/');
-            if authority.is_empty() {
-                bail!("host {url:?} names no address");
-            }
-            Ok(if authority.contains(':') {
-                authority.to_owned()
-            } else {
-                format!("{authority}:{default_port}")
-            })
-        };
+        let authority = |default_port: u16| authority(rest, default_port).map_err(bad);
         match scheme {
-            "unix" => {
-                if rest.is_empty() {
-                    bail!("host {url:?} names no socket path");
-                }
-                Ok(Endpoint::Unix(PathBuf::from(rest)))
-            }
+            "unix" if rest.is_empty() => Err(bad(BadHost::NoSocketPath)),
+            "unix" => Ok(Endpoint::Unix(PathBuf::from(rest))),
             "tcp" if verify => {
-                Ok(Endpoint::Tls { authority: authority(rest, 2376)?, cert_dir: cert_dir(), verify })
+                Ok(Endpoint::Tls { authority: authority(2376)?, cert_dir: cert_dir(), verify })
             }
-            "tcp" | "http" => Ok(Endpoint::Tcp(authority(rest, 2375)?)),
-            "https" => Ok(Endpoint::Tls { authority: authority(rest, 2376)?, cert_dir: cert_dir(), verify }),
-            other => bail!(
-                "host {url:?}: the {other}:// scheme is not supported (use unix://, tcp:// or https://)"
-            ),
+            "tcp" | "http" => Ok(Endpoint::Tcp(authority(2375)?)),
+            "https" => Ok(Endpoint::Tls { authority: authority(2376)?, cert_dir: cert_dir(), verify }),
+            other => Err(bad(BadHost::UnsupportedScheme(other.to_owned()))),
         }
     }
 }
+
+/// `host[:port]` (a trailing `/` allowed), with the scheme's default port when none is given.
+fn authority(rest: &str, default_port: u16) -> Result<String, BadHost> {
+    let given = rest.strip_suffix('/').unwrap_or(rest);
+    if given.is_empty() {
+        return Err(BadHost::NoAddress);
+    }
+    let parsed: http::uri::Authority = given.parse().map_err(|_| BadHost::NotHostPort)?;
+    let host = parsed.host();
+    if host.is_empty() || given.contains('@') {
+        return Err(BadHost::NotHostPort);
+    }
+    match given.strip_prefix(host).and_then(|after| after.strip_prefix(':')) {
+        None if given == host => Ok(format!("{given}:{default_port}")),
+        Some(port) if port.parse::<u16>().is_ok_and(|port| port != 0) => Ok(given.to_owned()),
+        _ => Err(BadHost::NotHostPort),
+    }
+}
+
+/// A host address dockdu cannot use: the user's input is wrong, the engine was never asked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HostError {
+    pub url: String,
+    pub why: BadHost,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BadHost {
+    NoScheme,
+    UnsupportedScheme(String),
+    NoSocketPath,
+    NoAddress,
+    /// Not `host` or `host:port` with a port from 1 to 65535.
+    NotHostPort,
+}
+
+impl fmt::Display for HostError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let url = &self.url;
+        match &self.why {
+            BadHost::NoScheme => write!(f, "host {url:?} has no scheme"),
+            BadHost::UnsupportedScheme(scheme) => {
+                write!(f, "host {url:?}: the {scheme}:// scheme is not supported")
+            }
+            BadHost::NoSocketPath => write!(f, "host {url:?} names no socket path"),
+            BadHost::NoAddress => write!(f, "host {url:?} names no address"),
+            BadHost::NotHostPort => write!(f, "host {url:?} is not host:port"),
+        }
+    }
+}
+
+impl std::error::Error for HostError {}
 
 impl Endpoint {
     /// Host paths of bind mounts can be checked only when the engine shares our filesystem.
     pub fn is_local(&self) -> bool {
         matches!(self, Endpoint::Unix(_))
+    }
+
+    /// TLS that does not check the engine's certificate (`https://` without `DOCKER_TLS_VERIFY`).
+    pub fn is_tls_unverified(&self) -> bool {
+        matches!(self, Endpoint::Tls { verify: false, .. })
     }
 }
 
@@ -138,20 +177,57 @@ mod tests {
         );
     }
 
-    #[test]
-    fn tls_verify_turns_tcp_into_tls_with_cert_path() {
-        let c = HostChoice {
-            flag: Some("tcp://h"),
+    fn with_tls_verify(flag: &str, tls_verify: Option<&'static str>) -> Result<Endpoint, HostError> {
+        HostChoice {
+            flag: Some(flag),
             docker_host: None,
-            tls_verify: Some("1"),
+            tls_verify,
             cert_path: Some("/certs"),
-            home: None,
+            home: Some("/home/u"),
             default_host: DEFAULT_HOST,
-        };
+        }
+        .endpoint()
+    }
+
+    #[test]
+    fn tls_verify_turns_tcp_into_verified_tls_with_cert_path() {
+        let verified = Endpoint::Tls { authority: "h:2376".into(), cert_dir: "/certs".into(), verify: true };
+        assert_eq!(with_tls_verify("tcp://h", Some("1")).unwrap(), verified);
+    }
+
+    #[test]
+    fn any_non_empty_tls_verify_verifies_as_the_docker_cli_does() {
+        for value in ["1", "0", "false", "no"] {
+            let endpoint = with_tls_verify("tcp://h:2376", Some(value)).unwrap();
+            assert!(
+                matches!(endpoint, Endpoint::Tls { verify: true, .. }),
+                "DOCKER_TLS_VERIFY={value:?} gave {endpoint:?}"
+            );
+            let endpoint = with_tls_verify("https://h:2376", Some(value)).unwrap();
+            assert!(matches!(endpoint, Endpoint::Tls { verify: true, .. }), "https with {value:?}");
+        }
+        assert_eq!(with_tls_verify("tcp://h:2375", Some("")).unwrap(), Endpoint::Tcp("h:2375".into()));
+        assert_eq!(with_tls_verify("tcp://h:2375", None).unwrap(), Endpoint::Tcp("h:2375".into()));
+    }
+
+    #[test]
+    fn https_without_tls_verify_is_tls_unverified() {
+        let endpoint = with_tls_verify("https://h", None).unwrap();
         assert_eq!(
-            c.endpoint().unwrap(),
-            Endpoint::Tls { authority: "h:2376".into(), cert_dir: "/certs".into(), verify: true }
+            endpoint,
+            Endpoint::Tls { authority: "h:2376".into(), cert_dir: "/certs".into(), verify: false }
         );
+        assert!(endpoint.is_tls_unverified());
+        assert!(!with_tls_verify("https://h", Some("1")).unwrap().is_tls_unverified());
+        assert!(!with_tls_verify("tcp://h", None).unwrap().is_tls_unverified());
+    }
+
+    #[test]
+    fn cert_dir_defaults_to_dot_docker_in_home() {
+        let c = HostChoice { cert_path: Some(""), ..choice(Some("https://h"), None) };
+        let expected =
+            Endpoint::Tls { authority: "h:2376".into(), cert_dir: "/home/u/.docker".into(), verify: false };
+        assert_eq!(c.endpoint().unwrap(), expected);
     }
 
     #[test]
@@ -167,9 +243,35 @@ mod tests {
     }
 
     #[test]
-    fn rejects_unknown_schemes_and_empty_addresses() {
-        assert!(choice(Some("ssh://x"), None).endpoint().is_err());
-        assert!(choice(Some("unix://"), None).endpoint().is_err());
-        assert!(choice(Some("/var/run/docker.sock"), None).endpoint().is_err());
+    fn says_what_is_wrong_with_an_unusable_host() {
+        let why = |flag: &str| choice(Some(flag), None).endpoint().map_err(|e| e.why);
+        assert_eq!(why("garbage"), Err(BadHost::NoScheme));
+        assert_eq!(why("/var/run/docker.sock"), Err(BadHost::NoScheme));
+        assert_eq!(why("ssh://x"), Err(BadHost::UnsupportedScheme("ssh".into())));
+        assert_eq!(why("unix://"), Err(BadHost::NoSocketPath));
+        assert_eq!(why("tcp://"), Err(BadHost::NoAddress));
+        assert_eq!(why("https:///"), Err(BadHost::NoAddress));
+        assert_eq!(why("tcp://h:port"), Err(BadHost::NotHostPort));
+        assert_eq!(why("tcp://h:"), Err(BadHost::NotHostPort));
+        assert_eq!(why("tcp://h:0"), Err(BadHost::NotHostPort));
+        assert_eq!(why("tcp://h:99999"), Err(BadHost::NotHostPort));
+        assert_eq!(why("tcp://h:2375/base"), Err(BadHost::NotHostPort));
+        assert_eq!(why("tcp://user@h:2375"), Err(BadHost::NotHostPort));
+        assert_eq!(why("tcp://:2375"), Err(BadHost::NotHostPort));
+    }
+
+    #[test]
+    fn addresses_keep_their_port_or_get_the_schemes_default() {
+        let tcp = |flag: &str| choice(Some(flag), None).endpoint().unwrap();
+        assert_eq!(tcp("tcp://h:1234/"), Endpoint::Tcp("h:1234".into()));
+        assert_eq!(tcp("http://h"), Endpoint::Tcp("h:2375".into()));
+        assert_eq!(tcp("tcp://[::1]"), Endpoint::Tcp("[::1]:2375".into()));
+        assert_eq!(tcp("tcp://[::1]:2376"), Endpoint::Tcp("[::1]:2376".into()));
+    }
+
+    #[test]
+    fn an_unusable_host_is_named_in_its_message() {
+        let error = choice(Some("ssh://x"), None).endpoint().unwrap_err();
+        assert_eq!(error.to_string(), "host \"ssh://x\": the ssh:// scheme is not supported");
     }
 }

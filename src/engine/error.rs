@@ -1,9 +1,11 @@
 //! Engine failures as the user should read them: which host, what went wrong, what to try.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::io;
+use std::path::{Path, PathBuf};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Problem {
     SocketMissing,
     PermissionDenied,
@@ -14,7 +16,35 @@ pub enum Problem {
     BadJson,
     /// Refused here: dockdu runs with `--read-only`.
     ReadOnly,
+    /// `--host` / `DOCKER_HOST` is not an address dockdu can use; nothing was sent.
+    BadHost,
+    /// We spoke TLS and the engine answered in plain HTTP.
+    NotTls,
+    /// The engine's certificate failed our check against `ca.pem` in `cert_dir`.
+    Certificate {
+        cert_dir: PathBuf,
+        why: CertificateProblem,
+    },
+    /// The engine turned down our client certificate, or wanted one we did not send.
+    ClientCertificateRejected {
+        cert_dir: PathBuf,
+        sent: bool,
+    },
+    /// A certificate or key file is missing or unreadable.
+    CertFile(PathBuf),
+    /// Any other TLS failure.
+    Tls,
     Other,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CertificateProblem {
+    /// Not signed by a CA in `ca.pem`.
+    UnknownIssuer,
+    /// Signed, but for another name than the host we asked for.
+    WrongName,
+    /// Expired, not yet valid, malformed, …
+    Invalid,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,7 +65,10 @@ impl EngineError {
         use bollard::errors::Error as B;
         let (problem, detail) = match error {
             B::DockerResponseServerError { status_code, message } => (Problem::Api(status_code), message),
-            B::IOError { err } => (problem_of_io(&err), err.to_string()),
+            B::IOError { err } => match Classified::inside(&err) {
+                Some(classified) => (classified.problem.clone(), classified.detail.clone()),
+                None => (problem_of_io(&err), err.to_string()),
+            },
             B::RequestTimeoutError => (Problem::Timeout, "no answer in time".to_owned()),
             e @ (B::JsonDataError { .. } | B::JsonSerdeError { .. }) => (Problem::BadJson, e.to_string()),
             other => (Problem::Other, other.to_string()),
@@ -48,27 +81,75 @@ impl EngineError {
         matches!(self.problem, Problem::SocketMissing | Problem::PermissionDenied | Problem::Refused)
     }
 
+    /// Refused before anything reached the engine (`--read-only`, an unusable `--host`): nothing
+    /// changed, as with any other refusal.
+    pub fn is_refusal(&self) -> bool {
+        matches!(self.problem, Problem::ReadOnly | Problem::BadHost)
+    }
+
     /// The engine's 404, for an object that went away while we looked.
     pub fn is_not_found(&self) -> bool {
         self.problem == Problem::Api(404)
     }
 
-    pub fn hint(&self) -> &'static str {
-        match self.problem {
+    pub fn hint(&self) -> Cow<'static, str> {
+        match &self.problem {
             Problem::SocketMissing => {
-                "is the daemon running? Start it, or point --host / DOCKER_HOST at a running engine"
+                "is the daemon running? Start it, or point --host / DOCKER_HOST at a running engine".into()
             }
             Problem::PermissionDenied => {
-                "is your user in the docker group? (sudo usermod -aG docker $USER, then log in again)"
+                "is your user in the docker group? (sudo usermod -aG docker $USER, then log in again)".into()
             }
-            Problem::Refused => "is the daemon running and listening at that address?",
-            Problem::Timeout => "the engine is slow or hung; try again, or check `systemctl status docker`",
-            Problem::Api(_) => "the engine refused the request",
+            Problem::Refused => "is the daemon running and listening at that address?".into(),
+            Problem::Timeout => {
+                "the engine is slow or hung; try again, or check `systemctl status docker`".into()
+            }
+            Problem::Api(_) => "the engine refused the request".into(),
             Problem::BadJson => {
-                "the engine sent JSON dockdu cannot read; please report it with `docker version`"
+                "the engine sent JSON dockdu cannot read; please report it with `docker version`".into()
             }
-            Problem::ReadOnly => "read-only mode: run without --read-only to make changes",
-            Problem::Other => "check that the host address is right and the engine is up",
+            Problem::ReadOnly => "read-only mode: run without --read-only to make changes".into(),
+            Problem::BadHost => {
+                "give --host (or DOCKER_HOST) as unix:///path, tcp://host:port or https://host:port".into()
+            }
+            Problem::NotTls => {
+                "use tcp:// without DOCKER_TLS_VERIFY for a plain-HTTP engine, or the engine's TLS port"
+                    .into()
+            }
+            Problem::Certificate { cert_dir, why } => certificate_hint(cert_dir, *why).into(),
+            Problem::ClientCertificateRejected { cert_dir, sent: false } => {
+                format!("put cert.pem and key.pem in {} (DOCKER_CERT_PATH)", cert_dir.display()).into()
+            }
+            Problem::ClientCertificateRejected { cert_dir, sent: true } => format!(
+                "the engine does not accept {}: it must be signed by a CA the engine trusts",
+                cert_dir.join("cert.pem").display()
+            )
+            .into(),
+            Problem::CertFile(path) => format!(
+                "put ca.pem, cert.pem and key.pem in {} or point DOCKER_CERT_PATH at them",
+                path.parent().unwrap_or(path).display()
+            )
+            .into(),
+            Problem::Tls => {
+                "check that this is the engine's TLS port and the certificates are the engine's".into()
+            }
+            Problem::Other => "check that the host address is right and the engine is up".into(),
+        }
+    }
+}
+
+fn certificate_hint(cert_dir: &Path, why: CertificateProblem) -> String {
+    let ca = cert_dir.join("ca.pem");
+    match why {
+        CertificateProblem::UnknownIssuer => format!(
+            "{} must hold the CA that signed the engine's certificate: check DOCKER_CERT_PATH",
+            ca.display()
+        ),
+        CertificateProblem::WrongName => {
+            "connect by a name or IP address the engine's certificate lists".to_owned()
+        }
+        CertificateProblem::Invalid => {
+            format!("the engine's certificate cannot be checked against {}", ca.display())
         }
     }
 }
@@ -86,7 +167,7 @@ fn problem_of_io(error: &io::Error) -> Problem {
 impl EngineError {
     /// What went wrong, in a few words: "permission denied", "HTTP 409: volume is in use".
     pub fn cause(&self) -> String {
-        match self.problem {
+        match &self.problem {
             Problem::SocketMissing => "the socket does not exist".to_owned(),
             Problem::PermissionDenied => "permission denied".to_owned(),
             Problem::Refused => "connection refused".to_owned(),
@@ -94,7 +175,28 @@ impl EngineError {
             Problem::Timeout => self.detail.trim().to_owned(),
             Problem::Api(status) => format!("HTTP {status}: {}", self.detail.trim()),
             Problem::ReadOnly => "refused, nothing was sent".to_owned(),
-            Problem::BadJson | Problem::Other => self.detail.trim().to_owned(),
+            Problem::NotTls => "the engine answered in plain HTTP, not TLS".to_owned(),
+            Problem::Certificate { why, .. } => match why {
+                CertificateProblem::UnknownIssuer => {
+                    "the engine's certificate is not signed by the CA in ca.pem".to_owned()
+                }
+                CertificateProblem::WrongName => {
+                    format!("the engine's certificate is not for this host ({})", self.detail.trim())
+                }
+                CertificateProblem::Invalid => {
+                    format!("the engine's certificate is not valid ({})", self.detail.trim())
+                }
+            },
+            Problem::ClientCertificateRejected { sent: false, .. } => {
+                "the engine requires a client certificate and none was sent".to_owned()
+            }
+            Problem::ClientCertificateRejected { sent: true, .. } => {
+                format!("the engine rejected our client certificate ({})", self.detail.trim())
+            }
+            Problem::CertFile(path) => format!("cannot use {}: {}", path.display(), self.detail.trim()),
+            Problem::BadHost | Problem::Tls | Problem::BadJson | Problem::Other => {
+                self.detail.trim().to_owned()
+            }
         }
     }
 }
@@ -106,6 +208,28 @@ impl fmt::Display for EngineError {
 }
 
 impl std::error::Error for EngineError {}
+
+/// A problem already told apart below bollard (the transport knows TLS; bollard only passes an
+/// `io::Error` on), carried inside that `io::Error` to `from_bollard`.
+#[derive(Debug)]
+pub(crate) struct Classified {
+    pub problem: Problem,
+    pub detail: String,
+}
+
+impl Classified {
+    fn inside(error: &io::Error) -> Option<&Classified> {
+        error.get_ref().and_then(|inner| inner.downcast_ref::<Classified>())
+    }
+}
+
+impl fmt::Display for Classified {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.detail)
+    }
+}
+
+impl std::error::Error for Classified {}
 
 #[cfg(test)]
 mod tests {
@@ -149,5 +273,61 @@ mod tests {
         );
         assert_eq!(e.problem, Problem::Api(409));
         assert!(e.to_string().contains("HTTP 409: volume is in use"));
+    }
+
+    fn carrying(problem: Problem, detail: &str) -> EngineError {
+        let err = io::Error::new(io::ErrorKind::InvalidData, Classified { problem, detail: detail.into() });
+        EngineError::from_bollard("https://h:2376", "connecting", bollard::errors::Error::IOError { err })
+    }
+
+    #[test]
+    fn a_classified_problem_passes_through_bollard_unchanged() {
+        let e = carrying(Problem::NotTls, "received corrupt message of type InvalidContentType");
+        assert_eq!(e.problem, Problem::NotTls);
+        let line = e.to_string();
+        assert!(
+            line.contains("https://h:2376") && line.contains("answered in plain HTTP, not TLS"),
+            "{line}"
+        );
+        assert!(line.contains("tcp:// without DOCKER_TLS_VERIFY"), "{line}");
+    }
+
+    #[test]
+    fn a_certificate_not_signed_by_the_ca_points_at_ca_pem_in_the_cert_dir() {
+        let problem =
+            Problem::Certificate { cert_dir: "/certs".into(), why: CertificateProblem::UnknownIssuer };
+        let e = carrying(problem, "invalid peer certificate: UnknownIssuer");
+        assert!(e.cause().contains("not signed by the CA in ca.pem"), "{}", e.cause());
+        assert!(e.hint().contains("/certs/ca.pem"), "{}", e.hint());
+        assert!(!e.hint().contains("host address"), "{}", e.hint());
+    }
+
+    #[test]
+    fn a_rejected_client_certificate_hint_depends_on_whether_one_was_sent() {
+        let none =
+            carrying(Problem::ClientCertificateRejected { cert_dir: "/certs".into(), sent: false }, "");
+        assert!(none.cause().contains("requires a client certificate"), "{}", none.cause());
+        assert!(none.hint().contains("cert.pem and key.pem in /certs"), "{}", none.hint());
+        let ours = carrying(Problem::ClientCertificateRejected { cert_dir: "/certs".into(), sent: true }, "");
+        assert!(ours.hint().contains("/certs/cert.pem"), "{}", ours.hint());
+    }
+
+    #[test]
+    fn a_missing_cert_file_is_named() {
+        let e = EngineError::new(
+            "h",
+            "setting up TLS",
+            Problem::CertFile("/certs/ca.pem".into()),
+            "No such file",
+        );
+        assert!(e.to_string().contains("cannot use /certs/ca.pem: No such file"), "{e}");
+        assert!(!e.is_refusal());
+    }
+
+    #[test]
+    fn a_bad_host_is_a_refusal_like_read_only() {
+        assert!(EngineError::new("garbage", "reading the host address", Problem::BadHost, "").is_refusal());
+        assert!(EngineError::new("h", "removing", Problem::ReadOnly, "").is_refusal());
+        assert!(!EngineError::new("h", "connecting", Problem::Refused, "").is_refusal());
     }
 }

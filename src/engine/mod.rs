@@ -23,8 +23,8 @@ use http_body_util::BodyExt;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-pub use endpoint::{default_host, Endpoint, HostChoice, DEFAULT_HOST};
-pub use error::{EngineError, Problem};
+pub use endpoint::{default_host, BadHost, Endpoint, HostChoice, HostError, DEFAULT_HOST};
+pub use error::{CertificateProblem, EngineError, Problem};
 pub use events::{Change, ChangeKind, Events};
 pub use write::{ContainerSpec, Session, SessionTarget, VolumeSpec, DETACH_KEYS};
 
@@ -59,10 +59,10 @@ impl Engine {
     /// Prepares a client for the chosen host; nothing is sent until the first call.
     pub fn new(choice: &HostChoice) -> Result<Self, EngineError> {
         let host = choice.url().to_owned();
-        let setup_error =
-            |e: anyhow::Error| EngineError::new(&host, "connecting", Problem::Other, format!("{e:#}"));
-        let endpoint = choice.endpoint().map_err(setup_error)?;
-        let transport = Transport::new(&endpoint).map_err(setup_error)?;
+        let endpoint = choice.endpoint().map_err(|e| {
+            EngineError::new(&host, "reading the host address", Problem::BadHost, e.to_string())
+        })?;
+        let transport = Transport::new(&host, &endpoint)?;
         let for_bollard = transport.clone();
         let docker = bollard::Docker::connect_with_custom_transport(
             move |request| {
@@ -142,6 +142,7 @@ impl Engine {
             api_version: api,
             os: version.os.unwrap_or_default(),
             storage_driver: String::new(),
+            tls_unverified: self.transport.is_tls_unverified(),
         })
     }
 

@@ -24,22 +24,26 @@ impl<B> RequestBody for http::Request<B> {
 }
 
 use super::endpoint::Endpoint;
+use super::error::EngineError;
 
 enum Connector {
     Unix(Client<hyperlocal::UnixConnector, BodyType>, String),
     Http(Client<HttpConnector, BodyType>, String),
     #[cfg(feature = "tls")]
-    Https(Client<hyper_rustls::HttpsConnector<HttpConnector>, BodyType>, String),
+    Https(Client<hyper_rustls::HttpsConnector<HttpConnector>, BodyType>, String, super::tls::TlsContext),
 }
 
 pub struct Transport {
     connector: Connector,
+    /// `https://` without `DOCKER_TLS_VERIFY`: the engine's certificate is not checked.
+    tls_unverified: bool,
     /// `1.41`, set once negotiation has answered; until then requests go unprefixed.
     api_version: OnceLock<String>,
 }
 
 impl Transport {
-    pub fn new(endpoint: &Endpoint) -> anyhow::Result<Arc<Self>> {
+    /// `host` is only for naming it in an error (a certificate file that cannot be read).
+    pub fn new(host: &str, endpoint: &Endpoint) -> Result<Arc<Self>, EngineError> {
         let builder = || Client::builder(TokioExecutor::new());
         let connector = match endpoint {
             Endpoint::Unix(path) => Connector::Unix(
@@ -49,13 +53,22 @@ impl Transport {
             Endpoint::Tcp(authority) => Connector::Http(builder().build_http(), authority.clone()),
             #[cfg(feature = "tls")]
             Endpoint::Tls { authority, cert_dir, verify } => {
-                let https = super::tls::connector(cert_dir, *verify)?;
-                Connector::Https(builder().build(https), authority.clone())
+                let tls = super::tls::connector(cert_dir, *verify)
+                    .map_err(|c| EngineError::new(host, "setting up TLS", c.problem, c.detail))?;
+                Connector::Https(builder().build(tls.connector), authority.clone(), tls.context)
             }
             #[cfg(not(feature = "tls"))]
-            Endpoint::Tls { .. } => anyhow::bail!("this dockdu was built without TLS support"),
+            Endpoint::Tls { .. } => {
+                let why = "this dockdu was built without TLS support";
+                return Err(EngineError::new(host, "setting up TLS", super::error::Problem::Tls, why));
+            }
         };
-        Ok(Arc::new(Transport { connector, api_version: OnceLock::new() }))
+        let tls_unverified = endpoint.is_tls_unverified();
+        Ok(Arc::new(Transport { connector, tls_unverified, api_version: OnceLock::new() }))
+    }
+
+    pub fn is_tls_unverified(&self) -> bool {
+        self.tls_unverified
     }
 
     pub fn set_api_version(&self, version: String) {
@@ -87,7 +100,7 @@ impl Transport {
                 client.request(request).await
             }
             #[cfg(feature = "tls")]
-            Connector::Https(client, authority) => {
+            Connector::Https(client, authority, _) => {
                 *request.uri_mut() = absolute("https", authority, &path)?;
                 client.request(request).await
             }
@@ -97,7 +110,19 @@ impl Transport {
             Ok(response) => tracing::debug!(%method, %path, status = response.status().as_u16(), elapsed_ms),
             Err(e) => tracing::warn!(%method, %path, error = %e, elapsed_ms),
         }
-        result.map_err(|e| bollard::errors::Error::IOError { err: as_io_error(&e) })
+        result.map_err(|e| bollard::errors::Error::IOError { err: self.io_error(&e) })
+    }
+
+    /// A TLS failure keeps its meaning (told apart on rustls's types); anything else becomes its
+    /// innermost I/O error.
+    fn io_error(&self, error: &hyper_util::client::legacy::Error) -> io::Error {
+        #[cfg(feature = "tls")]
+        if let Connector::Https(_, _, tls) = &self.connector {
+            if let Some(classified) = tls.classify(error) {
+                return io::Error::new(io::ErrorKind::InvalidData, classified);
+            }
+        }
+        as_io_error(error)
     }
 }
 

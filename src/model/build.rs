@@ -3,7 +3,7 @@
 use std::cmp::Reverse;
 use std::collections::HashMap;
 
-use super::facts::{ContainerFacts, EngineInfo, MountKind, SizeFacts, TmpfsFacts, VolumeFacts};
+use super::facts::{ContainerFacts, EngineInfo, MountFacts, MountKind, SizeFacts, TmpfsFacts, VolumeFacts};
 use super::{BindMount, Container, Inventory, Ownership, TmpfsMount, Totals, Volume};
 
 /// Everything the engine has told us so far; parts arrive at different times.
@@ -62,13 +62,31 @@ fn containers(sources: &Sources) -> Vec<Container> {
                 size_rw: sizes.map(|s| s.value.size_rw),
                 size_root_fs: sizes.and_then(|s| s.value.size_root_fs),
                 size_source: sizes.map(|s| s.source),
-                mounts: facts.mounts.clone(),
+                mounts: mounts(facts, sources.tmpfs.get(&facts.id)),
                 labels: facts.labels.clone(),
             }
         })
         .collect();
     containers.sort_by(|a, b| (Reverse(a.size_rw), &a.name).cmp(&(Reverse(b.size_rw), &b.name)));
     containers
+}
+
+/// The list's mounts, and the `--tmpfs` ones that only the inspect names. A `--mount type=tmpfs`
+/// is in both, at the same destination: it counts once.
+fn mounts(facts: &ContainerFacts, inspected_tmpfs: Option<&Vec<TmpfsFacts>>) -> Vec<MountFacts> {
+    let mut mounts = facts.mounts.clone();
+    for tmpfs in inspected_tmpfs.into_iter().flatten() {
+        if !facts.mounts.iter().any(|m| m.destination == tmpfs.destination) {
+            mounts.push(MountFacts {
+                kind: MountKind::Tmpfs,
+                name: None,
+                source: None,
+                destination: tmpfs.destination.clone(),
+                rw: !tmpfs.options.iter().any(|o| o == "ro"),
+            });
+        }
+    }
+    mounts
 }
 
 fn volumes(sources: &Sources, ownership: &Ownership) -> Vec<Volume> {
@@ -199,6 +217,17 @@ mod tests {
             source: Some(source.into()),
             destination: destination.into(),
             rw: false,
+        }
+    }
+
+    /// A `--mount type=tmpfs`, as the container list shows it.
+    fn tmpfs_mount(destination: &str) -> MountFacts {
+        MountFacts {
+            kind: MountKind::Tmpfs,
+            name: None,
+            source: None,
+            destination: destination.into(),
+            rw: true,
         }
     }
 
@@ -380,13 +409,7 @@ mod tests {
     #[test]
     fn tmpfs_comes_from_inspect_else_from_the_list() {
         let mut s = sources();
-        s.containers[0].mounts.push(MountFacts {
-            kind: MountKind::Tmpfs,
-            name: None,
-            source: None,
-            destination: "/t2".into(),
-            rw: true,
-        });
+        s.containers[0].mounts.push(tmpfs_mount("/t2"));
         assert_eq!(build(&s).tmpfs_mounts.len(), 1);
         assert_eq!(build(&s).tmpfs_mounts[0].tmpfs.size_limit, None);
         s.tmpfs.insert(
@@ -399,5 +422,29 @@ mod tests {
         let tmpfs = build(&s).tmpfs_mounts;
         let got: Vec<_> = tmpfs.iter().map(|t| (t.tmpfs.destination.as_str(), t.tmpfs.size_limit)).collect();
         assert_eq!(got, [("/t", Some(16 << 20)), ("/t2", Some(1 << 20))]);
+    }
+
+    #[test]
+    fn a_tmpfs_flag_mount_counts_among_its_containers_mounts_once() {
+        let mut s = sources();
+        // `--mount type=tmpfs` at /t2: in the list and in the inspect.
+        s.containers[0].mounts.push(tmpfs_mount("/t2"));
+        let before = build(&s).container("1").unwrap().mounts.len();
+        s.tmpfs.insert(
+            "1".into(),
+            vec![
+                crate::model::tmpfs::parse_tmpfs_options("/t", "ro,size=16m"),
+                crate::model::tmpfs::tmpfs_from_mount("/t2", Some(1 << 20), None, vec![]),
+            ],
+        );
+        let inventory = build(&s);
+        let mounts = &inventory.container("1").unwrap().mounts;
+        assert_eq!(mounts.len(), before + 1, "only the --tmpfs one is new");
+        let tmpfs: Vec<_> = mounts
+            .iter()
+            .filter(|m| m.kind == MountKind::Tmpfs)
+            .map(|m| (m.destination.as_str(), m.rw))
+            .collect();
+        assert_eq!(tmpfs, [("/t2", true), ("/t", false)]);
     }
 }

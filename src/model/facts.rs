@@ -205,4 +205,14 @@ pub struct EngineInfo {
     pub api_version: String,
     pub os: String,
     pub storage_driver: String,
+    /// Reached over TLS without checking the engine's certificate (`https://` without
+    /// `DOCKER_TLS_VERIFY`, as the docker CLI allows): anyone in between could be answering.
+    pub tls_unverified: bool,
+}
+
+impl EngineInfo {
+    /// A warning to show beside the host, if the connection deserves one.
+    pub fn connection_warning(&self) -> Option<&'static str> {
+        self.tls_unverified.then_some("TLS unverified")
+    }
 }

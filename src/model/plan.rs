@@ -2,8 +2,9 @@
 //! leaves alone and why. The preview shows a plan; confirming carries out that plan and no other.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
 
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 
 use super::Inventory;
 
@@ -38,7 +39,36 @@ pub struct PlannedVolume {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Kept {
     pub name: String,
-    pub reason: String,
+    pub reason: KeptReason,
+}
+
+/// Why an object asked for is not part of the plan. Behaviour (the force step) is decided on
+/// this; the words are only for showing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeptReason {
+    /// A volume that containers use: the engine would refuse it.
+    InUse { users: Vec<String> },
+    /// A container that is not stopped: it goes only with force.
+    NeedsForce { state: String },
+    /// An anonymous volume that containers staying behind use too.
+    AlsoUsedBy { users: Vec<String> },
+}
+
+impl fmt::Display for KeptReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            KeptReason::InUse { users } => write!(f, "in use by {}", users.join(", ")),
+            KeptReason::NeedsForce { state } => write!(f, "{state}: needs force"),
+            KeptReason::AlsoUsedBy { users } => write!(f, "also used by {}", users.join(", ")),
+        }
+    }
+}
+
+/// In JSON the reason stays the sentence it has always been, so scripts reading it keep working.
+impl Serialize for KeptReason {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
 }
 
 impl Plan {
@@ -98,8 +128,8 @@ fn planned_volume(volume: &super::Volume) -> PlannedVolume {
 }
 
 fn in_use(volume: &super::Volume) -> Kept {
-    let users: Vec<&str> = volume.containers.iter().map(|o| o.container.as_str()).collect();
-    Kept { name: volume.name.clone(), reason: format!("in use by {}", users.join(", ")) }
+    let users = volume.containers.iter().map(|o| o.container.clone()).collect();
+    Kept { name: volume.name.clone(), reason: KeptReason::InUse { users } }
 }
 
 /// The dangling volumes in scope. A volume in use is never part of a prune.
@@ -138,51 +168,76 @@ pub fn is_stopped(state: &str) -> bool {
 }
 
 /// Stopped containers (all, or only the chosen ones), and, if asked, the anonymous volumes that
-/// only they use. With `force`, chosen running containers go too.
+/// only they use. With `force`, chosen running containers go too; without, they are kept and
+/// named as needing force.
 pub fn container_removal(
     inventory: &Inventory,
     chosen: Option<&BTreeSet<String>>,
     with_anonymous_volumes: bool,
     force: bool,
 ) -> Plan {
+    let picked = |c: &super::Container| chosen.is_none_or(|ids| ids.contains(&c.id));
     let mut plan = Plan { force, ..Plan::default() };
-    for container in inventory.containers.iter().filter(|c| chosen.is_none_or(|ids| ids.contains(&c.id))) {
+    for container in inventory.containers.iter().filter(|c| picked(c)) {
         if is_stopped(&container.state) || force {
-            plan.containers.push(PlannedContainer {
-                id: container.id.clone(),
-                name: container.name.clone(),
-                state: container.state.clone(),
-                status: container.status.clone(),
-                size_rw: container.size_rw,
-            });
+            plan.containers.push(planned_container(container));
         } else if chosen.is_some() {
             plan.kept.push(Kept {
                 name: container.name.clone(),
-                reason: format!("{}: needs force", container.state),
+                reason: KeptReason::NeedsForce { state: container.state.clone() },
             });
         }
     }
     if with_anonymous_volumes {
-        let leaving: BTreeSet<&str> = plan.containers.iter().map(|c| c.id.as_str()).collect();
-        for volume in inventory.volumes.iter().filter(|v| v.anonymous && !v.containers.is_empty()) {
-            let only_leaving = volume.containers.iter().all(|o| leaving.contains(o.container_id.as_str()));
-            if only_leaving {
-                plan.volumes.push(planned_volume(volume));
-            } else if volume.containers.iter().any(|o| leaving.contains(o.container_id.as_str())) {
-                let staying: Vec<&str> = volume
-                    .containers
-                    .iter()
-                    .filter(|o| !leaving.contains(o.container_id.as_str()))
-                    .map(|o| o.container.as_str())
-                    .collect();
-                plan.kept.push(Kept {
-                    name: volume.name.clone(),
-                    reason: format!("also used by {}", staying.join(", ")),
-                });
-            }
-        }
+        add_anonymous_volumes(inventory, &mut plan);
     }
     plan
+}
+
+/// A prune of stopped containers among `within` (every container when `None`): a running one is
+/// simply not part of a prune, so it is not listed as kept either.
+pub fn container_prune(
+    inventory: &Inventory,
+    within: Option<&BTreeSet<String>>,
+    with_anonymous_volumes: bool,
+) -> Plan {
+    let containers = inventory
+        .containers
+        .iter()
+        .filter(|c| within.is_none_or(|ids| ids.contains(&c.id)) && is_stopped(&c.state))
+        .map(planned_container)
+        .collect();
+    let mut plan = Plan { containers, ..Plan::default() };
+    if with_anonymous_volumes {
+        add_anonymous_volumes(inventory, &mut plan);
+    }
+    plan
+}
+
+fn planned_container(container: &super::Container) -> PlannedContainer {
+    PlannedContainer {
+        id: container.id.clone(),
+        name: container.name.clone(),
+        state: container.state.clone(),
+        status: container.status.clone(),
+        size_rw: container.size_rw,
+    }
+}
+
+/// The anonymous volumes only the plan's containers use go with them; one that a staying
+/// container uses too is kept, naming who stays.
+fn add_anonymous_volumes(inventory: &Inventory, plan: &mut Plan) {
+    let leaving: BTreeSet<&str> = plan.containers.iter().map(|c| c.id.as_str()).collect();
+    for volume in inventory.volumes.iter().filter(|v| v.anonymous && !v.containers.is_empty()) {
+        let (going, staying): (Vec<_>, Vec<_>) =
+            volume.containers.iter().partition(|o| leaving.contains(o.container_id.as_str()));
+        if staying.is_empty() {
+            plan.volumes.push(planned_volume(volume));
+        } else if !going.is_empty() {
+            let users = staying.iter().map(|o| o.container.clone()).collect();
+            plan.kept.push(Kept { name: volume.name.clone(), reason: KeptReason::AlsoUsedBy { users } });
+        }
+    }
 }
 
 #[cfg(test)]
@@ -257,7 +312,9 @@ mod tests {
         let chosen = BTreeSet::from(["used".to_owned(), "named-idle".to_owned()]);
         let plan = volume_removal(&inventory(), &chosen);
         assert_eq!(names(&plan), ["named-idle"]);
-        assert_eq!(plan.kept, [Kept { name: "used".into(), reason: "in use by c-run".into() }]);
+        let users = vec!["c-run".to_owned()];
+        assert_eq!(plan.kept, [Kept { name: "used".into(), reason: KeptReason::InUse { users } }]);
+        assert_eq!(plan.kept[0].reason.to_string(), "in use by c-run");
     }
 
     #[test]
@@ -265,7 +322,7 @@ mod tests {
         let plan = container_removal(&inventory(), None, true, false);
         assert_eq!(names(&plan), ["c-new", "c-old", ANON]);
         assert_eq!(plan.kept.len(), 1, "the anonymous volume the running container shares stays");
-        assert!(plan.kept[0].reason.contains("c-run"));
+        assert_eq!(plan.kept[0].reason, KeptReason::AlsoUsedBy { users: vec!["c-run".into()] });
         assert_eq!(names(&container_removal(&inventory(), None, false, false)), ["c-new", "c-old"]);
     }
 
@@ -274,10 +331,29 @@ mod tests {
         let chosen = BTreeSet::from(["run".to_owned()]);
         let plan = container_removal(&inventory(), Some(&chosen), false, false);
         assert!(plan.is_empty());
-        assert_eq!(plan.kept[0].reason, "running: needs force");
+        assert_eq!(plan.kept[0].reason, KeptReason::NeedsForce { state: "running".into() });
         let forced = container_removal(&inventory(), Some(&chosen), false, true);
         assert_eq!(names(&forced), ["c-run"]);
         assert!(forced.force);
+    }
+
+    #[test]
+    fn a_container_prune_never_lists_running_ones_and_stays_within_the_chosen_rows() {
+        let inventory = inventory();
+        let plan = container_prune(&inventory, None, false);
+        assert_eq!(names(&plan), ["c-new", "c-old"]);
+        assert!(plan.kept.is_empty(), "a running container is no part of a prune");
+        let within = BTreeSet::from(["old".to_owned(), "run".to_owned()]);
+        let plan = container_prune(&inventory, Some(&within), true);
+        assert_eq!(names(&plan), ["c-old", ANON]);
+        assert!(!plan.force);
+    }
+
+    #[test]
+    fn kept_reasons_read_as_sentences_in_json() {
+        let kept = Kept { name: "db".into(), reason: KeptReason::NeedsForce { state: "running".into() } };
+        let json = serde_json::to_value(&kept).unwrap();
+        assert_eq!(json, serde_json::json!({"name": "db", "reason": "running: needs force"}));
     }
 
     #[test]

@@ -25,6 +25,7 @@ pub fn header(app: &App, frame: &mut Frame, area: Rect) {
         }
     });
     first.push(Span::raw(engine.host.clone()));
+    first.extend(engine.connection_warning().map(|w| Span::styled(format!(" ({w})"), theme::warning())));
     if !engine.server_version.is_empty() {
         first.push(Span::styled(
             format!(
@@ -133,14 +134,18 @@ pub fn footer(app: &App, frame: &mut Frame, area: Rect) {
             &[("Enter", "remove"), ("f", "force"), ("Esc", "cancel")]
         }
         Some(Overlay::Confirm(_)) => &[("Enter/y", "remove"), ("↑↓", "scroll"), ("Esc/n", "cancel")],
-        Some(Overlay::Outcome(_)) => &[("Esc", "close")],
+        Some(Overlay::Outcome(_)) => &[("↑↓ PgUp PgDn", "scroll"), ("Esc", "close")],
         Some(Overlay::Form(_)) => {
             &[("Tab/↑↓", "field"), ("←→/space", "choose"), ("Enter", "go"), ("Esc", "cancel")]
         }
         Some(Overlay::Inspect(view)) if view.typing => &[("Enter", "search"), ("Esc", "cancel")],
-        Some(Overlay::Inspect(_)) => {
-            &[("↑↓", "scroll"), ("/", "search"), ("n/N", "next/prev"), ("v", "reveal env"), ("Esc", "close")]
-        }
+        Some(Overlay::Inspect(_)) => &[
+            ("↑↓", "scroll"),
+            ("/", "search"),
+            ("n/N", "next/prev"),
+            ("v", "reveal secrets"),
+            ("Esc", "close"),
+        ],
         None if matches!(app.loading.connection, Connection::Unreachable { .. }) => {
             &[("r", "retry now"), ("q", "quit"), ("?", "help")]
         }

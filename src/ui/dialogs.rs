@@ -5,22 +5,27 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 use ratatui::Frame;
 
-use super::theme;
-use crate::actions::Outcome;
-use crate::app::confirm::{Confirm, Scope, Subject};
+use super::{layout, theme};
+use crate::app::confirm::{Confirm, Pick, Scope, Subject};
 use crate::app::form::{Form, Input};
+use crate::app::outcome::{LineKind, OutcomeView};
 use crate::cli::headline;
-use crate::format::{size, volume_name};
+use crate::format::{fit, pad, size, volume_name, width, wrap, Align};
 
-fn dialog_area(body: Rect, width: u16, height: u16) -> Rect {
-    let width = width.min(body.width);
-    let height = height.min(body.height);
-    Rect { x: body.x + (body.width - width) / 2, y: body.y + (body.height - height) / 2, width, height }
-}
+/// The narrowest the name column gets, so short names still line up with a readable gap.
+const NAME_MIN_COLUMNS: usize = 28;
+/// What a row holds besides the name: "  container " or "  volume    ", a size, a state or kind.
+const ROW_COLUMNS_BESIDES_NAME: usize = 12 + 1 + 10 + 2 + 10;
+const SIZE_COLUMNS: usize = 10;
+const STATE_COLUMNS: usize = 10;
+const LABEL_COLUMNS: usize = 15;
 
 fn frame_dialog(frame: &mut Frame, area: Rect, title: &str, lines: Vec<Line<'static>>, scroll: usize) {
     let block = Block::bordered()
-        .title(Span::styled(format!(" {title} "), theme::title()))
+        .title(Span::styled(
+            format!(" {} ", fit(title, usize::from(area.width.saturating_sub(4)))),
+            theme::title(),
+        ))
         .border_style(theme::border(true));
     frame.render_widget(Clear, area);
     frame.render_widget(
@@ -29,11 +34,31 @@ fn frame_dialog(frame: &mut Frame, area: Rect, title: &str, lines: Vec<Line<'sta
     );
 }
 
+/// "Only the 3 containers matching filter “web”."
+fn filtered_note(pick: &Pick, noun: &str) -> Option<Line<'static>> {
+    let Pick::Filtered { filter, keys } = pick else { return None };
+    let plural = if keys.len() == 1 { "" } else { "s" };
+    Some(Line::styled(
+        format!(" Only the {} {noun}{plural} matching filter “{}”.", keys.len(), fit(filter, 40)),
+        theme::warning(),
+    ))
+}
+
 pub fn confirm(confirm: &Confirm, tick: usize, frame: &mut Frame, body: Rect) {
     let plan = &confirm.plan;
+    let area = layout::list_dialog(body);
+    // As wide as the widest name, so names sharing a long prefix stay apart; `…` only past the
+    // dialog's width.
+    let widest = (plan.containers.iter().map(|c| width(&c.name)))
+        .chain(plan.volumes.iter().map(|v| width(&volume_name(&v.name, v.anonymous))))
+        .chain(plan.kept.iter().map(|k| width(&k.name).saturating_sub(10)))
+        .max()
+        .unwrap_or(0);
+    let room = usize::from(area.width.saturating_sub(2)).saturating_sub(ROW_COLUMNS_BESIDES_NAME);
+    let name_columns = widest.max(NAME_MIN_COLUMNS).min(room);
     let mut lines: Vec<Line<'static>> = Vec::new();
     match &confirm.subject {
-        Subject::Volumes { only: None, scope, label } => {
+        Subject::Volumes { pick, scope, label } if !pick.is_removal() => {
             let choice = |this: Scope, text: String| {
                 let style = if *scope == this { theme::active_tab() } else { theme::dim() };
                 Span::styled(format!(" {text} "), style)
@@ -52,11 +77,13 @@ pub fn confirm(confirm: &Confirm, tick: usize, frame: &mut Frame, body: Rect) {
                 " Only volumes no container uses, in any state, are ever pruned.",
                 theme::dim(),
             ));
+            lines.extend(filtered_note(pick, "volume"));
         }
-        Subject::Containers { only, with_volumes, force } => {
-            if only.is_none() {
+        Subject::Containers { pick, with_volumes, force } => {
+            if !pick.is_removal() {
                 lines.push(Line::styled(" Stopped containers: exited, created or dead.", theme::dim()));
             }
+            lines.extend(filtered_note(pick, "container"));
             let yes_no = if *with_volumes { "yes" } else { "no" };
             lines.push(Line::from(vec![
                 Span::raw(" also remove their anonymous volumes: "),
@@ -90,19 +117,22 @@ pub fn confirm(confirm: &Confirm, tick: usize, frame: &mut Frame, body: Rect) {
     }
     for c in &plan.containers {
         lines.push(Line::from(vec![
-            Span::raw(format!("  container {:<28} ", c.name)),
-            Span::styled(format!("{:>10}", size(c.size_rw)), theme::size()),
+            Span::raw(format!("  container {} ", pad(&c.name, name_columns, Align::Left))),
+            Span::styled(pad(&size(c.size_rw), SIZE_COLUMNS, Align::Right), theme::size()),
             Span::raw("  "),
-            Span::styled(c.state.clone(), theme::state(&c.state)),
-            Span::styled(format!("  {}", c.status), theme::dim()),
+            Span::styled(pad(&c.state, STATE_COLUMNS, Align::Left), theme::state(&c.state)),
+            Span::styled(c.status.clone(), theme::dim()),
         ]));
     }
     for v in &plan.volumes {
         let labels: Vec<String> = v.labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
         lines.push(Line::from(vec![
-            Span::raw(format!("  volume    {:<28} ", volume_name(&v.name, v.anonymous))),
-            Span::styled(format!("{:>10}", size(v.size)), theme::size()),
-            Span::raw(format!("  {:<9}", if v.anonymous { "anonymous" } else { "named" })),
+            Span::raw(format!(
+                "  volume    {} ",
+                pad(&volume_name(&v.name, v.anonymous), name_columns, Align::Left)
+            )),
+            Span::styled(pad(&size(v.size), SIZE_COLUMNS, Align::Right), theme::size()),
+            Span::raw(format!("  {}", pad(if v.anonymous { "anonymous" } else { "named" }, 9, Align::Left))),
             Span::styled(format!("  {}", labels.join(",")), theme::dim()),
         ]));
     }
@@ -110,65 +140,73 @@ pub fn confirm(confirm: &Confirm, tick: usize, frame: &mut Frame, body: Rect) {
         lines.push(Line::raw(""));
         lines.push(Line::styled(" Kept:", theme::header_row()));
         for k in &plan.kept {
-            lines.push(Line::raw(format!("  {:<38} {}", k.name, k.reason)));
+            lines.push(Line::raw(format!("  {} {}", pad(&k.name, name_columns + 10, Align::Left), k.reason)));
         }
     }
     if confirm.working {
         lines.push(Line::raw(""));
         lines.push(Line::styled(format!(" {} removing…", theme::spinner(tick)), theme::warning()));
     }
-    let area = dialog_area(body, 100, body.height.saturating_sub(2));
     frame_dialog(frame, area, confirm.title(), lines, confirm.scroll);
 }
 
-pub fn outcome(outcome: &Outcome, frame: &mut Frame, body: Rect) {
-    let count = outcome.removed.len();
-    let mut lines = vec![Line::styled(
-        format!(
-            " Removed {count} object{} ({}).",
-            if count == 1 { "" } else { "s" },
-            size(Some(outcome.reclaimed_bytes()))
-        ),
-        theme::title(),
-    )];
-    for r in &outcome.removed {
-        lines.push(Line::raw(format!("  removed {:<9} {} ({})", r.kind, r.name, size(r.bytes))));
-    }
-    if !outcome.skipped.is_empty() {
-        lines.push(Line::raw(""));
-        lines.push(Line::styled(" Kept by the engine:", theme::warning()));
-        for s in &outcome.skipped {
-            lines.push(Line::raw(format!("  {:<9} {}: {}", s.kind, s.name, s.reason)));
-        }
-    }
-    let height = (lines.len() as u16 + 2).max(5);
-    frame_dialog(frame, dialog_area(body, 100, height), "Done", lines, 0);
+pub fn outcome(view: &OutcomeView, frame: &mut Frame, body: Rect) {
+    let area = layout::list_dialog(body);
+    let (columns, rows) =
+        (usize::from(area.width.saturating_sub(2)), usize::from(area.height.saturating_sub(2)));
+    let lines: Vec<Line<'static>> = view
+        .lines(columns)
+        .into_iter()
+        .map(|line| {
+            let style = match line.kind {
+                LineKind::Summary => theme::title(),
+                LineKind::KeptHeading => theme::warning(),
+                LineKind::RemovedHeading => theme::header_row(),
+                LineKind::Kept | LineKind::Removed | LineKind::Blank => ratatui::style::Style::new(),
+            };
+            Line::styled(line.text, style)
+        })
+        .collect();
+    // A resize since the last key may have made the list shorter than the scroll.
+    let scroll = view.scroll.min(lines.len().saturating_sub(rows));
+    frame_dialog(frame, area, "Done", lines, scroll);
 }
 
+/// Forms take the same place as the other dialogs: their border on the panels' borders, and room
+/// below the fields for an engine error of several lines.
 pub fn form(form: &Form, tick: usize, frame: &mut Frame, body: Rect) {
+    let area = layout::list_dialog(body);
+    let columns = usize::from(area.width.saturating_sub(2));
     let mut lines = vec![Line::raw("")];
     for (i, field) in form.fields.iter().enumerate() {
         let focused = i == form.focus;
         let value = match &field.input {
-            Input::Text if focused => format!("{}▏", field.value),
-            Input::Text => field.value.clone(),
-            Input::Toggle => format!("[{}]", field.value),
-            Input::Choice(options) if options.is_empty() => "(none available)".to_owned(),
-            Input::Choice(_) => format!("‹ {} ›", field.value),
+            Input::Text(value) if focused => format!("{value}▏"),
+            Input::Text(value) => value.clone(),
+            Input::Toggle(on) => format!("[{}]", if *on { "yes" } else { "no" }),
+            Input::Choice { options, .. } if options.is_empty() && form.images_pending => {
+                "(listing local images…)".to_owned()
+            }
+            Input::Choice { options, .. } if options.is_empty() => "(none available)".to_owned(),
+            Input::Choice { options, selected } => {
+                format!("‹ {} ›", options.get(*selected).map_or("", String::as_str))
+            }
         };
         let label_style = if focused { theme::key() } else { theme::dim() };
         lines.push(Line::from(vec![
-            Span::styled(format!(" {:<15}", field.label), label_style),
+            Span::styled(format!(" {}", pad(field.id.label(), LABEL_COLUMNS, Align::Left)), label_style),
             Span::styled(value, if focused { theme::selected() } else { ratatui::style::Style::new() }),
             Span::styled(if focused { format!("   {}", field.hint) } else { String::new() }, theme::dim()),
         ]));
     }
     lines.push(Line::raw(""));
     if let Some(error) = &form.error {
-        lines.push(Line::styled(format!(" {error}"), theme::error()));
+        // Wrapped here, so the height fits it exactly: the engine's whole message stays readable.
+        for part in wrap(error, columns.saturating_sub(2)) {
+            lines.push(Line::styled(format!(" {part}"), theme::error()));
+        }
     } else if form.working {
         lines.push(Line::styled(format!(" {} working…", theme::spinner(tick)), theme::warning()));
     }
-    let height = lines.len() as u16 + 3;
-    frame_dialog(frame, dialog_area(body, 90, height), &form.title(), lines, 0);
+    frame_dialog(frame, area, &form.title(), lines, 0);
 }

@@ -6,6 +6,7 @@ use ratatui::widgets::{Block, Clear, Paragraph};
 use ratatui::Frame;
 
 use super::theme;
+use crate::format::{pad, Align};
 
 pub const KEYS: &[(&str, &str)] = &[
     ("↑ ↓  j k", "move the selection"),
@@ -16,7 +17,7 @@ pub const KEYS: &[(&str, &str)] = &[
     ("Esc  Backspace", "leave links, clear filter, or go back"),
     ("/", "filter rows as you type (Esc clears)"),
     ("s  S", "cycle sort column, reverse it"),
-    ("i", "inspect (/ n N search, v shows env values)"),
+    ("i", "inspect (/ n N search, v shows secrets)"),
     ("r", "refresh everything, sizes included"),
     ("Space", "mark a container or volume"),
     ("d", "remove selected or marked, after a preview"),
@@ -35,7 +36,10 @@ pub fn render(frame: &mut Frame, body: Rect) {
         Rect { x: body.x + (body.width - width) / 2, y: body.y + (body.height - height) / 2, width, height };
     let mut lines = Vec::new();
     lines.extend(KEYS.iter().map(|(key, what)| {
-        Line::from(vec![Span::styled(format!(" {key:<20}"), theme::key()), Span::raw(*what)])
+        Line::from(vec![
+            Span::styled(format!(" {}", pad(key, 20, Align::Left)), theme::key()),
+            Span::raw(*what),
+        ])
     }));
     let block =
         Block::bordered().title(Span::styled(" Keys ", theme::title())).border_style(theme::border(true));

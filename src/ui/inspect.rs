@@ -10,11 +10,11 @@ use super::theme;
 use crate::app::inspect::InspectView;
 
 pub fn render(view: &InspectView, tick: usize, frame: &mut Frame, area: Rect) {
-    let env = if view.revealed { "env shown" } else { "env masked" };
+    let secrets = if view.revealed { "secrets shown" } else { "secrets masked" };
     let block = Block::bordered()
-        .title(Span::styled(format!(" inspect {} ", view.title), theme::title()))
+        .title(Span::styled(format!(" inspect {} ", view.title()), theme::title()))
         .title_bottom(Span::styled(
-            format!(" {env} · line {}/{} ", view.scroll + 1, view.lines.len()),
+            format!(" {secrets} · line {}/{} ", view.scroll + 1, view.lines.len()),
             theme::dim(),
         ))
         .border_style(theme::border(true));

@@ -82,6 +82,24 @@ pub fn inspect_rows(size: (u16, u16)) -> usize {
     usize::from(areas(screen(size), false).body.height.saturating_sub(3))
 }
 
+/// The widest the removal preview and its outcome get.
+const LIST_DIALOG_WIDTH: u16 = 100;
+
+/// Where the removal preview and its outcome go: the whole height under the tabs, so the dialog's
+/// top and bottom borders lie on the panels' own (never one row beside them, which reads as a
+/// doubled border).
+pub fn list_dialog(body: Rect) -> Rect {
+    let main = Rect { y: body.y + 1, height: body.height.saturating_sub(1), ..body };
+    let width = LIST_DIALOG_WIDTH.min(main.width);
+    Rect { x: main.x + (main.width - width) / 2, width, ..main }
+}
+
+/// Columns and rows inside the list dialog's border, for wrapping and scrolling its lines.
+pub fn list_dialog_inner(size: (u16, u16)) -> (usize, usize) {
+    let area = list_dialog(areas(screen(size), false).body);
+    (usize::from(area.width.saturating_sub(2)), usize::from(area.height.saturating_sub(2)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -116,5 +134,16 @@ mod tests {
         assert_eq!(table_row_at((80, 24), false, 5, 4), None, "the column header");
         assert_eq!(table_row_at((80, 24), false, 0, 6), None, "the border");
         assert_eq!(tab_at((80, 24), 20, 2), Some(1));
+    }
+
+    #[test]
+    fn list_dialogs_cover_the_panels_exactly_from_top_border_to_bottom_border() {
+        for size in [(80, 24), (100, 30), (200, 50)] {
+            let a = areas(screen(size), false);
+            let dialog = list_dialog(a.body);
+            assert_eq!((dialog.y, dialog.bottom()), (a.table.y, a.detail.bottom()), "{size:?}");
+        }
+        assert_eq!(list_dialog_inner((80, 24)), (78, 18));
+        assert_eq!(list_dialog_inner((200, 50)).0, 98);
     }
 }

@@ -60,6 +60,7 @@ pub fn engine() -> EngineInfo {
         api_version: "1.41".into(),
         os: "linux".into(),
         storage_driver: "overlay2".into(),
+        tls_unverified: false,
     }
 }
 
@@ -155,14 +156,14 @@ pub fn volume_sizes() -> Vec<VolumesSized> {
     sized
 }
 
+/// What inspecting each container adds: web's `--mount type=tmpfs` at /run (also in its list
+/// mounts), and db's `--tmpfs /dev/shm`, which only the inspect names.
 pub fn tmpfs() -> HashMap<String, Vec<TmpfsFacts>> {
     let id = |s: &str| s.repeat(64 / s.len());
+    let flags = ["rw", "noexec", "nosuid"].map(String::from).to_vec();
     HashMap::from([
-        (id("a1"), vec![tmpfs::parse_tmpfs_options("/run", "rw,noexec,nosuid,size=64m,mode=1777")]),
-        (
-            id("b2"),
-            vec![tmpfs::tmpfs_from_mount("/dev/shm", Some(256 << 20), Some(0o1770), vec!["rw".into()])],
-        ),
+        (id("a1"), vec![tmpfs::tmpfs_from_mount("/run", Some(64 << 20), Some(0o1777), flags)]),
+        (id("b2"), vec![tmpfs::parse_tmpfs_options("/dev/shm", "rw,size=256m,mode=1770")]),
         (id("c3"), vec![]),
         (id("d4"), vec![]),
     ])
@@ -170,9 +171,14 @@ pub fn tmpfs() -> HashMap<String, Vec<TmpfsFacts>> {
 
 /// An app at the given terminal size that has received everything from the fake engine.
 pub fn loaded_app(width: u16, height: u16) -> App {
-    let mut app = App::new("unix:///var/run/docker.sock", true, (width, height));
+    loaded_app_on(engine(), width, height)
+}
+
+/// As `loaded_app`, from an engine reached as `engine` says (another host, TLS unverified).
+pub fn loaded_app_on(engine: EngineInfo, width: u16, height: u16) -> App {
+    let mut app = App::new(&engine.host, engine.host.starts_with("unix://"), (width, height));
     app.start();
-    feed(&mut app, EngineMsg::Connected(engine()));
+    feed(&mut app, EngineMsg::Connected(engine));
     feed(&mut app, EngineMsg::Containers { seq: 1, containers: containers() });
     feed(&mut app, EngineMsg::Volumes { seq: 1, volumes: volumes() });
     feed(&mut app, EngineMsg::ContainersSized { seq: 1, found: container_sizes() });

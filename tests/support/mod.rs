@@ -15,6 +15,8 @@
 // Each test file uses its own part of the harness.
 #![allow(dead_code)]
 
+pub mod relay;
+
 use std::collections::HashMap;
 use std::io::Read;
 use std::path::PathBuf;
