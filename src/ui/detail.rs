@@ -53,17 +53,17 @@ fn lines(app: &App, index: usize) -> Vec<(Option<usize>, Line<'static>)> {
                     Span::styled(format!("  {}  {}", c.status, short_id(&c.id)), theme::dim()),
                 ]),
             );
-            push(None, field("image", c.image.clone()));
+            push(None, field("image", format!("{}   virtual {}", c.image, size(c.size_root_fs))));
             let waiting = app.loading.containers.is_waiting(&c.id);
             let origin = match c.size_source {
-                None if !waiting => "unknown: the engine did not tell".to_owned(),
-                source => size_origin(source).to_owned(),
+                None if !waiting => "unknown: the engine did not tell",
+                source => size_origin(source),
             };
             push(
                 None,
                 Line::from(vec![
-                    Span::styled(format!("{:<11}", "size"), theme::dim()),
-                    Span::raw(format!("writable {}   virtual {} ", size(c.size_rw), size(c.size_root_fs))),
+                    Span::styled(format!("{:<11}", "writable"), theme::dim()),
+                    Span::raw(format!("{} ", size(c.size_rw))),
                     Span::styled(origin, theme::dim()),
                 ]),
             );
