@@ -22,8 +22,8 @@ use crate::model::{ContainerDetails, ContainerSizes, DiskUsage, Measured, SizeSo
 /// Inspections at once when sizes are measured here: enough to keep the engine busy without
 /// crowding it (or a 2-core host).
 pub const INSPECT_CONCURRENCY: usize = 8;
-/// Inspections with `size=1` at once: each is a walk inside the engine, and a `/system/df` may
-/// be running beside them.
+/// Containers at once when every size comes from the engine (the engine bounds its own walks:
+/// see `Engine::container_details`).
 pub const ENGINE_SIZE_CONCURRENCY: usize = 4;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -226,5 +226,83 @@ where
             Err(error) => VolumesSized::Failed { names, error },
         };
         Some((sized, self))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::engine::HostChoice;
+
+    /// An engine at a socket that does not exist: any question to it fails.
+    fn absent_engine(dir: &std::path::Path) -> Engine {
+        let host = format!("unix://{}/no-engine.sock", dir.display());
+        let choice = HostChoice {
+            flag: Some(&host),
+            docker_host: None,
+            tls_verify: None,
+            cert_path: None,
+            home: None,
+            default_host: &host,
+        };
+        Engine::new(&choice).unwrap()
+    }
+
+    fn volume(name: &str, mountpoint: &std::path::Path, options: &[(&str, &str)]) -> VolumeFacts {
+        VolumeFacts {
+            name: name.into(),
+            driver: "local".into(),
+            mountpoint: mountpoint.display().to_string(),
+            options: options.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect::<BTreeMap<_, _>>(),
+            ..Default::default()
+        }
+    }
+
+    #[tokio::test]
+    async fn volumes_readable_here_are_measured_here_and_only_the_rest_are_asked_of_the_engine() {
+        let dir = std::env::temp_dir().join(format!("dockdu-sizes-{}", std::process::id()));
+        let data = dir.join("data");
+        std::fs::create_dir_all(&data).unwrap();
+        std::fs::write(data.join("f"), [0u8; 300]).unwrap();
+        let listed = vec![
+            volume("here", &data, &[]),
+            volume("tmpfs", &data, &[("type", "tmpfs")]),
+            volume("missing", &dir.join("missing"), &[]),
+        ];
+        let pieces: Vec<VolumesSized> = volumes(absent_engine(&dir), Route::Host, listed).collect().await;
+        let _ = std::fs::remove_dir_all(&dir);
+
+        let host = Measured { value: 300, source: SizeSource::Host };
+        assert!(pieces
+            .iter()
+            .any(|p| matches!(p, VolumesSized::One(n, Some(m)) if n == "here" && *m == host)));
+        assert!(
+            pieces.iter().any(|p| matches!(p, VolumesSized::One(n, None) if n == "tmpfs")),
+            "not measured"
+        );
+        // The one that could not be read goes to the engine, which is not there.
+        let failed: Vec<&Vec<String>> = pieces
+            .iter()
+            .filter_map(|p| match p {
+                VolumesSized::Failed { names, .. } => Some(names),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(failed, [&vec!["missing".to_owned()]], "{pieces:?}");
+    }
+
+    #[tokio::test]
+    async fn the_engine_route_walks_nothing_here() {
+        let dir = std::env::temp_dir().join(format!("dockdu-sizes-engine-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let pieces: Vec<VolumesSized> =
+            volumes(absent_engine(&dir), Route::Engine, vec![volume("here", &dir, &[])]).collect().await;
+        let _ = std::fs::remove_dir_all(&dir);
+        assert!(
+            matches!(&pieces[..], [VolumesSized::Failed { names, .. }] if names == &["here"]),
+            "{pieces:?}"
+        );
     }
 }

@@ -136,3 +136,26 @@ fn only_what_the_events_say_changed_is_measured_again_and_keeps_its_size_meanwhi
     let effects = feed(&mut app, EngineMsg::Containers { seq, containers: containers() });
     assert!(!effects.iter().any(|e| matches!(e, Effect::InspectContainers { .. })), "{effects:?}");
 }
+
+#[test]
+fn an_event_during_a_size_run_asks_only_for_what_changed_and_the_run_goes_on() {
+    let mut app = listed_app();
+    let event =
+        EngineMsg::Changed(Change { kind: ChangeKind::Volume, action: "mount".into(), id: "pgdata".into() });
+    feed(&mut app, event);
+    let seq = refresh(&mut app);
+    let effects = feed(&mut app, EngineMsg::Volumes { seq, volumes: volumes() });
+    let asked: Vec<Vec<String>> = effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::SizeVolumes { volumes, .. } => Some(volumes.iter().map(|v| v.name.clone()).collect()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(asked, [vec!["pgdata".to_owned()]], "the first run's other volumes stay with it");
+    // The first run answers (its /system/df was not thrown away): the others stop waiting,
+    // pgdata waits for the newer run.
+    feed(&mut app, EngineMsg::VolumesSized { seq: 1, sized: volume_sizes(), at: std::time::UNIX_EPOCH });
+    assert!(app.loading.volumes.is_waiting("pgdata"));
+    assert_eq!(app.loading.volumes.waiting(), 1);
+}

@@ -139,23 +139,19 @@ pub enum Effect {
 pub enum Slot {
     Connect,
     Lists,
-    Inspections,
-    VolumeSizes,
     HostPaths,
     Inspect,
     Refresh,
 }
 
 impl Effect {
-    /// The slot whose older task this effect's task replaces, if any. A newer sizing task
-    /// covers what the older one was still sizing; a `/system/df` under way finishes in the
-    /// engine anyway, and the next one waits for it (see `Engine::volume_sizes`).
+    /// The slot whose older task this effect's task replaces, if any. Sizing tasks have none:
+    /// each sizes only objects no other task is sizing (see `Sizing::plan`), and what they do
+    /// (a `/system/df` can take minutes) is never thrown away by a newer list.
     pub fn slot(&self) -> Option<Slot> {
         match self {
             Effect::Connect | Effect::ConnectAfter(_) => Some(Slot::Connect),
             Effect::LoadLists { .. } => Some(Slot::Lists),
-            Effect::InspectContainers { .. } => Some(Slot::Inspections),
-            Effect::SizeVolumes { .. } => Some(Slot::VolumeSizes),
             Effect::ProbeHostPaths { .. } => Some(Slot::HostPaths),
             Effect::Inspect(_) => Some(Slot::Inspect),
             Effect::RefreshAfter(_) => Some(Slot::Refresh),

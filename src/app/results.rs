@@ -71,11 +71,12 @@ impl App {
                     .loading
                     .volumes
                     .plan(seq, volumes.iter().map(|v| (v.name.as_str(), sized.contains_key(&v.name))));
+                let names: HashSet<String> = names.into_iter().collect();
                 let asked: Vec<VolumeFacts> =
-                    volumes.iter().filter(|v| self.loading.volumes.is_waiting(&v.name)).cloned().collect();
+                    volumes.iter().filter(|v| names.contains(&v.name)).cloned().collect();
                 self.sources.volumes = volumes;
                 self.rebuild();
-                if names.is_empty() {
+                if asked.is_empty() {
                     vec![]
                 } else {
                     vec![Effect::SizeVolumes { seq, volumes: asked }]
