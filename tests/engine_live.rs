@@ -1,4 +1,4 @@
-//! The foundation against a real Docker Engine: negotiation, sizes from `/system/df`, volume
+//! The foundation against a real Docker Engine: negotiation, sizes (measured here), volume
 //! ownership both ways, dangling volumes, tmpfs in both syntaxes, bind sources that vanished,
 //! anonymous volumes, and `dockdu report` as a process.
 //!
@@ -404,7 +404,8 @@ async fn a_tcp_host_reaches_the_same_engine() {
 async fn the_log_names_each_engine_request() {
     let path = std::env::temp_dir().join(format!("{}.log", support::new_run_id()));
     let log = path.to_string_lossy().into_owned();
-    let output = dockdu(&["--log", &log, "report", "--json"]).await;
+    // The engine's sizes, so that /system/df is among the requests.
+    let output = dockdu(&["--log", &log, "report", "--json", "--engine-sizes"]).await;
     let text = std::fs::read_to_string(&path).unwrap_or_default();
     let _ = std::fs::remove_file(&path);
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));

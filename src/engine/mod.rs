@@ -39,6 +39,8 @@ const NEWEST_KNOWN_API: (u32, u32) = (1, 53);
 /// events stream itself are not bounded: they legitimately take minutes on big hosts.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 const DISK_USAGE_BUSY: &str = "a disk usage operation is already running";
+/// How long another client's `/system/df` may keep ours waiting.
+const DISK_USAGE_PATIENCE: Duration = Duration::from_secs(600);
 /// From this API version `/system/df` takes `type=` and measures only that part.
 const API_DF_TYPE: (u32, u32) = (1, 42);
 /// Inspects with `size=1` at once. While a `/system/df` that measures everything runs, one at a
@@ -210,13 +212,15 @@ impl Engine {
     }
 
     async fn disk_usage(&self, path: &str) -> Result<DiskUsage, EngineError> {
+        // Another client's run can hold the engine for minutes: wait for it, within a bound. Its
+        // refusal costs the engine nothing, so asking often loses little time once it ends.
+        let give_up = tokio::time::Instant::now() + DISK_USAGE_PATIENCE;
         let mut backoff = Duration::from_millis(100);
-        // Another client's run can hold the engine for minutes; wait for it, within a bound.
-        for _ in 0..40 {
+        while tokio::time::Instant::now() < give_up {
             match self.get_json::<wire::SystemDf>("measuring disk usage", path, None).await {
                 Err(e) if e.problem == Problem::Api(500) && e.detail.contains(DISK_USAGE_BUSY) => {
                     tokio::time::sleep(backoff).await;
-                    backoff = (backoff * 2).min(Duration::from_secs(5));
+                    backoff = (backoff * 2).min(Duration::from_millis(500));
                 }
                 result => return result.map(wire::SystemDf::into_disk_usage),
             }
