@@ -3,13 +3,18 @@
 //!
 //! - A container is inspected (tmpfs mounts, where its writable layer is, its image); its layer
 //!   is walked here and its virtual size is the image's size plus the layer, as the engine counts
-//!   it. Where the layer cannot be read, an inspect with `size=1` asks the engine instead.
+//!   it. Where the layer cannot be read, the engine is asked instead: an inspect with `size=1`,
+//!   or the answer of a `/system/df` that measures everything, when one is running (see
+//!   `Engine::container_details`). Once a layer's own folder is closed to us, the engine is asked
+//!   for the rest straight away.
 //! - A volume's mountpoint is walked here; those that cannot be read are asked of `/system/df`
 //!   together, once (see `Engine::volume_sizes`).
 //! - With `Route::Engine` (a remote engine, or `--engine-sizes`) nothing is walked here.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use futures_util::stream::{self, BoxStream, FuturesUnordered, StreamExt};
@@ -85,6 +90,9 @@ struct ContainerSizer {
     /// list leaves out.
     listed_images: OnceCell<HashMap<String, u64>>,
     other_images: Mutex<HashMap<String, Option<u64>>>,
+    /// A layer's own folder was closed to us: so are the others (the engine's files are
+    /// readable by root only, say), and the engine is asked straight away.
+    layers_closed: AtomicBool,
 }
 
 impl ContainerSizer {
@@ -95,6 +103,7 @@ impl ContainerSizer {
             pool: Pool::new(measure::default_threads()),
             listed_images: OnceCell::new(),
             other_images: Mutex::new(HashMap::new()),
+            layers_closed: AtomicBool::new(false),
         }
     }
 
@@ -102,7 +111,7 @@ impl ContainerSizer {
         let from_engine = |details: &ContainerDetails| {
             details.sizes.map(|value| Measured { value, source: SizeSource::Engine })
         };
-        if self.route == Route::Engine {
+        if self.route == Route::Engine || self.layers_closed.load(Ordering::Relaxed) {
             let details = self.engine.container_details(id, true).await?;
             return Ok(ContainerSized { sizes: from_engine(&details), details });
         }
@@ -119,7 +128,16 @@ impl ContainerSizer {
     /// out of reach.
     async fn measure_here(&self, details: &ContainerDetails) -> Result<Option<ContainerSizes>, EngineError> {
         let Some(layer) = &details.writable_layer else { return Ok(None) };
-        let Ok(size_rw) = walk(&self.pool, PathBuf::from(layer)).await else { return Ok(None) };
+        let size_rw = match walk(&self.pool, PathBuf::from(layer)).await {
+            Ok(bytes) => bytes,
+            Err(measure::WalkError::Unreadable { path, error }) => {
+                if path == Path::new(layer) && error.kind() == io::ErrorKind::PermissionDenied {
+                    self.layers_closed.store(true, Ordering::Relaxed);
+                }
+                return Ok(None);
+            }
+            Err(measure::WalkError::Cancelled) => return Ok(None),
+        };
         let image = self.image_size(&details.image_id).await?;
         Ok(image.map(|image| ContainerSizes { size_rw, size_root_fs: Some(image + size_rw) }))
     }

@@ -8,13 +8,13 @@
 mod endpoint;
 mod error;
 mod events;
+mod size_walks;
 #[cfg(feature = "tls")]
 mod tls;
 mod transport;
 mod wire;
 mod write;
 
-use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -29,7 +29,7 @@ pub use error::{CertificateProblem, EngineError, Problem};
 pub use events::{Change, ChangeKind, Events};
 pub use write::{ContainerSpec, Session, SessionTarget, VolumeSpec, DETACH_KEYS};
 
-use crate::model::{ContainerDetails, ContainerFacts, DiskUsage, EngineInfo, VolumeFacts};
+use crate::model::{ContainerFacts, EngineInfo, VolumeFacts};
 use transport::Transport;
 
 /// The newest API version whose answers dockdu knows how to read.
@@ -38,15 +38,6 @@ const NEWEST_KNOWN_API: (u32, u32) = (1, 53);
 /// long enough for a slow remote engine. Size walks (`/system/df`, inspect with sizes) and the
 /// events stream itself are not bounded: they legitimately take minutes on big hosts.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
-const DISK_USAGE_BUSY: &str = "a disk usage operation is already running";
-/// How long another client's `/system/df` may keep ours waiting.
-const DISK_USAGE_PATIENCE: Duration = Duration::from_secs(600);
-/// From this API version `/system/df` takes `type=` and measures only that part.
-const API_DF_TYPE: (u32, u32) = (1, 42);
-/// Inspects with `size=1` at once. While a `/system/df` that measures everything runs, one at a
-/// time: four at once made it take 1.7 times as long here, and its answer sizes every container
-/// anyway.
-const SIZE_WALKS: usize = 4;
 
 #[derive(Clone)]
 pub struct Engine {
@@ -58,14 +49,8 @@ pub struct Engine {
     read_only: bool,
     /// Bound on connecting and on each ordinary request.
     timeout: Duration,
-    /// The engine refuses a second `/system/df` while one runs: ours go one at a time.
-    disk_usage_gate: Arc<tokio::sync::Mutex<()>>,
-    /// Set while a `/system/df` that measures everything (API < 1.42) is with the engine.
-    measuring_everything: Arc<std::sync::atomic::AtomicBool>,
-    /// Turns for inspects with `size=1`, shared by every task: each is a walk inside the engine.
-    size_walks: Arc<tokio::sync::Semaphore>,
-    /// The one turn while the engine measures everything.
-    size_walk_beside_disk_usage: Arc<tokio::sync::Mutex<()>>,
+    /// `/system/df` and inspects with sizes, kept out of each other's way.
+    size_walks: Arc<size_walks::SizeWalks>,
 }
 
 impl Engine {
@@ -97,10 +82,7 @@ impl Engine {
             local: endpoint.is_local(),
             read_only: false,
             timeout: DEFAULT_TIMEOUT,
-            disk_usage_gate: Default::default(),
-            measuring_everything: Default::default(),
-            size_walks: Arc::new(tokio::sync::Semaphore::new(SIZE_WALKS)),
-            size_walk_beside_disk_usage: Default::default(),
+            size_walks: Default::default(),
         })
     }
 
@@ -180,78 +162,6 @@ impl Engine {
         let list: wire::VolumeList = self.get_json("listing volumes", "/volumes", Some(self.timeout)).await?;
         let (volumes, _skipped) = wire::decode_each::<wire::Volume>(&list.volumes.unwrap_or_default());
         Ok(volumes.into_iter().map(wire::Volume::into_facts).collect())
-    }
-
-    /// Volume sizes from `/system/df`: only the volumes where the engine can be asked for them
-    /// alone (API 1.42+); older engines measure everything, and the containers' sizes come along.
-    ///
-    /// One run at a time, and patient with other clients' runs. The engine goes on measuring
-    /// after a client stops waiting and refuses another run meanwhile, so our turn is held until
-    /// the engine has answered even if the caller has gone.
-    pub async fn volume_sizes(&self) -> Result<DiskUsage, EngineError> {
-        let only_volumes = self.api_at_least(API_DF_TYPE);
-        let path = if only_volumes { "/system/df?type=volume&verbose=1" } else { "/system/df?verbose=1" };
-        let turn = Arc::clone(&self.disk_usage_gate).lock_owned().await;
-        let engine = self.clone();
-        let run = tokio::spawn(async move {
-            engine.measuring_everything.store(!only_volumes, Ordering::Relaxed);
-            let answer = engine.disk_usage(path).await;
-            engine.measuring_everything.store(false, Ordering::Relaxed);
-            drop(turn);
-            answer
-        });
-        run.await.unwrap_or_else(|e| {
-            Err(EngineError::new(&self.host, "measuring disk usage", Problem::Other, e.to_string()))
-        })
-    }
-
-    /// Whether a `/system/df` that measures every container and volume is with the engine now:
-    /// other size requests would slow it down.
-    fn measuring_everything(&self) -> bool {
-        self.measuring_everything.load(Ordering::Relaxed)
-    }
-
-    async fn disk_usage(&self, path: &str) -> Result<DiskUsage, EngineError> {
-        // Another client's run can hold the engine for minutes: wait for it, within a bound. Its
-        // refusal costs the engine nothing, so asking often loses little time once it ends.
-        let give_up = tokio::time::Instant::now() + DISK_USAGE_PATIENCE;
-        let mut backoff = Duration::from_millis(100);
-        while tokio::time::Instant::now() < give_up {
-            match self.get_json::<wire::SystemDf>("measuring disk usage", path, None).await {
-                Err(e) if e.problem == Problem::Api(500) && e.detail.contains(DISK_USAGE_BUSY) => {
-                    tokio::time::sleep(backoff).await;
-                    backoff = (backoff * 2).min(Duration::from_millis(500));
-                }
-                result => return result.map(wire::SystemDf::into_disk_usage),
-            }
-        }
-        Err(EngineError::new(&self.host, "measuring disk usage", Problem::Api(500), DISK_USAGE_BUSY))
-    }
-
-    /// What a container's inspect adds to the list: tmpfs mounts, where its writable layer is,
-    /// its image; and with `with_sizes`, the engine's sizes (`size=1`: the engine walks the
-    /// layer, which takes long on big layers, so it is not bounded by the timeout, and only a
-    /// few run at once).
-    pub async fn container_details(
-        &self,
-        id: &str,
-        with_sizes: bool,
-    ) -> Result<ContainerDetails, EngineError> {
-        let action = "inspecting a container";
-        if !with_sizes {
-            let path = format!("/containers/{}/json", encode_path(id));
-            let inspect: wire::Inspect = self.get_json(action, &path, Some(self.timeout)).await?;
-            return Ok(inspect.into_details(false));
-        }
-        // The semaphore is never closed: a turn always comes.
-        let _turn = self.size_walks.acquire().await.ok();
-        let _beside_disk_usage = match self.measuring_everything() {
-            true => Some(self.size_walk_beside_disk_usage.lock().await),
-            false => None,
-        };
-        let path = format!("/containers/{}/json?size=1", encode_path(id));
-        let inspect: wire::Inspect = self.get_json(action, &path, None).await?;
-        Ok(inspect.into_details(true))
     }
 
     /// An image's size, by id: for an image the list leaves out (an intermediate one).
