@@ -176,3 +176,53 @@ impl Engine {
         Ok(inspect.into_details(with_sizes))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn answered(id: &str) -> Result<DiskUsage, EngineError> {
+        let sizes = ContainerSizes { size_rw: 5, size_root_fs: Some(10) };
+        Ok(DiskUsage { containers: HashMap::from([(id.to_owned(), sizes)]), ..Default::default() })
+    }
+
+    #[tokio::test]
+    async fn without_a_run_every_inspect_asks_the_engine() {
+        let walks = SizeWalks::default();
+        assert!(matches!(walks.size_turn().await, SizeTurn::Ask(None)));
+    }
+
+    #[tokio::test]
+    async fn beside_a_run_a_screenful_asks_one_at_a_time_and_the_rest_take_its_answer() {
+        let walks = Arc::new(SizeWalks::default());
+        walks.run_started();
+        for _ in 0..INSPECTS_BESIDE_DISK_USAGE {
+            let turn = walks.size_turn().await;
+            assert!(matches!(turn, SizeTurn::Ask(Some(_))), "one at a time, beside the run");
+            assert!(walks.beside_disk_usage.try_lock().is_err(), "the turn is held while asking");
+        }
+        let waiting = tokio::spawn({
+            let walks = Arc::clone(&walks);
+            async move {
+                match walks.size_turn().await {
+                    SizeTurn::FromRun(sizes) => sizes.get("c1").copied(),
+                    SizeTurn::Ask(_) => None,
+                }
+            }
+        });
+        // The test's runtime has one thread: yielding lets the inspect start waiting first.
+        tokio::task::yield_now().await;
+        assert!(!waiting.is_finished(), "the inspect waits for the run");
+        walks.run_ended(&answered("c1"));
+        let sizes = waiting.await.unwrap();
+        assert_eq!(sizes, Some(ContainerSizes { size_rw: 5, size_root_fs: Some(10) }));
+    }
+
+    #[tokio::test]
+    async fn a_run_that_failed_leaves_the_waiting_inspects_to_ask_the_engine() {
+        let walks = SizeWalks::default();
+        walks.run_started();
+        walks.run_ended(&Err(EngineError::new("unix:///x", "measuring disk usage", Problem::Timeout, "no")));
+        assert!(matches!(walks.size_turn().await, SizeTurn::Ask(None)));
+    }
+}
