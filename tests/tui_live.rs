@@ -54,19 +54,19 @@ async fn a_container_and_its_volume_show_with_sizes_and_owners_live_then_q_quits
         tui.wait_exit(SCREEN_LIMIT)
     });
 
-    let volume_screen = tokio::time::timeout(SCREEN_LIMIT * 3, shown).await;
-    if let Ok(Ok(screen)) = &volume_screen {
-        let host_config =
-            HostConfig { binds: Some(vec![format!("{volume}:/more:ro")]), ..Default::default() };
-        scenario.create_container("second", &["sleep", "600"], host_config).await;
-        let _ = owner_added.send(());
-        assert!(screen.contains(&volume), "{screen}");
-        assert!(
-            has_line(screen, &[&scenario.name("owner"), "/data (rw)"]),
-            "the owner and its mount path are in the detail pane:\n{screen}"
-        );
-    }
-    // A failed wait panics on the reader's side, with the screen it saw.
+    let Ok(Ok(screen)) = tokio::time::timeout(SCREEN_LIMIT * 3, shown).await else {
+        // The reader's failed wait panicked with the screen it saw: show that, or say so.
+        person.await.unwrap_or_else(|panic| std::panic::resume_unwind(panic.into_panic()));
+        panic!("the volume screen never came");
+    };
+    let host_config = HostConfig { binds: Some(vec![format!("{volume}:/more:ro")]), ..Default::default() };
+    scenario.create_container("second", &["sleep", "600"], host_config).await;
+    let _ = owner_added.send(());
+    assert!(screen.contains(&volume), "{screen}");
+    assert!(
+        has_line(&screen, &[&scenario.name("owner"), "/data (rw)"]),
+        "the owner and its mount path are in the detail pane:\n{screen}"
+    );
     let exit = person.await.unwrap_or_else(|panic| std::panic::resume_unwind(panic.into_panic()));
     assert_eq!(exit, Some(0), "dockdu exits with status 0 on q");
 }
