@@ -148,6 +148,11 @@ impl<CB: vt100::Callbacks> Pty<CB> {
         while Instant::now() < deadline {
             self.drain();
             if let Ok(Some(status)) = self.child.try_wait() {
+                // What it wrote last (restoring the terminal) may still be with the reader,
+                // which ends once the pty closes.
+                while let Ok((_, bytes)) = self.chunks.recv_timeout(Duration::from_secs(1)) {
+                    self.parser.process(&bytes);
+                }
                 return status.code();
             }
             std::thread::sleep(Duration::from_millis(20));
