@@ -22,8 +22,10 @@ pub async fn collect(engine: &Engine, route: Route) -> Result<Sources, EngineErr
         let sized = size_volumes(engine, route, &volumes).await?;
         Ok::<_, EngineError>((volumes, sized))
     };
-    let ((containers, inspected), (volumes, mut sizes), storage_driver) =
+    let ((mut containers, inspected), (volumes, mut sizes), storage_driver) =
         tokio::try_join!(containers, volumes, engine.storage_driver())?;
+    // Removed between the list and its inspect: it is gone, not of unknown size.
+    containers.retain(|c| inspected.contains_key(&c.id));
     info.storage_driver = storage_driver;
     let mut tmpfs = HashMap::with_capacity(inspected.len());
     for (id, sized) in inspected {
