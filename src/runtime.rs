@@ -59,10 +59,11 @@ async fn event_loop(
                 match effect {
                     Effect::Quit => return Ok(()),
                     Effect::OpenSession(request) => {
-                        // The session owns stdin: stop reading keys until it is over.
-                        drop(input);
+                        // The session owns stdin. The key stream is not polled meanwhile, so
+                        // its reader thread stays idle and takes no key meant for the container.
+                        // It is kept, not dropped and made anew: dropping it leaves a wake-up
+                        // behind that swallows the first key pressed after the session.
                         let result = session::run(&engine, &request).await;
-                        input = EventStream::new();
                         // A fresh terminal redraws every cell; `clear()` would ask the terminal
                         // for the cursor position, an answer that may not come back in time.
                         crossterm::execute!(
