@@ -99,6 +99,7 @@ pub fn engine() -> Engine {
         cert_path: None,
         home: None,
         default_host: dockdu::engine::DEFAULT_HOST,
+        ..Default::default()
     })
     .expect("dockdu cannot set up a client for the engine")
 }
