@@ -16,9 +16,9 @@ use dockdu::{collect, fleet, model, plugin, report};
 #[derive(Parser)]
 #[command(version, about)]
 struct Cli {
-    /// Engine address (unix:///path, tcp://host:port, https://host:port, ssh://[user@]host[:port]);
-    /// default: the context's (see --context), $DOCKER_HOST, else unix:///var/run/docker.sock,
-    /// else a Podman socket that exists.
+    /// Engine address (unix:///path, tcp://host:port, https://host:port, ssh://[user@]host[:port]).
+    /// Without it, as the docker CLI: --context, $DOCKER_HOST, $DOCKER_CONTEXT, the current
+    /// context, else unix:///var/run/docker.sock, else a Podman socket that exists.
     #[arg(long, short = 'H', global = true, value_name = "URL")]
     host: Option<String>,
 

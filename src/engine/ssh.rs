@@ -5,13 +5,16 @@
 //!
 //! One ssh per HTTP connection, as the docker CLI: HTTP/1 carries one request at a time and the
 //! event stream holds its connection for the whole session, so one shared connection would queue
-//! every list behind it. hyper's pool keeps idle connections (and so their ssh) for reuse. Each
-//! ssh is killed when its connection is dropped, and so when dockdu ends.
+//! every list behind it. hyper's pool keeps idle connections (and so their ssh) for reuse. Only a
+//! few connect at once: sshd drops connections beyond its `MaxStartups` (10 by default) that are
+//! still authenticating. Each ssh is killed when its connection is dropped, and so when dockdu
+//! ends.
 
 use std::future::Future;
 use std::io;
 use std::pin::Pin;
 use std::process::Stdio;
+use std::sync::Arc;
 use std::task::{ready, Context, Poll};
 use std::time::Duration;
 
@@ -20,6 +23,7 @@ use hyper_util::client::legacy::connect::{Connected, Connection};
 use hyper_util::rt::TokioIo;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, ReadBuf};
 use tokio::process::{Child, ChildStdin, ChildStdout, Command};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::task::JoinHandle;
 
 use super::endpoint::SshTarget;
@@ -31,15 +35,20 @@ const REMOTE_COMMAND: [&str; 3] = ["docker", "system", "dial-stdio"];
 /// The lines of ssh's stderr kept for an error: its last words say why.
 const STDERR_LINES: usize = 4;
 
+/// ssh connections setting up at once, well under sshd's default `MaxStartups` of 10.
+const CONCURRENT_HANDSHAKES: usize = 3;
+
 #[derive(Debug, Clone)]
 pub struct SshConnector {
     target: SshTarget,
     connect_timeout: Duration,
+    handshakes: Arc<Semaphore>,
 }
 
 impl SshConnector {
     pub fn new(target: &SshTarget, connect_timeout: Duration) -> SshConnector {
-        SshConnector { target: target.clone(), connect_timeout }
+        let handshakes = Arc::new(Semaphore::new(CONCURRENT_HANDSHAKES));
+        SshConnector { target: target.clone(), connect_timeout, handshakes }
     }
 }
 
@@ -74,7 +83,11 @@ impl tower_service::Service<Uri> for SshConnector {
 
     fn call(&mut self, _: Uri) -> Self::Future {
         let args = ssh_args(&self.target, self.connect_timeout);
-        Box::pin(async move { SshStream::spawn(&args).map(TokioIo::new) })
+        let handshakes = self.handshakes.clone();
+        Box::pin(async move {
+            let turn = handshakes.acquire_owned().await.map_err(io::Error::other)?;
+            SshStream::spawn(&args, turn).map(TokioIo::new)
+        })
     }
 }
 
@@ -86,12 +99,14 @@ pub struct SshStream {
     stderr: Option<JoinHandle<String>>,
     /// Whether the far side has said anything yet: an end before that is ssh failing.
     answered: bool,
+    /// Held while ssh sets up (until the far side first answers), so few connect at once.
+    handshake: Option<OwnedSemaphorePermit>,
     /// Held so that dropping the stream kills ssh.
     _child: Child,
 }
 
 impl SshStream {
-    fn spawn(args: &[String]) -> io::Result<SshStream> {
+    fn spawn(args: &[String], handshake: OwnedSemaphorePermit) -> io::Result<SshStream> {
         let mut child = Command::new("ssh")
             .args(args)
             .stdin(Stdio::piped())
@@ -110,7 +125,14 @@ impl SshStream {
             let _ = stderr.read_to_end(&mut text).await;
             String::from_utf8_lossy(&text).into_owned()
         });
-        Ok(SshStream { stdout, stdin, stderr: Some(stderr), answered: false, _child: child })
+        Ok(SshStream {
+            stdout,
+            stdin,
+            stderr: Some(stderr),
+            answered: false,
+            handshake: Some(handshake),
+            _child: child,
+        })
     }
 
     /// ssh went away before the far side answered: its stderr says why (a refused key, an
@@ -138,6 +160,7 @@ impl AsyncRead for SshStream {
         ready!(Pin::new(&mut this.stdout).poll_read(cx, buf))?;
         if buf.filled().len() > before {
             this.answered = true;
+            this.handshake = None;
         } else if !this.answered {
             return this.poll_failure(cx, "ssh ended before the engine answered").map(Err);
         }

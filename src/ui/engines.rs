@@ -11,11 +11,14 @@ use crate::app::engines::{EnginePicker, Reach};
 use crate::format::{fit, pad, Align};
 
 const NAME_COLUMNS: usize = 18;
-const HOST_COLUMNS: usize = 38;
+const HOST_COLUMNS: usize = 32;
+/// The marker and the gaps between columns.
+const ROW_COLUMNS_BESIDES_REACH: usize = 3 + NAME_COLUMNS + 1 + HOST_COLUMNS + 1;
 
 pub fn render(picker: &EnginePicker, tick: usize, frame: &mut Frame, body: Rect) {
     let area = layout::list_dialog(body);
     let inner_rows = usize::from(area.height.saturating_sub(2));
+    let reach_columns = usize::from(area.width.saturating_sub(2)).saturating_sub(ROW_COLUMNS_BESIDES_REACH);
     let mut lines = vec![Line::from(vec![
         Span::raw(" filter "),
         Span::styled(format!("{}▏", picker.filter), theme::key()),
@@ -49,8 +52,9 @@ pub fn render(picker: &EnginePicker, tick: usize, frame: &mut Frame, body: Rect)
                 format!("{product} · {containers} containers · {volumes} volumes"),
                 ratatui::style::Style::new(),
             ),
-            Reach::Fails(why) => (format!("✗ {}", fit(why, 60)), theme::error()),
+            Reach::Fails(why) => (format!("✗ {why}"), theme::error()),
         };
+        let reach = fit(&reach, reach_columns).into_owned();
         let mut spans = vec![
             Span::raw(format!(" {marker}")),
             Span::raw(pad(&fit(&row.name, NAME_COLUMNS), NAME_COLUMNS, Align::Left)),
