@@ -156,7 +156,7 @@ impl App {
     /// (panels, marks, history, loading), keeping only the user's sort and configuration.
     pub fn switched(&mut self, engine: EngineInfo, local: bool) -> Vec<Effect> {
         let previous = std::mem::take(&mut self.sources.engine.context);
-        if previous != engine.context {
+        if !previous.is_empty() && previous != engine.context {
             self.previous_context = Some(previous);
         }
         self.sources = Sources { engine, ..Default::default() };
@@ -175,7 +175,8 @@ impl App {
         self.images = ImageList::NotLoaded;
         self.pending_selection = None;
         self.history.clear();
-        self.notice = Some(format!("switched to context {}", self.sources.engine.context));
+        let back = self.previous_context.as_deref().map(|p| format!(" · - back to {p}")).unwrap_or_default();
+        self.notice = Some(format!("switched to context {}{back}", self.sources.engine.context));
         self.start()
     }
 
