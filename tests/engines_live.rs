@@ -239,6 +239,50 @@ async fn the_explorer_over_ssh_shows_a_new_volume_live_and_its_ssh_ends_when_it_
     assert!(sshd.clients_left().is_empty(), "ssh outlived the explorer: {:?}", sshd.clients_left());
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn switching_away_from_an_ssh_engine_ends_its_event_watcher_and_every_ssh() {
+    support::connect().await;
+    let sshd = Sshd::start();
+    let config = DockerConfig::new();
+    config.create_context("over-ssh", &format!("host={}", sshd.host()));
+    let mut env = config.env();
+    env.extend(sshd.client_env());
+    let clients = std::sync::Arc::new(sshd);
+    let watcher = clients.clone();
+
+    let person = tokio::task::spawn_blocking(move || {
+        let env: Vec<(&str, &std::ffi::OsStr)> = env.iter().map(|(k, v)| (*k, v.as_os_str())).collect();
+        let mut tui = pty::Pty::spawn_env(DOCKDU, &["--context", "over-ssh"], &env, 160, 40);
+        tui.wait_for("the ssh engine, live", SCREEN_LIMIT, |s| {
+            s.contents().contains("● live") && s.contents().contains("context over-ssh · ssh://")
+        });
+        assert!(!watcher.clients_left().is_empty(), "the ssh engine runs over ssh");
+        tui.send(b"E");
+        tui.wait_for("the context list", SCREEN_LIMIT, |s| {
+            s.contents().contains("Engines (docker contexts)")
+        });
+        tui.send(b"default\r");
+        tui.wait_for("the default engine, live", SCREEN_LIMIT, |s| {
+            s.contents().contains("● live") && s.contents().contains("context default · unix://")
+        });
+        // The old engine's event stream held an ssh for the whole session: it must be gone.
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while !watcher.clients_left().is_empty() && std::time::Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let left = watcher.clients_left();
+        tui.send(b"q");
+        (tui.wait_exit(SCREEN_LIMIT), left)
+    });
+    let (exit, left) = person.await.unwrap_or_else(|panic| std::panic::resume_unwind(panic.into_panic()));
+    assert!(
+        left.is_empty(),
+        "ssh of the old engine still running after the switch: {left:?}\nsshd log:\n{}",
+        clients.log()
+    );
+    assert_eq!(exit, Some(0));
+}
+
 /// A Podman container with a 5 MiB writable layer and a tmpfs of each syntax, run to its end.
 fn podman_container(podman: &Podman, role: &str) -> String {
     let name = podman.name(role);
