@@ -169,6 +169,16 @@ impl<CB: vt100::Callbacks> Pty<CB> {
     }
 }
 
+/// A test that failed mid-way leaves no program running on its terminal.
+impl<CB: vt100::Callbacks> Drop for Pty<CB> {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
 fn nonzero(n: u16) -> std::num::NonZeroU16 {
     std::num::NonZeroU16::new(n).expect("a terminal of at least one cell")
 }
