@@ -85,6 +85,7 @@ async fn event_loop(
                             // Every task of the old engine ends (its event watcher too), and a
                             // fresh channel means nothing they sent can still arrive.
                             tasks.abort_all();
+                            engine.close();
                             (sender, receiver) = mpsc::channel::<EngineMsg>(CHANNEL_CAPACITY);
                             engine = next;
                             effects.extend(app.switched(engine.describe(), engine.is_local()));

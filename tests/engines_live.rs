@@ -30,6 +30,11 @@ const DOCKDU: &str = env!("CARGO_BIN_EXE_dockdu");
 /// dockdu with `args`, its own HOME and DOCKER_CONFIG unless `env` gives them, no Docker variable
 /// of the caller's; bounded in time.
 async fn dockdu(args: &[&str], env: &[(&str, OsString)]) -> Run {
+    dockdu_within(args, env, DOCKDU_RUN).await
+}
+
+/// As `dockdu`, allowed `limit`.
+async fn dockdu_within(args: &[&str], env: &[(&str, OsString)], limit: Duration) -> Run {
     let home = TempDir::new("home");
     let mut command = Command::new(DOCKDU);
     without_docker_env(&mut command)
@@ -38,7 +43,7 @@ async fn dockdu(args: &[&str], env: &[(&str, OsString)]) -> Run {
         .env("DOCKER_CONFIG", home.sub("docker-config"))
         .envs(env.iter().map(|(k, v)| (k, v)))
         .stdin(Stdio::null());
-    let run = run_bounded(command, home.path().to_owned(), DOCKDU_RUN).await;
+    let run = run_bounded(command, home.path().to_owned(), limit).await;
     drop(home);
     run
 }
@@ -436,7 +441,11 @@ async fn report_all_contexts_puts_engines_side_by_side_with_an_unreachable_one_a
     config.create_context("podman", &format!("host={}", podman.host()));
     config.create_context("broken", "host=tcp://127.0.0.1:1");
 
-    let run = dockdu(&["report", "--all-contexts", "--json", "--timeout", "10"], &config.env()).await;
+    // Two contexts reach the one Docker engine, whose /system/df runs one at a time: room for both.
+    let fleet_limit = Duration::from_secs(300);
+    let run =
+        dockdu_within(&["report", "--all-contexts", "--json", "--timeout", "60"], &config.env(), fleet_limit)
+            .await;
     assert_eq!(run.status.code(), Some(1), "one context could not report: {}", run.stderr);
     let fleet: Value = serde_json::from_str(&run.stdout).expect("fleet JSON");
     let contexts = fleet["contexts"].as_array().expect("contexts");
@@ -448,12 +457,17 @@ async fn report_all_contexts_puts_engines_side_by_side_with_an_unreachable_one_a
     assert_eq!(by_name("podman")["report"]["engine"]["product"], "Podman Engine");
     assert!(has_volume(&by_name("podman")["report"], &podman_volume));
     assert_eq!(by_name("relay")["host"], relay.host().as_str());
-    assert!(
-        has_volume(&by_name("relay")["report"], &volume)
-            && has_volume(&by_name("default")["report"], &volume)
-    );
+    for name in ["relay", "default"] {
+        let context = by_name(name);
+        assert!(
+            has_volume(&context["report"], &volume),
+            "{volume} not in {name}'s report: {}",
+            context["error"]
+        );
+    }
 
-    let text = dockdu(&["report", "--all-contexts", "--timeout", "10"], &config.env()).await;
+    let text =
+        dockdu_within(&["report", "--all-contexts", "--timeout", "60"], &config.env(), fleet_limit).await;
     let last = text.stdout.lines().last().unwrap_or_default().to_owned();
     assert!(last.starts_with("ALL ENGINES  3 of 4 contexts reported"), "{last}");
     assert!(text.stdout.contains("=== context podman · unix://"), "{}", text.stdout);

@@ -116,6 +116,12 @@ impl Engine {
         self.read_only
     }
 
+    /// Ends what this engine's connections still run (its ssh processes): for an engine the
+    /// explorer leaves. Requests still in flight fail.
+    pub fn close(&self) {
+        self.transport.end_connections();
+    }
+
     /// The bound on connecting and on each ordinary request.
     pub fn request_timeout(&self) -> Duration {
         self.timeout

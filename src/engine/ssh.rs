@@ -14,7 +14,7 @@ use std::future::Future;
 use std::io;
 use std::pin::Pin;
 use std::process::Stdio;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, Weak};
 use std::task::{ready, Context, Poll};
 use std::time::Duration;
 
@@ -43,12 +43,38 @@ pub struct SshConnector {
     target: SshTarget,
     connect_timeout: Duration,
     handshakes: Arc<Semaphore>,
+    running: Running,
+}
+
+/// Every ssh this connector started that still runs, so that `end_all` can stop them: an
+/// engine the explorer leaves must not keep a request (a long `/system/df`) running over ssh.
+#[derive(Debug, Clone, Default)]
+pub struct Running(Arc<Mutex<Vec<Weak<Mutex<Child>>>>>);
+
+impl Running {
+    fn add(&self, child: &Arc<Mutex<Child>>) {
+        let mut running = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        running.retain(|weak| weak.strong_count() > 0);
+        running.push(Arc::downgrade(child));
+    }
+
+    /// Kills every ssh still running; their connections end with them.
+    pub fn end_all(&self) {
+        let running = std::mem::take(&mut *self.0.lock().unwrap_or_else(|e| e.into_inner()));
+        for child in running.iter().filter_map(Weak::upgrade) {
+            let _ = child.lock().unwrap_or_else(|e| e.into_inner()).start_kill();
+        }
+    }
 }
 
 impl SshConnector {
     pub fn new(target: &SshTarget, connect_timeout: Duration) -> SshConnector {
         let handshakes = Arc::new(Semaphore::new(CONCURRENT_HANDSHAKES));
-        SshConnector { target: target.clone(), connect_timeout, handshakes }
+        SshConnector { target: target.clone(), connect_timeout, handshakes, running: Running::default() }
+    }
+
+    pub fn running(&self) -> Running {
+        self.running.clone()
     }
 }
 
@@ -83,10 +109,12 @@ impl tower_service::Service<Uri> for SshConnector {
 
     fn call(&mut self, _: Uri) -> Self::Future {
         let args = ssh_args(&self.target, self.connect_timeout);
-        let handshakes = self.handshakes.clone();
+        let (handshakes, running) = (self.handshakes.clone(), self.running.clone());
         Box::pin(async move {
             let turn = handshakes.acquire_owned().await.map_err(io::Error::other)?;
-            SshStream::spawn(&args, turn).map(TokioIo::new)
+            let stream = SshStream::spawn(&args, turn)?;
+            running.add(&stream.child);
+            Ok(TokioIo::new(stream))
         })
     }
 }
@@ -101,8 +129,8 @@ pub struct SshStream {
     answered: bool,
     /// Held while ssh sets up (until the far side first answers), so few connect at once.
     handshake: Option<OwnedSemaphorePermit>,
-    /// Held so that dropping the stream kills ssh.
-    _child: Child,
+    /// Held so that dropping the stream kills ssh (and shared so `Running::end_all` can).
+    child: Arc<Mutex<Child>>,
 }
 
 impl SshStream {
@@ -131,7 +159,7 @@ impl SshStream {
             stderr: Some(stderr),
             answered: false,
             handshake: Some(handshake),
-            _child: child,
+            child: Arc::new(Mutex::new(child)),
         })
     }
 

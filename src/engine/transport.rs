@@ -26,14 +26,14 @@ impl<B> RequestBody for http::Request<B> {
 
 use super::endpoint::Endpoint;
 use super::error::{Classified, EngineError};
-use super::ssh::SshConnector;
+use super::ssh::{Running, SshConnector};
 
 enum Connector {
     Unix(Client<hyperlocal::UnixConnector, BodyType>, String),
     Http(Client<HttpConnector, BodyType>, String),
     #[cfg(feature = "tls")]
     Https(Client<hyper_rustls::HttpsConnector<HttpConnector>, BodyType>, String, super::tls::TlsContext),
-    Ssh(Client<SshConnector, BodyType>),
+    Ssh(Client<SshConnector, BodyType>, Running),
 }
 
 pub struct Transport {
@@ -66,10 +66,22 @@ impl Transport {
                 let why = "this dockdu was built without TLS support";
                 return Err(EngineError::new(host, "setting up TLS", super::error::Problem::Tls, why));
             }
-            Endpoint::Ssh(target) => Connector::Ssh(builder().build(SshConnector::new(target, timeout))),
+            Endpoint::Ssh(target) => {
+                let connector = SshConnector::new(target, timeout);
+                let running = connector.running();
+                Connector::Ssh(builder().build(connector), running)
+            }
         };
         let tls_unverified = endpoint.is_tls_unverified();
         Ok(Arc::new(Transport { connector, tls_unverified, api_version: OnceLock::new() }))
+    }
+
+    /// Ends every connection that would outlive its requests: the ssh processes of an engine
+    /// the explorer leaves (a `/system/df` in flight keeps its connection for minutes).
+    pub fn end_connections(&self) {
+        if let Connector::Ssh(_, running) = &self.connector {
+            running.end_all();
+        }
     }
 
     pub fn is_tls_unverified(&self) -> bool {
@@ -110,7 +122,7 @@ impl Transport {
                 client.request(request).await
             }
             // The connector ignores the address: every connection is a new ssh to the target.
-            Connector::Ssh(client) => {
+            Connector::Ssh(client, _) => {
                 *request.uri_mut() = absolute("http", "engine", &path)?;
                 client.request(request).await
             }
