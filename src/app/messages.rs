@@ -5,6 +5,7 @@ use std::time::{Duration, SystemTime};
 
 use serde_json::Value;
 
+use super::engines::{EngineRow, Reach};
 use super::form::Submit;
 use super::inspect::Target;
 use super::loading::{EventsState, ListKind};
@@ -28,24 +29,66 @@ pub enum Msg {
 #[derive(Debug)]
 pub enum EngineMsg {
     Connected(EngineInfo),
-    ConnectFailed { error: EngineError, at: SystemTime },
+    ConnectFailed {
+        error: EngineError,
+        at: SystemTime,
+    },
     StorageDriver(String),
-    Containers { seq: u64, containers: Vec<ContainerFacts> },
-    Volumes { seq: u64, volumes: Vec<VolumeFacts> },
-    ListFailed { seq: u64, list: ListKind, error: EngineError, at: SystemTime },
+    Containers {
+        seq: u64,
+        containers: Vec<ContainerFacts>,
+    },
+    Volumes {
+        seq: u64,
+        volumes: Vec<VolumeFacts>,
+    },
+    ListFailed {
+        seq: u64,
+        list: ListKind,
+        error: EngineError,
+        at: SystemTime,
+    },
     DiskUsage(DiskUsage),
-    SizesFailed { error: EngineError, at: SystemTime },
-    Tmpfs { seq: u64, found: HashMap<String, Vec<TmpfsFacts>> },
-    HostPaths { seq: u64, paths: HashMap<String, bool> },
-    Inspected { target: Target, result: Result<Value, String> },
+    SizesFailed {
+        error: EngineError,
+        at: SystemTime,
+    },
+    Tmpfs {
+        seq: u64,
+        found: HashMap<String, Vec<TmpfsFacts>>,
+    },
+    HostPaths {
+        seq: u64,
+        paths: HashMap<String, bool>,
+    },
+    Inspected {
+        target: Target,
+        result: Result<Value, String>,
+    },
     Events(EventsState),
     Changed(Change),
     RefreshDue,
     Images(Result<Vec<ImageFacts>, String>),
     Removed(Outcome),
     VolumeCreated(Result<String, String>),
-    ContainerCreated { result: Result<String, String>, name: String, shell: bool },
-    SessionEnded { name: String, result: Result<(), String> },
+    ContainerCreated {
+        result: Result<String, String>,
+        name: String,
+        shell: bool,
+    },
+    SessionEnded {
+        name: String,
+        result: Result<(), String>,
+    },
+    /// The docker contexts, read for the engine list.
+    ContextsListed(Vec<EngineRow>),
+    /// Whether one context's engine answers, and its counts.
+    ContextReach {
+        name: String,
+        reach: Reach,
+    },
+    /// Switching to another engine failed before anything changed.
+    SwitchFailed(String),
 }
 
 /// A write the user confirmed, as data: the runtime performs it and reports back.
@@ -90,6 +133,10 @@ pub enum Effect {
     LoadImages,
     Perform(Action),
     OpenSession(SessionRequest),
+    /// Read the docker contexts and probe each engine (the `E` list).
+    ListContexts,
+    /// Replace the engine with the one this context names: every task of the old one ends.
+    SwitchEngine(String),
     Quit,
 }
 
@@ -102,6 +149,7 @@ pub enum Slot {
     HostPaths,
     Inspect,
     Refresh,
+    Contexts,
 }
 
 impl Effect {
@@ -115,6 +163,7 @@ impl Effect {
             Effect::ProbeHostPaths { .. } => Some(Slot::HostPaths),
             Effect::Inspect(_) => Some(Slot::Inspect),
             Effect::RefreshAfter(_) => Some(Slot::Refresh),
+            Effect::ListContexts => Some(Slot::Contexts),
             _ => None,
         }
     }

@@ -3,7 +3,10 @@
 use std::cmp::Reverse;
 use std::collections::HashMap;
 
-use super::facts::{ContainerFacts, DiskUsage, EngineInfo, MountFacts, MountKind, TmpfsFacts, VolumeFacts};
+use super::facts::{
+    ContainerFacts, ContainerSizes, DiskUsage, EngineInfo, EngineKind, MountFacts, MountKind, TmpfsFacts,
+    VolumeFacts,
+};
 use super::{BindMount, Container, Inventory, Ownership, TmpfsMount, Totals, Volume};
 
 /// Everything the engine has told us so far; parts arrive at different times.
@@ -60,7 +63,7 @@ fn containers(sources: &Sources) -> Vec<Container> {
                 status: facts.status.clone(),
                 created: facts.created,
                 size_rw: sizes.map(|s| s.size_rw),
-                size_root_fs: sizes.and_then(|s| s.size_root_fs),
+                size_root_fs: sizes.and_then(|s| virtual_size(s, sources.engine.kind)),
                 mounts: mounts(facts, sources.tmpfs.get(&facts.id)),
                 labels: facts.labels.clone(),
             }
@@ -68,6 +71,16 @@ fn containers(sources: &Sources) -> Vec<Container> {
         .collect();
     containers.sort_by(|a, b| (Reverse(a.size_rw), &a.name).cmp(&(Reverse(b.size_rw), &b.name)));
     containers
+}
+
+/// The image plus the writable layer, on every engine: Docker's `SizeRootFs` is that already;
+/// Podman's is the image alone.
+fn virtual_size(sizes: &ContainerSizes, kind: EngineKind) -> Option<u64> {
+    let reported = sizes.size_root_fs?;
+    match kind {
+        EngineKind::Docker => Some(reported),
+        EngineKind::Podman => Some(reported.saturating_add(sizes.size_rw)),
+    }
 }
 
 /// The list's mounts, and the `--tmpfs` ones that only the inspect names. A `--mount type=tmpfs`
@@ -181,7 +194,7 @@ mod tests {
     use std::collections::BTreeMap;
 
     use super::*;
-    use crate::model::facts::{ContainerSizes, MountFacts, VolumeUsage};
+    use crate::model::facts::{MountFacts, VolumeUsage};
 
     fn volume_mount(name: &str, destination: &str, rw: bool) -> MountFacts {
         MountFacts {
@@ -307,6 +320,19 @@ mod tests {
         assert!(!is_anonymous_volume(&"g".repeat(64), &none));
         let labelled = BTreeMap::from([("com.docker.volume.anonymous".to_string(), String::new())]);
         assert!(is_anonymous_volume("short", &labelled));
+    }
+
+    #[test]
+    fn the_virtual_size_is_image_plus_writable_layer_on_docker_and_podman_alike() {
+        let mut s = sources();
+        assert_eq!(build(&s).container("1").unwrap().size_root_fs, Some(1300), "Docker's includes it");
+        // Podman's SizeRootFs is the image alone: 1000 + the 300 bytes of the writable layer.
+        s.disk_usage.as_mut().unwrap().containers.get_mut("1").unwrap().size_root_fs = Some(1000);
+        s.engine.kind = EngineKind::Podman;
+        let podman = build(&s);
+        let c = podman.container("1").unwrap();
+        assert_eq!((c.size_rw, c.size_root_fs), (Some(300), Some(1300)));
+        assert!(c.size_root_fs >= c.size_rw);
     }
 
     #[test]
