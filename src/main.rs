@@ -5,21 +5,53 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use dockdu::cli::{self, Finish};
-use dockdu::engine::{default_host, Engine, EngineError, HostChoice, VolumeSpec};
+use dockdu::contexts::DockerConfig;
+use dockdu::engine::{default_host, Engine, EngineError, Settings, VolumeSpec};
 use dockdu::model::plan::VolumeScope;
 use dockdu::model::validate;
 use dockdu::output::{self, error_line};
 use dockdu::sizes::Route;
-use dockdu::{collect, model, report};
+use dockdu::{collect, fleet, model, plugin, report};
 
 /// Where does my Docker disk go, and who owns it?
 #[derive(Parser)]
 #[command(version, about)]
 struct Cli {
-    /// Engine address (unix:///path, tcp://host:port, https://host:port); default: $DOCKER_HOST,
-    /// else unix:///var/run/docker.sock, else a Podman socket that exists.
-    #[arg(long, global = true, value_name = "URL")]
+    /// Engine address (unix:///path, tcp://host:port, https://host:port, ssh://[user@]host[:port]).
+    /// Without it, as the docker CLI: --context, $DOCKER_HOST, $DOCKER_CONTEXT, the current
+    /// context, else unix:///var/run/docker.sock, else a Podman socket that exists.
+    #[arg(long, short = 'H', global = true, value_name = "URL")]
     host: Option<String>,
+
+    /// The docker context to use, as `docker --context`; default: $DOCKER_CONTEXT, else the docker
+    /// CLI's current context (`docker context use`).
+    #[arg(long, short = 'c', global = true, value_name = "NAME")]
+    context: Option<String>,
+
+    /// The docker CLI's config folder, where contexts are read; default: $DOCKER_CONFIG, else
+    /// ~/.docker.
+    #[arg(long, global = true, value_name = "DIR")]
+    config: Option<String>,
+
+    /// TLS to a tcp:// host, without checking its certificate (as the docker CLI's --tls).
+    #[arg(long, global = true)]
+    tls: bool,
+
+    /// TLS to a tcp:// host, checked against the CA (as the docker CLI's --tlsverify).
+    #[arg(long, global = true)]
+    tlsverify: bool,
+
+    /// The CA that signs the engine's certificate; default: ca.pem in $DOCKER_CERT_PATH.
+    #[arg(long, global = true, value_name = "FILE")]
+    tlscacert: Option<String>,
+
+    /// Our client certificate; default: cert.pem in $DOCKER_CERT_PATH.
+    #[arg(long, global = true, value_name = "FILE")]
+    tlscert: Option<String>,
+
+    /// Our client certificate's key; default: key.pem in $DOCKER_CERT_PATH.
+    #[arg(long, global = true, value_name = "FILE")]
+    tlskey: Option<String>,
 
     /// Refuse every write: nothing but reads reaches the engine.
     #[arg(long, global = true)]
@@ -59,6 +91,9 @@ enum Command {
         /// One JSON document instead of text.
         #[arg(long)]
         json: bool,
+        /// Every docker context side by side, queried at once; totals across engines at the end.
+        #[arg(long)]
+        all_contexts: bool,
     },
     /// Create volumes.
     #[command(subcommand)]
@@ -131,7 +166,14 @@ enum PruneCommand {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let args = match plugin::invocation(std::env::args_os().collect()) {
+        plugin::Invocation::Metadata => {
+            println!("{}", plugin::metadata());
+            return ExitCode::SUCCESS;
+        }
+        plugin::Invocation::Run(args) => args,
+    };
+    let cli = Cli::parse_from(args);
     if let Some(path) = &cli.log {
         if let Err(e) = start_log(path) {
             error_line(&format!("cannot log to {}: {e}", path.display()));
@@ -167,23 +209,43 @@ fn main() -> ExitCode {
     }
 }
 
+/// What decides the engine: the command line, then the environment, as the docker CLI reads them.
+fn settings(cli: &Cli) -> Settings {
+    let env = |name: &str| std::env::var(name).ok();
+    let home = env("HOME");
+    let uid = std::fs::metadata("/proc/self").ok().map(|m| std::os::unix::fs::MetadataExt::uid(&m));
+    let default_host =
+        default_host(env("XDG_RUNTIME_DIR").as_deref(), uid, |path| std::path::Path::new(path).exists());
+    Settings {
+        host_flag: cli.host.clone(),
+        context_flag: cli.context.clone(),
+        tls: cli.tls,
+        tls_verify_flag: cli.tlsverify,
+        tls_ca: cli.tlscacert.clone(),
+        tls_cert: cli.tlscert.clone(),
+        tls_key: cli.tlskey.clone(),
+        docker_host: env("DOCKER_HOST"),
+        docker_context: env("DOCKER_CONTEXT"),
+        tls_verify_env: env("DOCKER_TLS_VERIFY"),
+        cert_path: env("DOCKER_CERT_PATH"),
+        config_dir: DockerConfig::locate(
+            cli.config.as_deref(),
+            env("DOCKER_CONFIG").as_deref(),
+            home.as_deref(),
+        )
+        .dir,
+        home,
+        default_host,
+    }
+}
+
 async fn run(cli: Cli) -> anyhow::Result<Finish> {
-    let docker_host = std::env::var("DOCKER_HOST").ok();
-    let tls_verify = std::env::var("DOCKER_TLS_VERIFY").ok();
-    let cert_path = std::env::var("DOCKER_CERT_PATH").ok();
-    let home = std::env::var("HOME").ok();
-    let runtime_dir = std::env::var("XDG_RUNTIME_DIR").ok();
-    let default_host = default_host(runtime_dir.as_deref(), |path| std::path::Path::new(path).exists());
-    let choice = HostChoice {
-        flag: cli.host.as_deref(),
-        docker_host: docker_host.as_deref(),
-        tls_verify: tls_verify.as_deref(),
-        cert_path: cert_path.as_deref(),
-        home: home.as_deref(),
-        default_host: &default_host,
-    };
-    let engine =
-        Engine::new(&choice)?.read_only(cli.read_only).timeout(std::time::Duration::from_secs(cli.timeout));
+    let settings = settings(&cli);
+    let timeout = std::time::Duration::from_secs(cli.timeout);
+    if let Some(Command::Report { json, all_contexts: true }) = cli.command {
+        return fleet::report(&settings, timeout, json, cli.reveal_secrets, cli.engine_sizes).await;
+    }
+    let engine = Engine::connect(&settings.target()?, timeout)?.read_only(cli.read_only);
     let reveal_secrets = cli.reveal_secrets;
     let route = Route::choose(&engine, cli.engine_sizes);
     let confirm =
@@ -191,9 +253,9 @@ async fn run(cli: Cli) -> anyhow::Result<Finish> {
     match cli.command {
         None => {
             let shell = validate::command_words(&cli.shell).map_err(anyhow::Error::msg)?;
-            dockdu::runtime::run(engine, shell, route).await.map(|()| Finish::Done)
+            dockdu::runtime::run(engine, shell, settings, cli.engine_sizes).await.map(|()| Finish::Done)
         }
-        Some(Command::Report { json }) => {
+        Some(Command::Report { json, .. }) => {
             let inventory = model::build(&collect::collect(&engine, route).await?);
             // A reader that went away (`| head -1`) took what it wanted: the report is done.
             if json {

@@ -10,15 +10,17 @@ use crate::sanitize::visible;
 use crate::secrets::masked_map;
 
 pub fn json(inventory: &Inventory, reveal_secrets: bool) -> String {
-    let masked;
-    let shown = if reveal_secrets {
-        inventory
-    } else {
-        masked = with_secrets_masked(inventory);
-        &masked
-    };
     // Serializing plain structs of strings and numbers cannot fail.
-    serde_json::to_string_pretty(shown).unwrap_or_default()
+    serde_json::to_string_pretty(&*shown(inventory, reveal_secrets)).unwrap_or_default()
+}
+
+/// The inventory as the JSON document shows it: secrets masked unless revealed.
+pub fn shown(inventory: &Inventory, reveal_secrets: bool) -> std::borrow::Cow<'_, Inventory> {
+    if reveal_secrets {
+        std::borrow::Cow::Borrowed(inventory)
+    } else {
+        std::borrow::Cow::Owned(with_secrets_masked(inventory))
+    }
 }
 
 /// A copy whose container labels, volume labels and volume driver options hide secrets.
@@ -42,9 +44,11 @@ pub fn text(inventory: &Inventory, reveal_secrets: bool) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{}{} · Docker {} (API {}) · {} · {}\n",
+        "{}{} · context {} · {} {} (API {}) · {} · {}\n",
         visible(&e.host),
         e.connection_warning().map(|w| format!(" ({w})")).unwrap_or_default(),
+        visible(&e.context),
+        visible(&e.product),
         visible(&e.server_version),
         visible(&e.api_version),
         visible(&e.os),

@@ -10,12 +10,13 @@ use futures_util::StreamExt;
 use ratatui::DefaultTerminal;
 use tokio::sync::mpsc;
 
+use crate::app::engines::{EngineRow, Reach};
 use crate::app::form::Submit;
 use crate::app::inspect::Target;
 use crate::app::loading::{backoff, ListKind};
 use crate::app::{Action, App, Effect, EngineMsg, EventsState, Msg, Slot};
 use crate::collect;
-use crate::engine::Engine;
+use crate::engine::{Engine, EngineError, Settings};
 use crate::sizes::{self, Route};
 use crate::{actions, session, terminal, ui};
 
@@ -25,31 +26,40 @@ const TICK: Duration = Duration::from_millis(120);
 /// rebuilds and redraws, not a thousand.
 const BATCH_EVERY: Duration = Duration::from_millis(100);
 
-pub async fn run(engine: Engine, shell_command: Vec<String>, route: Route) -> Result<()> {
+/// `settings` name the other engines the user has, for switching to one (`E`); `engine_sizes`
+/// takes every size from the engine, whichever it is.
+pub async fn run(
+    engine: Engine,
+    shell_command: Vec<String>,
+    settings: Settings,
+    engine_sizes: bool,
+) -> Result<()> {
     // Before the terminal changes: a signal from then on must find our handler, not the default
     // action that would leave the terminal raw.
     let stop = StopSignals::new()?;
     let mut terminal = terminal::enter()?;
-    let result = event_loop(&mut terminal, engine, shell_command, route, stop).await;
+    let result = event_loop(&mut terminal, engine, shell_command, settings, engine_sizes, stop).await;
     terminal::leave();
     result
 }
 
 async fn event_loop(
     terminal: &mut DefaultTerminal,
-    engine: Engine,
+    mut engine: Engine,
     shell_command: Vec<String>,
-    route: Route,
+    settings: Settings,
+    engine_sizes: bool,
     mut stop: StopSignals,
 ) -> Result<()> {
     let size = terminal.size()?;
     let mut app = App::new(engine.host(), engine.is_local(), (size.width, size.height));
+    app.describe_engine(engine.describe());
     app.read_only = engine.is_read_only();
     app.shell_command = shell_command;
     // The first frame goes out before any engine call is made.
     terminal.draw(|frame| ui::render(&app, frame))?;
 
-    let (sender, mut receiver) = mpsc::channel::<EngineMsg>(1024);
+    let (mut sender, mut receiver) = mpsc::channel::<EngineMsg>(CHANNEL_CAPACITY);
     let mut effects = app.start();
     let mut input = EventStream::new();
     let mut ticker = tokio::time::interval(TICK);
@@ -61,10 +71,11 @@ async fn event_loop(
                 match effect {
                     Effect::Quit => return Ok(()),
                     Effect::OpenSession(request) => {
-                        // The session owns stdin: stop reading keys until it is over.
-                        drop(input);
+                        // The session owns stdin. The key stream is not polled meanwhile, so
+                        // its reader thread stays idle and takes no key meant for the container.
+                        // It is kept, not dropped and made anew: dropping it leaves a wake-up
+                        // behind that swallows the first key pressed after the session.
                         let result = session::run(&engine, &request).await;
-                        input = EventStream::new();
                         // A fresh terminal redraws every cell; `clear()` would ask the terminal
                         // for the cursor position, an answer that may not come back in time.
                         crossterm::execute!(
@@ -78,7 +89,24 @@ async fn event_loop(
                         effects.extend(app.update(Msg::Engine(ended)));
                         terminal.draw(|frame| ui::render(&app, frame))?;
                     }
-                    effect => tasks.start(effect, &engine, route, &sender),
+                    Effect::SwitchEngine(context) => match replacement(&settings, &engine, &context) {
+                        Ok(next) => {
+                            // Every task of the old engine ends (its event watcher too), and a
+                            // fresh channel means nothing they sent can still arrive.
+                            tasks.abort_all();
+                            engine.close();
+                            (sender, receiver) = mpsc::channel::<EngineMsg>(CHANNEL_CAPACITY);
+                            engine = next;
+                            effects.extend(app.switched(engine.describe(), engine.is_local()));
+                        }
+                        Err(error) => effects
+                            .extend(app.update(Msg::Engine(EngineMsg::SwitchFailed(error.to_string())))),
+                    },
+                    Effect::ListContexts => {
+                        let work = list_contexts(settings.clone(), engine.request_timeout(), sender.clone());
+                        tasks.track(Some(Slot::Contexts), tokio::spawn(work).abort_handle());
+                    }
+                    effect => tasks.start(effect, &engine, Route::choose(&engine, engine_sizes), &sender),
                 }
             }
         }
@@ -127,28 +155,99 @@ impl StopSignals {
     }
 }
 
-/// The tasks under way, one per slot: starting work in a slot cancels the older task there.
+const CHANNEL_CAPACITY: usize = 1024;
+
+/// The tasks under way: one per slot (starting work in a slot cancels the older task there), and
+/// the others, kept so that switching engines can end them all.
 #[derive(Default)]
-struct Tasks(HashMap<Slot, tokio::task::AbortHandle>);
+struct Tasks {
+    slots: HashMap<Slot, tokio::task::AbortHandle>,
+    others: Vec<tokio::task::AbortHandle>,
+}
 
 impl Tasks {
     fn start(&mut self, effect: Effect, engine: &Engine, route: Route, sender: &mpsc::Sender<EngineMsg>) {
         let slot = effect.slot();
-        let handle = perform(effect, engine, route, sender);
-        if let (Some(slot), Some(handle)) = (slot, handle) {
-            if let Some(older) = self.0.insert(slot, handle) {
-                older.abort();
+        if let Some(handle) = perform(effect, engine, route, sender) {
+            self.track(slot, handle);
+        }
+    }
+
+    fn track(&mut self, slot: Option<Slot>, handle: tokio::task::AbortHandle) {
+        match slot {
+            Some(slot) => {
+                if let Some(older) = self.slots.insert(slot, handle) {
+                    older.abort();
+                }
             }
+            None => {
+                self.others.retain(|task| !task.is_finished());
+                self.others.push(handle);
+            }
+        }
+    }
+
+    fn abort_all(&mut self) {
+        for task in self.slots.drain().map(|(_, task)| task).chain(self.others.drain(..)) {
+            task.abort();
         }
     }
 }
 
 impl Drop for Tasks {
     fn drop(&mut self) {
-        for task in self.0.values() {
-            task.abort();
-        }
+        self.abort_all();
     }
+}
+
+/// The engine a context names, set up like the one it replaces (timeout, read-only).
+fn replacement(settings: &Settings, current: &Engine, context: &str) -> Result<Engine, EngineError> {
+    let target = settings.context_target(context)?;
+    Ok(Engine::connect(&target, current.request_timeout())?.read_only(current.is_read_only()))
+}
+
+/// The contexts for the `E` list, then whether each engine answers and what it holds, all at
+/// once, each within a bound.
+async fn list_contexts(settings: Settings, timeout: Duration, sender: mpsc::Sender<EngineMsg>) {
+    let entries = tokio::task::spawn_blocking(move || settings.contexts()).await.unwrap_or_default();
+    let rows = entries
+        .iter()
+        .map(|entry| EngineRow {
+            name: entry.name.clone(),
+            host: entry.target.as_ref().map(|t| t.host.clone()).unwrap_or_default(),
+            reach: match &entry.target {
+                Ok(_) => Reach::Checking,
+                Err(error) => Reach::Fails(error.cause()),
+            },
+        })
+        .collect();
+    if sender.send(EngineMsg::ContextsListed(rows)).await.is_err() {
+        return;
+    }
+    let probes = entries.into_iter().filter_map(|entry| Some((entry.name, entry.target.ok()?))).map(
+        |(name, target)| {
+            let sender = sender.clone();
+            async move {
+                let probe = async {
+                    let engine = Engine::connect(&target, timeout)?;
+                    let info = engine.negotiate().await?;
+                    let (containers, volumes) = tokio::try_join!(engine.containers(), engine.volumes())?;
+                    Ok::<_, EngineError>(Reach::Answers {
+                        product: info.product,
+                        containers: containers.len(),
+                        volumes: volumes.len(),
+                    })
+                };
+                let reach = match tokio::time::timeout(timeout * 2, probe).await {
+                    Ok(Ok(reach)) => reach,
+                    Ok(Err(error)) => Reach::Fails(error.cause()),
+                    Err(_) => Reach::Fails(format!("no answer within {} s", (timeout * 2).as_secs())),
+                };
+                let _ = sender.send(EngineMsg::ContextReach { name, reach }).await;
+            }
+        },
+    );
+    futures_util::future::join_all(probes).await;
 }
 
 /// Starts the work an effect names; its result comes back on `sender`.
@@ -239,8 +338,10 @@ fn perform(
                 EngineMsg::ContainerCreated { result, name: spec.name, shell }
             })
         }
-        // Handled by the loop, which owns the terminal.
-        Effect::OpenSession(_) | Effect::Quit => return None,
+        // Handled by the loop, which owns the terminal, the engine and the settings.
+        Effect::OpenSession(_) | Effect::Quit | Effect::SwitchEngine(_) | Effect::ListContexts => {
+            return None
+        }
     };
     Some(handle.abort_handle())
 }

@@ -261,6 +261,7 @@ mod tests {
             flag: Some(&host),
             docker_host: None,
             tls_verify: None,
+            tls_flags: Default::default(),
             cert_path: None,
             home: None,
             default_host: &host,

@@ -23,7 +23,8 @@ fn dockdu(host: &str) -> Output {
 fn an_unusable_host_is_bad_input_and_exits_2_with_one_clear_line() {
     for (host, says) in [
         ("garbage", "has no scheme"),
-        ("ssh://engine", "the ssh:// scheme is not supported"),
+        ("ftp://engine", "the ftp:// scheme is not supported"),
+        ("ssh://me:secret@engine", "holds a password"),
         ("tcp://", "names no address"),
         ("unix://", "names no socket path"),
         ("tcp://engine:port", "is not host:port"),
@@ -38,7 +39,8 @@ fn an_unusable_host_is_bad_input_and_exits_2_with_one_clear_line() {
         );
         assert_eq!(stderr.trim_end().lines().count(), 1, "--host {host}: not one line: {stderr:?}");
         assert!(stderr.contains(says), "--host {host}: {stderr:?} does not say {says:?}");
-        assert!(stderr.contains("unix:///path, tcp://host:port or https://host:port"), "{stderr:?}");
+        let forms = "unix:///path, tcp://host:port, https://host:port or ssh://[user@]host[:port]";
+        assert!(stderr.contains(forms), "{stderr:?}");
     }
 }
 

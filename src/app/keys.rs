@@ -5,6 +5,7 @@ use crossterm::event::{
 };
 
 use super::confirm::Answer;
+use super::engines::{EnginePicker, PickerAnswer};
 use super::form::FormAnswer;
 use super::inspect::{InspectView, Target};
 use super::panel::Panel;
@@ -72,6 +73,19 @@ impl App {
                 }
                 return vec![];
             }
+            Some(Overlay::Engines(picker)) => {
+                return match picker.on_key(key) {
+                    PickerAnswer::Stay => vec![],
+                    PickerAnswer::Close => {
+                        self.overlay = None;
+                        vec![]
+                    }
+                    PickerAnswer::Switch(name) => {
+                        self.overlay = None;
+                        self.switch_to(name)
+                    }
+                };
+            }
             Some(Overlay::Inspect(view)) => {
                 let height = layout::inspect_rows(self.terminal);
                 if inspect_key(view, key, height) {
@@ -121,6 +135,21 @@ impl App {
             KeyCode::Char('d') => return self.remove(),
             KeyCode::Char('e') => return self.session(true),
             KeyCode::Char('A') => return self.session(false),
+            KeyCode::Char('E') => {
+                let picker =
+                    EnginePicker::new(&self.sources.engine.context, self.previous_context.as_deref());
+                self.overlay = Some(Overlay::Engines(picker));
+                return vec![Effect::ListContexts];
+            }
+            KeyCode::Char('-') => {
+                return match self.previous_context.clone() {
+                    Some(previous) => self.switch_to(previous),
+                    None => {
+                        self.notice = Some("no previous engine yet: E lists the engines".to_owned());
+                        vec![]
+                    }
+                }
+            }
             _ => {}
         }
         vec![]
@@ -269,6 +298,15 @@ impl App {
     fn open_inspect(&mut self, target: Target) -> Vec<Effect> {
         self.overlay = Some(Overlay::Inspect(InspectView::loading(&target)));
         vec![Effect::Inspect(target)]
+    }
+
+    /// The context in use needs no switch; any other one replaces the engine.
+    fn switch_to(&mut self, context: String) -> Vec<Effect> {
+        if context == self.sources.engine.context {
+            self.notice = Some(format!("already on context {context}"));
+            return vec![];
+        }
+        vec![Effect::SwitchEngine(context)]
     }
 
     fn refresh(&mut self) -> Vec<Effect> {

@@ -5,6 +5,7 @@ use std::time::{Duration, SystemTime};
 
 use serde_json::Value;
 
+use super::engines::{EngineRow, Reach};
 use super::form::Submit;
 use super::inspect::Target;
 use super::loading::{EventsState, ListKind};
@@ -83,6 +84,15 @@ pub enum EngineMsg {
         name: String,
         result: Result<(), String>,
     },
+    /// The docker contexts, read for the engine list.
+    ContextsListed(Vec<EngineRow>),
+    /// Whether one context's engine answers, and its counts.
+    ContextReach {
+        name: String,
+        reach: Reach,
+    },
+    /// Switching to another engine failed before anything changed.
+    SwitchFailed(String),
 }
 
 /// A write the user confirmed, as data: the runtime performs it and reports back.
@@ -131,6 +141,10 @@ pub enum Effect {
     LoadImages,
     Perform(Action),
     OpenSession(SessionRequest),
+    /// Read the docker contexts and probe each engine (the `E` list).
+    ListContexts,
+    /// Replace the engine with the one this context names: every task of the old one ends.
+    SwitchEngine(String),
     Quit,
 }
 
@@ -142,6 +156,7 @@ pub enum Slot {
     HostPaths,
     Inspect,
     Refresh,
+    Contexts,
 }
 
 impl Effect {
@@ -155,6 +170,7 @@ impl Effect {
             Effect::ProbeHostPaths { .. } => Some(Slot::HostPaths),
             Effect::Inspect(_) => Some(Slot::Inspect),
             Effect::RefreshAfter(_) => Some(Slot::Refresh),
+            Effect::ListContexts => Some(Slot::Contexts),
             _ => None,
         }
     }

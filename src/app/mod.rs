@@ -2,6 +2,7 @@
 //! the runtime performs the effects and feeds their results back as messages.
 
 pub mod confirm;
+pub mod engines;
 pub mod form;
 pub mod inspect;
 mod keys;
@@ -19,6 +20,7 @@ use std::collections::BTreeSet;
 use crate::model::{self, EngineInfo, Inventory, Sources};
 use crate::ui::layout;
 use confirm::Confirm;
+use engines::EnginePicker;
 use form::{Form, ImageList};
 use inspect::InspectView;
 pub use links::Link;
@@ -74,6 +76,7 @@ pub enum Overlay {
     Confirm(Confirm),
     Form(Form),
     Outcome(OutcomeView),
+    Engines(EnginePicker),
 }
 
 /// Where the user was, for Esc/Backspace after following a link.
@@ -110,6 +113,8 @@ pub struct App {
     /// Whether bind sources can be checked on this machine.
     local: bool,
     history: Vec<Place>,
+    /// The context in use before the last switch: `-` goes back to it.
+    pub previous_context: Option<String>,
 }
 
 impl App {
@@ -138,7 +143,42 @@ impl App {
             pending_selection: None,
             local,
             history: Vec::new(),
+            previous_context: None,
         }
+    }
+
+    /// Where the engine is and which context named it, for the header before it answers.
+    pub fn describe_engine(&mut self, engine: EngineInfo) {
+        self.sources.engine = engine;
+        self.inventory.engine = self.sources.engine.clone();
+    }
+
+    /// Another engine took over: everything shown was the old one's, so it all starts over
+    /// (panels, marks, history, loading), keeping only the user's sort and configuration.
+    pub fn switched(&mut self, engine: EngineInfo, local: bool) -> Vec<Effect> {
+        let previous = std::mem::take(&mut self.sources.engine.context);
+        if !previous.is_empty() && previous != engine.context {
+            self.previous_context = Some(previous);
+        }
+        self.sources = Sources { engine, ..Default::default() };
+        self.inventory = model::build(&self.sources);
+        self.local = local;
+        self.loading = Loading::default();
+        self.views = Panel::ALL.map(|panel| {
+            let sort = self.views[panel.index()].sort;
+            PanelView { sort, ..PanelView::new(panel) }
+        });
+        self.focus = Focus::Table;
+        self.link = 0;
+        self.filter_typing = false;
+        self.overlay = None;
+        self.marks = Default::default();
+        self.images = ImageList::NotLoaded;
+        self.pending_selection = None;
+        self.history.clear();
+        let back = self.previous_context.as_deref().map(|p| format!(" · - back to {p}")).unwrap_or_default();
+        self.notice = Some(format!("switched to context {}{back}", self.sources.engine.context));
+        self.start()
     }
 
     /// The effects to run at start: connect, then everything follows from the answers.
@@ -157,6 +197,9 @@ impl App {
                 Some(Overlay::Inspect(view)) => view.is_loading(),
                 Some(Overlay::Confirm(confirm)) => confirm.working,
                 Some(Overlay::Form(form)) => form.working,
+                Some(Overlay::Engines(picker)) => {
+                    picker.rows.iter().flatten().any(|row| row.reach == engines::Reach::Checking)
+                }
                 _ => false,
             }
     }

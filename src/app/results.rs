@@ -198,6 +198,22 @@ impl App {
                 });
                 self.reload(false)
             }
+            EngineMsg::ContextsListed(rows) => {
+                if let Some(Overlay::Engines(picker)) = &mut self.overlay {
+                    picker.set_rows(rows);
+                }
+                vec![]
+            }
+            EngineMsg::ContextReach { name, reach } => {
+                if let Some(Overlay::Engines(picker)) = &mut self.overlay {
+                    picker.set_reach(&name, reach);
+                }
+                vec![]
+            }
+            EngineMsg::SwitchFailed(error) => {
+                self.notice = Some(error);
+                vec![]
+            }
             // A refresh the events asked for (a burst ended, or the stream came back after an
             // outage): the lists again; or, if the engine was never reached, a connect now.
             EngineMsg::RefreshDue => {

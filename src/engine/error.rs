@@ -34,6 +34,10 @@ pub enum Problem {
     CertFile(PathBuf),
     /// Any other TLS failure.
     Tls,
+    /// `ssh` could not be run, or ended before the engine answered; the detail is its stderr.
+    Ssh,
+    /// A docker context that cannot be used: not stored, unreadable, or given with `--host`.
+    BadContext,
     Other,
 }
 
@@ -84,7 +88,7 @@ impl EngineError {
     /// Refused before anything reached the engine (`--read-only`, an unusable `--host`): nothing
     /// changed, as with any other refusal.
     pub fn is_refusal(&self) -> bool {
-        matches!(self.problem, Problem::ReadOnly | Problem::BadHost)
+        matches!(self.problem, Problem::ReadOnly | Problem::BadHost | Problem::BadContext)
     }
 
     /// The engine's 404, for an object that went away while we looked.
@@ -110,7 +114,9 @@ impl EngineError {
             }
             Problem::ReadOnly => "read-only mode: run without --read-only to make changes".into(),
             Problem::BadHost => {
-                "give --host (or DOCKER_HOST) as unix:///path, tcp://host:port or https://host:port".into()
+                "give --host (or DOCKER_HOST) as unix:///path, tcp://host:port, https://host:port or \
+                 ssh://[user@]host[:port]"
+                    .into()
             }
             Problem::NotTls => {
                 "use tcp:// without DOCKER_TLS_VERIFY for a plain-HTTP engine, or the engine's TLS port"
@@ -132,6 +138,13 @@ impl EngineError {
             .into(),
             Problem::Tls => {
                 "check that this is the engine's TLS port and the certificates are the engine's".into()
+            }
+            Problem::Ssh => "check that `ssh HOST docker system dial-stdio` works from this shell: a key or \
+                agent ssh accepts without a prompt, a known host key, and docker on the far side's PATH"
+                .into(),
+            Problem::BadContext => {
+                "`docker context ls` lists the contexts; choose one with --context NAME or DOCKER_CONTEXT"
+                    .into()
             }
             Problem::Other => "check that the host address is right and the engine is up".into(),
         }
@@ -194,7 +207,9 @@ impl EngineError {
                 format!("the engine rejected our client certificate ({})", self.detail.trim())
             }
             Problem::CertFile(path) => format!("cannot use {}: {}", path.display(), self.detail.trim()),
-            Problem::BadHost | Problem::Tls | Problem::BadJson | Problem::Other => {
+            // ssh's own messages often start with "ssh: " already.
+            Problem::Ssh => format!("ssh: {}", self.detail.trim().trim_start_matches("ssh: ")),
+            Problem::BadHost | Problem::BadContext | Problem::Tls | Problem::BadJson | Problem::Other => {
                 self.detail.trim().to_owned()
             }
         }

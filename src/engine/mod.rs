@@ -9,6 +9,8 @@ mod endpoint;
 mod error;
 mod events;
 mod size_walks;
+mod ssh;
+mod target;
 #[cfg(feature = "tls")]
 mod tls;
 mod transport;
@@ -24,12 +26,15 @@ use http_body_util::BodyExt;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-pub use endpoint::{default_host, BadHost, Endpoint, HostChoice, HostError, DEFAULT_HOST};
+pub use endpoint::{
+    default_host, BadHost, Endpoint, HostChoice, HostError, SshTarget, TlsFiles, TlsFlags, DEFAULT_HOST,
+};
 pub use error::{CertificateProblem, EngineError, Problem};
 pub use events::{Change, ChangeKind, Events};
+pub use target::{ContextEntry, Settings, Target};
 pub use write::{ContainerSpec, Session, SessionTarget, VolumeSpec, DETACH_KEYS};
 
-use crate::model::{ContainerFacts, EngineInfo, VolumeFacts};
+use crate::model::{ContainerFacts, EngineInfo, EngineKind, VolumeFacts};
 use transport::Transport;
 
 /// The newest API version whose answers dockdu knows how to read.
@@ -43,6 +48,8 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 pub struct Engine {
     docker: bollard::Docker,
     transport: Arc<Transport>,
+    /// The docker context that named this engine (`default` for --host, DOCKER_HOST, the socket).
+    context: String,
     host: String,
     local: bool,
     /// `--read-only`: every write is refused before it is sent.
@@ -54,13 +61,17 @@ pub struct Engine {
 }
 
 impl Engine {
-    /// Prepares a client for the chosen host; nothing is sent until the first call.
+    /// Prepares a client for the chosen host (the `default` context); nothing is sent until the
+    /// first call.
     pub fn new(choice: &HostChoice) -> Result<Self, EngineError> {
-        let host = choice.url().to_owned();
-        let endpoint = choice.endpoint().map_err(|e| {
-            EngineError::new(&host, "reading the host address", Problem::BadHost, e.to_string())
-        })?;
-        let transport = Transport::new(&host, &endpoint)?;
+        Engine::connect(&Target::of_choice(crate::contexts::DEFAULT_CONTEXT, choice)?, DEFAULT_TIMEOUT)
+    }
+
+    /// Prepares a client for an engine a context names; `timeout` bounds connecting (an ssh
+    /// connection's setup included) and each ordinary request. Nothing is sent until the first call.
+    pub fn connect(target: &Target, timeout: Duration) -> Result<Self, EngineError> {
+        let (host, endpoint) = (target.host.clone(), &target.endpoint);
+        let transport = Transport::new(&host, endpoint, timeout)?;
         let for_bollard = transport.clone();
         let docker = bollard::Docker::connect_with_custom_transport(
             move |request| {
@@ -75,15 +86,17 @@ impl Engine {
             },
         )
         .map_err(|e| EngineError::from_bollard(&host, "connecting", e))?;
-        Ok(Engine {
+        let engine = Engine {
             docker,
             transport,
+            context: target.context.clone(),
             host,
             local: endpoint.is_local(),
             read_only: false,
             timeout: DEFAULT_TIMEOUT,
             size_walks: Default::default(),
-        })
+        };
+        Ok(engine.timeout(timeout))
     }
 
     /// Bounds connecting and each ordinary request (bollard's typed calls and ours alike).
@@ -103,8 +116,33 @@ impl Engine {
         self.read_only
     }
 
+    /// Ends what this engine's connections still run (its ssh processes): for an engine the
+    /// explorer leaves. Requests still in flight fail.
+    pub fn close(&self) {
+        self.transport.end_connections();
+    }
+
+    /// The bound on connecting and on each ordinary request.
+    pub fn request_timeout(&self) -> Duration {
+        self.timeout
+    }
+
     pub fn host(&self) -> &str {
         &self.host
+    }
+
+    pub fn context(&self) -> &str {
+        &self.context
+    }
+
+    /// What the header shows before the engine has answered: where, by which context.
+    pub fn describe(&self) -> EngineInfo {
+        EngineInfo {
+            context: self.context.clone(),
+            host: self.host.clone(),
+            tls_unverified: self.transport.is_tls_unverified(),
+            ..Default::default()
+        }
     }
 
     /// Whether the engine shares this machine's filesystem (so bind sources can be checked).
@@ -134,13 +172,17 @@ impl Engine {
             )
         })?;
         self.transport.set_api_version(api.clone());
+        let platform = version.platform.map(|p| p.name).unwrap_or_default();
+        let components: Vec<String> =
+            version.components.unwrap_or_default().into_iter().map(|c| c.name).collect();
+        let (kind, product) = product(&platform, &components);
         Ok(EngineInfo {
-            host: self.host.clone(),
+            product,
+            kind,
             server_version: version.version.unwrap_or_default(),
             api_version: api,
             os: version.os.unwrap_or_default(),
-            storage_driver: String::new(),
-            tls_unverified: self.transport.is_tls_unverified(),
+            ..self.describe()
         })
     }
 
@@ -279,6 +321,24 @@ fn encode_path(segment: &str) -> String {
         .collect()
 }
 
+/// Which engine answered, from `/version`: Docker's `Platform.Name` names its edition ("Docker
+/// Engine - Community"); otherwise the first component does ("Engine" for Docker, "Podman
+/// Engine" for Podman, whose `Platform.Name` is an OS triple).
+fn product(platform: &str, components: &[String]) -> (EngineKind, String) {
+    let podman = |name: &str| name.to_ascii_lowercase().contains("podman");
+    let kind = if podman(platform) || components.iter().any(|c| podman(c)) {
+        EngineKind::Podman
+    } else {
+        EngineKind::Docker
+    };
+    let name = match components.first().map(String::as_str) {
+        _ if !platform.is_empty() && !platform.contains('/') => platform.to_owned(),
+        Some("Engine") | Some("") | None => "Docker Engine".to_owned(),
+        Some(name) => name.to_owned(),
+    };
+    (kind, name)
+}
+
 /// The engine's version, or ours if the engine is newer than anything we know.
 fn choose_api_version(server: &str) -> Option<String> {
     let (major, minor) = parse_api_version(server)?.min(NEWEST_KNOWN_API);
@@ -302,6 +362,23 @@ mod tests {
         assert_eq!(choose_api_version("1.60").as_deref(), Some("1.53"));
         assert_eq!(choose_api_version("2.0").as_deref(), Some("1.53"));
         assert_eq!(choose_api_version("banana"), None);
+    }
+
+    #[test]
+    fn the_product_is_read_from_the_version_answer_not_assumed() {
+        let names = |names: &[&str]| names.iter().map(|n| n.to_string()).collect::<Vec<_>>();
+        let docker = names(&["Engine", "containerd", "runc"]);
+        assert_eq!(product("", &docker), (EngineKind::Docker, "Docker Engine".to_owned()));
+        assert_eq!(
+            product("Docker Engine - Community", &docker),
+            (EngineKind::Docker, "Docker Engine - Community".to_owned())
+        );
+        let podman = names(&["Podman Engine", "Conmon", "OCI Runtime (runc)"]);
+        assert_eq!(
+            product("linux/amd64/debian-12", &podman),
+            (EngineKind::Podman, "Podman Engine".to_owned())
+        );
+        assert_eq!(product("", &[]), (EngineKind::Docker, "Docker Engine".to_owned()));
     }
 
     #[test]

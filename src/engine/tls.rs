@@ -14,6 +14,7 @@ use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName, UnixTime};
 use rustls::{AlertDescription, CertificateError, ClientConfig, DigitallySignedStruct, InvalidMessage};
 use rustls::{RootCertStore, SignatureScheme};
 
+use super::endpoint::TlsFiles;
 use super::error::{CertificateProblem, Classified, Problem};
 
 /// A connector and what is needed to explain its failures.
@@ -29,16 +30,16 @@ pub struct TlsContext {
     sends_client_cert: bool,
 }
 
-pub fn connector(cert_dir: &Path, verify: bool) -> Result<Tls, Classified> {
+pub fn connector(files: &TlsFiles, verify: bool) -> Result<Tls, Classified> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let builder = ClientConfig::builder_with_provider(provider.clone())
         .with_safe_default_protocol_versions()
         .map_err(|e| Classified { problem: Problem::Tls, detail: format!("TLS setup: {e}") })?;
     let builder = if verify {
-        let ca = cert_dir.join("ca.pem");
+        let ca = &files.ca;
         let mut roots = RootCertStore::empty();
-        for cert in read_certs(&ca)? {
-            roots.add(cert).map_err(|e| file_problem(&ca, e))?;
+        for cert in read_certs(ca)? {
+            roots.add(cert).map_err(|e| file_problem(ca, e))?;
         }
         builder.with_root_certificates(roots)
     } else {
@@ -46,12 +47,11 @@ pub fn connector(cert_dir: &Path, verify: bool) -> Result<Tls, Classified> {
         builder.dangerous().with_custom_certificate_verifier(Arc::new(NoVerification(provider)))
     };
     // As Docker's client: a missing cert.pem means no client certificate, not an error.
-    let cert = cert_dir.join("cert.pem");
+    let (cert, key) = (&files.cert, &files.key);
     let sends_client_cert = cert.exists();
     let config = if sends_client_cert {
-        let key = cert_dir.join("key.pem");
-        let private_key = PrivateKeyDer::from_pem_file(&key).map_err(|e| file_problem(&key, e))?;
-        builder.with_client_auth_cert(read_certs(&cert)?, private_key).map_err(|e| file_problem(&cert, e))?
+        let private_key = PrivateKeyDer::from_pem_file(key).map_err(|e| file_problem(key, e))?;
+        builder.with_client_auth_cert(read_certs(cert)?, private_key).map_err(|e| file_problem(cert, e))?
     } else {
         builder.with_no_client_auth()
     };
@@ -62,7 +62,8 @@ pub fn connector(cert_dir: &Path, verify: bool) -> Result<Tls, Classified> {
         .https_only()
         .enable_http1()
         .wrap_connector(http);
-    Ok(Tls { connector, context: TlsContext { cert_dir: cert_dir.to_owned(), sends_client_cert } })
+    let cert_dir = files.dir().to_owned();
+    Ok(Tls { connector, context: TlsContext { cert_dir, sends_client_cert } })
 }
 
 fn read_certs(path: &Path) -> Result<Vec<CertificateDer<'static>>, Classified> {
@@ -271,7 +272,7 @@ mod tests {
     }
 
     fn cert_file_problem(dir: &Path, verify: bool) -> Problem {
-        match connector(dir, verify) {
+        match connector(&TlsFiles::in_dir(dir), verify) {
             Ok(_) => panic!("connector accepted {}", dir.display()),
             Err(classified) => classified.problem,
         }
@@ -300,7 +301,7 @@ mod tests {
     #[test]
     fn without_verification_or_client_certificate_no_file_is_needed() {
         let CertDir(dir) = &CertDir::new("nothing");
-        let tls = connector(dir, false).unwrap_or_else(|c| panic!("{c}"));
+        let tls = connector(&TlsFiles::in_dir(dir), false).unwrap_or_else(|c| panic!("{c}"));
         assert!(!tls.context.sends_client_cert);
     }
 }

@@ -4,6 +4,7 @@
 
 use std::io;
 use std::sync::{Arc, OnceLock};
+use std::time::Duration;
 
 use bollard::BollardRequest;
 use http::uri::PathAndQuery;
@@ -24,13 +25,15 @@ impl<B> RequestBody for http::Request<B> {
 }
 
 use super::endpoint::Endpoint;
-use super::error::EngineError;
+use super::error::{Classified, EngineError};
+use super::ssh::{Running, SshConnector};
 
 enum Connector {
     Unix(Client<hyperlocal::UnixConnector, BodyType>, String),
     Http(Client<HttpConnector, BodyType>, String),
     #[cfg(feature = "tls")]
     Https(Client<hyper_rustls::HttpsConnector<HttpConnector>, BodyType>, String, super::tls::TlsContext),
+    Ssh(Client<SshConnector, BodyType>, Running),
 }
 
 pub struct Transport {
@@ -42,8 +45,9 @@ pub struct Transport {
 }
 
 impl Transport {
-    /// `host` is only for naming it in an error (a certificate file that cannot be read).
-    pub fn new(host: &str, endpoint: &Endpoint) -> Result<Arc<Self>, EngineError> {
+    /// `host` is only for naming it in an error (a certificate file that cannot be read);
+    /// `timeout` bounds an ssh connection's setup.
+    pub fn new(host: &str, endpoint: &Endpoint, timeout: Duration) -> Result<Arc<Self>, EngineError> {
         let builder = || Client::builder(TokioExecutor::new());
         let connector = match endpoint {
             Endpoint::Unix(path) => Connector::Unix(
@@ -52,8 +56,8 @@ impl Transport {
             ),
             Endpoint::Tcp(authority) => Connector::Http(builder().build_http(), authority.clone()),
             #[cfg(feature = "tls")]
-            Endpoint::Tls { authority, cert_dir, verify } => {
-                let tls = super::tls::connector(cert_dir, *verify)
+            Endpoint::Tls { authority, files, verify } => {
+                let tls = super::tls::connector(files, *verify)
                     .map_err(|c| EngineError::new(host, "setting up TLS", c.problem, c.detail))?;
                 Connector::Https(builder().build(tls.connector), authority.clone(), tls.context)
             }
@@ -62,9 +66,22 @@ impl Transport {
                 let why = "this dockdu was built without TLS support";
                 return Err(EngineError::new(host, "setting up TLS", super::error::Problem::Tls, why));
             }
+            Endpoint::Ssh(target) => {
+                let connector = SshConnector::new(target, timeout);
+                let running = connector.running();
+                Connector::Ssh(builder().build(connector), running)
+            }
         };
         let tls_unverified = endpoint.is_tls_unverified();
         Ok(Arc::new(Transport { connector, tls_unverified, api_version: OnceLock::new() }))
+    }
+
+    /// Ends every connection that would outlive its requests: the ssh processes of an engine
+    /// the explorer leaves (a `/system/df` in flight keeps its connection for minutes).
+    pub fn end_connections(&self) {
+        if let Connector::Ssh(_, running) = &self.connector {
+            running.end_all();
+        }
     }
 
     pub fn is_tls_unverified(&self) -> bool {
@@ -104,6 +121,11 @@ impl Transport {
                 *request.uri_mut() = absolute("https", authority, &path)?;
                 client.request(request).await
             }
+            // The connector ignores the address: every connection is a new ssh to the target.
+            Connector::Ssh(client, _) => {
+                *request.uri_mut() = absolute("http", "engine", &path)?;
+                client.request(request).await
+            }
         };
         let elapsed_ms = started.elapsed().as_millis();
         match &result {
@@ -113,9 +135,12 @@ impl Transport {
         result.map_err(|e| bollard::errors::Error::IOError { err: self.io_error(&e) })
     }
 
-    /// A TLS failure keeps its meaning (told apart on rustls's types); anything else becomes its
-    /// innermost I/O error.
+    /// A failure already told apart below (ssh's) or a TLS failure keeps its meaning (told apart
+    /// on rustls's types); anything else becomes its innermost I/O error.
     fn io_error(&self, error: &hyper_util::client::legacy::Error) -> io::Error {
+        if let Some(classified) = classified_cause(error) {
+            return io::Error::new(io::ErrorKind::InvalidData, classified);
+        }
         #[cfg(feature = "tls")]
         if let Connector::Https(_, _, tls) = &self.connector {
             if let Some(classified) = tls.classify(error) {
@@ -124,6 +149,19 @@ impl Transport {
         }
         as_io_error(error)
     }
+}
+
+/// A `Classified` problem somewhere in the chain, looking inside `io::Error`s too.
+fn classified_cause(error: &(dyn std::error::Error + 'static)) -> Option<Classified> {
+    let mut cause = Some(error);
+    while let Some(current) = cause {
+        let inner = current.downcast_ref::<io::Error>().and_then(io::Error::get_ref);
+        if let Some(found) = inner.and_then(|inner| inner.downcast_ref::<Classified>()) {
+            return Some(Classified { problem: found.problem.clone(), detail: found.detail.clone() });
+        }
+        cause = current.source();
+    }
+    None
 }
 
 fn absolute(scheme: &str, authority: &str, path: &str) -> Result<Uri, bollard::errors::Error> {

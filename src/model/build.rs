@@ -3,7 +3,10 @@
 use std::cmp::Reverse;
 use std::collections::HashMap;
 
-use super::facts::{ContainerFacts, EngineInfo, MountFacts, MountKind, SizeFacts, TmpfsFacts, VolumeFacts};
+use super::facts::{
+    ContainerFacts, ContainerSizes, EngineInfo, EngineKind, Measured, MountFacts, MountKind, SizeFacts,
+    SizeSource, TmpfsFacts, VolumeFacts,
+};
 use super::{BindMount, Container, Inventory, Ownership, TmpfsMount, Totals, Volume};
 
 /// Everything the engine has told us so far; parts arrive at different times.
@@ -60,7 +63,7 @@ fn containers(sources: &Sources) -> Vec<Container> {
                 status: facts.status.clone(),
                 created: facts.created,
                 size_rw: sizes.map(|s| s.value.size_rw),
-                size_root_fs: sizes.and_then(|s| s.value.size_root_fs),
+                size_root_fs: sizes.and_then(|s| virtual_size(s, sources.engine.kind)),
                 size_source: sizes.map(|s| s.source),
                 mounts: mounts(facts, sources.tmpfs.get(&facts.id)),
                 labels: facts.labels.clone(),
@@ -69,6 +72,16 @@ fn containers(sources: &Sources) -> Vec<Container> {
         .collect();
     containers.sort_by(|a, b| (Reverse(a.size_rw), &a.name).cmp(&(Reverse(b.size_rw), &b.name)));
     containers
+}
+
+/// The image plus the writable layer, on every engine: measured here it is that already, and so
+/// is Docker's `SizeRootFs`; Podman's is the image alone.
+fn virtual_size(sizes: &Measured<ContainerSizes>, kind: EngineKind) -> Option<u64> {
+    let reported = sizes.value.size_root_fs?;
+    match (kind, sizes.source) {
+        (EngineKind::Podman, SizeSource::Engine) => Some(reported.saturating_add(sizes.value.size_rw)),
+        _ => Some(reported),
+    }
 }
 
 /// The list's mounts, and the `--tmpfs` ones that only the inspect names. A `--mount type=tmpfs`
@@ -324,6 +337,26 @@ mod tests {
         assert!(!is_anonymous_volume(&"g".repeat(64), &none));
         let labelled = BTreeMap::from([("com.docker.volume.anonymous".to_string(), String::new())]);
         assert!(is_anonymous_volume("short", &labelled));
+    }
+
+    #[test]
+    fn the_virtual_size_is_image_plus_writable_layer_on_docker_and_podman_alike() {
+        let mut s = sources();
+        assert_eq!(
+            build(&s).container("1").unwrap().size_root_fs,
+            Some(1300),
+            "measured here: image + layer"
+        );
+        s.engine.kind = EngineKind::Podman;
+        assert_eq!(build(&s).container("1").unwrap().size_root_fs, Some(1300), "on Podman too");
+        // Podman's own SizeRootFs is the image alone: 1000 + the 300 bytes of the writable layer.
+        s.sizes
+            .containers
+            .insert("1".into(), engine(ContainerSizes { size_rw: 300, size_root_fs: Some(1000) }));
+        let podman = build(&s);
+        let c = podman.container("1").unwrap();
+        assert_eq!((c.size_rw, c.size_root_fs), (Some(300), Some(1300)));
+        assert!(c.size_root_fs >= c.size_rw);
     }
 
     #[test]

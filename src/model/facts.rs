@@ -197,10 +197,24 @@ impl ImageFacts {
     }
 }
 
+/// Which engine software answered: where their answers differ, the model decides on this.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EngineKind {
+    #[default]
+    Docker,
+    Podman,
+}
+
 /// The engine and where we reached it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct EngineInfo {
+    /// The docker context that named the engine (`default`: --host, DOCKER_HOST, the socket).
+    pub context: String,
     pub host: String,
+    /// The engine's own name for itself, from `/version`: "Docker Engine", "Podman Engine".
+    pub product: String,
+    pub kind: EngineKind,
     pub server_version: String,
     pub api_version: String,
     pub os: String,

@@ -24,20 +24,23 @@ pub fn header(app: &App, frame: &mut Frame, area: Rect) {
             Span::styled(format!("◌ events reconnecting (try {attempt}) "), theme::warning())
         }
     });
+    // What is under way comes first: the engine's description is the part a narrow terminal cuts.
+    if let Some(activity) = activity(app) {
+        first.push(Span::styled(format!("{} {activity}  ", theme::spinner(app.spinner)), theme::warning()));
+    }
+    if !engine.context.is_empty() {
+        first.push(Span::raw(format!("context {} · ", engine.context)));
+    }
     first.push(Span::raw(engine.host.clone()));
     first.extend(engine.connection_warning().map(|w| Span::styled(format!(" ({w})"), theme::warning())));
     if !engine.server_version.is_empty() {
         first.push(Span::styled(
             format!(
-                " · Docker {} (API {}) · {}",
-                engine.server_version, engine.api_version, engine.storage_driver
+                " · {} {} (API {}) · {}",
+                engine.product, engine.server_version, engine.api_version, engine.storage_driver
             ),
             theme::dim(),
         ));
-    }
-    if let Some(activity) = activity(app) {
-        first.push(Span::raw("  "));
-        first.push(Span::styled(format!("{} {activity}", theme::spinner(app.spinner)), theme::warning()));
     }
 
     let t = &app.inventory.totals;
@@ -84,6 +87,7 @@ fn table_keys(app: &App) -> Vec<(&'static str, &'static str)> {
         ("s", "sort"),
         ("i", "inspect"),
         ("r", "refresh"),
+        ("E", "engines"),
         ("Tab", "panel"),
         ("?", "help"),
         ("q", "quit"),
@@ -138,6 +142,9 @@ pub fn footer(app: &App, frame: &mut Frame, area: Rect) {
         Some(Overlay::Form(_)) => {
             &[("Tab/↑↓", "field"), ("←→/space", "choose"), ("Enter", "go"), ("Esc", "cancel")]
         }
+        Some(Overlay::Engines(_)) => {
+            &[("type", "to filter"), ("↑↓", "choose"), ("Enter", "switch"), ("Esc", "close")]
+        }
         Some(Overlay::Inspect(view)) if view.typing => &[("Enter", "search"), ("Esc", "cancel")],
         Some(Overlay::Inspect(_)) => &[
             ("↑↓", "scroll"),
@@ -147,7 +154,7 @@ pub fn footer(app: &App, frame: &mut Frame, area: Rect) {
             ("Esc", "close"),
         ],
         None if matches!(app.loading.connection, Connection::Unreachable { .. }) => {
-            &[("r", "retry now"), ("q", "quit"), ("?", "help")]
+            &[("r", "retry now"), ("E", "engines"), ("q", "quit"), ("?", "help")]
         }
         None if app.too_small() => &[("q", "quit")],
         None if app.filter_typing => &[("type", "to filter"), ("Enter", "keep"), ("Esc", "clear")],
@@ -172,6 +179,10 @@ pub fn footer(app: &App, frame: &mut Frame, area: Rect) {
     if app.overlay.is_none() && app.can_go_back() {
         spans.push(Span::styled(" ⌫", theme::key()));
         spans.push(Span::raw(" back"));
+    }
+    if let (None, Some(previous)) = (&app.overlay, &app.previous_context) {
+        spans.push(Span::styled(" -", theme::key()));
+        spans.push(Span::raw(format!(" back to {previous}")));
     }
     if let Some(notice) = &app.notice {
         spans = vec![Span::styled(format!(" {notice}"), theme::warning())];

@@ -24,6 +24,7 @@ pub const KEYS: &[(&str, &str)] = &[
     ("P", "prune stopped containers or dangling volumes"),
     ("c  a", "new volume / new container on it (Volumes)"),
     ("e  A", "shell in / attach to a running container"),
+    ("E  -", "engines (docker contexts) / the previous one"),
     ("mouse", "wheel scrolls, click selects a row or tab"),
     ("?", "this help"),
     ("q  Ctrl-C", "quit"),

@@ -4,6 +4,7 @@
 mod chrome;
 mod detail;
 mod dialogs;
+mod engines;
 mod help;
 mod inspect;
 pub mod layout;
@@ -50,6 +51,7 @@ pub fn render(app: &App, frame: &mut Frame) {
         Some(Overlay::Confirm(confirm)) => dialogs::confirm(confirm, app.spinner, frame, areas.body),
         Some(Overlay::Outcome(outcome)) => dialogs::outcome(outcome, frame, areas.body),
         Some(Overlay::Form(form)) => dialogs::form(form, app.spinner, frame, areas.body),
+        Some(Overlay::Engines(picker)) => engines::render(picker, app.spinner, frame, areas.body),
         None => {}
     }
 }

@@ -55,7 +55,10 @@ fn volume(name: &str, labels: &[(&str, &str)]) -> VolumeFacts {
 
 pub fn engine() -> EngineInfo {
     EngineInfo {
+        context: "default".into(),
         host: "unix:///var/run/docker.sock".into(),
+        product: "Docker Engine".into(),
+        kind: EngineKind::Docker,
         server_version: "20.10.24".into(),
         api_version: "1.41".into(),
         os: "linux".into(),

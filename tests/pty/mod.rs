@@ -26,11 +26,30 @@ impl Pty {
     pub fn spawn(program: &str, args: &[&str], cols: u16, rows: u16) -> Pty {
         Pty::spawn_with(program, args, cols, rows, ())
     }
+
+    /// As `spawn`, with these environment variables set for the program (HOME, DOCKER_CONFIG…).
+    pub fn spawn_env(
+        program: &str,
+        args: &[&str],
+        env: &[(&str, &std::ffi::OsStr)],
+        cols: u16,
+        rows: u16,
+    ) -> Pty {
+        let mut command = Command::new(program);
+        command.args(args).envs(env.iter().copied());
+        Pty::spawn_command(command, cols, rows, ())
+    }
 }
 
 impl<CB: vt100::Callbacks> Pty<CB> {
     /// As `spawn`, with `callbacks` told of the terminal's events beyond its screen.
     pub fn spawn_with(program: &str, args: &[&str], cols: u16, rows: u16, callbacks: CB) -> Pty<CB> {
+        let mut command = Command::new(program);
+        command.args(args);
+        Pty::spawn_command(command, cols, rows, callbacks)
+    }
+
+    fn spawn_command(mut command: Command, cols: u16, rows: u16, callbacks: CB) -> Pty<CB> {
         let (mut master, mut slave) = (-1, -1);
         let size = libc::winsize { ws_row: rows, ws_col: cols, ws_xpixel: 0, ws_ypixel: 0 };
         // SAFETY: openpty fills two descriptors we then own.
@@ -39,13 +58,7 @@ impl<CB: vt100::Callbacks> Pty<CB> {
         assert_eq!(opened, 0, "openpty failed");
         let (master, slave) = unsafe { (OwnedFd::from_raw_fd(master), OwnedFd::from_raw_fd(slave)) };
         let io = |fd: &OwnedFd| Stdio::from(fd.try_clone().expect("dup pty"));
-        let mut command = Command::new(program);
-        command
-            .args(args)
-            .stdin(io(&slave))
-            .stdout(io(&slave))
-            .stderr(io(&slave))
-            .env("TERM", "xterm-256color");
+        command.stdin(io(&slave)).stdout(io(&slave)).stderr(io(&slave)).env("TERM", "xterm-256color");
         // SAFETY: only async-signal-safe calls between fork and exec.
         unsafe {
             command.pre_exec(|| {
@@ -158,6 +171,16 @@ impl<CB: vt100::Callbacks> Pty<CB> {
             std::thread::sleep(Duration::from_millis(20));
         }
         None
+    }
+}
+
+/// A test that failed mid-way leaves no program running on its terminal.
+impl<CB: vt100::Callbacks> Drop for Pty<CB> {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
     }
 }
 

@@ -15,7 +15,12 @@
 // Each test file uses its own part of the harness.
 #![allow(dead_code)]
 
+pub mod docker_config;
+pub mod podman;
+pub mod process;
 pub mod relay;
+pub mod sshd;
+pub mod tls;
 
 use std::collections::HashMap;
 use std::io::Read;
@@ -99,6 +104,7 @@ pub fn engine() -> Engine {
         cert_path: None,
         home: None,
         default_host: dockdu::engine::DEFAULT_HOST,
+        ..Default::default()
     })
     .expect("dockdu cannot set up a client for the engine")
 }
@@ -116,7 +122,7 @@ pub async fn inventory_by(route: dockdu::sizes::Route) -> Inventory {
 }
 
 /// A rootfs holding the host's static busybox, its applets as symlinks, and an empty /tmp.
-fn rootfs_tar() -> &'static [u8] {
+pub fn rootfs_tar() -> &'static [u8] {
     static ROOTFS: OnceLock<Vec<u8>> = OnceLock::new();
     ROOTFS.get_or_init(|| {
         let busybox = std::fs::read(BUSYBOX).unwrap_or_else(|e| {
