@@ -119,6 +119,7 @@ impl Engine {
     /// Ends what this engine's connections still run (its ssh processes): for an engine the
     /// explorer leaves. Requests still in flight fail.
     pub fn close(&self) {
+        self.size_walks.close();
         self.transport.end_connections();
     }
 

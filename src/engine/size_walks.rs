@@ -30,6 +30,8 @@ pub(super) struct SizeWalks {
     inspects: Semaphore,
     beside_disk_usage: Mutex<()>,
     run: watch::Sender<Run>,
+    /// Set when the explorer leaves this engine: a `/system/df` still running for it ends too.
+    closed: watch::Sender<bool>,
 }
 
 /// The `/system/df` that measures everything: whether one is running, how many inspects went
@@ -48,6 +50,7 @@ impl Default for SizeWalks {
             inspects: Semaphore::new(INSPECTS_AT_ONCE),
             beside_disk_usage: Mutex::new(()),
             run: watch::Sender::new(Run::default()),
+            closed: watch::Sender::new(false),
         }
     }
 }
@@ -86,6 +89,12 @@ impl SizeWalks {
         }
     }
 
+    /// Ends the `/system/df` still running for this engine (its request is dropped, and with it
+    /// an ssh that carries it).
+    pub(super) fn close(&self) {
+        self.closed.send_replace(true);
+    }
+
     fn run_started(&self) {
         self.run.send_modify(|run| {
             run.running = true;
@@ -110,11 +119,20 @@ impl Engine {
         let path = if everything { "/system/df?verbose=1" } else { "/system/df?type=volume&verbose=1" };
         let turn: OwnedMutexGuard<()> = Arc::clone(&self.size_walks.disk_usage_turn).lock_owned().await;
         let engine = self.clone();
+        let mut closed = self.size_walks.closed.subscribe();
         let run = tokio::spawn(async move {
             if everything {
                 engine.size_walks.run_started();
             }
-            let answer = engine.disk_usage(path).await;
+            let answer = tokio::select! {
+                answer = engine.disk_usage(path) => answer,
+                _ = closed.wait_for(|closed| *closed) => Err(EngineError::new(
+                    &engine.host,
+                    "measuring disk usage",
+                    Problem::Other,
+                    "the explorer left this engine",
+                )),
+            };
             if everything {
                 engine.size_walks.run_ended(&answer);
             }

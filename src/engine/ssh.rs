@@ -48,20 +48,38 @@ pub struct SshConnector {
 
 /// Every ssh this connector started that still runs, so that `end_all` can stop them: an
 /// engine the explorer leaves must not keep a request (a long `/system/df`) running over ssh.
+/// After `end_all` none starts: a connection the pool was still making in the background, for a
+/// request that was cancelled, would otherwise bring one back.
 #[derive(Debug, Clone, Default)]
-pub struct Running(Arc<Mutex<Vec<Weak<Mutex<Child>>>>>);
+pub struct Running(Arc<Mutex<Started>>);
+
+#[derive(Debug, Default)]
+struct Started {
+    children: Vec<Weak<Mutex<Child>>>,
+    ended: bool,
+}
 
 impl Running {
-    fn add(&self, child: &Arc<Mutex<Child>>) {
-        let mut running = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        running.retain(|weak| weak.strong_count() > 0);
-        running.push(Arc::downgrade(child));
+    /// Keeps `child` for `end_all`; once that has run, kills it instead and returns false.
+    fn add(&self, child: &Arc<Mutex<Child>>) -> bool {
+        let mut started = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if started.ended {
+            let _ = child.lock().unwrap_or_else(|e| e.into_inner()).start_kill();
+            return false;
+        }
+        started.children.retain(|weak| weak.strong_count() > 0);
+        started.children.push(Arc::downgrade(child));
+        true
     }
 
-    /// Kills every ssh still running; their connections end with them.
+    /// Kills every ssh still running (their connections end with them), and any started later.
     pub fn end_all(&self) {
-        let running = std::mem::take(&mut *self.0.lock().unwrap_or_else(|e| e.into_inner()));
-        for child in running.iter().filter_map(Weak::upgrade) {
+        let children = {
+            let mut started = self.0.lock().unwrap_or_else(|e| e.into_inner());
+            started.ended = true;
+            std::mem::take(&mut started.children)
+        };
+        for child in children.iter().filter_map(Weak::upgrade) {
             let _ = child.lock().unwrap_or_else(|e| e.into_inner()).start_kill();
         }
     }
@@ -113,7 +131,9 @@ impl tower_service::Service<Uri> for SshConnector {
         Box::pin(async move {
             let turn = handshakes.acquire_owned().await.map_err(io::Error::other)?;
             let stream = SshStream::spawn(&args, turn)?;
-            running.add(&stream.child);
+            if !running.add(&stream.child) {
+                return Err(io::Error::other("the explorer has left this engine"));
+            }
             Ok(TokioIo::new(stream))
         })
     }
