@@ -270,11 +270,15 @@ async fn sizes_measured_here_equal_the_engines_on_every_kind_of_entry() {
     );
 
     // A docker-group user reaches the socket but not the engine's files: the engine's numbers.
+    // Such a user has a home of their own, not root's: a docker config folder they can read.
     let socket_group = std::fs::metadata("/var/run/docker.sock").expect("the engine's socket").gid();
+    let config = support::docker_config::DockerConfig::new();
+    let env = config.env();
     let as_group_user = tokio::task::spawn_blocking(move || {
         let output = Command::new("setpriv")
             .args(["--reuid=65534", &format!("--regid={socket_group}"), "--clear-groups"])
             .args([env!("CARGO_BIN_EXE_dockdu"), "report", "--json"])
+            .envs(env)
             .output()
             .expect("setpriv");
         report(output)

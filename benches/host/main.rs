@@ -118,7 +118,11 @@ struct GroupRun {
 fn group_run(binary: &str, group: u32) -> GroupRun {
     let regid = format!("--regid={group}");
     let args = ["--reuid=65534", regid.as_str(), "--clear-groups", binary];
-    let mut tui = pty::Pty::spawn("setpriv", &args, 160, 48);
+    // Such a user has a home of their own, not root's: a docker config folder they can read.
+    let config = support::docker_config::DockerConfig::new();
+    let env = config.env();
+    let env: Vec<(&str, &std::ffi::OsStr)> = env.iter().map(|(k, v)| (*k, v.as_os_str())).collect();
+    let mut tui = pty::Pty::spawn_env("setpriv", &args, &env, 160, 48);
     let started = tui.started;
     // Below the header and tabs: a row's size, or the selected container's in the detail pane.
     let first = tui.wait_for("a container size", SCREEN_LIMIT, |s| {
