@@ -263,8 +263,10 @@ async fn switching_away_from_an_ssh_engine_ends_its_event_watcher_and_every_ssh(
         });
         assert!(!watcher.clients_left().is_empty(), "the ssh engine runs over ssh");
         tui.send(b"E");
+        // Enter chooses among the rows read so far: wait until the contexts are listed.
         tui.wait_for("the context list", SCREEN_LIMIT, |s| {
-            s.contents().contains("Engines (docker contexts)")
+            let text = s.contents();
+            text.contains("Engines (docker contexts)") && text.contains("unix:///var/run/docker.sock")
         });
         tui.send(b"default\r");
         tui.wait_for("the default engine, live", SCREEN_LIMIT, |s| {
