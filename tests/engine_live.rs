@@ -402,6 +402,9 @@ async fn a_tcp_host_reaches_the_same_engine() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_log_names_each_engine_request() {
+    // A volume to size: on an empty engine dockdu has no reason to ask for /system/df.
+    let s = Scenario::new().await;
+    s.create_volume("logged").await;
     let path = std::env::temp_dir().join(format!("{}.log", support::new_run_id()));
     let log = path.to_string_lossy().into_owned();
     // The engine's sizes, so that /system/df is among the requests.
