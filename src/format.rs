@@ -104,6 +104,15 @@ pub fn mode(rw: bool) -> &'static str {
     }
 }
 
+/// The marker of a bind that hands the host to a container: doubled when it is writable.
+pub fn danger_marker(writable: bool) -> &'static str {
+    if writable {
+        "!!"
+    } else {
+        "!"
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

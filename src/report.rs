@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use crate::format::{mode, size, volume_name};
+use crate::format::{danger_marker, mode, size, volume_name};
 use crate::model::Inventory;
 use crate::output::{key_values, table, Column, NAME_COLUMNS, PATH_COLUMNS, WORD_COLUMNS};
 use crate::sanitize::visible;
@@ -129,19 +129,30 @@ pub fn text(inventory: &Inventory, reveal_secrets: bool) -> String {
     section(&mut out, &columns, rows);
 
     let missing = inventory.bind_mounts.iter().filter(|b| b.source_exists == Some(false)).count();
-    let _ =
-        writeln!(out, "BIND MOUNTS  {} · {} with a missing host path", inventory.bind_mounts.len(), missing);
+    let dangers = inventory.bind_mounts.iter().filter_map(|b| b.danger);
+    let writable = dangers.clone().filter(|d| d.writable).count();
+    let _ = writeln!(
+        out,
+        "BIND MOUNTS  {} · {} with a missing host path · {} hand the host to a container ({} writable)",
+        inventory.bind_mounts.len(),
+        missing,
+        dangers.count(),
+        writable
+    );
     let rows = inventory.bind_mounts.iter().map(|b| {
         let flag = match b.source_exists {
             Some(true) => "",
             Some(false) => "MISSING",
             None => "?",
         };
+        let danger =
+            b.danger.map(|d| format!("{} {}", danger_marker(d.writable), d.kind.label())).unwrap_or_default();
         vec![
             b.source.clone(),
             format!("{}:{}", b.container, b.destination),
             mode(b.rw).to_owned(),
             flag.to_owned(),
+            danger,
         ]
     });
     let columns = [
@@ -149,6 +160,7 @@ pub fn text(inventory: &Inventory, reveal_secrets: bool) -> String {
         Column::left("CONTAINER:PATH", PATH_COLUMNS),
         Column::left("MODE", WORD_COLUMNS),
         Column::left("STATUS", WORD_COLUMNS),
+        Column::left("DANGER", WORD_COLUMNS),
     ];
     section(&mut out, &columns, rows);
 
@@ -214,6 +226,7 @@ mod tests {
             container_id: "id".into(),
             rw: true,
             source_exists: Some(true),
+            danger: None,
         };
         Inventory {
             volumes: vec![volume],
@@ -244,6 +257,24 @@ mod tests {
         let column = at_container(header, "CONTAINER:PATH");
         assert_eq!(at_container(web, "web:/d"), column, "{text}");
         assert_eq!(at_container(db, "db:/d"), column, "{text}");
+    }
+
+    #[test]
+    fn binds_that_hand_the_host_over_are_marked_in_text_and_json() {
+        let mut inventory = hostile();
+        inventory.bind_mounts[1].source = "/var/run/docker.sock".into();
+        inventory.bind_mounts[1].danger =
+            Some(crate::model::Danger { kind: crate::model::DangerKind::EngineSocket, writable: true });
+        let text = text(&inventory, false);
+        assert!(text.contains("· 1 hand the host to a container (1 writable)"), "{text}");
+        let row = text.lines().find(|l| l.contains("/var/run/docker.sock")).unwrap();
+        assert!(row.trim_end().ends_with("!! socket"), "{row}");
+        let json: serde_json::Value = serde_json::from_str(&json(&inventory, false)).unwrap();
+        assert_eq!(
+            json["bind_mounts"][1]["danger"],
+            serde_json::json!({"kind": "engine_socket", "writable": true})
+        );
+        assert_eq!(json["bind_mounts"][0]["danger"], serde_json::Value::Null);
     }
 
     #[test]

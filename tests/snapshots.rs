@@ -45,6 +45,32 @@ fn binds_panel_groups_a_host_path_and_flags_missing_ones() {
 }
 
 #[test]
+fn binds_that_hand_the_host_over_are_flagged_at_80x24_writable_loudest() {
+    let mut app = loaded_app_with(engine(), vec![hazardous_container()], 80, 24);
+    // Sorted by host path: /etc (read-only) first, the socket (writable) last; select the socket.
+    keys(&mut app, "3jjjj");
+    snapshot("binds_danger_80x24", &app);
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).unwrap();
+    terminal.draw(|f| dockdu::ui::render(&app, f)).unwrap();
+    let buffer = terminal.backend().buffer();
+    let style_at = |text: &str| {
+        (0..24)
+            .find_map(|y| {
+                let line: String = (0..80).map(|x| buffer[(x, y)].symbol().to_owned()).collect();
+                line.find(text).map(|byte| {
+                    let cell = &buffer[(line[..byte].chars().count() as u16, y)];
+                    (cell.fg, cell.bg)
+                })
+            })
+            .unwrap_or_else(|| panic!("{text} not on screen"))
+    };
+    assert_eq!(style_at("!! /var/run/docker.sock"), (Color::White, Color::Red), "writable: loudest");
+    assert_eq!(style_at("!  /etc").0, Color::LightRed, "read-only: flagged, less loudly");
+    assert_eq!(style_at("/srv/www").1, Color::Reset, "an ordinary bind is not flagged");
+    assert_eq!(style_at("!! hands the host to the container"), (Color::White, Color::Red));
+}
+
+#[test]
 fn tmpfs_panel_with_both_syntaxes() {
     let mut app = loaded_app(100, 30);
     keys(&mut app, "4");

@@ -137,6 +137,7 @@ fn sizes_known(sources: &Sources) -> bool {
 }
 
 fn bind_mounts(sources: &Sources) -> Vec<BindMount> {
+    let socket = sources.engine.host.strip_prefix("unix://");
     let mut binds: Vec<BindMount> = sources
         .containers
         .iter()
@@ -146,6 +147,7 @@ fn bind_mounts(sources: &Sources) -> Vec<BindMount> {
             let source = mount.source.clone().unwrap_or_default();
             BindMount {
                 source_exists: sources.host_paths.get(&source).copied(),
+                danger: super::danger::classify(&source, mount.rw, socket),
                 source,
                 destination: mount.destination.clone(),
                 container: container.name.clone(),
@@ -204,6 +206,7 @@ mod tests {
 
     use super::*;
     use crate::model::facts::{ContainerSizes, DiskUsage, Measured, MountFacts, SizeSource, VolumeUsage};
+    use crate::model::{Danger, DangerKind};
 
     fn host<T>(value: T) -> Measured<T> {
         Measured { value, source: SizeSource::Host }
@@ -437,6 +440,19 @@ mod tests {
         let binds = build(&s).bind_mounts;
         assert_eq!(binds.len(), 2);
         assert!(binds.iter().all(|b| b.source == "/srv/www" && b.source_exists == Some(false)));
+    }
+
+    #[test]
+    fn a_bind_of_the_engine_socket_is_flagged_writable_and_an_ordinary_one_is_not() {
+        let mut s = sources();
+        s.engine.host = "unix:///var/run/docker.sock".into();
+        let mut socket = bind_mount("/var/run/docker.sock", "/var/run/docker.sock");
+        socket.rw = true;
+        s.containers.push(container("4", vec![socket]));
+        let binds = build(&s).bind_mounts;
+        let flagged = binds.iter().find(|b| b.container_id == "4").unwrap();
+        assert_eq!(flagged.danger, Some(Danger { kind: DangerKind::EngineSocket, writable: true }));
+        assert!(binds.iter().filter(|b| b.source == "/srv/www").all(|b| b.danger.is_none()));
     }
 
     #[test]

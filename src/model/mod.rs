@@ -3,6 +3,7 @@
 //! to test.
 
 mod build;
+pub mod danger;
 pub mod facts;
 mod ownership;
 pub mod plan;
@@ -10,6 +11,7 @@ pub mod tmpfs;
 pub mod validate;
 
 pub use build::{build, is_anonymous_volume, Sources};
+pub use danger::{Danger, DangerKind};
 pub use facts::*;
 pub use ownership::{Owner, Ownership};
 
@@ -77,6 +79,8 @@ pub struct BindMount {
     pub rw: bool,
     /// Whether the host path exists; `None` when the engine is not on this machine.
     pub source_exists: Option<bool>,
+    /// Whether this bind hands the host to the container (see `danger`); `None` for an ordinary one.
+    pub danger: Option<Danger>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

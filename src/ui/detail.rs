@@ -8,7 +8,7 @@ use ratatui::Frame;
 use super::theme;
 use crate::app::panel::Panel;
 use crate::app::{App, Focus};
-use crate::format::{mode, short_id, size, volume_name};
+use crate::format::{danger_marker, mode, short_id, size, volume_name};
 use crate::model::{Inventory, MountKind, SizeSource};
 use crate::sanitize::visible;
 use crate::secrets;
@@ -150,6 +150,23 @@ fn lines(app: &App, index: usize) -> Vec<(Option<usize>, Line<'static>)> {
                 None,
                 Line::from(vec![Span::styled(b.source.clone(), theme::title()), Span::raw("  "), exists]),
             );
+            if let Some(danger) = b.danger {
+                let reach = if danger.writable {
+                    "writable: the container can change it"
+                } else {
+                    "read-only: the container can read it"
+                };
+                push(
+                    None,
+                    Line::from(vec![
+                        Span::styled(
+                            format!("{} hands the host to the container", danger_marker(danger.writable)),
+                            theme::danger(danger.writable),
+                        ),
+                        Span::raw(format!(" — {}; {reach}", danger.kind.why())),
+                    ]),
+                );
+            }
             push(None, Line::styled("containers using this host path", theme::header_row()));
             let owners = inventory.ownership.host_path_owners(&b.source);
             let this =

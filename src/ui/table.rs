@@ -8,7 +8,7 @@ use ratatui::Frame;
 use super::theme;
 use crate::app::panel::Panel;
 use crate::app::{App, Focus};
-use crate::format::{mode, size, volume_name};
+use crate::format::{danger_marker, mode, size, volume_name};
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let view = app.view();
@@ -107,8 +107,9 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                 .collect(),
         ),
         Panel::Binds => (
-            vec!["HOST PATH", "CONTAINER", "DESTINATION", "MODE", ""],
+            vec!["", "HOST PATH", "CONTAINER", "DESTINATION", "MODE", ""],
             vec![
+                Constraint::Length(2),
                 Constraint::Fill(3),
                 Constraint::Fill(2),
                 Constraint::Fill(2),
@@ -123,8 +124,16 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                         None => Span::styled("?", theme::dim()),
                         Some(true) => Span::raw(""),
                     };
+                    let (marker, source) = match b.danger {
+                        Some(danger) => (
+                            Span::styled(danger_marker(danger.writable), theme::danger(danger.writable)),
+                            Span::styled(b.source.as_str(), theme::danger(danger.writable)),
+                        ),
+                        None => (Span::raw(""), Span::raw(b.source.as_str())),
+                    };
                     Row::new(vec![
-                        Cell::from(b.source.as_str()),
+                        Cell::from(marker),
+                        Cell::from(source),
                         Cell::from(b.container.as_str()),
                         Cell::from(b.destination.as_str()),
                         Cell::from(mode(b.rw)),

@@ -33,6 +33,15 @@ pub fn error() -> Style {
     Style::new().fg(Color::Red).add_modifier(Modifier::BOLD)
 }
 
+/// A bind that hands the host to a container: a writable one loudest.
+pub fn danger(writable: bool) -> Style {
+    if writable {
+        Style::new().fg(Color::White).bg(Color::Red).add_modifier(Modifier::BOLD)
+    } else {
+        Style::new().fg(Color::LightRed)
+    }
+}
+
 pub fn size() -> Style {
     Style::new().fg(Color::LightBlue)
 }

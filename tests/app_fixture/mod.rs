@@ -179,14 +179,45 @@ pub fn loaded_app(width: u16, height: u16) -> App {
 
 /// As `loaded_app`, from an engine reached as `engine` says (another host, TLS unverified).
 pub fn loaded_app_on(engine: EngineInfo, width: u16, height: u16) -> App {
+    loaded_app_with(engine, vec![], width, height)
+}
+
+/// A running CI runner that binds the engine's socket writable and the host's /etc read-only.
+pub fn hazardous_container() -> ContainerFacts {
+    container(
+        "e5",
+        "ci-runner",
+        "running",
+        "docker:cli",
+        vec![
+            mount(MountKind::Bind, None, Some("/var/run/docker.sock"), "/var/run/docker.sock", true),
+            mount(MountKind::Bind, None, Some("/etc"), "/host/etc", false),
+        ],
+    )
+}
+
+/// As `loaded_app_on`, with `extra` containers beside the fixed ones (inspected, nothing written).
+pub fn loaded_app_with(engine: EngineInfo, extra: Vec<ContainerFacts>, width: u16, height: u16) -> App {
     let mut app = App::new(&engine.host, engine.host.starts_with("unix://"), (width, height));
     app.start();
     feed(&mut app, EngineMsg::Connected(engine));
-    feed(&mut app, EngineMsg::Containers { seq: 1, containers: containers() });
+    let mut found = container_sizes();
+    for c in &extra {
+        let sizes = Some(Measured { value: ContainerSizes::default(), source: SizeSource::Host });
+        found.push((c.id.clone(), Some(ContainerSized { details: ContainerDetails::default(), sizes })));
+    }
+    let mut listed = containers();
+    listed.extend(extra);
+    feed(&mut app, EngineMsg::Containers { seq: 1, containers: listed });
     feed(&mut app, EngineMsg::Volumes { seq: 1, volumes: volumes() });
-    feed(&mut app, EngineMsg::ContainersSized { seq: 1, found: container_sizes() });
+    feed(&mut app, EngineMsg::ContainersSized { seq: 1, found });
     feed(&mut app, EngineMsg::VolumesSized { seq: 1, sized: volume_sizes(), at: std::time::UNIX_EPOCH });
-    let paths = HashMap::from([("/srv/www".into(), true), ("/home/me/gone".into(), false)]);
+    let paths = HashMap::from([
+        ("/srv/www".into(), true),
+        ("/home/me/gone".into(), false),
+        ("/var/run/docker.sock".into(), true),
+        ("/etc".into(), true),
+    ]);
     feed(&mut app, EngineMsg::HostPaths { seq: 1, paths });
     feed(&mut app, EngineMsg::Events(dockdu::app::EventsState::Live));
     app
