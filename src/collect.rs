@@ -28,18 +28,32 @@ pub async fn collect(engine: &Engine, route: Route) -> Result<Sources, EngineErr
     containers.retain(|c| inspected.contains_key(&c.id));
     info.storage_driver = storage_driver;
     let mut tmpfs = HashMap::with_capacity(inspected.len());
+    let mut pids = HashMap::new();
     for (id, sized) in inspected {
         if let Some(measured) = sized.sizes {
             sizes.containers.insert(id.clone(), measured);
         }
+        if let Some(pid) = sized.details.pid {
+            pids.insert(id.clone(), pid);
+        }
         tmpfs.insert(id, sized.details.tmpfs);
     }
-    let host_paths = if engine.is_local() {
-        probe_host_paths(Ownership::bind_sources(&containers))
-    } else {
-        HashMap::new()
+    let local = engine.is_local();
+    let host_paths =
+        if local { probe_host_paths(Ownership::bind_sources(&containers)) } else { HashMap::new() };
+    let mut sources = Sources {
+        engine: info,
+        containers,
+        volumes,
+        sizes,
+        tmpfs,
+        host_paths,
+        local,
+        pids,
+        ..Default::default()
     };
-    Ok(Sources { engine: info, containers, volumes, sizes, tmpfs, host_paths })
+    sources.tmpfs_used = crate::tmpfs_use::read_all(sources.tmpfs_probes());
+    Ok(sources)
 }
 
 /// Each container's inspect and sizes. A container removed meanwhile is left out, not an error.

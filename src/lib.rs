@@ -22,4 +22,5 @@ pub mod secrets;
 pub mod session;
 pub mod sizes;
 pub mod terminal;
+pub mod tmpfs_use;
 pub mod ui;

@@ -164,12 +164,18 @@ pub fn text(inventory: &Inventory, reveal_secrets: bool) -> String {
     ];
     section(&mut out, &columns, rows);
 
-    let _ = writeln!(out, "TMPFS MOUNTS  {}", inventory.tmpfs_mounts.len());
+    let _ =
+        writeln!(out, "TMPFS MOUNTS  {} · {} in RAM", inventory.tmpfs_mounts.len(), size(Some(t.tmpfs_used)));
     let rows = inventory.tmpfs_mounts.iter().map(|m| {
         let limit = m.tmpfs.size_limit.map_or_else(|| "unlimited".to_owned(), |b| size(Some(b)));
+        let used = match (m.used, m.used_unknown) {
+            (Some(bytes), _) => size(Some(bytes)),
+            (None, unknown) => format!("— {}", unknown.map_or("", |u| u.label())),
+        };
         vec![
             m.container.clone(),
             m.tmpfs.destination.clone(),
+            used,
             limit,
             m.tmpfs.mode.clone().unwrap_or_default(),
             m.tmpfs.options.join(","),
@@ -178,6 +184,7 @@ pub fn text(inventory: &Inventory, reveal_secrets: bool) -> String {
     let columns = [
         Column::left("CONTAINER", NAME_COLUMNS),
         Column::left("PATH", PATH_COLUMNS),
+        Column::right("IN RAM", NAME_COLUMNS),
         Column::right("LIMIT", WORD_COLUMNS),
         Column::left("MODE", WORD_COLUMNS),
         Column::left("OPTIONS", NAME_COLUMNS),

@@ -311,6 +311,10 @@ fn perform(
             let probe = tokio::task::spawn_blocking(move || collect::probe_host_paths(paths));
             EngineMsg::HostPaths { seq, paths: probe.await.unwrap_or_default() }
         }),
+        Effect::ReadTmpfs { seq, probes } => spawn(sender, async move {
+            let read = tokio::task::spawn_blocking(move || crate::tmpfs_use::read_all(probes));
+            EngineMsg::TmpfsUsed { seq, used: read.await.unwrap_or_default() }
+        }),
         Effect::Inspect(target) => spawn(sender, async move {
             let result = match &target {
                 Target::Container { id, .. } => engine.inspect_container(id).await,

@@ -5,7 +5,7 @@ mod app_fixture;
 use app_fixture::*;
 use dockdu::app::form::Submit;
 use dockdu::app::panel::{Panel, SortColumn};
-use dockdu::app::{Effect, EngineMsg, Focus, Overlay};
+use dockdu::app::{App, Effect, EngineMsg, Focus, Overlay};
 use dockdu::engine::{Change, ChangeKind};
 use dockdu::model::plan::KeptReason;
 
@@ -532,4 +532,31 @@ fn a_control_chord_neither_types_its_letter_nor_runs_its_key() {
     keys(&mut app, "/we");
     app.update(chord('j'));
     assert_eq!(app.view().filter, "we", "Ctrl-J typed nothing into the filter");
+}
+
+#[test]
+fn a_running_containers_tmpfs_is_read_off_the_loop_on_a_local_engine_only() {
+    let inspected = |local: bool| {
+        let mut app = App::new(&engine().host, local, (100, 30));
+        app.start();
+        feed(&mut app, EngineMsg::Connected(engine()));
+        feed(&mut app, EngineMsg::Containers { seq: 1, containers: containers() });
+        let effects = feed(&mut app, EngineMsg::ContainersSized { seq: 1, found: container_sizes() });
+        (app, effects)
+    };
+    let (mut app, effects) = inspected(true);
+    let probes: Vec<(u32, String)> = effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::ReadTmpfs { probes, .. } => Some(probes.iter().map(|p| (p.pid, p.destination.clone()))),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    assert_eq!(probes.len(), 2, "web's /run and db's /dev/shm: {probes:?}");
+    assert!(probes.contains(&(4101, "/run".to_owned())) && probes.contains(&(4102, "/dev/shm".to_owned())));
+    feed(&mut app, tmpfs_used());
+    assert_eq!(app.inventory.totals.tmpfs_used, 3 << 19);
+    let (_, effects) = inspected(false);
+    assert!(!effects.iter().any(|e| matches!(e, Effect::ReadTmpfs { .. })), "remote: nothing to read here");
 }

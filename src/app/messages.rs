@@ -12,6 +12,7 @@ use super::loading::{EventsState, ListKind};
 use crate::actions::Outcome;
 use crate::engine::{Change, EngineError};
 use crate::model::plan::Plan;
+use crate::model::tmpfs::{TmpfsProbe, TmpfsUse};
 use crate::model::{ContainerFacts, EngineInfo, ImageFacts, VolumeFacts};
 use crate::sizes::{ContainerSized, VolumesSized};
 
@@ -64,6 +65,11 @@ pub enum EngineMsg {
     HostPaths {
         seq: u64,
         paths: HashMap<String, bool>,
+    },
+    /// What each running container's tmpfs holds, read here for generation `seq`.
+    TmpfsUsed {
+        seq: u64,
+        used: HashMap<(String, String), TmpfsUse>,
     },
     Inspected {
         target: Target,
@@ -135,6 +141,11 @@ pub enum Effect {
         seq: u64,
         paths: Vec<String>,
     },
+    /// statfs each running container's tmpfs through `/proc/<pid>/root` (local engines only).
+    ReadTmpfs {
+        seq: u64,
+        probes: Vec<TmpfsProbe>,
+    },
     Inspect(Target),
     WatchEvents,
     RefreshAfter(Duration),
@@ -154,6 +165,7 @@ pub enum Slot {
     Connect,
     Lists,
     HostPaths,
+    Tmpfs,
     Inspect,
     Refresh,
     Contexts,
@@ -168,6 +180,7 @@ impl Effect {
             Effect::Connect | Effect::ConnectAfter(_) => Some(Slot::Connect),
             Effect::LoadLists { .. } => Some(Slot::Lists),
             Effect::ProbeHostPaths { .. } => Some(Slot::HostPaths),
+            Effect::ReadTmpfs { .. } => Some(Slot::Tmpfs),
             Effect::Inspect(_) => Some(Slot::Inspect),
             Effect::RefreshAfter(_) => Some(Slot::Refresh),
             Effect::ListContexts => Some(Slot::Contexts),

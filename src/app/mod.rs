@@ -110,8 +110,6 @@ pub struct App {
     pub images: ImageList,
     /// A row to select once it shows up (a volume just created).
     pending_selection: Option<(Panel, String)>,
-    /// Whether bind sources can be checked on this machine.
-    local: bool,
     history: Vec<Place>,
     /// The context in use before the last switch: `-` goes back to it.
     pub previous_context: Option<String>,
@@ -121,6 +119,7 @@ impl App {
     pub fn new(host: &str, local: bool, terminal: (u16, u16)) -> Self {
         let sources = Sources {
             engine: EngineInfo { host: host.to_owned(), ..Default::default() },
+            local,
             ..Default::default()
         };
         App {
@@ -141,7 +140,6 @@ impl App {
             shell_command: vec!["sh".to_owned()],
             images: ImageList::NotLoaded,
             pending_selection: None,
-            local,
             history: Vec::new(),
             previous_context: None,
         }
@@ -160,9 +158,8 @@ impl App {
         if !previous.is_empty() && previous != engine.context {
             self.previous_context = Some(previous);
         }
-        self.sources = Sources { engine, ..Default::default() };
+        self.sources = Sources { engine, local, ..Default::default() };
         self.inventory = model::build(&self.sources);
-        self.local = local;
         self.loading = Loading::default();
         self.views = Panel::ALL.map(|panel| {
             let sort = self.views[panel.index()].sort;

@@ -39,6 +39,8 @@ impl App {
                 }
                 let listed: HashSet<&str> = containers.iter().map(|c| c.id.as_str()).collect();
                 self.sources.tmpfs.retain(|id, _| listed.contains(id.as_str()));
+                self.sources.pids.retain(|id, _| listed.contains(id.as_str()));
+                self.sources.tmpfs_used.retain(|(id, _), _| listed.contains(id.as_str()));
                 self.sources.sizes.containers.retain(|id, _| listed.contains(id.as_str()));
                 let sources = &self.sources;
                 let sized =
@@ -53,12 +55,13 @@ impl App {
                 if !ids.is_empty() {
                     effects.push(Effect::InspectContainers { seq, ids });
                 }
-                if self.local {
+                if self.sources.local {
                     let paths = model::Ownership::bind_sources(&self.sources.containers);
                     if !paths.is_empty() {
                         effects.push(Effect::ProbeHostPaths { seq, paths });
                     }
                 }
+                effects.extend(self.read_tmpfs());
                 effects
             }
             EngineMsg::Volumes { seq, volumes } => {
@@ -99,10 +102,14 @@ impl App {
                     if let Some(sizes) = sized.sizes {
                         self.sources.sizes.containers.insert(id.clone(), sizes);
                     }
+                    match sized.details.pid {
+                        Some(pid) => self.sources.pids.insert(id.clone(), pid),
+                        None => self.sources.pids.remove(&id),
+                    };
                     self.sources.tmpfs.insert(id, sized.details.tmpfs);
                 }
                 self.rebuild();
-                vec![]
+                self.read_tmpfs().into_iter().collect()
             }
             EngineMsg::VolumesSized { seq, sized, at } => {
                 for piece in sized {
@@ -116,6 +123,13 @@ impl App {
             EngineMsg::HostPaths { seq, paths } => {
                 if seq >= self.loading.generation() {
                     self.sources.host_paths = paths;
+                    self.rebuild();
+                }
+                vec![]
+            }
+            EngineMsg::TmpfsUsed { seq, used } => {
+                if seq >= self.loading.generation() {
+                    self.sources.tmpfs_used = used;
                     self.rebuild();
                 }
                 vec![]
@@ -225,6 +239,12 @@ impl App {
                 }
             }
         }
+    }
+
+    /// Read every running container's tmpfs again (each read replaces the one before).
+    fn read_tmpfs(&self) -> Option<Effect> {
+        let probes = self.sources.tmpfs_probes();
+        (!probes.is_empty()).then_some(Effect::ReadTmpfs { seq: self.loading.generation(), probes })
     }
 
     /// The lists again, and with them the sizes of what changed. A full refresh measures every

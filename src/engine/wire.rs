@@ -263,6 +263,14 @@ pub struct Inspect {
     pub graph_driver: Option<GraphDriver>,
     pub size_rw: Option<i64>,
     pub size_root_fs: Option<i64>,
+    pub state: Option<InspectState>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct InspectState {
+    /// 0 when the container is not running.
+    pub pid: Option<i64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -312,6 +320,7 @@ impl Inspect {
             image_id: self.image.unwrap_or_default(),
             sizes: with_sizes.then(|| container_sizes(self.size_rw, self.size_root_fs)),
             tmpfs: tmpfs(self.host_config.unwrap_or_default()),
+            pid: self.state.and_then(|s| s.pid).and_then(|p| u32::try_from(p).ok()).filter(|p| *p > 0),
         }
     }
 }

@@ -7,6 +7,7 @@ use super::facts::{
     ContainerFacts, ContainerSizes, EngineInfo, EngineKind, Measured, MountFacts, MountKind, SizeFacts,
     SizeSource, TmpfsFacts, VolumeFacts,
 };
+use super::tmpfs::{probes, TmpfsProbe, TmpfsUnread, TmpfsUse};
 use super::{BindMount, Container, Inventory, Ownership, TmpfsMount, Totals, Volume};
 
 /// Everything the engine has told us so far; parts arrive at different times.
@@ -21,6 +22,23 @@ pub struct Sources {
     pub tmpfs: HashMap<String, Vec<TmpfsFacts>>,
     /// Host path → exists, for engines on this machine.
     pub host_paths: HashMap<String, bool>,
+    /// The engine runs on this machine: bind sources and tmpfs mounts can be read here.
+    pub local: bool,
+    /// Container id → its main process, for the inspected containers that had one.
+    pub pids: HashMap<String, u32>,
+    /// (container id, destination) → what that tmpfs holds, as last read here.
+    pub tmpfs_used: HashMap<(String, String), TmpfsUse>,
+}
+
+impl Sources {
+    /// The tmpfs mounts that can be read here now (see `tmpfs::probes`).
+    pub fn tmpfs_probes(&self) -> Vec<TmpfsProbe> {
+        if !self.local {
+            return Vec::new();
+        }
+        let running = self.containers.iter().filter(|c| c.state == "running").map(|c| c.id.as_str());
+        probes(running, &self.tmpfs, &self.pids)
+    }
 }
 
 const ANONYMOUS_LABEL: &str = "com.docker.volume.anonymous";
@@ -36,7 +54,7 @@ pub fn build(sources: &Sources) -> Inventory {
     let volumes = volumes(sources, &ownership);
     let bind_mounts = bind_mounts(sources);
     let tmpfs_mounts = tmpfs_mounts(sources);
-    let totals = totals(&containers, &volumes);
+    let totals = totals(&containers, &volumes, &tmpfs_mounts);
     Inventory {
         engine: sources.engine.clone(),
         containers,
@@ -166,10 +184,15 @@ fn bind_mounts(sources: &Sources) -> Vec<BindMount> {
 fn tmpfs_mounts(sources: &Sources) -> Vec<TmpfsMount> {
     let mut mounts = Vec::new();
     for container in &sources.containers {
-        let mount = |facts: &TmpfsFacts| TmpfsMount {
-            container: container.name.clone(),
-            container_id: container.id.clone(),
-            tmpfs: facts.clone(),
+        let mount = |facts: &TmpfsFacts| {
+            let used = tmpfs_use(sources, container, &facts.destination);
+            TmpfsMount {
+                container: container.name.clone(),
+                container_id: container.id.clone(),
+                tmpfs: facts.clone(),
+                used: used.ok(),
+                used_unknown: used.err(),
+            }
         };
         match sources.tmpfs.get(&container.id) {
             Some(inspected) => mounts.extend(inspected.iter().map(mount)),
@@ -188,9 +211,26 @@ fn tmpfs_mounts(sources: &Sources) -> Vec<TmpfsMount> {
     mounts
 }
 
-fn totals(containers: &[Container], volumes: &[Volume]) -> Totals {
+/// What one tmpfs holds in memory, or why that is not known (yet).
+fn tmpfs_use(sources: &Sources, container: &ContainerFacts, destination: &str) -> TmpfsUse {
+    if !sources.local {
+        return Err(TmpfsUnread::RemoteEngine);
+    }
+    if container.state != "running" {
+        return Err(TmpfsUnread::NotRunning);
+    }
+    if !sources.pids.contains_key(&container.id) {
+        let inspected = sources.tmpfs.contains_key(&container.id);
+        return Err(if inspected { TmpfsUnread::NoPid } else { TmpfsUnread::Pending });
+    }
+    let key = (container.id.clone(), destination.to_owned());
+    sources.tmpfs_used.get(&key).copied().unwrap_or(Err(TmpfsUnread::Pending))
+}
+
+fn totals(containers: &[Container], volumes: &[Volume], tmpfs: &[TmpfsMount]) -> Totals {
     let dangling = volumes.iter().filter(|v| v.dangling);
     Totals {
+        tmpfs_used: tmpfs.iter().filter_map(|t| t.used).sum(),
         containers: containers.len(),
         containers_size_rw: containers.iter().filter_map(|c| c.size_rw).sum(),
         volumes: volumes.len(),
@@ -453,6 +493,40 @@ mod tests {
         let flagged = binds.iter().find(|b| b.container_id == "4").unwrap();
         assert_eq!(flagged.danger, Some(Danger { kind: DangerKind::EngineSocket, writable: true }));
         assert!(binds.iter().filter(|b| b.source == "/srv/www").all(|b| b.danger.is_none()));
+    }
+
+    #[test]
+    fn tmpfs_in_ram_is_read_only_for_running_containers_of_a_local_engine_and_says_why_not() {
+        use crate::model::tmpfs::{parse_tmpfs_options, TmpfsProbe, TmpfsUnread};
+        let mut s = sources();
+        s.containers[1].state = "exited".into();
+        for id in ["1", "2", "3"] {
+            s.tmpfs.insert(id.into(), vec![parse_tmpfs_options("/t", "size=1m")]);
+        }
+        let reasons = |s: &Sources| {
+            build(s)
+                .tmpfs_mounts
+                .iter()
+                .map(|t| (t.container_id.clone(), t.used, t.used_unknown))
+                .collect::<Vec<_>>()
+        };
+        assert!(s.tmpfs_probes().is_empty(), "a remote engine's containers are not here");
+        assert!(reasons(&s).iter().all(|r| r.2 == Some(TmpfsUnread::RemoteEngine)));
+        s.local = true;
+        s.pids.insert("1".into(), 41);
+        let probe = TmpfsProbe { container_id: "1".into(), pid: 41, destination: "/t".into() };
+        assert_eq!(s.tmpfs_probes(), [probe], "only the running one with a process");
+        let got = reasons(&s);
+        assert_eq!(got[0], ("1".into(), None, Some(TmpfsUnread::Pending)));
+        assert_eq!(got[1], ("2".into(), None, Some(TmpfsUnread::NotRunning)));
+        assert_eq!(got[2], ("3".into(), None, Some(TmpfsUnread::NoPid)));
+        s.tmpfs_used.insert(("1".into(), "/t".into()), Ok(4096));
+        let inventory = build(&s);
+        assert_eq!(
+            (inventory.tmpfs_mounts[0].used, inventory.tmpfs_mounts[0].used_unknown),
+            (Some(4096), None)
+        );
+        assert_eq!(inventory.totals.tmpfs_used, 4096);
     }
 
     #[test]

@@ -167,6 +167,8 @@ pub struct ContainerDetails {
     pub image_id: String,
     /// The engine's sizes, when the inspect asked for them (`size=1`).
     pub sizes: Option<ContainerSizes>,
+    /// The main process on the engine's host (`State.Pid`), while the container runs.
+    pub pid: Option<u32>,
 }
 
 /// A tmpfs mount read from a container's inspect, from either syntax.

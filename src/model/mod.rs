@@ -90,6 +90,9 @@ pub struct TmpfsMount {
     /// Destination, size limit, mode and options, side by side with the owner in JSON.
     #[serde(flatten)]
     pub tmpfs: TmpfsFacts,
+    /// Bytes it holds in memory now, read here; `None` with the reason in `used_unknown`.
+    pub used: Option<u64>,
+    pub used_unknown: Option<tmpfs::TmpfsUnread>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -100,6 +103,8 @@ pub struct Totals {
     pub volumes_size: u64,
     pub dangling_volumes: usize,
     pub reclaimable_volume_bytes: u64,
+    /// Held in memory by the tmpfs mounts whose use could be read.
+    pub tmpfs_used: u64,
 }
 
 impl Volume {

@@ -1,6 +1,76 @@
-//! Reading tmpfs options the way Docker does.
+//! Reading tmpfs options the way Docker does, and which tmpfs mounts can be read here for how
+//! much memory they hold.
+
+use serde::Serialize;
 
 use super::facts::TmpfsFacts;
+
+/// Why a tmpfs's use is not known; the view turns it into words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TmpfsUnread {
+    /// Asked for, not answered yet.
+    Pending,
+    /// The engine is on another machine: its containers' files are not here.
+    RemoteEngine,
+    /// The container is not running: a tmpfs exists only while it runs, and holds nothing.
+    NotRunning,
+    /// The engine named no process for the running container.
+    NoPid,
+    /// The container's root (`/proc/<pid>/root`) is closed to this user.
+    PermissionDenied,
+    /// The process or the destination went away while reading.
+    Gone,
+    /// The destination is not a tmpfs any more (something was mounted over it).
+    NotATmpfs,
+    /// This operating system has no `/proc/<pid>/root`.
+    Unsupported,
+    /// Any other error from the kernel.
+    Failed,
+}
+
+/// What a tmpfs holds in memory: bytes, or why that is not known.
+pub type TmpfsUse = Result<u64, TmpfsUnread>;
+
+/// One tmpfs to read: the destination inside the container whose main process is `pid`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct TmpfsProbe {
+    pub container_id: String,
+    pub pid: u32,
+    pub destination: String,
+}
+
+impl TmpfsUnread {
+    /// A word or two for table cells and the report.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Pending => "reading",
+            Self::RemoteEngine => "remote engine",
+            Self::NotRunning => "not running",
+            Self::NoPid => "no process",
+            Self::PermissionDenied => "permission denied",
+            Self::Gone => "gone",
+            Self::NotATmpfs => "not a tmpfs",
+            Self::Unsupported => "unsupported",
+            Self::Failed => "failed",
+        }
+    }
+
+    /// The reason in words, for the detail pane and the report.
+    pub fn why(self) -> &'static str {
+        match self {
+            Self::Pending => "reading…",
+            Self::RemoteEngine => "the engine is on another machine",
+            Self::NotRunning => "the container is not running (its tmpfs holds nothing)",
+            Self::NoPid => "the engine named no process for the container",
+            Self::PermissionDenied => "permission denied reading the container's root (run as root)",
+            Self::Gone => "the container's process or the destination went away",
+            Self::NotATmpfs => "something else is mounted there now",
+            Self::Unsupported => "this system has no /proc/<pid>/root",
+            Self::Failed => "the kernel refused to tell",
+        }
+    }
+}
 
 /// `--tmpfs /path:rw,size=16m,mode=1770` → size in bytes, octal mode, the other options.
 pub fn parse_tmpfs_options(destination: &str, options: &str) -> TmpfsFacts {
@@ -32,6 +102,25 @@ pub fn tmpfs_from_mount(
         mode: mode.map(|m| format!("{m:o}")),
         options,
     }
+}
+
+/// The tmpfs mounts to read: those of running containers with a known process, on an engine on
+/// this machine. `tmpfs` maps container ids to their mounts, `pids` to their main process.
+pub fn probes<'a>(
+    running: impl IntoIterator<Item = &'a str>,
+    tmpfs: &std::collections::HashMap<String, Vec<TmpfsFacts>>,
+    pids: &std::collections::HashMap<String, u32>,
+) -> Vec<TmpfsProbe> {
+    let mut probes = Vec::new();
+    for id in running {
+        let (Some(mounts), Some(&pid)) = (tmpfs.get(id), pids.get(id)) else { continue };
+        probes.extend(mounts.iter().map(|m| TmpfsProbe {
+            container_id: id.to_owned(),
+            pid,
+            destination: m.destination.clone(),
+        }));
+    }
+    probes
 }
 
 fn is_octal(value: &str) -> bool {

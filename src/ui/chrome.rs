@@ -60,7 +60,7 @@ pub fn header(app: &App, frame: &mut Frame, area: Rect) {
             format!("≥ {}", size(Some(bytes)))
         }
     };
-    let second = vec![
+    let mut second = vec![
         Span::raw(format!(" Containers {} · ", t.containers)),
         Span::styled(sized(t.containers_size_rw), theme::size()),
         Span::raw(format!("  Volumes {} · ", t.volumes)),
@@ -69,6 +69,19 @@ pub fn header(app: &App, frame: &mut Frame, area: Rect) {
         Span::styled(sized(t.reclaimable_volume_bytes), theme::warning()),
         Span::raw(format!(" ({} dangling)", t.dangling_volumes)),
     ];
+    if app.inventory.tmpfs_mounts.iter().any(|m| m.used.is_some()) {
+        // Memory, not disk: last, where it fits; the dangling count gives way to it. The Tmpfs
+        // panel's title always shows it.
+        let ram = [Span::raw("  tmpfs in RAM "), Span::styled(size(Some(t.tmpfs_used)), theme::size())];
+        let room = usize::from(area.width).saturating_sub(ram.iter().map(Span::width).sum());
+        let width = |spans: &[Span]| spans.iter().map(Span::width).sum::<usize>();
+        if width(&second) > room && width(&second[..second.len() - 1]) <= room {
+            second.pop();
+        }
+        if width(&second) <= room {
+            second.extend(ram);
+        }
+    }
     frame.render_widget(Paragraph::new(vec![Line::from(first), Line::from(second)]), area);
 }
 

@@ -9,6 +9,7 @@ use super::theme;
 use crate::app::panel::Panel;
 use crate::app::{App, Focus};
 use crate::format::{danger_marker, mode, short_id, size, volume_name};
+use crate::model::tmpfs::TmpfsUnread;
 use crate::model::{Inventory, MountKind, SizeSource};
 use crate::sanitize::visible;
 use crate::secrets;
@@ -183,6 +184,16 @@ fn lines(app: &App, index: usize) -> Vec<(Option<usize>, Line<'static>)> {
             let t = &inventory.tmpfs_mounts[index];
             push(None, Line::from(Span::styled(format!("tmpfs at {}", t.tmpfs.destination), theme::title())));
             push(Some(0), Line::raw(format!(" container {}", t.container)));
+            let held = match (t.used, t.used_unknown) {
+                (Some(bytes), _) => Line::from(vec![
+                    Span::styled(format!("{:<11}", "in RAM"), theme::dim()),
+                    Span::styled(size(Some(bytes)), theme::size()),
+                    Span::styled(" (read here now; memory, lost when the container stops)", theme::dim()),
+                ]),
+                (None, Some(TmpfsUnread::Pending)) => field("in RAM", TmpfsUnread::Pending.why().to_owned()),
+                (None, unknown) => field("in RAM", format!("— {}", unknown.map_or("", TmpfsUnread::why))),
+            };
+            push(None, held);
             push(
                 None,
                 field(

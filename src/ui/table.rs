@@ -9,6 +9,7 @@ use super::theme;
 use crate::app::panel::Panel;
 use crate::app::{App, Focus};
 use crate::format::{danger_marker, mode, size, volume_name};
+use crate::model::tmpfs::TmpfsUnread;
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let view = app.view();
@@ -24,6 +25,10 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             format!("{} of {} ", view.rows.len(), app.panel.len(&app.inventory)),
             theme::dim(),
         ));
+    }
+    if app.panel == Panel::Tmpfs && app.inventory.tmpfs_mounts.iter().any(|t| t.used.is_some()) {
+        let held = size(Some(app.inventory.totals.tmpfs_used));
+        title.push(Span::styled(format!(" {held} in RAM "), theme::size()));
     }
     let marks = app.marks[app.panel.index()].len();
     if marks > 0 {
@@ -143,10 +148,11 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                 .collect(),
         ),
         Panel::Tmpfs => (
-            vec!["CONTAINER", "DESTINATION", "LIMIT", "MODE", "OPTIONS"],
+            vec!["CONTAINER", "DESTINATION", "IN RAM", "LIMIT", "MODE", "OPTIONS"],
             vec![
                 Constraint::Fill(2),
                 Constraint::Fill(2),
+                Constraint::Length(10),
                 Constraint::Length(10),
                 Constraint::Length(5),
                 Constraint::Fill(2),
@@ -154,9 +160,15 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             visible
                 .map(|&i| {
                     let t = &app.inventory.tmpfs_mounts[i];
+                    let used = match (t.used, t.used_unknown) {
+                        (Some(bytes), _) => size(Some(bytes)),
+                        (None, Some(TmpfsUnread::Pending)) => theme::spinner(app.spinner).to_owned(),
+                        (None, _) => "—".to_owned(),
+                    };
                     Row::new(vec![
                         Cell::from(t.container.as_str()),
                         Cell::from(t.tmpfs.destination.as_str()),
+                        right(used),
                         right(t.tmpfs.size_limit.map_or_else(|| "unlimited".to_owned(), |b| size(Some(b)))),
                         Cell::from(t.tmpfs.mode.clone().unwrap_or_default()),
                         Cell::from(Span::styled(t.tmpfs.options.join(","), theme::dim())),

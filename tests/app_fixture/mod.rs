@@ -139,7 +139,10 @@ pub fn container_sizes() -> Vec<(String, Option<ContainerSized>)> {
         .map(|(id, tmpfs)| {
             let source = if id.starts_with("b2") { SizeSource::Engine } else { SizeSource::Host };
             let sizes = Some(Measured { value: usage.containers[&id], source });
-            let details = ContainerDetails { tmpfs, ..Default::default() };
+            // The running ones have a main process, as their inspect says.
+            let pid =
+                [("a1", 4101), ("b2", 4102)].into_iter().find(|(c, _)| id.starts_with(c)).map(|(_, p)| p);
+            let details = ContainerDetails { tmpfs, pid, ..Default::default() };
             (id, Some(ContainerSized { details, sizes }))
         })
         .collect()
@@ -170,6 +173,17 @@ pub fn tmpfs() -> HashMap<String, Vec<TmpfsFacts>> {
         (id("c3"), vec![]),
         (id("d4"), vec![]),
     ])
+}
+
+/// What reading the running containers' tmpfs here found: web's /run holds 1.5 MiB, db's
+/// /dev/shm could not be read.
+pub fn tmpfs_used() -> EngineMsg {
+    let id = |s: &str| s.repeat(64 / s.len());
+    let used = HashMap::from([
+        ((id("a1"), "/run".to_owned()), Ok(3 << 19)),
+        ((id("b2"), "/dev/shm".to_owned()), Err(tmpfs::TmpfsUnread::PermissionDenied)),
+    ]);
+    EngineMsg::TmpfsUsed { seq: 1, used }
 }
 
 /// An app at the given terminal size that has received everything from the fake engine.
