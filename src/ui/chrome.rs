@@ -72,7 +72,7 @@ pub fn header(app: &App, frame: &mut Frame, area: Rect) {
     if app.inventory.tmpfs_mounts.iter().any(|m| m.used.is_some()) {
         // Memory, not disk: last, where it fits; the dangling count gives way to it. The Tmpfs
         // panel's title always shows it.
-        let ram = [Span::raw("  tmpfs in RAM "), Span::styled(size(Some(t.tmpfs_used)), theme::size())];
+        let ram = [Span::raw("  In RAM "), Span::styled(size(Some(t.tmpfs_used)), theme::size())];
         let room = usize::from(area.width).saturating_sub(ram.iter().map(Span::width).sum());
         let width = |spans: &[Span]| spans.iter().map(Span::width).sum::<usize>();
         if width(&second) > room && width(&second[..second.len() - 1]) <= room {
