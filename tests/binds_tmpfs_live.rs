@@ -4,25 +4,14 @@
 mod support;
 
 use std::collections::HashMap;
-use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
 use bollard::models::HostConfig;
 use serde_json::Value;
 
-use support::Scenario;
+use support::{dockdu, Scenario};
 
 const KIB: u64 = 1024;
-
-/// Runs the dockdu binary (no shell) off the async workers.
-async fn dockdu(args: &[&str]) -> Output {
-    let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
-    tokio::task::spawn_blocking(move || {
-        Command::new(env!("CARGO_BIN_EXE_dockdu")).args(&args).output().expect("cannot run dockdu")
-    })
-    .await
-    .expect("the dockdu runner panicked")
-}
 
 async fn report_json() -> Value {
     let output = dockdu(&["report", "--json"]).await;

@@ -8,13 +8,12 @@
 mod support;
 
 use std::collections::BTreeMap;
-use std::process::{Command, Output};
 
 use bollard::models::{ContainerCreateBody, HostConfig, Mount, MountTmpfsOptions, MountType};
 use serde_json::Value;
 
 use dockdu::model::{Container, Inventory, MountKind, Volume};
-use support::{Scenario, MIB};
+use support::{dockdu, Scenario, MIB};
 
 const KIB: u64 = 1024;
 
@@ -34,16 +33,6 @@ fn volume<'a>(inventory: &'a Inventory, name: &str) -> &'a Volume {
 
 fn binds(binds: &[&str]) -> HostConfig {
     HostConfig { binds: Some(binds.iter().map(|b| b.to_string()).collect()), ..Default::default() }
-}
-
-/// Runs the dockdu binary (no shell) off the async workers.
-async fn dockdu(args: &[&str]) -> Output {
-    let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
-    tokio::task::spawn_blocking(move || {
-        Command::new(env!("CARGO_BIN_EXE_dockdu")).args(&args).output().expect("cannot run dockdu")
-    })
-    .await
-    .expect("the dockdu runner panicked")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -121,6 +121,19 @@ pub async fn inventory_by(route: dockdu::sizes::Route) -> Inventory {
     dockdu::model::build(&sources)
 }
 
+/// Runs the dockdu binary (no shell) off the async workers.
+pub async fn dockdu(args: &[&str]) -> std::process::Output {
+    let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+    tokio::task::spawn_blocking(move || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_dockdu"))
+            .args(&args)
+            .output()
+            .expect("cannot run dockdu")
+    })
+    .await
+    .expect("the dockdu runner panicked")
+}
+
 /// A rootfs holding the host's static busybox, its applets as symlinks, and an empty /tmp.
 pub fn rootfs_tar() -> &'static [u8] {
     static ROOTFS: OnceLock<Vec<u8>> = OnceLock::new();
