@@ -8,6 +8,7 @@
 mod endpoint;
 mod error;
 mod events;
+mod images;
 mod size_walks;
 mod ssh;
 mod target;

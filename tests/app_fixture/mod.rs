@@ -34,12 +34,25 @@ fn container(id: &str, name: &str, state: &str, image: &str, mounts: Vec<MountFa
         id: id.repeat(64 / id.len()),
         name: name.into(),
         image: image.into(),
+        image_id: image_id(image),
         state: state.into(),
         status: if state == "running" { "Up 2 hours".into() } else { "Exited (0) 3 days ago".into() },
         created: 0,
         labels: BTreeMap::new(),
         mounts,
     }
+}
+
+/// The fixture's image ids: a repeated hex pair for each image the containers run.
+pub fn image_id(reference: &str) -> String {
+    let pair = match reference.split(':').next().unwrap_or_default() {
+        "nginx" => "a0",
+        "postgres" => "b0",
+        "app" => "c0",
+        "golang" => "d0",
+        _ => "e0",
+    };
+    format!("sha256:{}", pair.repeat(32))
 }
 
 fn volume(name: &str, labels: &[(&str, &str)]) -> VolumeFacts {
@@ -127,7 +140,7 @@ pub fn disk_usage() -> DiskUsage {
             (ANON.into(), VolumeUsage { size: Some(8 << 10), ref_count: Some(1) }),
             ("old-logs".into(), VolumeUsage { size: Some(250 << 20), ref_count: Some(0) }),
         ]),
-        images_size: Some(1 << 30),
+        ..Default::default()
     }
 }
 
