@@ -326,6 +326,9 @@ fn perform(
         Effect::LoadImages => {
             spawn(sender, async move { EngineMsg::Images(engine.images().await.map_err(|e| e.to_string())) })
         }
+        Effect::SizeImages => spawn(sender, async move {
+            EngineMsg::ImagesSized(engine.image_sizes().await.map(Box::new).map_err(|e| e.to_string()))
+        }),
         Effect::Perform(Action::Remove(plan)) => {
             spawn(sender, async move { EngineMsg::Removed(actions::remove(&engine, &plan).await) })
         }

@@ -3,12 +3,12 @@
 use std::collections::HashSet;
 use std::time::SystemTime;
 
-use super::form::{FormKind, ImageList};
+use super::form::ImageList;
 use super::loading::{backoff, Connection, ListKind, Part, Trouble, EVENT_DEBOUNCE};
 use super::panel::Panel;
 use super::{App, Effect, EngineMsg, Overlay, SessionRequest};
 use crate::engine::{Change, ChangeKind};
-use crate::model::{self, ImageFacts, Sources, VolumeFacts};
+use crate::model::{self, Sources, VolumeFacts};
 use crate::sizes::VolumesSized;
 
 impl App {
@@ -111,7 +111,7 @@ impl App {
                 let listed: HashSet<&str> = self.sources.containers.iter().map(|c| c.id.as_str()).collect();
                 self.sources.sizes.containers.retain(|id, _| listed.contains(id.as_str()));
                 self.rebuild();
-                vec![]
+                self.size_images_if_due()
             }
             EngineMsg::HostPaths { seq, paths } => {
                 if seq >= self.loading.generation() {
@@ -156,6 +156,7 @@ impl App {
                 vec![]
             }
             EngineMsg::Images(result) => self.on_images(result),
+            EngineMsg::ImagesSized(result) => self.on_images_sized(result),
             EngineMsg::Removed(outcome) => {
                 for marks in &mut self.marks {
                     marks.clear();
@@ -239,8 +240,14 @@ impl App {
                 self.loading.volumes.changed(&v.name);
             }
         }
+        if full {
+            self.refresh_image_sizes();
+        }
+        if self.images != ImageList::Loaded {
+            self.images = ImageList::Loading;
+        }
         let seq = self.loading.next_generation();
-        vec![Effect::LoadLists { seq }]
+        vec![Effect::LoadLists { seq }, Effect::LoadImages]
     }
 
     fn on_volumes_sized(&mut self, seq: u64, piece: VolumesSized, at: SystemTime) {
@@ -260,6 +267,8 @@ impl App {
                 let names: Vec<&String> = names.iter().filter(|name| listed(sources, name)).collect();
                 self.sources.sizes.engine_volumes(&usage, names.into_iter().map(String::as_str));
                 self.sources.sizes.engine_containers(&usage);
+                // A `/system/df` that measured everything measured the images too.
+                self.sources.disk_usage_images(&usage);
                 self.loading.clear_trouble(Part::Sizes);
             }
             VolumesSized::Failed { names, error } => {
@@ -293,29 +302,6 @@ impl App {
             form.error = Some(error);
         } else {
             self.notice = Some(error);
-        }
-        vec![]
-    }
-
-    /// The image list fills an open attach form in place; it is kept for the next form too.
-    pub(super) fn on_images(&mut self, result: Result<Vec<ImageFacts>, String>) -> Vec<Effect> {
-        let attach_form = match &mut self.overlay {
-            Some(Overlay::Form(form)) if matches!(form.kind, FormKind::Attach { .. }) => Some(form),
-            _ => None,
-        };
-        match result {
-            Ok(images) => {
-                if let Some(form) = attach_form {
-                    form.set_images(images.iter().map(ImageFacts::reference).collect());
-                }
-                self.images = ImageList::Loaded(images);
-            }
-            Err(error) => {
-                if let Some(form) = attach_form {
-                    form.images_failed(&error);
-                }
-                self.images = ImageList::Failed;
-            }
         }
         vec![]
     }
