@@ -1,6 +1,6 @@
 //! Gathers everything the model needs, concurrently: the container list, then each container's
 //! inspect and sizes; the volume list, then the volumes' sizes, then (unless that `/system/df`
-//! measured them already) the images' and build cache's; the image list; the storage driver.
+//! measured them already) the image list and the images' and build cache's; the storage driver.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -21,14 +21,17 @@ pub async fn collect(engine: &Engine, route: Route) -> Result<Sources, EngineErr
     let volumes = async {
         let volumes = engine.volumes().await?;
         let (sized, mut usage) = size_volumes(engine, route, &volumes).await?;
-        // One `/system/df` at a time: the images' part waits for the volumes' (often the same).
-        if usage.images.is_none() || usage.build_cache.is_none() {
+        // One `/system/df` at a time: the images' part waits for the volumes' (often the same
+        // answer). Listed before it is asked, every image listed is in its answer.
+        let images = engine.images().await?;
+        let measured = |id: &str| usage.images.as_ref().is_some_and(|u| u.images.contains_key(id));
+        if usage.build_cache.is_none() || !images.iter().all(|i| measured(&i.id)) {
             usage = engine.image_sizes().await?;
         }
-        Ok::<_, EngineError>((volumes, sized, usage))
+        Ok::<_, EngineError>((volumes, sized, images, usage))
     };
-    let ((mut containers, inspected), (volumes, mut sizes, usage), images, storage_driver) =
-        tokio::try_join!(containers, volumes, engine.images(), engine.storage_driver())?;
+    let ((mut containers, inspected), (volumes, mut sizes, images, usage), storage_driver) =
+        tokio::try_join!(containers, volumes, engine.storage_driver())?;
     // Removed between the list and its inspect: it is gone, not of unknown size.
     containers.retain(|c| inspected.contains_key(&c.id));
     info.storage_driver = storage_driver;
