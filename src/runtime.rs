@@ -315,6 +315,7 @@ fn perform(
             let result = match &target {
                 Target::Container { id, .. } => engine.inspect_container(id).await,
                 Target::Volume { name } => engine.inspect_volume(name).await,
+                Target::Image { id, .. } => engine.inspect_image(id).await,
             };
             EngineMsg::Inspected { target, result: result.map_err(|e| e.to_string()) }
         }),

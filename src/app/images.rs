@@ -30,8 +30,10 @@ impl App {
                 if let Some(form) = attach_form {
                     form.set_images(images.iter().map(ImageFacts::reference).collect());
                 }
-                let measured = self.sources.image_usage.as_ref();
-                if images.iter().any(|i| measured.is_none_or(|m| !m.images.contains_key(&i.id))) {
+                // A new image is worth another try after a failed measurement.
+                let known: std::collections::HashSet<&str> =
+                    self.sources.images.iter().map(|i| i.id.as_str()).collect();
+                if images.iter().any(|i| !known.contains(i.id.as_str())) {
                     self.loading.images.failed = None;
                 }
                 self.sources.images = images;

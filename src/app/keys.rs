@@ -296,9 +296,17 @@ impl App {
     /// The inspect document of the selected container or volume (for a mount, its container).
     fn inspect(&mut self) -> Vec<Effect> {
         let Some(index) = self.view().selected_index() else { return vec![] };
-        if self.panel == Panel::Volumes {
-            let target = Target::Volume { name: self.inventory.volumes[index].name.clone() };
-            return self.open_inspect(target);
+        match self.panel {
+            Panel::Volumes => {
+                let target = Target::Volume { name: self.inventory.volumes[index].name.clone() };
+                return self.open_inspect(target);
+            }
+            Panel::Images => {
+                let image = &self.inventory.images[index];
+                let target = Target::Image { id: image.id.clone(), name: image.reference() };
+                return self.open_inspect(target);
+            }
+            _ => {}
         }
         let Some(id) = self.selected_container_id() else { return vec![] };
         let name = self.inventory.container(&id).map_or_else(|| id.clone(), |c| c.name.clone());

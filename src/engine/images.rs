@@ -17,6 +17,12 @@ impl Engine {
         Ok(images.into_iter().map(wire::Image::into_facts).collect())
     }
 
+    /// The engine's whole inspect document of an image, for showing as it is.
+    pub async fn inspect_image(&self, id: &str) -> Result<serde_json::Value, EngineError> {
+        let path = format!("/images/{}/json", encode_path(id));
+        self.get_json("inspecting an image", &path, Some(self.timeout)).await
+    }
+
     /// The names of the containers, in any state, that use this image now: made from it, or from
     /// an image built on it (whose layers include it).
     pub async fn image_users(&self, id: &str) -> Result<Vec<String>, EngineError> {

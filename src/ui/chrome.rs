@@ -122,10 +122,12 @@ fn table_keys(app: &App) -> Vec<(&'static str, &'static str)> {
             Panel::Binds | Panel::Tmpfs | Panel::BuildCache => &[],
         });
     }
+    keys.extend_from_slice(&[("/", "filter"), ("s", "sort")]);
+    // A build cache record has no inspect document.
+    if app.panel != Panel::BuildCache {
+        keys.push(("i", "inspect"));
+    }
     keys.extend_from_slice(&[
-        ("/", "filter"),
-        ("s", "sort"),
-        ("i", "inspect"),
         ("r", "refresh"),
         ("E", "engines"),
         ("Tab", "panel"),

@@ -17,7 +17,8 @@ fn field(name: &str, value: String) -> Line<'static> {
 
 pub fn image(app: &App, image: &Image) -> Vec<DetailLine> {
     let mut out: Vec<DetailLine> = Vec::new();
-    let mut title = vec![Span::styled(image.reference(), theme::title())];
+    let name = image.tags.first().cloned().unwrap_or_else(|| "<none>".to_owned());
+    let mut title = vec![Span::styled(name, theme::title())];
     title.push(Span::styled(format!("  {}", image.short_id()), theme::dim()));
     if image.dangling {
         title.push(Span::styled("  dangling: untagged", theme::warning()));
@@ -67,6 +68,7 @@ pub fn image(app: &App, image: &Image) -> Vec<DetailLine> {
 
 pub fn cache_record(app: &App, record: &BuildCacheRecord) -> Vec<DetailLine> {
     let yes_no = |b: bool| if b { "yes" } else { "no" };
+    let reclaimable = app.inventory.build_cache.as_ref().map(|c| c.reclaimable);
     let mut out: Vec<DetailLine> = vec![
         (
             None,
@@ -74,6 +76,17 @@ pub fn cache_record(app: &App, record: &BuildCacheRecord) -> Vec<DetailLine> {
                 Span::styled(record.id.clone(), theme::title()),
                 Span::styled(format!("  {}", record.kind), theme::dim()),
             ]),
+        ),
+        (
+            None,
+            Line::styled(
+                format!(
+                    "read-only: the engine clears build cache only as a whole, `docker builder prune` \
+                     frees {} (what no build uses); no per-record removal to preview exactly",
+                    size(reclaimable)
+                ),
+                theme::warning(),
+            ),
         ),
         (
             None,
@@ -92,17 +105,5 @@ pub fn cache_record(app: &App, record: &BuildCacheRecord) -> Vec<DetailLine> {
     if !record.description.is_empty() {
         out.push((None, field("made by", record.description.clone())));
     }
-    let reclaimable = app.inventory.build_cache.as_ref().map(|c| c.reclaimable);
-    out.push((
-        None,
-        Line::styled(
-            format!(
-                "The engine clears build cache only as a whole: `docker builder prune` frees {} \
-                 (what no build uses); dockdu cannot preview it record by record.",
-                size(reclaimable)
-            ),
-            theme::dim(),
-        ),
-    ));
     out
 }
