@@ -116,6 +116,13 @@ fn the_images_disk_usage_waits_for_the_volumes_sizes_and_runs_once() {
     feed(&mut app, EngineMsg::ImagesSized(Ok(Box::new(image_usage()))));
     assert!(app.inventory.images_sizes_known);
     assert!(feed(&mut app, EngineMsg::Images(Ok(images()))).is_empty(), "nothing new to measure");
+    let fewer: Vec<_> = images().into_iter().skip(1).collect();
+    assert_eq!(
+        feed(&mut app, EngineMsg::Images(Ok(fewer))),
+        [Effect::SizeImages],
+        "one went: totals changed"
+    );
+    feed(&mut app, EngineMsg::ImagesSized(Ok(Box::new(image_usage()))));
     let effects = keys(&mut app, "r");
     assert!(effects.contains(&Effect::LoadImages));
     let sized = feed(&mut app, EngineMsg::Images(Ok(images())));

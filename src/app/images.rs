@@ -36,6 +36,12 @@ impl App {
                 if images.iter().any(|i| !known.contains(i.id.as_str())) {
                     self.loading.images.failed = None;
                 }
+                // One gone (removed here or elsewhere): the layers' total and what others
+                // shared with it have changed.
+                let listed: std::collections::HashSet<&str> = images.iter().map(|i| i.id.as_str()).collect();
+                if known.iter().any(|id| !listed.contains(id)) {
+                    self.loading.images.refresh = true;
+                }
                 self.sources.images = images;
                 self.images = ImageList::Loaded;
                 self.rebuild();

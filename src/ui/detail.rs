@@ -101,6 +101,7 @@ fn lines(app: &App, index: usize) -> Vec<(Option<usize>, Line<'static>)> {
             // The image's own line, last, as `App::links` lists it.
             if let Some(image) = inventory.image(&c.image_id) {
                 let tags = if image.tags.is_empty() { "untagged".to_owned() } else { image.tags.join(", ") };
+                push(None, Line::styled("made from", theme::header_row()));
                 push(
                     Some(link),
                     Line::from(vec![
