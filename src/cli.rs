@@ -207,12 +207,13 @@ pub fn preview(plan: &Plan, reveal_secrets: bool) -> String {
         ]
     });
     let images = plan.images.iter().map(|i| {
-        let what = match i.tags.get(1..) {
-            None | Some([]) if i.dangling => "dangling  ".to_owned(),
-            Some(others) if !others.is_empty() => format!("also {}  ", others.join(", ")),
-            _ => String::new(),
-        };
-        vec!["image".to_owned(), i.reference(), size(i.size), format!("{what}{}", i.id)]
+        let note = crate::model::images::other_tags(&i.tags);
+        vec![
+            "image".to_owned(),
+            i.reference(),
+            size(i.size),
+            format!("{note}  {}", i.id).trim_start().to_owned(),
+        ]
     });
     let kept = plan
         .kept

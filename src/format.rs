@@ -13,12 +13,18 @@ pub fn short_id(id: &str) -> &str {
     id.char_indices().nth(12).map_or(id, |(end, _)| &id[..end])
 }
 
+/// An image id (`sha256:…`) as Docker shows it: 12 hex digits.
+pub fn image_short_id(id: &str) -> &str {
+    short_id(id.strip_prefix("sha256:").unwrap_or(id))
+}
+
 /// A container's image as the engine names it: a reference, or, once its tag has gone to
 /// another image or been removed, the image id, shown short as Docker does.
 pub fn image_name(image: &str) -> String {
-    match image.strip_prefix("sha256:") {
-        Some(id) => short_id(id).to_owned(),
-        None => image.to_owned(),
+    if image.starts_with("sha256:") {
+        image_short_id(image).to_owned()
+    } else {
+        image.to_owned()
     }
 }
 

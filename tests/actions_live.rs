@@ -6,7 +6,6 @@ mod app_fixture;
 mod support;
 
 use std::collections::BTreeSet;
-use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use app_fixture::{keys, render};
@@ -20,7 +19,7 @@ use dockdu::model::plan;
 use dockdu::model::ImageFacts;
 use dockdu::sizes::Route;
 use futures_util::StreamExt;
-use support::Scenario;
+use support::{dockdu, Scenario};
 use tokio::io::AsyncWriteExt;
 
 /// The explorer as the runtime would have filled it from this engine.
@@ -55,14 +54,6 @@ async fn objects(s: &Scenario) -> (BTreeSet<(String, String)>, BTreeSet<String>)
         containers.into_iter().map(|c| (c.id.unwrap_or_default(), format!("{:?}", c.state))).collect(),
         volumes.volumes.unwrap_or_default().into_iter().map(|v| v.name).collect(),
     )
-}
-
-fn dockdu(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_dockdu"))
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .expect("running dockdu")
 }
 
 fn binds(bind: String) -> HostConfig {

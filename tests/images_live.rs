@@ -7,27 +7,13 @@
 mod support;
 
 use std::collections::BTreeSet;
-use std::process::{Command, Stdio};
 
 use bollard::models::HostConfig;
 use dockdu::actions::{self, ObjectKind};
 use dockdu::model::plan::{self, ImageScope};
 use dockdu::sizes::Route;
 use serde_json::Value;
-use support::Scenario;
-
-fn dockdu(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_dockdu"))
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .expect("running dockdu")
-}
-
-fn json(output: &std::process::Output) -> Value {
-    assert!(output.status.success(), "dockdu failed: {}", String::from_utf8_lossy(&output.stderr));
-    serde_json::from_slice(&output.stdout).expect("JSON on stdout")
-}
+use support::{dockdu, json_output as json, Scenario};
 
 /// The ids of the images a `--json` plan lists.
 fn planned(document: &Value) -> BTreeSet<String> {

@@ -16,7 +16,7 @@ use std::process::{Command, Output};
 use bollard::models::{HostConfig, VolumeCreateRequest};
 use serde_json::Value;
 
-use support::Scenario;
+use support::{dockdu, Scenario};
 
 /// Every kind of entry under `$ROOT`; `$1` is how many small files.
 const ENTRIES: &str = r#"
@@ -112,13 +112,8 @@ fn engine_sizes(df: &Value, s: &Scenario, names: &HashMap<String, String>) -> Si
     Sizes { containers, volumes }
 }
 
-fn dockdu(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_dockdu")).args(args).output().expect("cannot run dockdu")
-}
-
 fn report(output: Output) -> Value {
-    assert!(output.status.success(), "dockdu failed: {}", String::from_utf8_lossy(&output.stderr));
-    serde_json::from_slice(&output.stdout).expect("report --json is JSON")
+    support::json_output(&output)
 }
 
 fn is_root() -> bool {

@@ -238,10 +238,7 @@ pub struct ImageFacts {
 impl ImageFacts {
     /// The first tag, or the short id of an untagged image.
     pub fn reference(&self) -> String {
-        self.tags.first().cloned().unwrap_or_else(|| {
-            let id = self.id.strip_prefix("sha256:").unwrap_or(&self.id);
-            crate::format::short_id(id).to_owned()
-        })
+        self.tags.first().cloned().unwrap_or_else(|| crate::format::image_short_id(&self.id).to_owned())
     }
 }
 

@@ -46,18 +46,32 @@ pub struct Image {
 impl Image {
     /// What the panel and previews call it: its first tag, or `<none>` and its short id.
     pub fn reference(&self) -> String {
-        match self.tags.first() {
-            Some(tag) => tag.clone(),
-            None => format!("<none> {}", self.short_id()),
-        }
+        reference(&self.tags, &self.id)
     }
 
     pub fn short_id(&self) -> &str {
-        crate::format::short_id(self.id.strip_prefix("sha256:").unwrap_or(&self.id))
+        crate::format::image_short_id(&self.id)
     }
 
     pub fn in_use(&self) -> bool {
         !self.containers.is_empty()
+    }
+}
+
+/// An image's first tag, or `<none>` and its short id.
+pub fn reference(tags: &[String], id: &str) -> String {
+    match tags.first() {
+        Some(tag) => tag.clone(),
+        None => format!("<none> {}", crate::format::image_short_id(id)),
+    }
+}
+
+/// Beside an image's reference: its other tags, or that it is untagged.
+pub fn other_tags(tags: &[String]) -> String {
+    match tags {
+        [] => "dangling".to_owned(),
+        [_] => String::new(),
+        [_, others @ ..] => format!("also {}", others.join(", ")),
     }
 }
 

@@ -50,13 +50,7 @@ pub struct PlannedImage {
 impl PlannedImage {
     /// Its first tag, or `<none>` and its short id.
     pub fn reference(&self) -> String {
-        match self.tags.first() {
-            Some(tag) => tag.clone(),
-            None => format!(
-                "<none> {}",
-                crate::format::short_id(self.id.strip_prefix("sha256:").unwrap_or(&self.id))
-            ),
-        }
+        super::images::reference(&self.tags, &self.id)
     }
 }
 

@@ -160,11 +160,7 @@ pub fn confirm(confirm: &Confirm, tick: usize, frame: &mut Frame, body: Rect) {
         ]));
     }
     for i in &plan.images {
-        let what = match i.tags.get(1..) {
-            Some(others) if !others.is_empty() => format!("also {}", others.join(", ")),
-            _ if i.dangling => "dangling".to_owned(),
-            _ => String::new(),
-        };
+        let what = crate::model::images::other_tags(&i.tags);
         lines.push(Line::from(vec![
             Span::raw(format!("  image     {} ", pad(&i.reference(), name_columns, Align::Left))),
             Span::styled(pad(&size(i.size), SIZE_COLUMNS, Align::Right), theme::size()),

@@ -200,6 +200,21 @@ pub fn file_tar(name: &str, bytes: u64) -> Vec<u8> {
     tar.into_inner().expect("tar: finish")
 }
 
+/// Runs the dockdu binary with `args` and no terminal on stdin, so a write command never asks.
+pub fn dockdu(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_dockdu"))
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("running dockdu")
+}
+
+/// The JSON a successful dockdu printed.
+pub fn json_output(output: &std::process::Output) -> serde_json::Value {
+    assert!(output.status.success(), "dockdu failed: {}", String::from_utf8_lossy(&output.stderr));
+    serde_json::from_slice(&output.stdout).expect("JSON on stdout")
+}
+
 /// One test's objects on the engine. Dropping it removes them all.
 pub struct Scenario {
     pub docker: Docker,
