@@ -309,7 +309,7 @@ async fn a_container_that_cannot_start_is_removed_and_the_form_shows_the_whole_e
 
     let mut app = loaded_app(&engine).await;
     keys(&mut app, &format!("2/{volume}\n"));
-    assert_eq!(keys(&mut app, "a"), [Effect::LoadImages], "the form asks for the images once");
+    assert!(keys(&mut app, "a").is_empty(), "the image list was asked for with the other lists");
     let image = ImageFacts { id: "sha256:x".into(), tags: vec![s.image.clone()], ..Default::default() };
     app.update(Msg::Engine(EngineMsg::Images(Ok(vec![image]))));
     keys(&mut app, "\t\t");

@@ -103,10 +103,11 @@ fn the_images_disk_usage_waits_for_the_volumes_sizes_and_runs_once() {
     app.start();
     let effects = feed(&mut app, EngineMsg::Connected(engine()));
     assert!(effects.contains(&Effect::LoadImages), "the list comes with the others: {effects:?}");
-    feed(&mut app, EngineMsg::Containers { seq: 1, containers: containers() });
-    feed(&mut app, EngineMsg::Volumes { seq: 1, volumes: volumes() });
     let listed = feed(&mut app, EngineMsg::Images(Ok(images())));
-    assert!(!listed.contains(&Effect::SizeImages), "volumes are still being sized: {listed:?}");
+    assert!(listed.is_empty(), "the volume list, and with it their sizing, is not in yet: {listed:?}");
+    feed(&mut app, EngineMsg::Containers { seq: 1, containers: containers() });
+    let volumes = feed(&mut app, EngineMsg::Volumes { seq: 1, volumes: volumes() });
+    assert!(!volumes.contains(&Effect::SizeImages), "volumes are still being sized: {volumes:?}");
     keys(&mut app, "5");
     assert!(render(&app).contains("golang:1.23"), "names at once, before any size");
     let sized =
@@ -127,6 +128,16 @@ fn the_images_disk_usage_waits_for_the_volumes_sizes_and_runs_once() {
     assert!(effects.contains(&Effect::LoadImages));
     let sized = feed(&mut app, EngineMsg::Images(Ok(images())));
     assert_eq!(sized, [Effect::SizeImages], "r measures them again");
+}
+
+#[test]
+fn with_no_volume_to_size_the_images_are_measured_once_the_volume_list_is_in() {
+    let mut app = dockdu::app::App::new(&engine().host, true, (100, 30));
+    app.start();
+    feed(&mut app, EngineMsg::Connected(engine()));
+    assert!(feed(&mut app, EngineMsg::Images(Ok(images()))).is_empty());
+    feed(&mut app, EngineMsg::Containers { seq: 1, containers: containers() });
+    assert_eq!(feed(&mut app, EngineMsg::Volumes { seq: 1, volumes: Vec::new() }), [Effect::SizeImages]);
 }
 
 #[test]

@@ -77,7 +77,8 @@ impl App {
                 self.sources.volumes = volumes;
                 self.rebuild();
                 if asked.is_empty() {
-                    vec![]
+                    // Nothing to size: the images' turn, if they are listed.
+                    self.size_images_if_due()
                 } else {
                     vec![Effect::SizeVolumes { seq, volumes: asked }]
                 }
