@@ -7,6 +7,7 @@ use super::theme;
 use crate::app::App;
 use crate::format::size;
 use crate::model::{BuildCacheRecord, Image, ImageSizeSource};
+use crate::sanitize::visible;
 
 /// A line of the pane, with the index of the link it shows, if any.
 pub type DetailLine = (Option<usize>, Line<'static>);
@@ -103,7 +104,8 @@ pub fn cache_record(app: &App, record: &BuildCacheRecord) -> Vec<DetailLine> {
         (None, field("last used", record.last_used_at.clone().unwrap_or_else(|| "never".to_owned()))),
     ];
     if !record.description.is_empty() {
-        out.push((None, field("made by", record.description.clone())));
+        // Written by whoever built: control characters show as text, never interpreted.
+        out.push((None, field("made by", visible(&record.description).into_owned())));
     }
     out
 }
