@@ -144,6 +144,9 @@ impl App {
                     match change.kind {
                         ChangeKind::Container => self.loading.containers.changed(&change.id),
                         ChangeKind::Volume => self.loading.volumes.changed(&change.id),
+                        // The image list comes with every refresh; a new or gone image is measured
+                        // by the images' own `/system/df` (see `size_images_if_due`).
+                        ChangeKind::Image => {}
                     }
                 }
                 if !self.loading.want_refresh() {
@@ -320,6 +323,7 @@ fn changes_size(change: &Change) -> bool {
     match change.kind {
         ChangeKind::Container => matches!(action(change), "start" | "die" | "stop" | "extract-to-dir"),
         ChangeKind::Volume => matches!(action(change), "create" | "mount" | "unmount"),
+        ChangeKind::Image => false,
     }
 }
 
@@ -345,5 +349,9 @@ fn is_relevant(change: &Change) -> bool {
         }
         // Podman says `remove` where Docker says `destroy`.
         ChangeKind::Volume => matches!(action, "create" | "destroy" | "remove" | "mount" | "unmount"),
+        // An image imported, pulled, loaded, built, tagged, untagged or deleted changes the panel.
+        ChangeKind::Image => {
+            matches!(action, "import" | "pull" | "load" | "tag" | "untag" | "delete" | "prune")
+        }
     }
 }
