@@ -24,6 +24,7 @@ fn sources(n: usize) -> Sources {
             id: id(i),
             name: format!("service-{i:05}"),
             image: "busybox:latest".into(),
+            image_id: "sha256:busybox".into(),
             state: ["running", "exited", "created"][i % 3].into(),
             status: "Up 2 hours".into(),
             created: i as i64,

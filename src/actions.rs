@@ -15,12 +15,13 @@ pub struct Outcome {
     pub skipped: Vec<Skipped>,
 }
 
-/// Which kind of object a removal touched; `"container"` or `"volume"` in JSON.
+/// Which kind of object a removal touched; `"container"`, `"volume"` or `"image"` in JSON.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ObjectKind {
     Container,
     Volume,
+    Image,
 }
 
 impl fmt::Display for ObjectKind {
@@ -28,6 +29,7 @@ impl fmt::Display for ObjectKind {
         f.pad(match self {
             ObjectKind::Container => "container",
             ObjectKind::Volume => "volume",
+            ObjectKind::Image => "image",
         })
     }
 }
@@ -52,8 +54,9 @@ impl Outcome {
     }
 }
 
-/// Removes exactly the plan's containers, then its volumes. An object the engine refuses (a
-/// volume that gained a user since the preview: 409) is skipped with the engine's reason.
+/// Removes exactly the plan's containers, then its volumes, then its images. An object the
+/// engine refuses (a volume that gained a user since the preview: 409) is skipped with the
+/// engine's reason; an image that gained a container is kept before the engine is asked.
 pub async fn remove(engine: &Engine, plan: &Plan) -> Outcome {
     let mut outcome = Outcome::default();
     for container in &plan.containers {
@@ -63,6 +66,21 @@ pub async fn remove(engine: &Engine, plan: &Plan) -> Outcome {
     for volume in &plan.volumes {
         let result = engine.remove_volume(&volume.name).await;
         outcome.record(ObjectKind::Volume, &volume.name, volume.size, result);
+    }
+    for image in &plan.images {
+        let name = image.reference();
+        match engine.image_users(&image.id).await {
+            Ok(users) if !users.is_empty() => outcome.skipped.push(Skipped {
+                kind: ObjectKind::Image,
+                name,
+                reason: format!("in use by {}", users.join(", ")),
+            }),
+            Ok(_) => {
+                let result = engine.remove_image(&image.id, &image.tags).await;
+                outcome.record(ObjectKind::Image, &name, image.size, result);
+            }
+            Err(e) => outcome.record(ObjectKind::Image, &name, image.size, Err(e)),
+        }
     }
     outcome
 }

@@ -1,4 +1,5 @@
-//! The write commands for scripts: `volume create`, `prune volumes`, `prune containers`. Each
+//! The write commands for scripts: `volume create`, `prune volumes`, `prune containers`,
+//! `prune images`. Each
 //! prints its preview first; without `--yes` it asks on a terminal and refuses when there is none.
 
 use std::io::{BufRead, IsTerminal};
@@ -9,7 +10,7 @@ use serde_json::json;
 use crate::actions::{self, Outcome};
 use crate::engine::{Engine, VolumeSpec};
 use crate::format::{size, volume_name};
-use crate::model::plan::{self, Plan, VolumeScope};
+use crate::model::plan::{self, ImageScope, Plan, VolumeScope};
 use crate::model::{build, validate};
 use crate::output::{self, key_values, table, Column, Delivery, NAME_COLUMNS, WORD_COLUMNS};
 use crate::secrets::masked_map;
@@ -85,6 +86,22 @@ pub async fn prune_containers(
     carry_out(engine, plan, confirm).await
 }
 
+pub async fn prune_images(
+    engine: &Engine,
+    route: Route,
+    scope: ImageScope,
+    label: Option<String>,
+    confirm: Confirm,
+) -> Result<Finish> {
+    let inventory = build(&crate::collect::collect(engine, route).await?);
+    let mut plan = plan::image_prune(&inventory, scope);
+    if let Some(filter) = &label {
+        let labelled = |id: &str| inventory.image(id).is_some_and(|i| plan::label_matches(&i.labels, filter));
+        plan.images.retain(|i| labelled(&i.id));
+    }
+    carry_out(engine, plan, confirm).await
+}
+
 async fn carry_out(engine: &Engine, plan: Plan, confirm: Confirm) -> Result<Finish> {
     if confirm.json && (confirm.dry_run || plan.is_empty()) {
         let shown = shown_plan(&plan, confirm.reveal_secrets);
@@ -153,6 +170,9 @@ pub fn headline(plan: &Plan, verb: &str) -> String {
     if !plan.volumes.is_empty() {
         parts.push(count(plan.volumes.len(), "volume"));
     }
+    if !plan.images.is_empty() {
+        parts.push(count(plan.images.len(), "image"));
+    }
     let at_least = if plan.has_unknown_sizes() { "at least " } else { "" };
     format!("{verb} {} ({at_least}{})", parts.join(" and "), size(Some(plan.reclaimed_bytes())))
 }
@@ -186,11 +206,20 @@ pub fn preview(plan: &Plan, reveal_secrets: bool) -> String {
             format!("{kind}  {labels}"),
         ]
     });
+    let images = plan.images.iter().map(|i| {
+        let note = crate::model::images::other_tags(&i.tags);
+        vec![
+            "image".to_owned(),
+            i.reference(),
+            size(i.size),
+            format!("{note}  {}", i.id).trim_start().to_owned(),
+        ]
+    });
     let kept = plan
         .kept
         .iter()
         .map(|k| vec!["kept".to_owned(), k.name.clone(), String::new(), k.reason.to_string()]);
-    let rows: Vec<Vec<String>> = containers.chain(volumes).chain(kept).collect();
+    let rows: Vec<Vec<String>> = containers.chain(volumes).chain(images).chain(kept).collect();
     table(&mut out, "  ", &ROW, false, &rows);
     out
 }

@@ -1,5 +1,6 @@
 //! Gathers everything the model needs, concurrently: the container list, then each container's
-//! inspect and sizes; the volume list, then the volumes' sizes; the engine's storage driver.
+//! inspect and sizes; the volume list, then the volumes' sizes, then (unless that `/system/df`
+//! measured them already) the image list and the images' and build cache's; the storage driver.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -7,7 +8,7 @@ use std::path::Path;
 use futures_util::StreamExt;
 
 use crate::engine::{Engine, EngineError};
-use crate::model::{ContainerFacts, Ownership, SizeFacts, Sources, VolumeFacts};
+use crate::model::{ContainerFacts, DiskUsage, Ownership, SizeFacts, Sources, VolumeFacts};
 use crate::sizes::{self, ContainerSized, Route, VolumesSized};
 
 pub async fn collect(engine: &Engine, route: Route) -> Result<Sources, EngineError> {
@@ -19,10 +20,17 @@ pub async fn collect(engine: &Engine, route: Route) -> Result<Sources, EngineErr
     };
     let volumes = async {
         let volumes = engine.volumes().await?;
-        let sized = size_volumes(engine, route, &volumes).await?;
-        Ok::<_, EngineError>((volumes, sized))
+        let (sized, mut usage) = size_volumes(engine, route, &volumes).await?;
+        // One `/system/df` at a time: the images' part waits for the volumes' (often the same
+        // answer). Listed before it is asked, every image listed is in its answer.
+        let images = engine.images().await?;
+        let measured = |id: &str| usage.images.as_ref().is_some_and(|u| u.images.contains_key(id));
+        if usage.build_cache.is_none() || !images.iter().all(|i| measured(&i.id)) {
+            usage = engine.image_sizes().await?;
+        }
+        Ok::<_, EngineError>((volumes, sized, images, usage))
     };
-    let ((mut containers, inspected), (volumes, mut sizes), storage_driver) =
+    let ((mut containers, inspected), (volumes, mut sizes, images, usage), storage_driver) =
         tokio::try_join!(containers, volumes, engine.storage_driver())?;
     // Removed between the list and its inspect: it is gone, not of unknown size.
     containers.retain(|c| inspected.contains_key(&c.id));
@@ -50,8 +58,10 @@ pub async fn collect(engine: &Engine, route: Route) -> Result<Sources, EngineErr
         host_paths,
         local,
         pids,
+        images,
         ..Default::default()
     };
+    sources.disk_usage_images(&usage);
     sources.tmpfs_used = crate::tmpfs_use::read_all(sources.tmpfs_probes());
     Ok(sources)
 }
@@ -77,13 +87,15 @@ async fn inspect_containers(
     Ok(found)
 }
 
-/// The volumes' sizes; from an engine that measures everything at once, the containers' too.
+/// The volumes' sizes; from an engine that measures everything at once, the containers' too,
+/// and its whole answer (whose images' part is then known).
 async fn size_volumes(
     engine: &Engine,
     route: Route,
     volumes: &[VolumeFacts],
-) -> Result<SizeFacts, EngineError> {
+) -> Result<(SizeFacts, DiskUsage), EngineError> {
     let mut sizes = SizeFacts::default();
+    let mut whole = DiskUsage::default();
     let mut sized = sizes::volumes(engine.clone(), route, volumes.to_vec());
     while let Some(piece) = sized.next().await {
         match piece {
@@ -93,11 +105,12 @@ async fn size_volumes(
             VolumesSized::Engine { names, usage } => {
                 sizes.engine_volumes(&usage, names.iter().map(String::as_str));
                 sizes.engine_containers(&usage);
+                whole = usage;
             }
             VolumesSized::Failed { error, .. } => return Err(error),
         }
     }
-    Ok(sizes)
+    Ok((sizes, whole))
 }
 
 /// Whether each host path still exists. Only meaningful for a local engine; blocking I/O.

@@ -13,6 +13,21 @@ pub fn short_id(id: &str) -> &str {
     id.char_indices().nth(12).map_or(id, |(end, _)| &id[..end])
 }
 
+/// An image id (`sha256:…`) as Docker shows it: 12 hex digits.
+pub fn image_short_id(id: &str) -> &str {
+    short_id(id.strip_prefix("sha256:").unwrap_or(id))
+}
+
+/// A container's image as the engine names it: a reference, or, once its tag has gone to
+/// another image or been removed, the image id, shown short as Docker does.
+pub fn image_name(image: &str) -> String {
+    if image.starts_with("sha256:") {
+        image_short_id(image).to_owned()
+    } else {
+        image.to_owned()
+    }
+}
+
 /// Anonymous volumes have 64-hex names: the first 12 tell them apart, as Docker's own ids do.
 pub fn volume_name(name: &str, anonymous: bool) -> String {
     let short = short_id(name);
@@ -69,6 +84,23 @@ pub fn pad(text: &str, columns: usize, align: Align) -> String {
 pub fn clock(at: std::time::SystemTime) -> String {
     let seconds = at.duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs()) % 86_400;
     format!("{:02}:{:02}:{:02} UTC", seconds / 3600, seconds / 60 % 60, seconds % 60)
+}
+
+/// A Unix time as the engine writes times, in UTC: `2026-11-27T05:24:10Z`.
+pub fn utc_timestamp(seconds: i64) -> String {
+    let (days, second) = (seconds.div_euclid(86_400), seconds.rem_euclid(86_400));
+    // Howard Hinnant's days-to-civil, for the proleptic Gregorian calendar.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let day_of_era = z.rem_euclid(146_097);
+    let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let shifted_month = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * shifted_month + 2) / 5 + 1;
+    let month = if shifted_month < 10 { shifted_month + 3 } else { shifted_month - 9 };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    let (h, m, s) = (second / 3600, second / 60 % 60, second % 60);
+    format!("{year:04}-{month:02}-{day:02}T{h:02}:{m:02}:{s:02}Z")
 }
 
 /// `text` in lines of at most `max` columns, broken between words where it can be and inside a
@@ -141,6 +173,13 @@ mod tests {
         assert_eq!(pad("データ", 8, Align::Left), "データ  ");
         assert_eq!(pad("1 KiB", 8, Align::Right), "   1 KiB");
         assert_eq!(width(&pad("a-very-long-container-name", 10, Align::Left)), 10);
+    }
+
+    #[test]
+    fn unix_times_read_as_the_engines_utc_timestamps() {
+        assert_eq!(utc_timestamp(0), "1970-01-01T00:00:00Z");
+        assert_eq!(utc_timestamp(951_782_400), "2000-02-29T00:00:00Z");
+        assert_eq!(utc_timestamp(1_795_757_050), "2026-11-27T05:24:10Z");
     }
 
     #[test]

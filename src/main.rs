@@ -7,7 +7,7 @@ use clap::{Parser, Subcommand};
 use dockdu::cli::{self, Finish};
 use dockdu::contexts::DockerConfig;
 use dockdu::engine::{default_host, Engine, EngineError, Settings, VolumeSpec};
-use dockdu::model::plan::VolumeScope;
+use dockdu::model::plan::{ImageScope, VolumeScope};
 use dockdu::model::validate;
 use dockdu::output::{self, error_line};
 use dockdu::sizes::Route;
@@ -86,7 +86,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Print where the disk goes: containers, volumes, dangling volumes, binds, tmpfs.
+    /// Print where the disk goes: containers, volumes, dangling volumes, binds, tmpfs, images,
+    /// build cache.
     Report {
         /// One JSON document instead of text.
         #[arg(long)]
@@ -98,7 +99,8 @@ enum Command {
     /// Create volumes.
     #[command(subcommand)]
     Volume(VolumeCommand),
-    /// Remove dangling volumes or stopped containers, showing exactly what goes first.
+    /// Remove dangling volumes, stopped containers or unused images, showing exactly what goes
+    /// first.
     #[command(subcommand)]
     Prune(PruneCommand),
 }
@@ -140,6 +142,14 @@ enum Scope {
     Dangling,
 }
 
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum ImagesScope {
+    /// Untagged images no container uses.
+    Dangling,
+    /// Every image no container (running or not) uses, tagged ones too.
+    Unused,
+}
+
 #[derive(Subcommand)]
 enum PruneCommand {
     /// Remove volumes no container uses.
@@ -158,6 +168,16 @@ enum PruneCommand {
         #[arg(long)]
         with_volumes: bool,
         /// Only containers with this label: `label=KEY` or `label=KEY=VALUE`.
+        #[arg(long, value_name = "label=KEY[=VALUE]")]
+        filter: Option<String>,
+        #[command(flatten)]
+        confirm: ConfirmArgs,
+    },
+    /// Remove images no container uses, one by one (never the engine's prune, never forced).
+    Images {
+        #[arg(long, value_enum, default_value = "dangling")]
+        scope: ImagesScope,
+        /// Only images with this label: `label=KEY` or `label=KEY=VALUE`.
         #[arg(long, value_name = "label=KEY[=VALUE]")]
         filter: Option<String>,
         #[command(flatten)]
@@ -291,6 +311,17 @@ async fn run(cli: Cli) -> anyhow::Result<Finish> {
                 Err(refused) => return Ok(refused),
             };
             cli::prune_containers(&engine, route, with_volumes, label, confirm(c)).await
+        }
+        Some(Command::Prune(PruneCommand::Images { scope, filter, confirm: c })) => {
+            let label = match label_filter(filter) {
+                Ok(label) => label,
+                Err(refused) => return Ok(refused),
+            };
+            let scope = match scope {
+                ImagesScope::Dangling => ImageScope::Dangling,
+                ImagesScope::Unused => ImageScope::Unused,
+            };
+            cli::prune_images(&engine, route, scope, label, confirm(c)).await
         }
     }
 }

@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use crate::format::{danger_marker, mode, size, volume_name};
+use crate::format::{danger_marker, image_name, mode, size, volume_name};
 use crate::model::Inventory;
 use crate::output::{key_values, table, Column, NAME_COLUMNS, PATH_COLUMNS, WORD_COLUMNS};
 use crate::sanitize::visible;
@@ -63,7 +63,7 @@ pub fn text(inventory: &Inventory, reveal_secrets: bool) -> String {
             size(c.size_rw),
             size(c.size_root_fs),
             c.mounts.len().to_string(),
-            c.image.clone(),
+            image_name(&c.image),
         ]
     });
     let columns = [
@@ -190,7 +190,84 @@ pub fn text(inventory: &Inventory, reveal_secrets: bool) -> String {
         Column::left("OPTIONS", NAME_COLUMNS),
     ];
     section(&mut out, &columns, rows);
+    images(&mut out, inventory);
+    build_cache(&mut out, inventory);
+    let _ = writeln!(out, "RECLAIMABLE  {}", size(Some(t.reclaimable_bytes)));
     out
+}
+
+/// "unknown" instead of a number the engine has not given.
+fn known_size(bytes: Option<u64>) -> String {
+    bytes.map_or_else(|| "unknown".to_owned(), |b| size(Some(b)))
+}
+
+fn images(out: &mut String, inventory: &Inventory) {
+    let t = &inventory.totals;
+    let _ = writeln!(
+        out,
+        "IMAGES  {} · {} · {} reclaimable (unused images' unique sizes)",
+        t.images,
+        known_size(t.images_size),
+        size(Some(t.reclaimable_image_bytes))
+    );
+    let rows = inventory.images.iter().map(|i| {
+        let tags = if i.tags.is_empty() { "<none>".to_owned() } else { i.tags.join(", ") };
+        vec![
+            tags,
+            i.short_id().to_owned(),
+            size(i.size),
+            size(i.shared_size),
+            size(i.unique_size),
+            i.containers.len().to_string(),
+            if i.dangling { "dangling".to_owned() } else { String::new() },
+            i.created_at.clone(),
+        ]
+    });
+    let columns = [
+        Column::left("REPOSITORY:TAG", NAME_COLUMNS),
+        Column::left("ID", WORD_COLUMNS),
+        Column::right("SIZE", WORD_COLUMNS),
+        Column::right("SHARED", WORD_COLUMNS),
+        Column::right("UNIQUE", WORD_COLUMNS),
+        Column::right("CONTAINERS", WORD_COLUMNS),
+        Column::left("", WORD_COLUMNS),
+        Column::left("CREATED", NAME_COLUMNS),
+    ];
+    section(out, &columns, rows);
+}
+
+fn build_cache(out: &mut String, inventory: &Inventory) {
+    let Some(cache) = &inventory.build_cache else {
+        out.push_str("BUILD CACHE  unknown (the engine did not measure it)\n\n");
+        return;
+    };
+    let _ = writeln!(
+        out,
+        "BUILD CACHE  {} · {} · {} reclaimable (docker builder prune)",
+        cache.count,
+        size(Some(cache.size)),
+        size(Some(cache.reclaimable))
+    );
+    let yes = |b: bool| if b { "yes" } else { "" }.to_owned();
+    let rows = cache.records.iter().map(|r| {
+        vec![
+            crate::format::short_id(&r.id).to_owned(),
+            r.kind.clone(),
+            size(r.size),
+            yes(r.in_use),
+            yes(r.shared),
+            r.last_used_at.clone().unwrap_or_default(),
+        ]
+    });
+    let columns = [
+        Column::left("ID", WORD_COLUMNS),
+        Column::left("TYPE", WORD_COLUMNS),
+        Column::right("SIZE", WORD_COLUMNS),
+        Column::left("IN USE", WORD_COLUMNS),
+        Column::left("SHARED", WORD_COLUMNS),
+        Column::left("LAST USED", NAME_COLUMNS),
+    ];
+    section(out, &columns, rows);
 }
 
 /// One section's table, or `(none)`, then a blank line.

@@ -319,6 +319,7 @@ fn perform(
             let result = match &target {
                 Target::Container { id, .. } => engine.inspect_container(id).await,
                 Target::Volume { name } => engine.inspect_volume(name).await,
+                Target::Image { id, .. } => engine.inspect_image(id).await,
             };
             EngineMsg::Inspected { target, result: result.map_err(|e| e.to_string()) }
         }),
@@ -330,6 +331,9 @@ fn perform(
         Effect::LoadImages => {
             spawn(sender, async move { EngineMsg::Images(engine.images().await.map_err(|e| e.to_string())) })
         }
+        Effect::SizeImages => spawn(sender, async move {
+            EngineMsg::ImagesSized(engine.image_sizes().await.map(Box::new).map_err(|e| e.to_string()))
+        }),
         Effect::Perform(Action::Remove(plan)) => {
             spawn(sender, async move { EngineMsg::Removed(actions::remove(&engine, &plan).await) })
         }

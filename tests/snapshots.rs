@@ -5,6 +5,7 @@ mod app_fixture;
 use app_fixture::*;
 use dockdu::app::{App, EngineMsg};
 use dockdu::engine::{EngineError, Problem};
+use dockdu::model::ImagesUsage;
 use ratatui::style::Color;
 
 fn snapshot(name: &str, app: &App) {
@@ -292,4 +293,47 @@ fn removal_outcome() {
     };
     feed(&mut app, EngineMsg::Removed(outcome));
     snapshot("removal_outcome", &app);
+}
+
+#[test]
+fn images_panel_at_80x24() {
+    let mut app = loaded_app(80, 24);
+    keys(&mut app, "5");
+    snapshot("images_80x24", &app);
+}
+
+#[test]
+fn images_panel_before_shared_sizes_are_measured() {
+    let mut app = loaded_app_before_images(80, 24);
+    feed(&mut app, EngineMsg::Images(Ok(images())));
+    keys(&mut app, "5G"); // the untagged one
+    snapshot("images_measuring", &app);
+}
+
+#[test]
+fn image_prune_preview_of_all_unused() {
+    let mut app = loaded_app(100, 30);
+    keys(&mut app, "5P\t");
+    snapshot("prune_images_preview", &app);
+}
+
+#[test]
+fn build_cache_panel_at_80x24() {
+    let mut app = loaded_app(80, 24);
+    keys(&mut app, "6");
+    snapshot("build_cache_80x24", &app);
+}
+
+#[test]
+fn an_empty_build_cache_says_so() {
+    let mut app = loaded_app_before_images(80, 24);
+    feed(&mut app, EngineMsg::Images(Ok(Vec::new())));
+    let empty = dockdu::model::DiskUsage {
+        images: Some(ImagesUsage { layers_size: Some(0), ..Default::default() }),
+        build_cache: Some(Default::default()),
+        ..Default::default()
+    };
+    feed(&mut app, EngineMsg::ImagesSized(Ok(Box::new(empty))));
+    keys(&mut app, "6");
+    snapshot("build_cache_empty", &app);
 }

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use crossterm::event::{KeyCode, KeyEvent};
 
-use crate::model::plan::{self, KeptReason, Plan, VolumeScope};
+use crate::model::plan::{self, ImageScope, KeptReason, Plan, VolumeScope};
 use crate::model::Inventory;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -15,6 +15,8 @@ pub enum Subject {
     /// Stopped containers (a prune), or the chosen ones (a removal); optionally their anonymous
     /// volumes; chosen running ones only after the explicit force step.
     Containers { pick: Pick, with_volumes: bool, force: bool },
+    /// Unused images in a scope (a prune), or the chosen ones (a removal): never one in use.
+    Images { pick: Pick, scope: ImageScope },
 }
 
 /// Which rows a preview is about.
@@ -70,12 +72,16 @@ impl Confirm {
             Subject::Volumes { .. } => "Prune volumes",
             Subject::Containers { pick: Pick::Chosen(_), .. } => "Remove containers",
             Subject::Containers { .. } => "Prune stopped containers",
+            Subject::Images { pick: Pick::Chosen(_), .. } => "Remove images",
+            Subject::Images { .. } => "Prune images",
         }
     }
 
     pub fn pick(&self) -> &Pick {
         match &self.subject {
-            Subject::Volumes { pick, .. } | Subject::Containers { pick, .. } => pick,
+            Subject::Volumes { pick, .. }
+            | Subject::Containers { pick, .. }
+            | Subject::Images { pick, .. } => pick,
         }
     }
 
@@ -110,6 +116,14 @@ impl Confirm {
                 };
                 plan::container_prune(inventory, within, *with_volumes)
             }
+            Subject::Images { pick: Pick::Chosen(ids), .. } => plan::image_removal(inventory, ids),
+            Subject::Images { pick, scope } => {
+                let mut plan = plan::image_prune(inventory, *scope);
+                if let Pick::Filtered { keys, .. } = pick {
+                    plan.images.retain(|i| keys.contains(&i.id));
+                }
+                plan
+            }
         };
         self.scroll = 0;
     }
@@ -135,7 +149,7 @@ impl Confirm {
             (_, KeyCode::Up) => self.scroll = self.scroll.saturating_sub(1),
             // The preview has about one line an object: no scrolling past them all.
             (_, KeyCode::Down) => {
-                let objects = self.plan.containers.len() + self.plan.volumes.len() + self.plan.kept.len();
+                let objects = self.plan.len() + self.plan.kept.len();
                 self.scroll = (self.scroll + 1).min(objects);
             }
             (Subject::Volumes { pick, scope, .. }, KeyCode::Tab | KeyCode::Right) if !pick.is_removal() => {
@@ -162,6 +176,16 @@ impl Confirm {
             }
             (Subject::Volumes { scope: Scope::Label, label, .. }, KeyCode::Char(c)) => {
                 label.push(c);
+                self.replan(inventory);
+            }
+            (
+                Subject::Images { pick, scope },
+                KeyCode::Tab | KeyCode::Right | KeyCode::BackTab | KeyCode::Left,
+            ) if !pick.is_removal() => {
+                *scope = match scope {
+                    ImageScope::Dangling => ImageScope::Unused,
+                    ImageScope::Unused => ImageScope::Dangling,
+                };
                 self.replan(inventory);
             }
             (Subject::Containers { with_volumes, .. }, KeyCode::Char('v')) => {

@@ -128,31 +128,25 @@ fn choice(id: FieldId, options: Vec<String>) -> Field {
     Field { id, input: Input::Choice { options, selected: 0 }, hint: "←/→ to choose" }
 }
 
-/// Local images, loaded once when the attach form first needs them.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// Where the image list stands (the list itself is `Sources::images`, shared with the Images
+/// panel): listed with every refresh, and asked for when the attach form opens without one.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum ImageList {
     #[default]
     NotLoaded,
     Loading,
-    Loaded(Vec<ImageFacts>),
+    Loaded,
     Failed,
 }
 
 impl ImageList {
     /// Whether opening the form should ask the engine: never asked, the last try failed, or the
     /// engine had none (one may have been imported since).
-    pub fn wants_loading(&self) -> bool {
+    pub fn wants_loading(self, images: &[ImageFacts]) -> bool {
         match self {
             ImageList::NotLoaded | ImageList::Failed => true,
-            ImageList::Loaded(images) => images.is_empty(),
+            ImageList::Loaded => images.is_empty(),
             ImageList::Loading => false,
-        }
-    }
-
-    pub fn references(&self) -> Vec<String> {
-        match self {
-            ImageList::Loaded(images) => images.iter().map(ImageFacts::reference).collect(),
-            _ => Vec::new(),
         }
     }
 }

@@ -10,6 +10,7 @@ use crate::secrets::{self, MASK};
 pub enum Target {
     Container { id: String, name: String },
     Volume { name: String },
+    Image { id: String, name: String },
 }
 
 impl Target {
@@ -17,6 +18,7 @@ impl Target {
         match self {
             Target::Container { name, .. } => format!("container {name}"),
             Target::Volume { name } => format!("volume {name}"),
+            Target::Image { name, .. } => format!("image {name}"),
         }
     }
 }

@@ -8,7 +8,7 @@ use super::confirm::Answer;
 use super::engines::{EnginePicker, PickerAnswer};
 use super::form::FormAnswer;
 use super::inspect::{InspectView, Target};
-use super::panel::Panel;
+use super::panel::{Panel, PANELS};
 use super::{Action, App, Connection, Effect, Focus, Overlay, Place};
 use crate::ui::layout;
 
@@ -103,9 +103,9 @@ impl App {
         match key.code {
             KeyCode::Char('q') => return vec![Effect::Quit],
             KeyCode::Char('?') => self.overlay = Some(Overlay::Help),
-            KeyCode::Tab => self.switch_panel((self.panel.index() + 1) % 4),
-            KeyCode::BackTab => self.switch_panel((self.panel.index() + 3) % 4),
-            KeyCode::Char(c @ '1'..='4') => self.switch_panel(c as usize - '1' as usize),
+            KeyCode::Tab => self.switch_panel((self.panel.index() + 1) % PANELS),
+            KeyCode::BackTab => self.switch_panel((self.panel.index() + PANELS - 1) % PANELS),
+            KeyCode::Char(c @ '1'..='6') => self.switch_panel(c as usize - '1' as usize),
             KeyCode::Up | KeyCode::Char('k') => self.move_by(-1),
             KeyCode::Down | KeyCode::Char('j') => self.move_by(1),
             KeyCode::PageUp => self.move_by(-page),
@@ -206,13 +206,23 @@ impl App {
                         self.focus = Focus::Table;
                         self.select(position);
                     }
-                } else if let Some(tab) = layout::tab_at(self.terminal, mouse.column, mouse.row) {
+                } else if let Some(tab) =
+                    layout::tab_at(self.terminal, mouse.column, mouse.row, &self.tab_widths())
+                {
                     self.switch_panel(tab);
                 }
             }
             _ => {}
         }
         vec![]
+    }
+
+    /// Each tab's width in columns, as `ui::chrome::tabs` draws them.
+    fn tab_widths(&self) -> Vec<u16> {
+        Panel::ALL
+            .iter()
+            .map(|p| u16::try_from(crate::format::width(&p.tab_label(&self.inventory))).unwrap_or(u16::MAX))
+            .collect()
     }
 
     fn switch_panel(&mut self, index: usize) {
@@ -286,9 +296,17 @@ impl App {
     /// The inspect document of the selected container or volume (for a mount, its container).
     fn inspect(&mut self) -> Vec<Effect> {
         let Some(index) = self.view().selected_index() else { return vec![] };
-        if self.panel == Panel::Volumes {
-            let target = Target::Volume { name: self.inventory.volumes[index].name.clone() };
-            return self.open_inspect(target);
+        match self.panel {
+            Panel::Volumes => {
+                let target = Target::Volume { name: self.inventory.volumes[index].name.clone() };
+                return self.open_inspect(target);
+            }
+            Panel::Images => {
+                let image = &self.inventory.images[index];
+                let target = Target::Image { id: image.id.clone(), name: image.reference() };
+                return self.open_inspect(target);
+            }
+            _ => {}
         }
         let Some(id) = self.selected_container_id() else { return vec![] };
         let name = self.inventory.container(&id).map_or_else(|| id.clone(), |c| c.name.clone());

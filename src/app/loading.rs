@@ -6,6 +6,7 @@
 
 use std::time::{Duration, SystemTime};
 
+use super::images::ImageSizing;
 use super::sizing::Sizing;
 use crate::engine::EngineError;
 
@@ -78,6 +79,8 @@ pub struct Loading {
     pub containers: Sizing,
     /// Volumes being sized, and those to size again.
     pub volumes: Sizing,
+    /// The images' shared sizes and the build cache.
+    pub images: ImageSizing,
     /// Failed list requests in a row, for the retry's backoff.
     failures: u32,
     refresh_pending: bool,
@@ -97,6 +100,7 @@ impl Default for Loading {
             volumes_answered: 0,
             containers: Sizing::default(),
             volumes: Sizing::default(),
+            images: ImageSizing::default(),
             failures: 0,
             refresh_pending: false,
             watching_events: false,

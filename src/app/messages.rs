@@ -13,7 +13,7 @@ use crate::actions::Outcome;
 use crate::engine::{Change, EngineError};
 use crate::model::plan::Plan;
 use crate::model::tmpfs::{TmpfsProbe, TmpfsUse};
-use crate::model::{ContainerFacts, EngineInfo, ImageFacts, VolumeFacts};
+use crate::model::{ContainerFacts, DiskUsage, EngineInfo, ImageFacts, VolumeFacts};
 use crate::sizes::{ContainerSized, VolumesSized};
 
 #[derive(Debug)]
@@ -79,6 +79,8 @@ pub enum EngineMsg {
     Changed(Change),
     RefreshDue,
     Images(Result<Vec<ImageFacts>, String>),
+    /// The images' shared sizes and the build cache, from `/system/df`.
+    ImagesSized(Result<Box<DiskUsage>, String>),
     Removed(Outcome),
     VolumeCreated(Result<String, String>),
     ContainerCreated {
@@ -149,7 +151,10 @@ pub enum Effect {
     Inspect(Target),
     WatchEvents,
     RefreshAfter(Duration),
+    /// The image list (with every refresh, and for the attach form).
     LoadImages,
+    /// The images' shared sizes and the build cache (`/system/df`).
+    SizeImages,
     Perform(Action),
     OpenSession(SessionRequest),
     /// Read the docker contexts and probe each engine (the `E` list).

@@ -4,6 +4,7 @@
 pub mod confirm;
 pub mod engines;
 pub mod form;
+mod images;
 pub mod inspect;
 mod keys;
 mod links;
@@ -27,7 +28,7 @@ pub use links::Link;
 pub use loading::{Connection, EventsState, Loading, EVENT_DEBOUNCE};
 pub use messages::{Action, Effect, EngineMsg, Msg, SessionRequest, Slot};
 use outcome::OutcomeView;
-use panel::{Panel, Sort};
+use panel::{Panel, Sort, PANELS};
 
 #[derive(Debug, Clone)]
 pub struct PanelView {
@@ -91,7 +92,7 @@ pub struct App {
     pub sources: Sources,
     pub inventory: Inventory,
     pub panel: Panel,
-    pub views: [PanelView; 4],
+    pub views: [PanelView; PANELS],
     pub focus: Focus,
     pub link: usize,
     pub filter_typing: bool,
@@ -103,10 +104,10 @@ pub struct App {
     /// A one-line message in the footer until the next key: "read-only mode", an error.
     pub notice: Option<String>,
     /// Marked rows (Space) in Containers (ids) and Volumes (names): `d` and `P` act on them.
-    pub marks: [BTreeSet<String>; 4],
+    pub marks: [BTreeSet<String>; PANELS],
     /// What `e` runs in a container.
     pub shell_command: Vec<String>,
-    /// Local images, loaded when the attach form first needs them.
+    /// Where the image list stands (the list is `sources.images`).
     pub images: ImageList,
     /// A row to select once it shows up (a volume just created).
     pending_selection: Option<(Panel, String)>,
@@ -197,6 +198,8 @@ impl App {
                 Some(Overlay::Engines(picker)) => {
                     picker.rows.iter().flatten().any(|row| row.reach == engines::Reach::Checking)
                 }
+                // The images' sizes can take minutes: the spinner turns only where they show.
+                None => s.images.measuring && matches!(self.panel, Panel::Images | Panel::BuildCache),
                 _ => false,
             }
     }

@@ -1,4 +1,4 @@
-//! The four panels, their columns, and which rows they show in which order.
+//! The six panels, their columns, and which rows they show in which order.
 
 use std::cmp::Ordering;
 
@@ -10,10 +10,16 @@ pub enum Panel {
     Volumes,
     Binds,
     Tmpfs,
+    Images,
+    BuildCache,
 }
 
+/// How many panels there are: the tabs, the views, the marks.
+pub const PANELS: usize = 6;
+
 impl Panel {
-    pub const ALL: [Panel; 4] = [Panel::Containers, Panel::Volumes, Panel::Binds, Panel::Tmpfs];
+    pub const ALL: [Panel; PANELS] =
+        [Panel::Containers, Panel::Volumes, Panel::Binds, Panel::Tmpfs, Panel::Images, Panel::BuildCache];
 
     pub fn index(self) -> usize {
         self as usize
@@ -25,7 +31,23 @@ impl Panel {
             Panel::Volumes => "Volumes",
             Panel::Binds => "Binds",
             Panel::Tmpfs => "Tmpfs",
+            Panel::Images => "Images",
+            Panel::BuildCache => "Build cache",
         }
+    }
+
+    /// The tab's label: its key, a short title and how many rows it has. Tabs are as wide as
+    /// their labels, so six fit in 80 columns.
+    pub fn tab_label(self, inventory: &Inventory) -> String {
+        let title = match self {
+            Panel::BuildCache => "Cache",
+            panel => panel.title(),
+        };
+        let count = match (self, &inventory.build_cache) {
+            (Panel::BuildCache, None) => "…".to_owned(),
+            _ => self.len(inventory).to_string(),
+        };
+        format!(" {} {title} {count} ", self.index() + 1)
     }
 
     /// Columns `s` cycles through, the first being the default sort.
@@ -36,6 +58,8 @@ impl Panel {
             Panel::Volumes => &[Size, Name, Users, Created, Driver],
             Panel::Binds => &[HostPath, Container, Destination],
             Panel::Tmpfs => &[Container, Destination, Limit],
+            Panel::Images => &[Size, UniqueSize, Name, Users, Created],
+            Panel::BuildCache => &[Size, Kind, LastUsed],
         }
     }
 
@@ -45,6 +69,8 @@ impl Panel {
             Panel::Volumes => inventory.volumes.len(),
             Panel::Binds => inventory.bind_mounts.len(),
             Panel::Tmpfs => inventory.tmpfs_mounts.len(),
+            Panel::Images => inventory.images.len(),
+            Panel::BuildCache => inventory.build_cache.as_ref().map_or(0, |c| c.records.len()),
         }
     }
 
@@ -61,6 +87,8 @@ impl Panel {
                 let t = &inventory.tmpfs_mounts[index];
                 format!("{}\0{}", t.container_id, t.tmpfs.destination)
             }
+            Panel::Images => inventory.images[index].id.clone(),
+            Panel::BuildCache => cache_records(inventory)[index].id.clone(),
         }
     }
 
@@ -86,6 +114,17 @@ impl Panel {
             Panel::Tmpfs => {
                 let t = &inventory.tmpfs_mounts[index];
                 has(&t.container) || has(&t.tmpfs.destination)
+            }
+            Panel::Images => {
+                let i = &inventory.images[index];
+                i.tags.iter().any(|t| has(t))
+                    || i.short_id().starts_with(needle)
+                    || i.containers.iter().any(|c| has(c))
+                    || (i.dangling && "dangling".contains(needle))
+            }
+            Panel::BuildCache => {
+                let r = &cache_records(inventory)[index];
+                r.id.starts_with(needle) || has(&r.kind) || has(&r.description)
             }
         }
     }
@@ -118,6 +157,20 @@ impl Panel {
                 i.tmpfs_mounts[b].tmpfs.size_limit.cmp(&i.tmpfs_mounts[a].tmpfs.size_limit)
             }
             (Panel::Tmpfs, _) => i.tmpfs_mounts[a].container.cmp(&i.tmpfs_mounts[b].container),
+            (Panel::Images, Size) => i.images[b].size.cmp(&i.images[a].size),
+            (Panel::Images, UniqueSize) => i.images[b].unique_size.cmp(&i.images[a].unique_size),
+            (Panel::Images, Users) => i.images[b].containers.len().cmp(&i.images[a].containers.len()),
+            (Panel::Images, Created) => i.images[b].created_at.cmp(&i.images[a].created_at),
+            (Panel::Images, _) => i.images[a].reference().cmp(&i.images[b].reference()),
+            (Panel::BuildCache, column) => {
+                let records = cache_records(i);
+                let (a, b) = (&records[a], &records[b]);
+                match column {
+                    Kind => a.kind.cmp(&b.kind),
+                    LastUsed => b.last_used_at.cmp(&a.last_used_at),
+                    _ => b.size.cmp(&a.size),
+                }
+            }
         }
     }
 
@@ -136,9 +189,17 @@ impl Panel {
     }
 }
 
+/// The build cache's records; none while it is unknown.
+fn cache_records(inventory: &Inventory) -> &[crate::model::BuildCacheRecord] {
+    inventory.build_cache.as_ref().map_or(&[], |c| c.records.as_slice())
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SortColumn {
     Size,
+    UniqueSize,
+    Kind,
+    LastUsed,
     VirtualSize,
     Name,
     State,
@@ -157,6 +218,9 @@ impl SortColumn {
     pub fn label(self) -> &'static str {
         match self {
             SortColumn::Size => "size",
+            SortColumn::UniqueSize => "unique size",
+            SortColumn::Kind => "type",
+            SortColumn::LastUsed => "last used",
             SortColumn::VirtualSize => "virtual size",
             SortColumn::Name => "name",
             SortColumn::State => "state",

@@ -3,12 +3,12 @@
 use std::collections::HashSet;
 use std::time::SystemTime;
 
-use super::form::{FormKind, ImageList};
+use super::form::ImageList;
 use super::loading::{backoff, Connection, ListKind, Part, Trouble, EVENT_DEBOUNCE};
 use super::panel::Panel;
 use super::{App, Effect, EngineMsg, Overlay, SessionRequest};
 use crate::engine::{Change, ChangeKind};
-use crate::model::{self, ImageFacts, Sources, VolumeFacts};
+use crate::model::{self, Sources, VolumeFacts};
 use crate::sizes::VolumesSized;
 
 impl App {
@@ -80,7 +80,8 @@ impl App {
                 self.sources.volumes = volumes;
                 self.rebuild();
                 if asked.is_empty() {
-                    vec![]
+                    // Nothing to size: the images' turn, if they are listed.
+                    self.size_images_if_due()
                 } else {
                     vec![Effect::SizeVolumes { seq, volumes: asked }]
                 }
@@ -118,7 +119,7 @@ impl App {
                 let listed: HashSet<&str> = self.sources.containers.iter().map(|c| c.id.as_str()).collect();
                 self.sources.sizes.containers.retain(|id, _| listed.contains(id.as_str()));
                 self.rebuild();
-                vec![]
+                self.size_images_if_due()
             }
             EngineMsg::HostPaths { seq, paths } => {
                 if seq >= self.loading.generation() {
@@ -157,6 +158,9 @@ impl App {
                     match change.kind {
                         ChangeKind::Container => self.loading.containers.changed(&change.id),
                         ChangeKind::Volume => self.loading.volumes.changed(&change.id),
+                        // The image list comes with every refresh; a new or gone image is measured
+                        // by the images' own `/system/df` (see `size_images_if_due`).
+                        ChangeKind::Image => {}
                     }
                 }
                 if !self.loading.want_refresh() {
@@ -170,6 +174,7 @@ impl App {
                 vec![]
             }
             EngineMsg::Images(result) => self.on_images(result),
+            EngineMsg::ImagesSized(result) => self.on_images_sized(result),
             EngineMsg::Removed(outcome) => {
                 for marks in &mut self.marks {
                     marks.clear();
@@ -259,8 +264,14 @@ impl App {
                 self.loading.volumes.changed(&v.name);
             }
         }
+        if full {
+            self.refresh_image_sizes();
+        }
+        if self.images != ImageList::Loaded {
+            self.images = ImageList::Loading;
+        }
         let seq = self.loading.next_generation();
-        vec![Effect::LoadLists { seq }]
+        vec![Effect::LoadLists { seq }, Effect::LoadImages]
     }
 
     fn on_volumes_sized(&mut self, seq: u64, piece: VolumesSized, at: SystemTime) {
@@ -280,6 +291,8 @@ impl App {
                 let names: Vec<&String> = names.iter().filter(|name| listed(sources, name)).collect();
                 self.sources.sizes.engine_volumes(&usage, names.into_iter().map(String::as_str));
                 self.sources.sizes.engine_containers(&usage);
+                // A `/system/df` that measured everything measured the images too.
+                self.sources.disk_usage_images(&usage);
                 self.loading.clear_trouble(Part::Sizes);
             }
             VolumesSized::Failed { names, error } => {
@@ -316,29 +329,6 @@ impl App {
         }
         vec![]
     }
-
-    /// The image list fills an open attach form in place; it is kept for the next form too.
-    pub(super) fn on_images(&mut self, result: Result<Vec<ImageFacts>, String>) -> Vec<Effect> {
-        let attach_form = match &mut self.overlay {
-            Some(Overlay::Form(form)) if matches!(form.kind, FormKind::Attach { .. }) => Some(form),
-            _ => None,
-        };
-        match result {
-            Ok(images) => {
-                if let Some(form) = attach_form {
-                    form.set_images(images.iter().map(ImageFacts::reference).collect());
-                }
-                self.images = ImageList::Loaded(images);
-            }
-            Err(error) => {
-                if let Some(form) = attach_form {
-                    form.images_failed(&error);
-                }
-                self.images = ImageList::Failed;
-            }
-        }
-        vec![]
-    }
 }
 
 /// The event's action without its details (`exec_start: sh` → `exec_start`).
@@ -353,6 +343,7 @@ fn changes_size(change: &Change) -> bool {
     match change.kind {
         ChangeKind::Container => matches!(action(change), "start" | "die" | "stop" | "extract-to-dir"),
         ChangeKind::Volume => matches!(action(change), "create" | "mount" | "unmount"),
+        ChangeKind::Image => false,
     }
 }
 
@@ -378,5 +369,9 @@ fn is_relevant(change: &Change) -> bool {
         }
         // Podman says `remove` where Docker says `destroy`.
         ChangeKind::Volume => matches!(action, "create" | "destroy" | "remove" | "mount" | "unmount"),
+        // An image imported, pulled, loaded, built, tagged, untagged or deleted changes the panel.
+        ChangeKind::Image => {
+            matches!(action, "import" | "pull" | "load" | "tag" | "untag" | "delete" | "prune")
+        }
     }
 }

@@ -7,6 +7,8 @@ use super::confirm::{Confirm, Pick, Scope, Subject};
 use super::form::{Form, ImageList};
 use super::panel::Panel;
 use super::{App, Effect, Overlay, SessionRequest};
+use crate::model::plan::ImageScope;
+use crate::model::ImageFacts;
 
 impl App {
     /// Says why a write key does nothing in read-only mode; true when it is refused.
@@ -22,8 +24,8 @@ impl App {
     }
 
     pub(super) fn toggle_mark(&mut self) {
-        if !matches!(self.panel, Panel::Containers | Panel::Volumes) {
-            self.notice = Some("marks are for containers and volumes".to_owned());
+        if !matches!(self.panel, Panel::Containers | Panel::Volumes | Panel::Images) {
+            self.notice = Some("marks are for containers, volumes and images".to_owned());
             return;
         }
         if let Some(key) = self.selected_key() {
@@ -63,9 +65,10 @@ impl App {
         if self.refused_read_only("attaching a volume") {
             return vec![];
         }
-        let mut form = Form::attach(&volume, self.images.references());
+        let references = self.sources.images.iter().map(ImageFacts::reference).collect();
+        let mut form = Form::attach(&volume, references);
         // One request at a time, and none once there are images to choose from.
-        let load = self.images.wants_loading();
+        let load = self.images.wants_loading(&self.sources.images);
         if load {
             self.images = ImageList::Loading;
         }
@@ -97,8 +100,10 @@ impl App {
         let subject = match self.panel {
             Panel::Volumes => Subject::Volumes { pick, scope: Scope::Anonymous, label: String::new() },
             Panel::Containers => Subject::Containers { pick, with_volumes: false, force: false },
+            Panel::Images => Subject::Images { pick, scope: ImageScope::Dangling },
             _ => {
-                self.notice = Some("P prunes containers or volumes: switch to panel 1 or 2".to_owned());
+                self.notice =
+                    Some("P prunes containers, volumes or images: switch to panel 1, 2 or 5".to_owned());
                 return vec![];
             }
         };
@@ -113,8 +118,10 @@ impl App {
         let subject = match self.panel {
             Panel::Volumes => Subject::Volumes { pick, scope: Scope::Anonymous, label: String::new() },
             Panel::Containers => Subject::Containers { pick, with_volumes: false, force: false },
+            Panel::Images => Subject::Images { pick, scope: ImageScope::Dangling },
             _ => {
-                self.notice = Some("d removes containers or volumes: switch to panel 1 or 2".to_owned());
+                self.notice =
+                    Some("d removes containers, volumes or images: switch to panel 1, 2 or 5".to_owned());
                 return vec![];
             }
         };
@@ -131,7 +138,7 @@ impl App {
         let inventory = &self.inventory;
         match self.panel {
             Panel::Containers => Some(inventory.containers[index].id.clone()),
-            Panel::Volumes => None,
+            Panel::Volumes | Panel::Images | Panel::BuildCache => None,
             Panel::Binds => Some(inventory.bind_mounts[index].container_id.clone()),
             Panel::Tmpfs => Some(inventory.tmpfs_mounts[index].container_id.clone()),
         }

@@ -13,6 +13,7 @@ use super::EngineError;
 pub enum ChangeKind {
     Container,
     Volume,
+    Image,
 }
 
 /// Something changed on the engine: `create`, `destroy` (Podman: `remove`), `start`, `die`,
@@ -92,6 +93,7 @@ fn decode(line: &[u8]) -> Option<Change> {
     let kind = match event.kind.as_str() {
         "container" => ChangeKind::Container,
         "volume" => ChangeKind::Volume,
+        "image" => ChangeKind::Image,
         _ => return None,
     };
     Some(Change { kind, action: event.action, id: event.actor.id })
@@ -108,6 +110,8 @@ mod tests {
             decode(line),
             Some(Change { kind: ChangeKind::Volume, action: "mount".into(), id: "data".into() })
         );
+        let untag = br#"{"Type":"image","Action":"untag","Actor":{"ID":"sha256:ab"}}"#;
+        assert_eq!(decode(untag).map(|c| c.kind), Some(ChangeKind::Image));
         assert_eq!(decode(br#"{"Type":"network","Action":"connect","Actor":{"ID":"n"}}"#), None);
         assert_eq!(decode(b"not json\n"), None);
         assert_eq!(decode(b"\n"), None);

@@ -8,6 +8,7 @@
 mod endpoint;
 mod error;
 mod events;
+mod images;
 mod size_walks;
 mod ssh;
 mod target;
@@ -229,8 +230,8 @@ impl Engine {
     /// (within the timeout); the stream itself is not bounded. The caller reconnects when it ends.
     pub async fn events(&self) -> Result<Events, EngineError> {
         let action = "watching events";
-        // `{"type":["container","volume"]}`, percent-encoded.
-        let path = "/events?filters=%7B%22type%22%3A%5B%22container%22%2C%22volume%22%5D%7D";
+        // `{"type":["container","volume","image"]}`, percent-encoded.
+        let path = "/events?filters=%7B%22type%22%3A%5B%22container%22%2C%22volume%22%2C%22image%22%5D%7D";
         let response = tokio::time::timeout(self.timeout, self.transport.send(get(path)))
             .await
             .map_err(|_| self.timed_out(action))?

@@ -113,10 +113,39 @@ impl SizeWalks {
 
 impl Engine {
     /// Volume sizes from `/system/df`: only the volumes where the engine can be asked for them
-    /// alone (API 1.42+); older engines measure everything, and the containers' sizes come along.
+    /// alone (API 1.42+); older engines measure everything, and the containers' and images' sizes
+    /// come along.
     pub async fn volume_sizes(&self) -> Result<DiskUsage, EngineError> {
         let everything = !self.api_at_least(API_DF_TYPE);
         let path = if everything { "/system/df?verbose=1" } else { "/system/df?type=volume&verbose=1" };
+        let mut usage = self.disk_usage_turn(path, everything).await?;
+        if !everything {
+            (usage.images, usage.build_cache) = (None, None);
+        }
+        Ok(usage)
+    }
+
+    /// The images' and the build cache's usage from `/system/df`: only those where the engine
+    /// can be asked for them alone (API 1.42+); older engines measure everything (minutes on a
+    /// big host), and the containers' and volumes' sizes come along.
+    pub async fn image_sizes(&self) -> Result<DiskUsage, EngineError> {
+        let everything = !self.api_at_least(API_DF_TYPE);
+        let path = if everything {
+            "/system/df?verbose=1"
+        } else {
+            "/system/df?type=image&type=build-cache&verbose=1"
+        };
+        let mut usage = self.disk_usage_turn(path, everything).await?;
+        if !everything {
+            usage.containers.clear();
+            usage.volumes.clear();
+        }
+        Ok(usage)
+    }
+
+    /// One `/system/df`, in this engine's one turn; `everything`: it measures every part, so
+    /// container inspects waiting beside it take their sizes from its answer.
+    async fn disk_usage_turn(&self, path: &'static str, everything: bool) -> Result<DiskUsage, EngineError> {
         let turn: OwnedMutexGuard<()> = Arc::clone(&self.size_walks.disk_usage_turn).lock_owned().await;
         let engine = self.clone();
         let mut closed = self.size_walks.closed.subscribe();

@@ -11,8 +11,8 @@ use serde_json::Value;
 
 use crate::model::tmpfs::{parse_tmpfs_options, tmpfs_from_mount};
 use crate::model::{
-    ContainerDetails, ContainerFacts, ContainerSizes, DiskUsage, ImageFacts, MountFacts, MountKind,
-    TmpfsFacts, VolumeFacts, VolumeUsage,
+    BuildCacheFacts, BuildCacheRecord, ContainerDetails, ContainerFacts, ContainerSizes, DiskUsage,
+    ImageFacts, ImageSizes, ImagesUsage, MountFacts, MountKind, TmpfsFacts, VolumeFacts, VolumeUsage,
 };
 
 /// One element of a JSON list, kept as its text until it is decoded on its own: no tree of
@@ -51,6 +51,8 @@ pub struct Container {
     pub id: String,
     pub names: Option<Vec<String>>,
     pub image: Option<String>,
+    #[serde(rename = "ImageID")]
+    pub image_id: Option<String>,
     pub state: Option<Value>,
     pub status: Option<String>,
     pub created: Option<i64>,
@@ -76,6 +78,7 @@ impl Container {
         ContainerFacts {
             name: name.strip_prefix('/').unwrap_or(&name).to_owned(),
             image: self.image.unwrap_or_default(),
+            image_id: self.image_id.unwrap_or_default(),
             state: state_word(self.state),
             status: self.status.unwrap_or_default(),
             created: self.created.unwrap_or_default(),
@@ -182,13 +185,22 @@ impl VolumeSize {
     }
 }
 
+/// An image as `/images/json` and `/system/df` list it.
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "PascalCase", default)]
 pub struct Image {
     pub id: String,
     pub repo_tags: Option<Vec<String>>,
     pub size: Option<i64>,
+    /// -1 unless asked (`shared-size=1`, API ≥ 1.42) or answered by `/system/df`.
+    pub shared_size: Option<i64>,
     pub created: Option<i64>,
+    pub labels: Option<BTreeMap<String, String>>,
+}
+
+/// A byte count; negative means the engine could not tell (or was not asked).
+fn known(bytes: Option<i64>) -> Option<u64> {
+    bytes.and_then(|b| u64::try_from(b).ok())
 }
 
 impl Image {
@@ -196,9 +208,44 @@ impl Image {
         ImageFacts {
             // `<none>:<none>` is what the engine says for an untagged image.
             tags: self.repo_tags.unwrap_or_default().into_iter().filter(|t| t != "<none>:<none>").collect(),
-            size: self.size.and_then(|s| u64::try_from(s).ok()),
+            size: known(self.size),
+            shared_size: known(self.shared_size),
             created: self.created.unwrap_or_default(),
+            labels: self.labels.unwrap_or_default(),
             id: self.id,
+        }
+    }
+
+    fn sizes(&self) -> ImageSizes {
+        ImageSizes { size: known(self.size), shared_size: known(self.shared_size) }
+    }
+}
+
+/// A build cache record as `/system/df` lists it.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+struct BuildCache {
+    #[serde(rename = "ID")]
+    id: String,
+    #[serde(rename = "Type")]
+    kind: Option<String>,
+    description: Option<String>,
+    in_use: Option<bool>,
+    shared: Option<bool>,
+    size: Option<i64>,
+    last_used_at: Option<String>,
+}
+
+impl BuildCache {
+    fn into_record(self) -> BuildCacheRecord {
+        BuildCacheRecord {
+            id: self.id,
+            kind: self.kind.unwrap_or_default(),
+            description: self.description.unwrap_or_default(),
+            size: known(self.size),
+            in_use: self.in_use.unwrap_or(false),
+            shared: self.shared.unwrap_or(false),
+            last_used_at: self.last_used_at.filter(|t| !t.is_empty()),
         }
     }
 }
@@ -223,31 +270,55 @@ pub struct VolumeList {
 #[serde(rename_all = "PascalCase", default)]
 pub struct SystemDf {
     pub layers_size: Option<i64>,
+    pub images: Option<Vec<Item>>,
     pub containers: Option<Vec<Item>>,
     pub volumes: Option<Vec<Item>>,
+    pub build_cache: Option<Vec<Item>>,
+    pub builder_size: Option<i64>,
     pub container_usage: Option<Usage>,
     pub volume_usage: Option<Usage>,
     pub image_usage: Option<Usage>,
+    pub build_cache_usage: Option<Usage>,
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "PascalCase", default)]
 pub struct Usage {
     pub total_size: Option<i64>,
+    pub reclaimable: Option<i64>,
     pub items: Option<Vec<Item>>,
 }
 
 impl SystemDf {
+    /// Every part of the answer; the caller drops the parts it did not ask to be measured.
     pub fn into_disk_usage(self) -> DiskUsage {
         let containers = self.container_usage.and_then(|u| u.items).or(self.containers).unwrap_or_default();
         let volumes = self.volume_usage.and_then(|u| u.items).or(self.volumes).unwrap_or_default();
-        let images_size = self.image_usage.and_then(|u| u.total_size).or(self.layers_size);
+        let (layers_size, images) = match self.image_usage {
+            Some(usage) => (usage.total_size, usage.items),
+            None => (self.layers_size, self.images),
+        };
+        let (cache_size, cache_reclaimable, cache) = match self.build_cache_usage {
+            Some(usage) => (usage.total_size, usage.reclaimable, usage.items),
+            None => (self.builder_size, None, self.build_cache),
+        };
         let (containers, _) = decode_each::<ContainerSize>(&containers);
         let (volumes, _) = decode_each::<VolumeSize>(&volumes);
+        let (images, _) = decode_each::<Image>(&images.unwrap_or_default());
+        let (cache, _) = decode_each::<BuildCache>(&cache.unwrap_or_default());
+        let records: Vec<BuildCacheRecord> = cache.into_iter().map(BuildCache::into_record).collect();
+        // Before API 1.52 the engine gives no reclaimable total: the docker CLI's rule, the
+        // records neither in use nor shared.
+        let reclaimable = known(cache_reclaimable)
+            .or_else(|| Some(records.iter().filter(|r| !r.in_use && !r.shared).filter_map(|r| r.size).sum()));
         DiskUsage {
             containers: containers.iter().map(|c| (c.id.clone(), c.sizes())).collect(),
             volumes: volumes.iter().map(|v| (v.name.clone(), v.usage())).collect(),
-            images_size: images_size.and_then(|s| u64::try_from(s).ok()),
+            images: Some(ImagesUsage {
+                layers_size: known(layers_size),
+                images: images.iter().map(|i| (i.id.clone(), i.sizes())).collect(),
+            }),
+            build_cache: Some(BuildCacheFacts { records, size: known(cache_size), reclaimable }),
         }
     }
 }
@@ -379,7 +450,48 @@ mod tests {
         assert_eq!(old.volumes["devshared"], VolumeUsage { size: Some(2_097_152), ref_count: Some(2) });
         assert_eq!(old.volumes["devdangling"].size, Some(102_400));
         assert_eq!(old.volumes.len(), 3);
-        assert_eq!(old.images_size, Some(1_982_312));
+        let images = old.images.expect("the images' part");
+        assert_eq!(images.layers_size, Some(1_982_312));
+        let busybox =
+            &images.images["sha256:97c970f0962f3a4bea89b83a40dec1aaabec945827b16cc6fa4c06e7122b2f4f"];
+        assert_eq!(*busybox, ImageSizes { size: Some(1_982_312), shared_size: Some(0) });
+        assert_eq!(
+            old.build_cache,
+            Some(BuildCacheFacts { records: vec![], size: Some(0), reclaimable: Some(0) })
+        );
+    }
+
+    #[test]
+    fn build_cache_records_in_both_shapes() {
+        let record = serde_json::json!({
+            "ID": "k3f0", "Type": "regular", "Description": "mount / from exec /bin/sh -c make",
+            "InUse": false, "Shared": false, "Size": 4096, "CreatedAt": "2026-11-27T05:00:00Z",
+            "LastUsedAt": "2026-11-27T06:00:00Z", "UsageCount": 2
+        });
+        let busy = serde_json::json!({"ID": "a1", "Type": "source.local", "InUse": true, "Size": 100});
+        let old = df(serde_json::json!({"BuildCache": [record.clone(), busy.clone()], "BuilderSize": 4196}));
+        let cache = old.build_cache.expect("the build cache");
+        assert_eq!((cache.size, cache.reclaimable), (Some(4196), Some(4096)), "in use is not reclaimable");
+        assert_eq!(cache.records[0].kind, "regular");
+        assert_eq!(cache.records[0].last_used_at.as_deref(), Some("2026-11-27T06:00:00Z"));
+        assert!(cache.records[1].in_use);
+        let new = df(serde_json::json!({"BuildCacheUsage": {
+            "TotalCount": 2, "TotalSize": 4196, "Reclaimable": 4096, "Items": [record, busy]
+        }}));
+        assert_eq!(new.build_cache.expect("the build cache"), cache);
+    }
+
+    #[test]
+    fn an_image_list_entry_says_untagged_and_unknown_shared_size_plainly() {
+        let image: Image = serde_json::from_value(serde_json::json!({
+            "Id": "sha256:ab", "RepoTags": ["<none>:<none>"], "Size": 10, "SharedSize": -1, "Created": 5,
+            "Labels": {"dockdu.test": "x"}
+        }))
+        .unwrap();
+        let facts = image.into_facts();
+        assert!(facts.tags.is_empty());
+        assert_eq!((facts.size, facts.shared_size, facts.created), (Some(10), None, 5));
+        assert_eq!(facts.labels["dockdu.test"], "x");
     }
 
     #[test]

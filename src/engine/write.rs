@@ -6,15 +6,14 @@ use std::pin::Pin;
 
 use bollard::models::{ContainerCreateBody, ExecConfig, HostConfig, Mount, MountType, VolumeCreateRequest};
 use bollard::query_parameters::{
-    AttachContainerOptions, CreateContainerOptions, RemoveContainerOptions, RemoveVolumeOptions,
-    ResizeContainerTTYOptions, ResizeExecOptions, StartContainerOptions,
+    AttachContainerOptions, CreateContainerOptions, RemoveContainerOptions, RemoveImageOptions,
+    RemoveVolumeOptions, ResizeContainerTTYOptions, ResizeExecOptions, StartContainerOptions,
 };
 use bytes::Bytes;
 use futures_util::{Stream, StreamExt};
 use tokio::io::AsyncWrite;
 
 use super::{Engine, EngineError, Problem};
-use crate::model::ImageFacts;
 
 /// What `dockdu volume create` and the create form ask for. An empty name makes an anonymous
 /// volume (the engine names it).
@@ -100,11 +99,21 @@ impl Engine {
         self.docker.remove_container(id, Some(options)).await.map_err(|e| self.error(&action, e))
     }
 
-    pub async fn images(&self) -> Result<Vec<ImageFacts>, EngineError> {
-        let items: Vec<super::wire::Item> =
-            self.get_json("listing images", "/images/json", Some(self.timeout)).await?;
-        let (images, _) = super::wire::decode_each::<super::wire::Image>(&items);
-        Ok(images.into_iter().map(super::wire::Image::into_facts).collect())
+    /// Removes one image, never forced: the engine refuses (409) while a container uses it.
+    /// An image with several tags is untagged tag by tag (the engine refuses its id without
+    /// force); the last tag takes the image with it.
+    pub async fn remove_image(&self, id: &str, tags: &[String]) -> Result<(), EngineError> {
+        let action = format!("removing image {}", crate::format::short_id(id.trim_start_matches("sha256:")));
+        self.writable(&action)?;
+        let references: Vec<&str> =
+            if tags.len() > 1 { tags.iter().map(String::as_str).collect() } else { vec![id] };
+        for reference in references {
+            self.docker
+                .remove_image(reference, None::<RemoveImageOptions>, None)
+                .await
+                .map_err(|e| self.error(&action, e))?;
+        }
+        Ok(())
     }
 
     pub async fn create_container(&self, spec: &ContainerSpec) -> Result<String, EngineError> {

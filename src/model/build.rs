@@ -4,9 +4,10 @@ use std::cmp::Reverse;
 use std::collections::HashMap;
 
 use super::facts::{
-    ContainerFacts, ContainerSizes, EngineInfo, EngineKind, Measured, MountFacts, MountKind, SizeFacts,
-    SizeSource, TmpfsFacts, VolumeFacts,
+    BuildCacheFacts, ContainerFacts, ContainerSizes, EngineInfo, EngineKind, ImageFacts, ImagesUsage,
+    Measured, MountFacts, MountKind, SizeFacts, SizeSource, TmpfsFacts, VolumeFacts,
 };
+use super::images::{self, BuildCache, Image};
 use super::tmpfs::{probes, TmpfsProbe, TmpfsUnread, TmpfsUse};
 use super::{BindMount, Container, Inventory, Ownership, TmpfsMount, Totals, Volume};
 
@@ -28,6 +29,11 @@ pub struct Sources {
     pub pids: HashMap<String, u32>,
     /// (container id, destination) → what that tmpfs holds, as last read here.
     pub tmpfs_used: HashMap<(String, String), TmpfsUse>,
+    pub images: Vec<ImageFacts>,
+    /// The images' sizes from `/system/df`, once it has answered.
+    pub image_usage: Option<ImagesUsage>,
+    /// The build cache from `/system/df`, once it has answered.
+    pub build_cache: Option<BuildCacheFacts>,
 }
 
 impl Sources {
@@ -38,6 +44,16 @@ impl Sources {
         }
         let running = self.containers.iter().filter(|c| c.state == "running").map(|c| c.id.as_str());
         probes(running, &self.tmpfs, &self.pids)
+    }
+
+    /// Takes the images' and build cache's parts of a `/system/df` answer, where it has them.
+    pub fn disk_usage_images(&mut self, usage: &super::DiskUsage) {
+        if let Some(images) = &usage.images {
+            self.image_usage = Some(images.clone());
+        }
+        if let Some(cache) = &usage.build_cache {
+            self.build_cache = Some(cache.clone());
+        }
     }
 }
 
@@ -54,13 +70,19 @@ pub fn build(sources: &Sources) -> Inventory {
     let volumes = volumes(sources, &ownership);
     let bind_mounts = bind_mounts(sources);
     let tmpfs_mounts = tmpfs_mounts(sources);
-    let totals = totals(&containers, &volumes, &tmpfs_mounts);
+    let images = images::images(sources);
+    let build_cache = images::build_cache(sources.build_cache.as_ref());
+    let layers_size = sources.image_usage.as_ref().and_then(|u| u.layers_size);
+    let totals = totals(&containers, &volumes, &tmpfs_mounts, &images, layers_size, build_cache.as_ref());
     Inventory {
         engine: sources.engine.clone(),
         containers,
         volumes,
         bind_mounts,
         tmpfs_mounts,
+        images_sizes_known: images::sizes_known(&images),
+        images,
+        build_cache,
         totals,
         ownership,
         sizes_known: sizes_known(sources),
@@ -77,6 +99,7 @@ fn containers(sources: &Sources) -> Vec<Container> {
                 id: facts.id.clone(),
                 name: facts.name.clone(),
                 image: facts.image.clone(),
+                image_id: facts.image_id.clone(),
                 state: facts.state.clone(),
                 status: facts.status.clone(),
                 created: facts.created,
@@ -227,16 +250,34 @@ fn tmpfs_use(sources: &Sources, container: &ContainerFacts, destination: &str) -
     sources.tmpfs_used.get(&key).copied().unwrap_or(Err(TmpfsUnread::Pending))
 }
 
-fn totals(containers: &[Container], volumes: &[Volume], tmpfs: &[TmpfsMount]) -> Totals {
+fn totals(
+    containers: &[Container],
+    volumes: &[Volume],
+    tmpfs: &[TmpfsMount],
+    images: &[Image],
+    images_size: Option<u64>,
+    build_cache: Option<&BuildCache>,
+) -> Totals {
     let dangling = volumes.iter().filter(|v| v.dangling);
+    let reclaimable_volume_bytes = dangling.clone().filter_map(|v| v.size).sum();
+    let reclaimable_image_bytes = images.iter().filter(|i| !i.in_use()).filter_map(|i| i.unique_size).sum();
+    let build_cache_reclaimable = build_cache.map(|c| c.reclaimable);
     Totals {
         tmpfs_used: tmpfs.iter().filter_map(|t| t.used).sum(),
         containers: containers.len(),
         containers_size_rw: containers.iter().filter_map(|c| c.size_rw).sum(),
         volumes: volumes.len(),
         volumes_size: volumes.iter().filter_map(|v| v.size).sum(),
-        dangling_volumes: dangling.clone().count(),
-        reclaimable_volume_bytes: dangling.filter_map(|v| v.size).sum(),
+        dangling_volumes: dangling.count(),
+        reclaimable_volume_bytes,
+        images: images.len(),
+        images_size,
+        reclaimable_image_bytes,
+        build_cache_size: build_cache.map(|c| c.size),
+        build_cache_reclaimable,
+        reclaimable_bytes: reclaimable_volume_bytes
+            + reclaimable_image_bytes
+            + build_cache_reclaimable.unwrap_or(0),
     }
 }
 
@@ -462,7 +503,7 @@ mod tests {
                 ("unknown".into(), VolumeUsage { size: None, ref_count: None }),
                 ("not-asked".into(), VolumeUsage { size: Some(1), ref_count: None }),
             ]),
-            images_size: None,
+            ..Default::default()
         };
         sizes.engine_volumes(&usage, ["asked", "unknown", "absent"]);
         sizes.engine_containers(&usage);

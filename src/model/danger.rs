@@ -54,7 +54,7 @@ impl DangerKind {
     pub fn why(self) -> &'static str {
         match self {
             Self::EngineSocket => {
-                "the engine's socket: the container can start privileged containers, root on the host"
+                "the engine's socket: root on the host (it can start privileged containers)"
             }
             Self::HostRoot => "the host's whole file system",
             Self::HostConfig => "the host's configuration: users, passwords, sudoers, services",

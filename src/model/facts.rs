@@ -60,6 +60,8 @@ pub struct ContainerFacts {
     pub id: String,
     pub name: String,
     pub image: String,
+    /// The image's id (`sha256:…`): the name in `image` can move to another image, or go.
+    pub image_id: String,
     /// Kept as the engine's word: Podman reports states Docker does not have.
     pub state: String,
     pub status: String,
@@ -141,7 +143,50 @@ impl SizeFacts {
 pub struct DiskUsage {
     pub containers: HashMap<String, ContainerSizes>,
     pub volumes: HashMap<String, VolumeUsage>,
-    pub images_size: Option<u64>,
+    /// The images' part; `None` when the answer was not asked to measure images.
+    pub images: Option<ImagesUsage>,
+    /// The build cache; `None` when the answer was not asked to measure it.
+    pub build_cache: Option<BuildCacheFacts>,
+}
+
+/// The images as `/system/df` counts them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImagesUsage {
+    /// Every image layer once (`LayersSize`): what images take on disk.
+    pub layers_size: Option<u64>,
+    /// Image id → its sizes.
+    pub images: HashMap<String, ImageSizes>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ImageSizes {
+    pub size: Option<u64>,
+    /// Bytes in layers other images use too; `None` where the engine answers -1.
+    pub shared_size: Option<u64>,
+}
+
+/// The builder's cache, from `/system/df`: the engine removes it only as a whole
+/// (`docker builder prune`), never record by record.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BuildCacheFacts {
+    pub records: Vec<BuildCacheRecord>,
+    /// The engine's total, when it gives one (`BuilderSize`, `BuildCacheUsage.TotalSize`).
+    pub size: Option<u64>,
+    /// The engine's reclaimable bytes, when it gives them (API ≥ 1.52).
+    pub reclaimable: Option<u64>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct BuildCacheRecord {
+    pub id: String,
+    /// The engine's word: `regular`, `source.local`, `exec.cachemount`, `frontend`, …
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub description: String,
+    pub size: Option<u64>,
+    pub in_use: bool,
+    pub shared: bool,
+    pub last_used_at: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -180,22 +225,22 @@ pub struct TmpfsFacts {
     pub options: Vec<String>,
 }
 
-/// A local image, for choosing what a new container runs.
+/// A local image, as the image list gives it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct ImageFacts {
     pub id: String,
     pub tags: Vec<String>,
     pub size: Option<u64>,
+    /// Only from an image list asked with `shared-size=1` (API ≥ 1.42); otherwise `None`.
+    pub shared_size: Option<u64>,
     pub created: i64,
+    pub labels: BTreeMap<String, String>,
 }
 
 impl ImageFacts {
     /// The first tag, or the short id of an untagged image.
     pub fn reference(&self) -> String {
-        self.tags.first().cloned().unwrap_or_else(|| {
-            let id = self.id.strip_prefix("sha256:").unwrap_or(&self.id);
-            crate::format::short_id(id).to_owned()
-        })
+        self.tags.first().cloned().unwrap_or_else(|| crate::format::image_short_id(&self.id).to_owned())
     }
 }
 

@@ -5,6 +5,7 @@
 mod build;
 pub mod danger;
 pub mod facts;
+pub mod images;
 mod ownership;
 pub mod plan;
 pub mod tmpfs;
@@ -13,6 +14,7 @@ pub mod validate;
 pub use build::{build, is_anonymous_volume, Sources};
 pub use danger::{Danger, DangerKind};
 pub use facts::*;
+pub use images::{BuildCache, Image, ImageSizeSource};
 pub use ownership::{Owner, Ownership};
 
 use std::collections::BTreeMap;
@@ -26,11 +28,16 @@ pub struct Inventory {
     pub volumes: Vec<Volume>,
     pub bind_mounts: Vec<BindMount>,
     pub tmpfs_mounts: Vec<TmpfsMount>,
+    pub images: Vec<Image>,
+    /// `None` until `/system/df` has measured it.
+    pub build_cache: Option<BuildCache>,
     pub totals: Totals,
     pub ownership: Ownership,
     /// False until every container and volume has its size (or is known to have none): a size
     /// missing before then is unknown, not zero.
     pub sizes_known: bool,
+    /// False until every image's shared (and so unique) size is known.
+    pub images_sizes_known: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -38,6 +45,7 @@ pub struct Container {
     pub id: String,
     pub name: String,
     pub image: String,
+    pub image_id: String,
     pub state: String,
     pub status: String,
     pub created: i64,
@@ -105,6 +113,16 @@ pub struct Totals {
     pub reclaimable_volume_bytes: u64,
     /// Held in memory by the tmpfs mounts whose use could be read.
     pub tmpfs_used: u64,
+    pub images: usize,
+    /// Every image layer once, as the engine counts it (`LayersSize`); `None` until measured.
+    pub images_size: Option<u64>,
+    /// The unique sizes of the images no container uses, as far as known.
+    pub reclaimable_image_bytes: u64,
+    /// `None` until measured.
+    pub build_cache_size: Option<u64>,
+    pub build_cache_reclaimable: Option<u64>,
+    /// Dangling volumes, unused images and reclaimable build cache, as far as known.
+    pub reclaimable_bytes: u64,
 }
 
 impl Volume {
@@ -120,5 +138,9 @@ impl Inventory {
 
     pub fn volume(&self, name: &str) -> Option<&Volume> {
         self.volumes.iter().find(|v| v.name == name)
+    }
+
+    pub fn image(&self, id: &str) -> Option<&Image> {
+        self.images.iter().find(|i| i.id == id)
     }
 }

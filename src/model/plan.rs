@@ -1,4 +1,4 @@
-//! Removal plans: exactly which containers and volumes a prune or remove will touch, and what it
+//! Removal plans: exactly which containers, volumes and images a prune or remove will touch, and what it
 //! leaves alone and why. The preview shows a plan; confirming carries out that plan and no other.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -13,6 +13,8 @@ pub struct Plan {
     /// Removed first, so their anonymous volumes are free when their turn comes.
     pub containers: Vec<PlannedContainer>,
     pub volumes: Vec<PlannedVolume>,
+    /// Removed last, so the containers leaving before them no longer hold them.
+    pub images: Vec<PlannedImage>,
     /// Asked for, but not part of the plan: in use, or running.
     pub kept: Vec<Kept>,
     /// Remove running containers too (one container, after an explicit second step).
@@ -34,6 +36,22 @@ pub struct PlannedVolume {
     pub size: Option<u64>,
     pub anonymous: bool,
     pub labels: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PlannedImage {
+    pub id: String,
+    pub tags: Vec<String>,
+    /// The bytes removing it frees: its unique size; `None` while unknown.
+    pub size: Option<u64>,
+    pub dangling: bool,
+}
+
+impl PlannedImage {
+    /// Its first tag, or `<none>` and its short id.
+    pub fn reference(&self) -> String {
+        super::images::reference(&self.tags, &self.id)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -73,18 +91,26 @@ impl Serialize for KeptReason {
 
 impl Plan {
     pub fn is_empty(&self) -> bool {
-        self.containers.is_empty() && self.volumes.is_empty()
+        self.containers.is_empty() && self.volumes.is_empty() && self.images.is_empty()
+    }
+
+    /// How many objects it removes.
+    pub fn len(&self) -> usize {
+        self.containers.len() + self.volumes.len() + self.images.len()
     }
 
     /// Bytes that come back, as far as sizes are known.
     pub fn reclaimed_bytes(&self) -> u64 {
         let containers: u64 = self.containers.iter().filter_map(|c| c.size_rw).sum();
-        containers + self.volumes.iter().filter_map(|v| v.size).sum::<u64>()
+        let images: u64 = self.images.iter().filter_map(|i| i.size).sum();
+        containers + images + self.volumes.iter().filter_map(|v| v.size).sum::<u64>()
     }
 
     /// Whether some planned object's size is unknown (so the total is a lower bound).
     pub fn has_unknown_sizes(&self) -> bool {
-        self.containers.iter().any(|c| c.size_rw.is_none()) || self.volumes.iter().any(|v| v.size.is_none())
+        self.containers.iter().any(|c| c.size_rw.is_none())
+            || self.volumes.iter().any(|v| v.size.is_none())
+            || self.images.iter().any(|i| i.size.is_none())
     }
 }
 
@@ -157,6 +183,59 @@ pub fn volume_removal(inventory: &Inventory, names: &BTreeSet<String>) -> Plan {
             plan.volumes.push(planned_volume(volume));
         } else {
             plan.kept.push(in_use(volume));
+        }
+    }
+    plan
+}
+
+/// Which unused images an image prune takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ImageScope {
+    /// Untagged images no container uses.
+    Dangling,
+    /// Every image no container, running or not, uses: tagged ones too.
+    Unused,
+}
+
+impl ImageScope {
+    pub fn label(self) -> &'static str {
+        match self {
+            ImageScope::Dangling => "dangling only",
+            ImageScope::Unused => "all unused",
+        }
+    }
+}
+
+fn planned_image(image: &super::Image) -> PlannedImage {
+    PlannedImage {
+        id: image.id.clone(),
+        tags: image.tags.clone(),
+        size: image.unique_size,
+        dangling: image.dangling,
+    }
+}
+
+/// The unused images in scope. An image a container uses is never part of a prune.
+pub fn image_prune(inventory: &Inventory, scope: ImageScope) -> Plan {
+    let images = inventory
+        .images
+        .iter()
+        .filter(|i| !i.in_use() && (i.dangling || scope == ImageScope::Unused))
+        .map(planned_image)
+        .collect();
+    Plan { images, ..Plan::default() }
+}
+
+/// Chosen images (by id): the unused ones go, the used ones are kept with their containers named.
+pub fn image_removal(inventory: &Inventory, ids: &BTreeSet<String>) -> Plan {
+    let mut plan = Plan::default();
+    for image in inventory.images.iter().filter(|i| ids.contains(&i.id)) {
+        if image.in_use() {
+            let users = image.containers.clone();
+            plan.kept.push(Kept { name: image.reference(), reason: KeptReason::InUse { users } });
+        } else {
+            plan.images.push(planned_image(image));
         }
     }
     plan
@@ -347,6 +426,53 @@ mod tests {
         let plan = container_prune(&inventory, Some(&within), true);
         assert_eq!(names(&plan), ["c-old", ANON]);
         assert!(!plan.force);
+    }
+
+    fn images_inventory() -> Inventory {
+        let image = |id: &str, tags: &[&str], size: u64| crate::model::ImageFacts {
+            id: id.into(),
+            tags: tags.iter().map(|t| t.to_string()).collect(),
+            size: Some(size),
+            shared_size: Some(0),
+            ..Default::default()
+        };
+        build(&Sources {
+            containers: vec![ContainerFacts {
+                id: "c".into(),
+                name: "web".into(),
+                image_id: "sha256:used".into(),
+                ..Default::default()
+            }],
+            images: vec![
+                image("sha256:used", &["web:1"], 30),
+                image("sha256:tagged", &["old:1"], 20),
+                image("sha256:none", &[], 10),
+            ],
+            ..Default::default()
+        })
+    }
+
+    #[test]
+    fn an_image_prune_never_takes_an_image_in_use_and_dangling_means_untagged() {
+        let inventory = images_inventory();
+        let ids = |plan: &Plan| plan.images.iter().map(|i| i.id.clone()).collect::<Vec<_>>();
+        assert_eq!(ids(&image_prune(&inventory, ImageScope::Dangling)), ["sha256:none"]);
+        let unused = image_prune(&inventory, ImageScope::Unused);
+        assert_eq!(ids(&unused), ["sha256:tagged", "sha256:none"]);
+        assert_eq!(unused.reclaimed_bytes(), 30);
+        assert!(unused.kept.is_empty(), "an image in use is no part of a prune");
+    }
+
+    #[test]
+    fn a_chosen_image_in_use_is_kept_naming_its_containers() {
+        let chosen = BTreeSet::from(["sha256:used".to_owned(), "sha256:none".to_owned()]);
+        let plan = image_removal(&images_inventory(), &chosen);
+        assert_eq!(plan.images.len(), 1);
+        assert_eq!(plan.images[0].reference(), "<none> none");
+        assert_eq!(
+            plan.kept[0].to_owned(),
+            Kept { name: "web:1".into(), reason: KeptReason::InUse { users: vec!["web".into()] } }
+        );
     }
 
     #[test]

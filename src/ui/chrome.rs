@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-use super::{layout, theme};
+use super::theme;
 use crate::app::loading::{ListKind, Part};
 use crate::app::panel::Panel;
 use crate::app::{App, Connection, EventsState, Focus, Overlay};
@@ -60,29 +60,67 @@ pub fn header(app: &App, frame: &mut Frame, area: Rect) {
             format!("≥ {}", size(Some(bytes)))
         }
     };
+    // Before the lists answer, as the other totals; then "…" until `/system/df` tells.
+    let images_size = match (t.images_size, &loading.images) {
+        _ if !loading.lists_shown() => sized(0),
+        (Some(bytes), _) => size(Some(bytes)),
+        (None, sizing) if sizing.failed.is_some() => "?".to_owned(),
+        (None, _) => "…".to_owned(),
+    };
+    let (cache_count, cache_size) = match &app.inventory.build_cache {
+        Some(cache) => (cache.count.to_string(), size(Some(cache.size))),
+        None if loading.images.failed.is_some() => ("?".to_owned(), "?".to_owned()),
+        None if !loading.lists_shown() => ("0".to_owned(), sized(0)),
+        None => ("…".to_owned(), "…".to_owned()),
+    };
     let mut second = vec![
         Span::raw(format!(" Containers {} · ", t.containers)),
         Span::styled(sized(t.containers_size_rw), theme::size()),
         Span::raw(format!("  Volumes {} · ", t.volumes)),
         Span::styled(sized(t.volumes_size), theme::size()),
+        Span::raw(format!("  Images {} · ", t.images)),
+        Span::styled(images_size, theme::size()),
+    ];
+    // Unmeasured images or cache make the total a floor.
+    let images_pending = !app.inventory.images_sizes_known || app.inventory.build_cache.is_none();
+    let floor =
+        if images_pending && loading.lists_shown() && app.inventory.sizes_known { "≥ " } else { "" };
+    let mut third = vec![
+        Span::raw(format!(" Build cache {cache_count} · ")),
+        Span::styled(cache_size, theme::size()),
         Span::raw("  Reclaimable "),
-        Span::styled(sized(t.reclaimable_volume_bytes), theme::warning()),
-        Span::raw(format!(" ({} dangling)", t.dangling_volumes)),
+        Span::styled(format!("{floor}{}", sized(t.reclaimable_bytes)), theme::warning()),
     ];
     if app.inventory.tmpfs_mounts.iter().any(|m| m.used.is_some()) {
-        // Memory, not disk: last, where it fits; the dangling count gives way to it. The Tmpfs
+        // Memory, not disk: after the disk totals, on whichever line has room; the Tmpfs
         // panel's title always shows it.
         let ram = [Span::raw("  In RAM "), Span::styled(size(Some(t.tmpfs_used)), theme::size())];
-        let room = usize::from(area.width).saturating_sub(ram.iter().map(Span::width).sum());
         let width = |spans: &[Span]| spans.iter().map(Span::width).sum::<usize>();
-        if width(&second) > room && width(&second[..second.len() - 1]) <= room {
-            second.pop();
-        }
-        if width(&second) <= room {
+        let room = usize::from(area.width);
+        if width(&second) + width(&ram) <= room {
             second.extend(ram);
+        } else if width(&third) + width(&ram) <= room {
+            third.extend(ram);
         }
     }
-    frame.render_widget(Paragraph::new(vec![Line::from(first), Line::from(second)]), area);
+    // Where the reclaimable bytes are, as much of it as the width allows.
+    let used: usize = third.iter().map(|s| crate::format::width(&s.content)).sum();
+    let plural = if t.dangling_volumes == 1 { "" } else { "s" };
+    let dangling = format!(" · {} dangling volume{plural}", t.dangling_volumes);
+    let breakdowns = [
+        format!(
+            "{dangling} {} · unused images {} · cache {}",
+            size(Some(t.reclaimable_volume_bytes)),
+            size(Some(t.reclaimable_image_bytes)),
+            size(t.build_cache_reclaimable),
+        ),
+        dangling,
+    ];
+    let room = usize::from(area.width).saturating_sub(used);
+    if let Some(breakdown) = breakdowns.into_iter().find(|b| crate::format::width(b) <= room) {
+        third.push(Span::styled(breakdown, theme::dim()));
+    }
+    frame.render_widget(Paragraph::new(vec![Line::from(first), Line::from(second), Line::from(third)]), area);
 }
 
 /// The table's keys, the current panel's writes first; the general ones go first when narrow.
@@ -92,13 +130,16 @@ fn table_keys(app: &App) -> Vec<(&'static str, &'static str)> {
         keys.extend_from_slice(match app.panel {
             Panel::Containers => &[("d", "remove"), ("P", "prune"), ("e", "shell")][..],
             Panel::Volumes => &[("c", "create"), ("a", "attach"), ("d", "remove"), ("P", "prune")][..],
-            Panel::Binds | Panel::Tmpfs => &[],
+            Panel::Images => &[("d", "remove"), ("P", "prune")][..],
+            Panel::Binds | Panel::Tmpfs | Panel::BuildCache => &[],
         });
     }
+    keys.extend_from_slice(&[("/", "filter"), ("s", "sort")]);
+    // A build cache record has no inspect document.
+    if app.panel != Panel::BuildCache {
+        keys.push(("i", "inspect"));
+    }
     keys.extend_from_slice(&[
-        ("/", "filter"),
-        ("s", "sort"),
-        ("i", "inspect"),
         ("r", "refresh"),
         ("E", "engines"),
         ("Tab", "panel"),
@@ -132,12 +173,9 @@ fn activity(app: &App) -> Option<String> {
 pub fn tabs(app: &App, frame: &mut Frame, area: Rect) {
     let spans: Vec<Span> = Panel::ALL
         .iter()
-        .enumerate()
-        .map(|(i, &panel)| {
-            let label = format!(" {} {} {}", i + 1, panel.title(), panel.len(&app.inventory));
-            let label = format!("{label:<width$}", width = usize::from(layout::TAB_WIDTH));
+        .map(|&panel| {
             let style = if panel == app.panel { theme::active_tab() } else { theme::dim() };
-            Span::styled(label, style)
+            Span::styled(panel.tab_label(&app.inventory), style)
         })
         .collect();
     frame.render_widget(Paragraph::new(Line::from(spans)), area);

@@ -5,10 +5,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 use ratatui::Frame;
 
-use super::theme;
+use super::{image_detail, theme};
 use crate::app::panel::Panel;
 use crate::app::{App, Focus};
-use crate::format::{danger_marker, mode, short_id, size, volume_name};
+use crate::format::{danger_marker, image_name, mode, short_id, size, volume_name};
 use crate::model::tmpfs::TmpfsUnread;
 use crate::model::{Inventory, MountKind, SizeSource};
 use crate::sanitize::visible;
@@ -54,7 +54,10 @@ fn lines(app: &App, index: usize) -> Vec<(Option<usize>, Line<'static>)> {
                     Span::styled(format!("  {}  {}", c.status, short_id(&c.id)), theme::dim()),
                 ]),
             );
-            push(None, field("image", format!("{}   virtual {}", c.image, size(c.size_root_fs))));
+            push(
+                None,
+                field("image", format!("{}   virtual {}", image_name(&c.image), size(c.size_root_fs))),
+            );
             let waiting = app.loading.containers.is_waiting(&c.id);
             let origin = match c.size_source {
                 None if !waiting => "unknown: the engine did not tell",
@@ -95,6 +98,18 @@ fn lines(app: &App, index: usize) -> Vec<(Option<usize>, Line<'static>)> {
                 }
                 push(is_link.then_some(link), Line::from(spans));
                 link += usize::from(is_link);
+            }
+            // The image's own line, last, as `App::links` lists it.
+            if let Some(image) = inventory.image(&c.image_id) {
+                let tags = if image.tags.is_empty() { "untagged".to_owned() } else { image.tags.join(", ") };
+                push(None, Line::styled("made from", theme::header_row()));
+                push(
+                    Some(link),
+                    Line::from(vec![
+                        Span::raw(format!(" image {} ", image.short_id())),
+                        Span::styled(format!("{tags}  unique {}", size(image.unique_size)), theme::dim()),
+                    ]),
+                );
             }
         }
         Panel::Volumes => {
@@ -152,11 +167,7 @@ fn lines(app: &App, index: usize) -> Vec<(Option<usize>, Line<'static>)> {
                 Line::from(vec![Span::styled(b.source.clone(), theme::title()), Span::raw("  "), exists]),
             );
             if let Some(danger) = b.danger {
-                let reach = if danger.writable {
-                    "writable: the container can change it"
-                } else {
-                    "read-only: the container can read it"
-                };
+                let reach = if danger.writable { "writable" } else { "read-only" };
                 push(
                     None,
                     Line::from(vec![
@@ -164,7 +175,7 @@ fn lines(app: &App, index: usize) -> Vec<(Option<usize>, Line<'static>)> {
                             format!("{} hands the host to the container", danger_marker(danger.writable)),
                             theme::danger(danger.writable),
                         ),
-                        Span::raw(format!(" — {}; {reach}", danger.kind.why())),
+                        Span::raw(format!(" — {}, {reach}", danger.kind.why())),
                     ]),
                 );
             }
@@ -203,6 +214,12 @@ fn lines(app: &App, index: usize) -> Vec<(Option<usize>, Line<'static>)> {
             );
             push(None, field("mode", t.tmpfs.mode.clone().unwrap_or_else(|| "default (1777)".to_owned())));
             push(None, field("options", t.tmpfs.options.join(",")));
+        }
+        Panel::Images => out.extend(image_detail::image(app, &inventory.images[index])),
+        Panel::BuildCache => {
+            if let Some(record) = inventory.build_cache.as_ref().and_then(|c| c.records.get(index)) {
+                out.extend(image_detail::cache_record(app, record));
+            }
         }
     }
     out

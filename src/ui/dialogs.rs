@@ -11,6 +11,7 @@ use crate::app::form::{Form, Input};
 use crate::app::outcome::{LineKind, OutcomeView};
 use crate::cli::headline;
 use crate::format::{fit, pad, size, volume_name, width, wrap, Align};
+use crate::model::plan::ImageScope;
 
 /// The narrowest the name column gets, so short names still line up with a readable gap.
 const NAME_MIN_COLUMNS: usize = 28;
@@ -51,6 +52,7 @@ pub fn confirm(confirm: &Confirm, tick: usize, frame: &mut Frame, body: Rect) {
     // dialog's width.
     let widest = (plan.containers.iter().map(|c| width(&c.name)))
         .chain(plan.volumes.iter().map(|v| width(&volume_name(&v.name, v.anonymous))))
+        .chain(plan.images.iter().map(|i| width(&i.reference())))
         .chain(plan.kept.iter().map(|k| width(&k.name).saturating_sub(10)))
         .max()
         .unwrap_or(0);
@@ -108,6 +110,27 @@ pub fn confirm(confirm: &Confirm, tick: usize, frame: &mut Frame, body: Rect) {
                 theme::dim(),
             ));
         }
+        Subject::Images { pick, scope } => {
+            if !pick.is_removal() {
+                let choice = |this: ImageScope| {
+                    let style = if *scope == this { theme::active_tab() } else { theme::dim() };
+                    Span::styled(format!(" {} ", this.label()), style)
+                };
+                lines.push(Line::from(vec![
+                    Span::raw(" scope "),
+                    choice(ImageScope::Dangling),
+                    Span::raw(" "),
+                    choice(ImageScope::Unused),
+                    Span::styled("  (Tab changes)", theme::dim()),
+                ]));
+                lines.extend(filtered_note(pick, "image"));
+            }
+            lines.push(Line::styled(
+                " An image a container uses (in any state) is never removed; each is checked again \
+                 just before. Sizes are the bytes each frees (its unique size).",
+                theme::dim(),
+            ));
+        }
     }
     lines.push(Line::raw(""));
     if plan.is_empty() {
@@ -134,6 +157,14 @@ pub fn confirm(confirm: &Confirm, tick: usize, frame: &mut Frame, body: Rect) {
             Span::styled(pad(&size(v.size), SIZE_COLUMNS, Align::Right), theme::size()),
             Span::raw(format!("  {}", pad(if v.anonymous { "anonymous" } else { "named" }, 9, Align::Left))),
             Span::styled(format!("  {}", labels.join(",")), theme::dim()),
+        ]));
+    }
+    for i in &plan.images {
+        let what = crate::model::images::other_tags(&i.tags);
+        lines.push(Line::from(vec![
+            Span::raw(format!("  image     {} ", pad(&i.reference(), name_columns, Align::Left))),
+            Span::styled(pad(&size(i.size), SIZE_COLUMNS, Align::Right), theme::size()),
+            Span::styled(format!("  {what}"), theme::dim()),
         ]));
     }
     if !plan.kept.is_empty() {

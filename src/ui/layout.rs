@@ -6,6 +6,8 @@ use ratatui::layout::Rect;
 /// Below this the layout cannot show a table and its details legibly.
 pub const MIN_WIDTH: u16 = 60;
 pub const MIN_HEIGHT: u16 = 15;
+/// The engine's line, the totals, the reclaimable bytes.
+const HEADER_ROWS: u16 = 3;
 /// From this width the detail pane sits beside the table instead of below it.
 const SIDE_BY_SIDE_WIDTH: u16 = 140;
 
@@ -29,7 +31,7 @@ pub fn too_small((width, height): (u16, u16)) -> bool {
 /// The screen's parts; `banner` gives a failed request's line its row.
 pub fn areas(area: Rect, banner: bool) -> Areas {
     let row = |y: u16, height: u16| Rect { x: area.x, y, width: area.width, height };
-    let header = row(area.y, 2.min(area.height));
+    let header = row(area.y, HEADER_ROWS.min(area.height));
     let footer = row(area.bottom().saturating_sub(1), 1.min(area.height));
     let tabs = row(header.bottom(), 1);
     let banner = row(tabs.bottom(), u16::from(banner));
@@ -68,13 +70,20 @@ pub fn table_row_at(size: (u16, u16), banner: bool, column: u16, row: u16) -> Op
     (inside && row >= first && row < table.bottom().saturating_sub(1)).then(|| usize::from(row - first))
 }
 
-/// Width of each tab label, for mapping clicks; see `ui::tabs`.
-pub const TAB_WIDTH: u16 = 18;
-
-pub fn tab_at(size: (u16, u16), column: u16, row: u16) -> Option<usize> {
+/// The tab under a click, given each tab's width (tabs are as wide as their labels).
+pub fn tab_at(size: (u16, u16), column: u16, row: u16, widths: &[u16]) -> Option<usize> {
     let tabs = areas(screen(size), false).tabs;
-    let index = usize::from(column.saturating_sub(tabs.x) / TAB_WIDTH);
-    (row == tabs.y && index < 4).then_some(index)
+    if row != tabs.y || column < tabs.x {
+        return None;
+    }
+    let mut start = tabs.x;
+    for (index, width) in widths.iter().enumerate() {
+        if column < start.saturating_add(*width) {
+            return Some(index);
+        }
+        start = start.saturating_add(*width);
+    }
+    None
 }
 
 /// Lines of JSON the inspect overlay shows at once.
@@ -107,8 +116,8 @@ mod tests {
     #[test]
     fn eighty_by_twenty_four_stacks_table_over_detail() {
         let a = areas(screen((80, 24)), false);
-        assert_eq!((a.header.height, a.tabs.y, a.footer.y), (2, 2, 23));
-        assert_eq!(a.table.height + a.detail.height, 20);
+        assert_eq!((a.header.height, a.tabs.y, a.footer.y), (3, 3, 23));
+        assert_eq!(a.table.height + a.detail.height, 19);
         assert_eq!(a.detail.y, a.table.bottom());
         assert_eq!(table_rows((80, 24), false), 9);
     }
@@ -116,9 +125,9 @@ mod tests {
     #[test]
     fn a_banner_takes_one_row_from_the_table_and_moves_clicks_down() {
         let a = areas(screen((80, 24)), true);
-        assert_eq!((a.banner.y, a.banner.height, a.table.y), (3, 1, 4));
-        assert_eq!(a.table.height + a.detail.height, 19, "the row comes out of the panes");
-        assert_eq!(table_row_at((80, 24), true, 5, 6), Some(0));
+        assert_eq!((a.banner.y, a.banner.height, a.table.y), (4, 1, 5));
+        assert_eq!(a.table.height + a.detail.height, 18, "the row comes out of the panes");
+        assert_eq!(table_row_at((80, 24), true, 5, 7), Some(0));
     }
 
     #[test]
@@ -130,10 +139,11 @@ mod tests {
 
     #[test]
     fn clicks_map_to_rows_inside_the_table_only() {
-        assert_eq!(table_row_at((80, 24), false, 5, 5), Some(0));
-        assert_eq!(table_row_at((80, 24), false, 5, 4), None, "the column header");
-        assert_eq!(table_row_at((80, 24), false, 0, 6), None, "the border");
-        assert_eq!(tab_at((80, 24), 20, 2), Some(1));
+        assert_eq!(table_row_at((80, 24), false, 5, 6), Some(0));
+        assert_eq!(table_row_at((80, 24), false, 5, 5), None, "the column header");
+        assert_eq!(table_row_at((80, 24), false, 0, 7), None, "the border");
+        assert_eq!(tab_at((80, 24), 20, 3, &[16, 13, 11]), Some(1));
+        assert_eq!(tab_at((80, 24), 45, 3, &[16, 13, 11]), None, "past the last tab");
     }
 
     #[test]
@@ -143,7 +153,7 @@ mod tests {
             let dialog = list_dialog(a.body);
             assert_eq!((dialog.y, dialog.bottom()), (a.table.y, a.detail.bottom()), "{size:?}");
         }
-        assert_eq!(list_dialog_inner((80, 24)), (78, 18));
+        assert_eq!(list_dialog_inner((80, 24)), (78, 17));
         assert_eq!(list_dialog_inner((200, 50)).0, 98);
     }
 }

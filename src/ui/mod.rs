@@ -6,6 +6,7 @@ mod detail;
 mod dialogs;
 mod engines;
 mod help;
+mod image_detail;
 mod inspect;
 pub mod layout;
 mod table;

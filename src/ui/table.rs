@@ -8,7 +8,7 @@ use ratatui::Frame;
 use super::theme;
 use crate::app::panel::Panel;
 use crate::app::{App, Focus};
-use crate::format::{danger_marker, mode, size, volume_name};
+use crate::format::{danger_marker, image_name, mode, size, volume_name};
 use crate::model::tmpfs::TmpfsUnread;
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
@@ -73,7 +73,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                     Row::new(vec![
                         marked(app, &c.id, c.name.clone()),
                         Cell::from(Span::styled(c.state.as_str(), theme::state(&c.state))),
-                        Cell::from(c.image.as_str()),
+                        Cell::from(image_name(&c.image)),
                         right(sized(c.size_rw, waiting)),
                         right(sized(c.size_root_fs, waiting)),
                         right(c.mounts.len().to_string()),
@@ -176,6 +176,81 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                 })
                 .collect(),
         ),
+        Panel::Images => {
+            // Shared and unique sizes come from `/system/df` (or the list on API 1.42+).
+            let pending = |bytes: Option<u64>| match bytes {
+                Some(bytes) => size(Some(bytes)),
+                None if app.loading.images.failed.is_some() => "?".to_owned(),
+                None if app.loading.images.measuring => theme::spinner(app.spinner).to_owned(),
+                None => "…".to_owned(),
+            };
+            (
+                vec!["REPOSITORY:TAG", "SIZE", "SHARED", "UNIQUE", "USED", "", "CREATED"],
+                vec![
+                    Constraint::Fill(3),
+                    Constraint::Length(9),
+                    Constraint::Length(9),
+                    Constraint::Length(9),
+                    Constraint::Length(4),
+                    Constraint::Length(8),
+                    Constraint::Length(10),
+                ],
+                visible
+                    .map(|&i| {
+                        let image = &app.inventory.images[i];
+                        let name = if image.dangling { image.reference() } else { image.tags.join(", ") };
+                        let badge = if image.dangling {
+                            Span::styled("dangling", theme::warning())
+                        } else {
+                            Span::raw("")
+                        };
+                        Row::new(vec![
+                            marked(app, &image.id, name),
+                            right(size(image.size)),
+                            right(pending(image.shared_size)),
+                            right(pending(image.unique_size)),
+                            right(image.containers.len().to_string()),
+                            Cell::from(badge),
+                            Cell::from(Span::styled(
+                                image.created_at.get(..10).unwrap_or_default().to_owned(),
+                                theme::dim(),
+                            )),
+                        ])
+                    })
+                    .collect(),
+            )
+        }
+        Panel::BuildCache => {
+            let records = app.inventory.build_cache.as_ref().map_or(&[][..], |c| c.records.as_slice());
+            let yes = |b: bool| Cell::from(if b { "yes" } else { "" });
+            (
+                vec!["ID", "TYPE", "SIZE", "IN USE", "SHARED", "LAST USED"],
+                vec![
+                    Constraint::Length(12),
+                    Constraint::Fill(2),
+                    Constraint::Length(10),
+                    Constraint::Length(6),
+                    Constraint::Length(6),
+                    Constraint::Length(20),
+                ],
+                visible
+                    .map(|&i| {
+                        let r = &records[i];
+                        Row::new(vec![
+                            Cell::from(crate::format::short_id(&r.id).to_owned()),
+                            Cell::from(r.kind.clone()),
+                            right(size(r.size)),
+                            yes(r.in_use),
+                            yes(r.shared),
+                            Cell::from(Span::styled(
+                                r.last_used_at.as_deref().unwrap_or("").replace('T', " "),
+                                theme::dim(),
+                            )),
+                        ])
+                    })
+                    .collect(),
+            )
+        }
     };
     let table = Table::new(rows, widths)
         .header(Row::new(header).style(theme::header_row()))
@@ -220,6 +295,17 @@ fn empty_message(app: &App) -> Line<'static> {
         Panel::Volumes => "No volumes on this engine",
         Panel::Binds => "No container bind-mounts a host path",
         Panel::Tmpfs => "No container has a tmpfs mount",
+        Panel::Images => "No images on this engine",
+        Panel::BuildCache => match (&app.inventory.build_cache, &loading.images.failed) {
+            (Some(_), _) => "The build cache is empty: nothing was built here with BuildKit",
+            (None, Some(_)) => "The build cache could not be measured (r retries)",
+            (None, None) => {
+                return Line::styled(
+                    format!("{} Measuring the build cache (/system/df)…", theme::spinner(app.spinner)),
+                    theme::warning(),
+                )
+            }
+        },
     };
     Line::styled(text, theme::dim())
 }

@@ -34,12 +34,25 @@ fn container(id: &str, name: &str, state: &str, image: &str, mounts: Vec<MountFa
         id: id.repeat(64 / id.len()),
         name: name.into(),
         image: image.into(),
+        image_id: image_id(image),
         state: state.into(),
         status: if state == "running" { "Up 2 hours".into() } else { "Exited (0) 3 days ago".into() },
         created: 0,
         labels: BTreeMap::new(),
         mounts,
     }
+}
+
+/// The fixture's image ids: a repeated hex pair for each image the containers run.
+pub fn image_id(reference: &str) -> String {
+    let pair = match reference.split(':').next().unwrap_or_default() {
+        "nginx" => "a0",
+        "postgres" => "b0",
+        "app" => "c0",
+        "golang" => "d0",
+        _ => "e0",
+    };
+    format!("sha256:{}", pair.repeat(32))
 }
 
 fn volume(name: &str, labels: &[(&str, &str)]) -> VolumeFacts {
@@ -127,7 +140,70 @@ pub fn disk_usage() -> DiskUsage {
             (ANON.into(), VolumeUsage { size: Some(8 << 10), ref_count: Some(1) }),
             ("old-logs".into(), VolumeUsage { size: Some(250 << 20), ref_count: Some(0) }),
         ]),
-        images_size: Some(1 << 30),
+        ..Default::default()
+    }
+}
+
+/// The local images: one for each container's, an unused tagged one, and an untagged one.
+pub fn images() -> Vec<ImageFacts> {
+    let image = |reference: &str, tags: &[&str], size: u64, created: i64| ImageFacts {
+        id: image_id(reference),
+        tags: tags.iter().map(|t| t.to_string()).collect(),
+        size: Some(size),
+        shared_size: None,
+        created,
+        labels: BTreeMap::new(),
+    };
+    vec![
+        image("nginx:1.27", &["nginx:1.27", "nginx:latest"], 188 << 20, 1_795_000_000),
+        image("postgres:16", &["postgres:16"], 400 << 20, 1_794_000_000),
+        image("app:latest", &["app:latest"], 90 << 20, 1_795_700_000),
+        image("golang:1.23", &["golang:1.23"], 800 << 20, 1_790_000_000),
+        image("redis:7", &["redis:7"], 120 << 20, 1_780_000_000),
+        ImageFacts {
+            id: format!("sha256:{}", "f0".repeat(32)),
+            size: Some(85 << 20),
+            created: 1_795_600_000,
+            ..Default::default()
+        },
+    ]
+}
+
+/// `/system/df`'s images part (app shares 80 MiB with the untagged one it replaced) and a build
+/// cache of two records, one in use.
+pub fn image_usage() -> DiskUsage {
+    let shared = |reference: &str| if reference == "app:latest" { 80 << 20 } else { 0 };
+    let mut images: HashMap<String, ImageSizes> = images()
+        .iter()
+        .map(|i| {
+            let reference = i.tags.first().cloned().unwrap_or_default();
+            (i.id.clone(), ImageSizes { size: i.size, shared_size: Some(shared(&reference)) })
+        })
+        .collect();
+    images.insert(
+        format!("sha256:{}", "f0".repeat(32)),
+        ImageSizes { size: Some(85 << 20), shared_size: Some(80 << 20) },
+    );
+    let record = |id: &str, kind: &str, size: u64, in_use: bool| BuildCacheRecord {
+        id: id.into(),
+        kind: kind.into(),
+        description: format!("mount / from exec /bin/sh -c make {id}"),
+        size: Some(size),
+        in_use,
+        shared: false,
+        last_used_at: Some("2026-11-26T09:00:00Z".into()),
+    };
+    DiskUsage {
+        images: Some(ImagesUsage { layers_size: Some(1603 << 20), images }),
+        build_cache: Some(BuildCacheFacts {
+            records: vec![
+                record("k3f0abcd1234ef", "regular", 300 << 20, false),
+                record("x9y8z7", "source.local", 2 << 20, true),
+            ],
+            size: Some(302 << 20),
+            reclaimable: Some(300 << 20),
+        }),
+        ..Default::default()
     }
 }
 
@@ -191,6 +267,18 @@ pub fn loaded_app(width: u16, height: u16) -> App {
     loaded_app_on(engine(), width, height)
 }
 
+/// As `loaded_app`, but the image list (asked for with the others) has not answered yet.
+pub fn loaded_app_before_images(width: u16, height: u16) -> App {
+    let mut app = App::new(&engine().host, true, (width, height));
+    app.start();
+    feed(&mut app, EngineMsg::Connected(engine()));
+    feed(&mut app, EngineMsg::Containers { seq: 1, containers: containers() });
+    feed(&mut app, EngineMsg::Volumes { seq: 1, volumes: volumes() });
+    feed(&mut app, EngineMsg::ContainersSized { seq: 1, found: container_sizes() });
+    feed(&mut app, EngineMsg::VolumesSized { seq: 1, sized: volume_sizes(), at: std::time::UNIX_EPOCH });
+    app
+}
+
 /// As `loaded_app`, from an engine reached as `engine` says (another host, TLS unverified).
 pub fn loaded_app_on(engine: EngineInfo, width: u16, height: u16) -> App {
     loaded_app_with(engine, vec![], width, height)
@@ -233,6 +321,8 @@ pub fn loaded_app_with(engine: EngineInfo, extra: Vec<ContainerFacts>, width: u1
         ("/etc".into(), true),
     ]);
     feed(&mut app, EngineMsg::HostPaths { seq: 1, paths });
+    feed(&mut app, EngineMsg::Images(Ok(images())));
+    feed(&mut app, EngineMsg::ImagesSized(Ok(Box::new(image_usage()))));
     feed(&mut app, EngineMsg::Events(dockdu::app::EventsState::Live));
     app
 }
@@ -311,5 +401,9 @@ pub fn selected_name(app: &App) -> String {
         dockdu::app::panel::Panel::Volumes => inventory.volumes[index].name.clone(),
         dockdu::app::panel::Panel::Binds => inventory.bind_mounts[index].source.clone(),
         dockdu::app::panel::Panel::Tmpfs => inventory.tmpfs_mounts[index].tmpfs.destination.clone(),
+        dockdu::app::panel::Panel::Images => inventory.images[index].reference(),
+        dockdu::app::panel::Panel::BuildCache => {
+            inventory.build_cache.as_ref().expect("measured").records[index].id.clone()
+        }
     }
 }

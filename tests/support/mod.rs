@@ -121,12 +121,14 @@ pub async fn inventory_by(route: dockdu::sizes::Route) -> Inventory {
     dockdu::model::build(&sources)
 }
 
-/// Runs the dockdu binary (no shell) off the async workers.
+/// Runs the dockdu binary (no shell) off the async workers, with no terminal on stdin so a
+/// write command never asks.
 pub async fn dockdu(args: &[&str]) -> std::process::Output {
     let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
     tokio::task::spawn_blocking(move || {
         std::process::Command::new(env!("CARGO_BIN_EXE_dockdu"))
             .args(&args)
+            .stdin(std::process::Stdio::null())
             .output()
             .expect("cannot run dockdu")
     })
@@ -213,6 +215,12 @@ pub fn file_tar(name: &str, bytes: u64) -> Vec<u8> {
     tar.into_inner().expect("tar: finish")
 }
 
+/// The JSON a successful dockdu printed.
+pub fn json_output(output: &std::process::Output) -> serde_json::Value {
+    assert!(output.status.success(), "dockdu failed: {}", String::from_utf8_lossy(&output.stderr));
+    serde_json::from_slice(&output.stdout).expect("JSON on stdout")
+}
+
 /// One test's objects on the engine. Dropping it removes them all.
 pub struct Scenario {
     pub docker: Docker,
@@ -250,6 +258,31 @@ impl Scenario {
         }
     }
 
+    /// Another image, imported as `dockdu-test/busybox:<run id>-<role>` and labelled like the
+    /// scenario's: one file of `bytes` bytes (nothing to run; containers come from `image`), so
+    /// its id and unique size are its own. Importing a second one with the same role leaves the
+    /// first untagged (dangling). Returns its id.
+    pub async fn import_image_as(&self, role: &str, bytes: u64) -> String {
+        // Named by run: another scenario's same-sized file would be the same layer, shared.
+        let body = file_tar(&format!("{}.bin", self.name(role)), bytes);
+        let tag = self.name(role);
+        let options = CreateImageOptions {
+            from_src: Some("-".to_owned()),
+            repo: Some(IMAGE_REPO.to_owned()),
+            tag: Some(tag.clone()),
+            changes: vec![format!("LABEL {LABEL}={}", self.run_id), r#"CMD ["/bin/sh"]"#.to_owned()],
+            ..Default::default()
+        };
+        let mut progress =
+            self.docker.create_image(Some(options), Some(bollard::body_full(body.into())), None);
+        while let Some(step) = progress.next().await {
+            step.unwrap_or_else(|e| panic!("importing {tag}: {e}"));
+        }
+        let image =
+            self.docker.inspect_image(&format!("{IMAGE_REPO}:{tag}")).await.expect("inspect the import");
+        image.id.expect("an image id")
+    }
+
     /// The run id is the first part of every name, so tests can find their own objects.
     pub fn name(&self, role: &str) -> String {
         format!("{}-{role}", self.run_id)
@@ -282,10 +315,11 @@ impl Scenario {
         self.create_container_with(role, body).await
     }
 
-    /// As `create_container`, from a whole create body; image, label and network mode are set here.
+    /// As `create_container`, from a whole create body; label and network mode are set here, and
+    /// the image unless the body names one.
     pub async fn create_container_with(&self, role: &str, mut body: ContainerCreateBody) -> String {
         let name = self.name(role);
-        body.image = Some(self.image.clone());
+        body.image.get_or_insert_with(|| self.image.clone());
         body.labels.get_or_insert_with(HashMap::new).extend(self.labels());
         body.host_config.get_or_insert_with(HostConfig::default).network_mode = Some("none".to_owned());
         let options = CreateContainerOptions { name: Some(name.clone()), ..Default::default() };

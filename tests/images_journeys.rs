@@ -1,0 +1,167 @@
+//! Images and the build cache through the app's update function, keys as a person types them:
+//! the panel, ownership both ways, a prune and a removal previewed exactly, read-only, and the
+//! images' `/system/df` that waits for the volumes' sizes.
+
+mod app_fixture;
+
+use std::collections::BTreeSet;
+
+use app_fixture::*;
+use dockdu::app::panel::Panel;
+use dockdu::app::{Action, Effect, EngineMsg, Overlay};
+use dockdu::model::plan::KeptReason;
+
+fn names(app: &dockdu::app::App) -> Vec<String> {
+    app.view().rows.iter().map(|&i| app.inventory.images[i].reference()).collect()
+}
+
+/// The plan the preview would carry out, by image reference.
+fn previewed(app: &dockdu::app::App) -> Vec<String> {
+    match &app.overlay {
+        Some(Overlay::Confirm(confirm)) => confirm.plan.images.iter().map(|i| i.reference()).collect(),
+        other => panic!("no preview open: {other:?}"),
+    }
+}
+
+#[test]
+fn five_lists_images_largest_first_and_an_image_leads_to_its_container_and_back() {
+    let mut app = loaded_app(100, 30);
+    keys(&mut app, "5");
+    assert_eq!(app.panel, Panel::Images);
+    assert_eq!(
+        names(&app),
+        ["golang:1.23", "postgres:16", "nginx:1.27", "redis:7", "app:latest", "<none> f0f0f0f0f0f0"]
+    );
+    keys(&mut app, "s"); // unique size: app shares 80 MiB with the untagged one it replaced
+    assert_eq!(names(&app)[4..], ["app:latest", "<none> f0f0f0f0f0f0"]);
+    keys(&mut app, "/nginx\n");
+    let screen = render(&app);
+    assert!(screen.contains("nginx:1.27, nginx:latest") && screen.contains("used by (1)"), "{screen}");
+    keys(&mut app, "\n"); // its one container
+    assert_eq!((app.panel, selected_name(&app)), (Panel::Containers, "web".to_owned()));
+    keys(&mut app, "\x08");
+    assert_eq!((app.panel, selected_name(&app)), (Panel::Images, "nginx:1.27".to_owned()));
+}
+
+#[test]
+fn a_containers_detail_links_to_its_image() {
+    let mut app = loaded_app(100, 30);
+    keys(&mut app, "/db\n");
+    assert!(render(&app).contains("image b0b0b0b0b0b0"), "{}", render(&app));
+    keys(&mut app, "\nG\n"); // its volume, its tmpfs, then the image: the last link
+    assert_eq!((app.panel, selected_name(&app)), (Panel::Images, "postgres:16".to_owned()));
+}
+
+#[test]
+fn prune_previews_dangling_then_every_unused_image_and_confirming_sends_that_plan() {
+    let mut app = loaded_app(100, 30);
+    keys(&mut app, "5P");
+    assert_eq!(previewed(&app), ["<none> f0f0f0f0f0f0"], "dangling only by default");
+    keys(&mut app, "\t");
+    assert_eq!(previewed(&app), ["redis:7", "<none> f0f0f0f0f0f0"], "never an image a container uses");
+    let screen = render(&app);
+    assert!(screen.contains("Will remove 2 images (125 MiB)"), "{screen}");
+    let effects = keys(&mut app, "\n");
+    let [Effect::Perform(Action::Remove(plan))] = effects.as_slice() else {
+        panic!("Enter sent {effects:?}")
+    };
+    let ids: BTreeSet<&str> = plan.images.iter().map(|i| i.id.as_str()).collect();
+    assert_eq!(ids, BTreeSet::from([image_id("redis:7").as_str(), &*format!("sha256:{}", "f0".repeat(32))]));
+}
+
+#[test]
+fn removing_marked_images_keeps_the_one_in_use_naming_its_container() {
+    let mut app = loaded_app(100, 30);
+    keys(&mut app, "5/redis\n \x1b/nginx\n \x1b"); // mark redis, then nginx
+    assert_eq!(app.marks[Panel::Images.index()].len(), 2);
+    keys(&mut app, "d");
+    let Some(Overlay::Confirm(confirm)) = &app.overlay else { panic!("no preview") };
+    assert_eq!(previewed(&app), ["redis:7"]);
+    assert_eq!(confirm.plan.kept[0].reason, KeptReason::InUse { users: vec!["web".into()] });
+    assert!(render(&app).contains("in use by web"));
+}
+
+#[test]
+fn read_only_refuses_image_writes_and_the_build_cache_has_none() {
+    let mut app = loaded_app(100, 30);
+    app.read_only = true;
+    assert!(keys(&mut app, "5P").is_empty());
+    assert!(app.overlay.is_none() && app.notice.as_deref().is_some_and(|n| n.contains("read-only")));
+    app.read_only = false;
+    keys(&mut app, "6");
+    assert_eq!(app.view().rows.len(), 2);
+    assert!(render(&app).contains("docker builder"), "the detail names the command that clears it");
+    keys(&mut app, "P");
+    assert!(app.overlay.is_none(), "no prune of the build cache");
+    keys(&mut app, "d");
+    assert!(app.overlay.is_none(), "no removal of a record");
+}
+
+#[test]
+fn the_images_disk_usage_waits_for_the_volumes_sizes_and_runs_once() {
+    let mut app = dockdu::app::App::new(&engine().host, true, (100, 30));
+    app.start();
+    let effects = feed(&mut app, EngineMsg::Connected(engine()));
+    assert!(effects.contains(&Effect::LoadImages), "the list comes with the others: {effects:?}");
+    let listed = feed(&mut app, EngineMsg::Images(Ok(images())));
+    assert!(listed.is_empty(), "the volume list, and with it their sizing, is not in yet: {listed:?}");
+    feed(&mut app, EngineMsg::Containers { seq: 1, containers: containers() });
+    let volumes = feed(&mut app, EngineMsg::Volumes { seq: 1, volumes: volumes() });
+    assert!(!volumes.contains(&Effect::SizeImages), "volumes are still being sized: {volumes:?}");
+    keys(&mut app, "5");
+    assert!(render(&app).contains("golang:1.23"), "names at once, before any size");
+    let sized =
+        feed(&mut app, EngineMsg::VolumesSized { seq: 1, sized: volume_sizes(), at: std::time::UNIX_EPOCH });
+    assert_eq!(sized, [Effect::SizeImages]);
+    assert!(feed(&mut app, EngineMsg::Images(Ok(images()))).is_empty(), "one at a time");
+    feed(&mut app, EngineMsg::ImagesSized(Ok(Box::new(image_usage()))));
+    assert!(app.inventory.images_sizes_known);
+    assert!(feed(&mut app, EngineMsg::Images(Ok(images()))).is_empty(), "nothing new to measure");
+    let fewer: Vec<_> = images().into_iter().skip(1).collect();
+    assert_eq!(
+        feed(&mut app, EngineMsg::Images(Ok(fewer))),
+        [Effect::SizeImages],
+        "one went: totals changed"
+    );
+    feed(&mut app, EngineMsg::ImagesSized(Ok(Box::new(image_usage()))));
+    let effects = keys(&mut app, "r");
+    assert!(effects.contains(&Effect::LoadImages));
+    let sized = feed(&mut app, EngineMsg::Images(Ok(images())));
+    assert_eq!(sized, [Effect::SizeImages], "r measures them again");
+}
+
+#[test]
+fn with_no_volume_to_size_the_images_are_measured_once_the_volume_list_is_in() {
+    let mut app = dockdu::app::App::new(&engine().host, true, (100, 30));
+    app.start();
+    feed(&mut app, EngineMsg::Connected(engine()));
+    assert!(feed(&mut app, EngineMsg::Images(Ok(images()))).is_empty());
+    feed(&mut app, EngineMsg::Containers { seq: 1, containers: containers() });
+    assert_eq!(feed(&mut app, EngineMsg::Volumes { seq: 1, volumes: Vec::new() }), [Effect::SizeImages]);
+}
+
+#[test]
+fn a_failed_images_disk_usage_shows_question_marks_and_r_asks_again() {
+    let mut app = loaded_app_before_images(100, 30);
+    assert_eq!(feed(&mut app, EngineMsg::Images(Ok(images()))), [Effect::SizeImages]);
+    feed(&mut app, EngineMsg::ImagesSized(Err("a disk usage operation is already running".into())));
+    keys(&mut app, "5");
+    let screen = render(&app);
+    assert!(screen.contains("shared size unknown: a disk usage operation"), "{screen}");
+    assert!(feed(&mut app, EngineMsg::Images(Ok(images()))).is_empty(), "not again by itself");
+    keys(&mut app, "r");
+    assert_eq!(feed(&mut app, EngineMsg::Images(Ok(images()))), [Effect::SizeImages]);
+}
+
+#[test]
+fn an_image_imported_or_removed_elsewhere_refreshes_the_panel() {
+    use dockdu::engine::{Change, ChangeKind};
+    let mut app = loaded_app(100, 30);
+    let change = |action: &str| {
+        EngineMsg::Changed(Change { kind: ChangeKind::Image, action: action.into(), id: "sha256:ab".into() })
+    };
+    assert_eq!(feed(&mut app, change("untag")), [Effect::RefreshAfter(dockdu::app::EVENT_DEBOUNCE)]);
+    assert!(feed(&mut app, change("import")).is_empty(), "one refresh for the burst");
+    let refresh = feed(&mut app, EngineMsg::RefreshDue);
+    assert!(refresh.contains(&Effect::LoadImages), "{refresh:?}");
+}
