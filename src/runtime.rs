@@ -22,6 +22,8 @@ use crate::{actions, session, terminal, ui};
 
 /// Spinner speed, while something loads; nothing ticks when idle.
 const TICK: Duration = Duration::from_millis(120);
+/// How often the tmpfs mounts' use is read again (host I/O only, one statfs each).
+const TMPFS_REFRESH: Duration = Duration::from_secs(5);
 /// Sizes go out at most this often (the first at once), so a thousand of them are a few model
 /// rebuilds and redraws, not a thousand.
 const BATCH_EVERY: Duration = Duration::from_millis(100);
@@ -64,6 +66,9 @@ async fn event_loop(
     let mut input = EventStream::new();
     let mut ticker = tokio::time::interval(TICK);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let mut tmpfs_ticker =
+        tokio::time::interval_at(tokio::time::Instant::now() + TMPFS_REFRESH, TMPFS_REFRESH);
+    tmpfs_ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut tasks = Tasks::default();
     loop {
         while !effects.is_empty() {
@@ -121,6 +126,7 @@ async fn event_loop(
             },
             Some(msg) = receiver.recv() => Msg::Engine(msg),
             _ = ticker.tick(), if app.busy() => Msg::Tick,
+            _ = tmpfs_ticker.tick(), if app.reads_tmpfs() => Msg::TmpfsDue,
             () = stop.received() => return Ok(()),
         };
         if let Msg::Engine(EngineMsg::ConnectFailed { error, .. } | EngineMsg::ListFailed { error, .. }) =

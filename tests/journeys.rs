@@ -5,7 +5,7 @@ mod app_fixture;
 use app_fixture::*;
 use dockdu::app::form::Submit;
 use dockdu::app::panel::{Panel, SortColumn};
-use dockdu::app::{App, Effect, EngineMsg, Focus, Overlay};
+use dockdu::app::{App, Effect, EngineMsg, Focus, Msg, Overlay};
 use dockdu::engine::{Change, ChangeKind};
 use dockdu::model::plan::KeptReason;
 
@@ -559,6 +559,11 @@ fn a_running_containers_tmpfs_is_read_off_the_loop_on_a_local_engine_only() {
     assert!(probes.contains(&(4101, "/run".to_owned())) && probes.contains(&(4102, "/dev/shm".to_owned())));
     feed(&mut app, tmpfs_used());
     assert_eq!(app.inventory.totals.tmpfs_used, 3 << 19);
-    let (_, effects) = inspected(false);
+    // Writes into a tmpfs fire no engine event: the runtime's timer asks again.
+    assert!(app.reads_tmpfs());
+    let again = app.update(Msg::TmpfsDue);
+    assert!(matches!(&again[..], [Effect::ReadTmpfs { probes, .. }] if probes.len() == 2), "{again:?}");
+    let (remote, effects) = inspected(false);
     assert!(!effects.iter().any(|e| matches!(e, Effect::ReadTmpfs { .. })), "remote: nothing to read here");
+    assert!(!remote.reads_tmpfs(), "remote: no timer either");
 }

@@ -23,6 +23,9 @@ pub enum Msg {
     Resize(u16, u16),
     /// Animation only; the runtime sends it only while something is loading.
     Tick,
+    /// Time to read the tmpfs mounts again: writing into one fires no engine event. Sent only
+    /// while `App::reads_tmpfs` says there are some to read.
+    TmpfsDue,
     Engine(EngineMsg),
 }
 

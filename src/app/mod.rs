@@ -186,6 +186,11 @@ impl App {
     }
 
     /// Whether anything is in flight, so the spinner needs ticks.
+    /// Running containers of a local engine have tmpfs mounts whose use can be read here.
+    pub fn reads_tmpfs(&self) -> bool {
+        !self.sources.tmpfs_probes().is_empty()
+    }
+
     pub fn busy(&self) -> bool {
         let s = &self.loading;
         s.connecting()
@@ -227,6 +232,7 @@ impl App {
                 self.spinner = self.spinner.wrapping_add(1);
                 vec![]
             }
+            Msg::TmpfsDue => self.read_tmpfs().into_iter().collect(),
             Msg::Engine(msg) => self.on_engine(msg),
         }
     }

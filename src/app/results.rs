@@ -247,7 +247,7 @@ impl App {
     }
 
     /// Read every running container's tmpfs again (each read replaces the one before).
-    fn read_tmpfs(&self) -> Option<Effect> {
+    pub(super) fn read_tmpfs(&self) -> Option<Effect> {
         let probes = self.sources.tmpfs_probes();
         (!probes.is_empty()).then_some(Effect::ReadTmpfs { seq: self.loading.generation(), probes })
     }
