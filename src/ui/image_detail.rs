@@ -33,23 +33,19 @@ pub fn image(app: &App, image: &Image) -> Vec<DetailLine> {
         (None, None) if sizing.measuring => "measuring shared sizes (/system/df)…".to_owned(),
         (None, None) => "shared size not measured yet".to_owned(),
     };
-    out.push((
-        None,
-        Line::from(vec![
-            Span::styled(format!("{:<11}", "size"), theme::dim()),
-            Span::raw(format!(
-                "{}   shared {}   unique {}  ",
-                size(image.size),
-                size(image.shared_size),
-                size(image.unique_size)
-            )),
-            Span::styled(origin, theme::dim()),
-        ]),
-    ));
-    out.push((None, field("created", image.created_at.clone())));
-    if image.tags.len() > 1 {
-        out.push((None, field("tags", image.tags.join(", "))));
-    }
+    // The size and the containers first: at 80x24 the pane holds five lines.
+    let sizes = format!(
+        "{}   shared {}   unique {}",
+        size(image.size),
+        size(image.shared_size),
+        size(image.unique_size)
+    );
+    // Unknown sizes say why on the same line; known ones name their source last.
+    let (sizes, origin) = match image.shared_size {
+        None => (format!("{sizes}   {origin}"), None),
+        Some(_) => (sizes, Some(origin)),
+    };
+    out.push((None, field("size", sizes)));
     out.push((None, Line::styled(format!("used by ({})", image.containers.len()), theme::header_row())));
     for (link, (name, id)) in image.containers.iter().zip(&image.container_ids).enumerate() {
         let state = app.container_state(id).unwrap_or("").to_owned();
@@ -63,6 +59,13 @@ pub fn image(app: &App, image: &Image) -> Vec<DetailLine> {
     }
     if image.containers.is_empty() {
         out.push((None, Line::styled(" no container: d removes it, P prunes the unused", theme::dim())));
+    }
+    out.push((None, field("created", image.created_at.clone())));
+    if image.tags.len() > 1 {
+        out.push((None, field("tags", image.tags.join(", "))));
+    }
+    if let Some(origin) = origin {
+        out.push((None, Line::from(Span::styled(origin, theme::dim()))));
     }
     out
 }
