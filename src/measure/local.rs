@@ -101,7 +101,7 @@ impl<'a> Growing<'a> {
 
     /// Tells progress now (`now`), or when it is time to.
     pub fn tell(&mut self, now: bool) {
-        if now || (self.files % 1024 == 0 && self.last_told.elapsed() >= PROGRESS_EVERY) {
+        if now || (self.files.is_multiple_of(1024) && self.last_told.elapsed() >= PROGRESS_EVERY) {
             self.last_told = Instant::now();
             let progress = self.snapshot();
             (self.progress)(progress);
