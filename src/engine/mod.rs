@@ -5,6 +5,7 @@
 //! two shapes, Podman's extra container states) go through the same transport and are decoded by
 //! `wire`, leniently.
 
+mod archive;
 mod endpoint;
 mod error;
 mod events;
@@ -26,13 +27,14 @@ use http_body_util::BodyExt;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+pub use archive::Archive;
 pub use endpoint::{
     default_host, BadHost, Endpoint, HostChoice, HostError, SshTarget, TlsFiles, TlsFlags, DEFAULT_HOST,
 };
 pub use error::{CertificateProblem, EngineError, Problem};
 pub use events::{Change, ChangeKind, Events};
 pub use target::{ContextEntry, Settings, Target};
-pub use write::{ContainerSpec, Session, SessionTarget, VolumeSpec, DETACH_KEYS};
+pub use write::{ContainerSpec, Session, SessionTarget, VolumeSpec, DETACH_KEYS, HELPER_LABEL, HELPER_MOUNT};
 
 use crate::model::{ContainerFacts, EngineInfo, EngineKind, VolumeFacts};
 use transport::Transport;

@@ -43,7 +43,7 @@ pub fn build(
     root: &Path,
     layout: Layout,
     cancel: &Cancel,
-    progress: &mut dyn FnMut(Progress),
+    progress: &mut (dyn FnMut(Progress) + Send),
 ) -> Result<Tree, WalkError> {
     let name = root.file_name().map_or(b"/" as &[u8], |n| n.as_bytes());
     let mut builder = Builder {
@@ -64,11 +64,11 @@ pub(super) struct Growing<'a> {
     bytes: u64,
     files: u64,
     last_told: Instant,
-    progress: &'a mut dyn FnMut(Progress),
+    progress: &'a mut (dyn FnMut(Progress) + Send),
 }
 
 impl<'a> Growing<'a> {
-    pub fn new(root_name: &[u8], progress: &'a mut dyn FnMut(Progress)) -> Self {
+    pub fn new(root_name: &[u8], progress: &'a mut (dyn FnMut(Progress) + Send)) -> Self {
         Growing {
             tree: Tree::new(root_name),
             top: HashMap::new(),
@@ -188,14 +188,13 @@ impl Visit for Builder<'_> {
     }
 }
 
-/// Marks a layer's entries from the engine's list of changes (path from the root → change):
-/// what is not listed came from the image unchanged.
+/// Marks a layer's entries from the engine's list of changes (path from the root → change).
+/// Everything in a layer is the container's: what the list leaves out was copied up from the
+/// image without a change the engine notices (a hard link to an image file, say).
 pub fn mark_changes(tree: &mut Tree, changes: &HashMap<Vec<u8>, Change>) {
     let mut marks = Vec::new();
     tree.each_path(NodeId::ROOT, |id, path| {
-        if let Some(change) = changes.get(path) {
-            marks.push((id, *change));
-        }
+        marks.push((id, changes.get(path).copied().unwrap_or(Change::Changed)));
     });
     for (id, change) in marks {
         // A whiteout found here is a deletion whatever the list says.

@@ -60,7 +60,7 @@ pub struct TarTree<'a> {
 }
 
 impl<'a> TarTree<'a> {
-    pub fn new(root_name: &[u8], strip_first: bool, progress: &'a mut dyn FnMut(Progress)) -> Self {
+    pub fn new(root_name: &[u8], strip_first: bool, progress: &'a mut (dyn FnMut(Progress) + Send)) -> Self {
         TarTree {
             growing: Growing::new(root_name, progress),
             state: State::Header,

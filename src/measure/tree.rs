@@ -120,6 +120,15 @@ impl Tree {
         self.nodes.capacity() * std::mem::size_of::<Node>() + self.names.capacity()
     }
 
+    /// Names the root (a volume's tree is named after the volume, not its `_data` folder).
+    pub fn set_root_name(&mut self, name: &[u8]) {
+        let name = &name[..name.len().min(u16::MAX as usize)];
+        let start = self.names.len() as u32;
+        self.names.extend_from_slice(name);
+        self.nodes[0].name_start = start;
+        self.nodes[0].name_len = name.len() as u16;
+    }
+
     pub fn name(&self, id: NodeId) -> &[u8] {
         let node = &self.nodes[id.0 as usize];
         &self.names[node.name_start as usize..][..node.name_len as usize]
