@@ -86,6 +86,7 @@ fn table_keys(app: &App) -> Vec<(&'static str, &'static str)> {
         ("/", "filter"),
         ("s", "sort"),
         ("i", "inspect"),
+        ("o", "look inside"),
         ("r", "refresh"),
         ("E", "engines"),
         ("Tab", "panel"),
@@ -144,6 +145,9 @@ pub fn footer(app: &App, frame: &mut Frame, area: Rect) {
         }
         Some(Overlay::Engines(_)) => {
             &[("type", "to filter"), ("↑↓", "choose"), ("Enter", "switch"), ("Esc", "close")]
+        }
+        Some(Overlay::Browser(_)) => {
+            &[("↑↓", "move"), ("Enter/→", "open"), ("Backspace/←", "up"), ("s", "sort"), ("Esc", "close")]
         }
         Some(Overlay::Inspect(view)) if view.typing => &[("Enter", "search"), ("Esc", "cancel")],
         Some(Overlay::Inspect(_)) => &[

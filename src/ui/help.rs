@@ -18,6 +18,7 @@ pub const KEYS: &[(&str, &str)] = &[
     ("/", "filter rows as you type (Esc clears)"),
     ("s  S", "cycle sort column, reverse it"),
     ("i", "inspect (/ n N search, v shows secrets)"),
+    ("o", "look inside a volume, a container's layer, a bind"),
     ("r", "refresh everything, sizes included"),
     ("Space", "mark a container or volume"),
     ("d", "remove selected or marked, after a preview"),
