@@ -82,11 +82,13 @@ fn table_keys(app: &App) -> Vec<(&'static str, &'static str)> {
             Panel::Binds | Panel::Tmpfs => &[],
         });
     }
+    if app.panel != Panel::Tmpfs {
+        keys.push(("o", "inside"));
+    }
     keys.extend_from_slice(&[
         ("/", "filter"),
         ("s", "sort"),
         ("i", "inspect"),
-        ("o", "look inside"),
         ("r", "refresh"),
         ("E", "engines"),
         ("Tab", "panel"),

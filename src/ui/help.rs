@@ -27,8 +27,7 @@ pub const KEYS: &[(&str, &str)] = &[
     ("e  A", "shell in / attach to a running container"),
     ("E  -", "engines (docker contexts) / the previous one"),
     ("mouse", "wheel scrolls, click selects a row or tab"),
-    ("?", "this help"),
-    ("q  Ctrl-C", "quit"),
+    ("?  q  Ctrl-C", "this help / quit"),
 ];
 
 pub fn render(frame: &mut Frame, body: Rect) {
