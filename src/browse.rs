@@ -269,7 +269,7 @@ async fn volume_through_engine(
         let (engine, name, image) = (engine.clone(), name.to_owned(), image.id.clone());
         tokio::spawn(async move { engine.create_helper(&helper_name(), &image, &name).await })
     };
-    let mut helper = Helper { engine: engine.clone(), create: Some(create) };
+    let mut helper = Helper { engine: engine.clone(), create: Some(create), id: None };
     let result = match helper.created().await {
         Ok(id) => archive_tree(engine, &id, HELPER_MOUNT, progress).await,
         Err(e) => Err(e),
@@ -286,37 +286,44 @@ fn helper_name() -> String {
 
 type Creating = tokio::task::JoinHandle<Result<String, EngineError>>;
 
-/// A helper container being made or made: removed by `remove`, or when dropped (the read was
-/// cancelled or failed) by a task that waits for the create to end first.
+/// A helper container being made (`create`) or made (`id`): removed by `remove`, or when dropped
+/// (the read was cancelled or failed) by a task that first waits for the create to end.
 struct Helper {
     engine: Engine,
     create: Option<Creating>,
+    id: Option<String>,
 }
 
 impl Helper {
-    /// The container's id, once the engine made it.
+    /// The container's id, once the engine made it. The create stays in `self` while awaited,
+    /// so a cancel meanwhile still leaves it to `Drop`.
     async fn created(&mut self) -> Result<String, BrowseError> {
-        let Some(create) = self.create.take() else {
-            return Err(BrowseError::Other("no helper container".to_owned()));
+        let Some(create) = self.create.as_mut() else {
+            return self.id.clone().ok_or_else(|| BrowseError::Other("no helper container".to_owned()));
         };
-        let (id, create) = match create.await {
-            Ok(Ok(id)) => (id.clone(), Some(tokio::spawn(async move { Ok(id) }))),
-            Ok(Err(e)) => return Err(e.into()),
-            Err(e) => return Err(BrowseError::Other(format!("creating the helper container stopped: {e}"))),
-        };
-        self.create = create;
-        Ok(id)
+        let answer = create.await;
+        self.create = None;
+        match answer {
+            Ok(Ok(id)) => {
+                self.id = Some(id.clone());
+                Ok(id)
+            }
+            Ok(Err(e)) => Err(e.into()),
+            Err(e) => Err(BrowseError::Other(format!("creating the helper container stopped: {e}"))),
+        }
     }
 
     async fn remove(mut self) {
-        if let Some(create) = self.create.take() {
-            remove_helper(self.engine.clone(), create).await;
-        }
+        remove_helper(self.engine.clone(), self.create.take(), self.id.take()).await;
     }
 }
 
-async fn remove_helper(engine: Engine, create: Creating) {
-    if let Ok(Ok(id)) = create.await {
+async fn remove_helper(engine: Engine, create: Option<Creating>, id: Option<String>) {
+    let id = match create {
+        Some(create) => create.await.ok().and_then(Result::ok),
+        None => id,
+    };
+    if let Some(id) = id {
         if let Err(e) = engine.remove_container(&id, true).await {
             tracing::warn!(error = %e, "could not remove the helper container {id}");
         }
@@ -325,9 +332,10 @@ async fn remove_helper(engine: Engine, create: Creating) {
 
 impl Drop for Helper {
     fn drop(&mut self) {
-        if let Some(create) = self.create.take() {
+        let (create, id) = (self.create.take(), self.id.take());
+        if create.is_some() || id.is_some() {
             if let Ok(runtime) = tokio::runtime::Handle::try_current() {
-                runtime.spawn(remove_helper(self.engine.clone(), create));
+                runtime.spawn(remove_helper(self.engine.clone(), create, id));
             }
         }
     }

@@ -79,28 +79,7 @@ async fn helpers_of(s: &Scenario, volume: &str) -> Vec<String> {
 
 async fn fill_volume(s: &Scenario, role: &str, keep_writer: bool) -> String {
     let volume = s.create_volume(role).await;
-    let writer = s
-        .create_container_with(
-            &format!("writes-{role}"),
-            ContainerCreateBody {
-                cmd: Some(vec![
-                    "sh".into(),
-                    "-c".into(),
-                    ENTRIES.into(),
-                    "entries".into(),
-                    SMALL_FILES.into(),
-                ]),
-                env: Some(vec!["ROOT=/data".to_owned()]),
-                host_config: Some(HostConfig {
-                    binds: Some(vec![format!("{volume}:/data")]),
-                    ..Default::default()
-                }),
-                ..Default::default()
-            },
-        )
-        .await;
-    s.start(&writer).await;
-    assert_eq!(s.wait_exit(&writer).await, 0, "the {role} volume's script failed");
+    let writer = s.run_on_volume(&format!("writes-{role}"), &volume, ENTRIES, &[SMALL_FILES]).await;
     if !keep_writer {
         s.remove_container(&writer).await;
     }

@@ -2,12 +2,11 @@
 //! in a container (its volumes included), passed on piece by piece and never kept whole.
 
 use bytes::Bytes;
-use http::StatusCode;
 use http_body_util::BodyExt;
 use hyper::body::Incoming;
 use serde::Deserialize;
 
-use super::{encode_path, engine_message, get, Engine, EngineError, Problem};
+use super::{encode_path, Engine, EngineError, Problem};
 use crate::measure::Change;
 
 /// An open archive: its pieces as they arrive.
@@ -64,17 +63,8 @@ impl Engine {
     /// The tar stream of `path` in a container, started or not. Not bounded in time: a big
     /// folder streams for as long as it takes.
     pub async fn archive(&self, id: &str, path: &str) -> Result<Archive, EngineError> {
-        let action = "reading files through the engine";
         let request = format!("/containers/{}/archive?path={}", encode_path(id), encode_path(path));
-        let response = tokio::time::timeout(self.timeout, self.transport.send(get(&request)))
-            .await
-            .map_err(|_| self.timed_out(action))?
-            .map_err(|e| self.error(action, e))?;
-        if response.status() != StatusCode::OK {
-            let status = response.status().as_u16();
-            let body = response.into_body().collect().await.map(|b| b.to_bytes()).unwrap_or_default();
-            return Err(EngineError::new(&self.host, action, Problem::Api(status), engine_message(&body)));
-        }
-        Ok(Archive { body: response.into_body(), host: self.host.clone() })
+        let body = self.open_stream("reading files through the engine", &request).await?;
+        Ok(Archive { body, host: self.host.clone() })
     }
 }

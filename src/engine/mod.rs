@@ -230,9 +230,15 @@ impl Engine {
     /// Opens the stream of container and volume changes. Returns once the engine has answered
     /// (within the timeout); the stream itself is not bounded. The caller reconnects when it ends.
     pub async fn events(&self) -> Result<Events, EngineError> {
-        let action = "watching events";
         // `{"type":["container","volume"]}`, percent-encoded.
         let path = "/events?filters=%7B%22type%22%3A%5B%22container%22%2C%22volume%22%5D%7D";
+        let body = self.open_stream("watching events", path).await?;
+        Ok(Events::new(body, &self.host))
+    }
+
+    /// A GET whose body is read as it streams: returns once the engine has answered (within the
+    /// timeout) with 200; the body itself is not bounded in time.
+    async fn open_stream(&self, action: &str, path: &str) -> Result<hyper::body::Incoming, EngineError> {
         let response = tokio::time::timeout(self.timeout, self.transport.send(get(path)))
             .await
             .map_err(|_| self.timed_out(action))?
@@ -242,7 +248,7 @@ impl Engine {
             let body = response.into_body().collect().await.map(|b| b.to_bytes()).unwrap_or_default();
             return Err(EngineError::new(&self.host, action, Problem::Api(status), engine_message(&body)));
         }
-        Ok(Events::new(response.into_body(), &self.host))
+        Ok(response.into_body())
     }
 
     fn timed_out(&self, action: &str) -> EngineError {
