@@ -19,7 +19,7 @@ fn browser(app: &App) -> &dockdu::app::browser::Browser {
 }
 
 fn rows(app: &App) -> Vec<String> {
-    browser(app).rows.iter().map(|r| r.name.clone()).collect()
+    browser(app).names()
 }
 
 /// A volume's tree: logs/ (two big files), cache/ (many small ones), a file and a link.
@@ -92,7 +92,7 @@ fn a_volume_opens_on_its_first_level_while_counting_then_goes_in_and_back() {
     assert_eq!(rows(&app), ["logs", "cache", "settings.json", "current"]);
     keys(&mut app, "j\n");
     assert_eq!(browser(&app).path(), "/cache");
-    assert_eq!(browser(&app).rows.len(), 120);
+    assert_eq!(browser(&app).len(), 120);
     keys(&mut app, "\x08");
     assert_eq!((browser(&app).path().as_str(), browser(&app).selected), ("/", 1), "back on cache");
     keys(&mut app, "s");
@@ -116,7 +116,8 @@ fn a_containers_layer_shows_what_it_added_changed_and_deleted() {
     assert!(screen.contains("Lost when the container is removed"), "{screen}");
     assert!(screen.contains("measured by the engine"), "{screen}");
     keys(&mut app, "j\n");
-    let marks: Vec<_> = browser(&app).rows.iter().map(|r| (r.name.clone(), r.change)).collect();
+    let view = browser(&app);
+    let marks: Vec<_> = (0..view.len()).filter_map(|i| view.row(i)).map(|r| (r.name, r.change)).collect();
     assert_eq!(
         marks,
         [

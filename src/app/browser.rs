@@ -5,7 +5,7 @@
 use crossterm::event::{KeyCode, KeyEvent};
 
 use crate::browse::{Source, Target};
-use crate::measure::{sorted_children, NodeId, NodeKind, Progress, SortBy, Tree};
+use crate::measure::{sorted_children, NodeId, NodeKind, Progress, SortBy, TopEntry, Tree};
 
 #[derive(Debug, Clone)]
 pub enum Contents {
@@ -14,7 +14,7 @@ pub enum Contents {
     Failed(String),
 }
 
-/// One row as drawn.
+/// One row as drawn, made for the rows on screen only.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Row {
     pub name: String,
@@ -22,8 +22,14 @@ pub struct Row {
     pub size: u64,
     pub files: u32,
     pub change: Option<crate::measure::Change>,
-    /// Inside the tree (`None` while counting: the first level only).
-    node: Option<NodeId>,
+}
+
+/// The shown folder's entries in order: while counting, the first level so far; then nodes of
+/// the tree (no names copied: a folder of 100,000 entries opens within a frame).
+#[derive(Debug, Clone)]
+enum Order {
+    Counting(Vec<TopEntry>),
+    Tree(Vec<NodeId>),
 }
 
 #[derive(Debug, Clone)]
@@ -37,7 +43,7 @@ pub struct Browser {
     pub sort: SortBy,
     /// The folder shown.
     pub dir: NodeId,
-    pub rows: Vec<Row>,
+    order: Order,
     pub selected: usize,
     pub offset: usize,
     /// The row selected in each folder above, to come back to.
@@ -60,7 +66,7 @@ impl Browser {
             contents: Contents::Counting(Progress::default()),
             sort: SortBy::Size,
             dir: NodeId::ROOT,
-            rows: Vec::new(),
+            order: Order::Tree(Vec::new()),
             selected: 0,
             offset: 0,
             trail: Vec::new(),
@@ -83,15 +89,67 @@ impl Browser {
         }
     }
 
+    /// How many entries the shown folder has.
+    pub fn len(&self) -> usize {
+        match &self.order {
+            Order::Counting(top) => top.len(),
+            Order::Tree(nodes) => nodes.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The row at `index` in the shown folder's order.
+    pub fn row(&self, index: usize) -> Option<Row> {
+        match (&self.order, &self.contents) {
+            (Order::Counting(top), _) => top.get(index).map(|e| Row {
+                name: e.name.clone(),
+                kind: e.kind,
+                size: e.size,
+                files: e.files,
+                change: None,
+            }),
+            (Order::Tree(nodes), Contents::Ready { tree, .. }) => nodes.get(index).map(|&id| Row {
+                name: tree.name_lossy(id),
+                kind: tree.kind(id),
+                size: tree.size(id),
+                files: tree.files(id),
+                change: tree.change(id),
+            }),
+            _ => None,
+        }
+    }
+
+    /// Every row's name, in order (for tests and small folders).
+    pub fn names(&self) -> Vec<String> {
+        (0..self.len()).filter_map(|i| self.row(i)).map(|r| r.name).collect()
+    }
+
+    fn selected_name(&self) -> Option<String> {
+        self.row(self.selected).map(|r| r.name)
+    }
+
+    fn position_of(&self, name: &str) -> Option<usize> {
+        match (&self.order, &self.contents) {
+            (Order::Tree(nodes), Contents::Ready { tree, .. }) => {
+                nodes.iter().position(|&id| tree.name(id) == name.as_bytes())
+            }
+            (Order::Counting(top), _) => top.iter().position(|e| e.name == name),
+            _ => None,
+        }
+    }
+
     pub fn counted(&mut self, result: Result<(Tree, Source), String>) {
-        let selected_name = self.rows.get(self.selected).map(|r| r.name.clone());
+        let selected_name = self.selected_name();
         self.contents = match result {
             Ok((tree, source)) => Contents::Ready { tree, source },
             Err(why) => Contents::Failed(why),
         };
         self.prepare();
         if let Some(name) = selected_name {
-            self.selected = self.rows.iter().position(|r| r.name == name).unwrap_or(0);
+            self.selected = self.position_of(&name).unwrap_or(0);
         }
     }
 
@@ -114,21 +172,10 @@ impl Browser {
 
     /// Sorts the shown folder's rows, keeping the selection in range.
     fn prepare(&mut self) {
-        self.rows = match &self.contents {
+        self.order = match &self.contents {
             Contents::Counting(progress) => {
-                let mut rows: Vec<Row> = progress
-                    .top
-                    .iter()
-                    .map(|e| Row {
-                        name: e.name.clone(),
-                        kind: e.kind,
-                        size: e.size,
-                        files: e.files,
-                        change: None,
-                        node: None,
-                    })
-                    .collect();
-                rows.sort_by(|a, b| {
+                let mut top = progress.top.clone();
+                top.sort_unstable_by(|a, b| {
                     let by_name = a.name.cmp(&b.name);
                     match self.sort {
                         SortBy::Size => b.size.cmp(&a.size).then(by_name),
@@ -136,22 +183,12 @@ impl Browser {
                         SortBy::Name => by_name,
                     }
                 });
-                rows
+                Order::Counting(top)
             }
-            Contents::Ready { tree, .. } => sorted_children(tree, self.dir, self.sort)
-                .into_iter()
-                .map(|id| Row {
-                    name: tree.name_lossy(id),
-                    kind: tree.kind(id),
-                    size: tree.size(id),
-                    files: tree.files(id),
-                    change: tree.change(id),
-                    node: Some(id),
-                })
-                .collect(),
-            Contents::Failed(_) => Vec::new(),
+            Contents::Ready { tree, .. } => Order::Tree(sorted_children(tree, self.dir, self.sort)),
+            Contents::Failed(_) => Order::Tree(Vec::new()),
         };
-        self.selected = self.selected.min(self.rows.len().saturating_sub(1));
+        self.selected = self.selected.min(self.len().saturating_sub(1));
     }
 
     pub fn on_key(&mut self, key: KeyEvent, height: usize) -> BrowserAnswer {
@@ -166,10 +203,10 @@ impl Browser {
             KeyCode::Home | KeyCode::Char('g') => self.move_by(isize::MIN, height),
             KeyCode::End | KeyCode::Char('G') => self.move_by(isize::MAX, height),
             KeyCode::Char('s') => {
-                let name = self.rows.get(self.selected).map(|r| r.name.clone());
+                let name = self.selected_name();
                 self.sort = self.sort.next();
                 self.prepare();
-                self.selected = name.and_then(|n| self.rows.iter().position(|r| r.name == n)).unwrap_or(0);
+                self.selected = name.and_then(|n| self.position_of(&n)).unwrap_or(0);
                 self.keep_visible(height);
             }
             KeyCode::Enter | KeyCode::Right | KeyCode::Char('l') => self.enter(height),
@@ -180,7 +217,7 @@ impl Browser {
     }
 
     fn move_by(&mut self, delta: isize, height: usize) {
-        let last = self.rows.len().saturating_sub(1);
+        let last = self.len().saturating_sub(1);
         self.selected = self.selected.saturating_add_signed(delta).min(last);
         self.keep_visible(height);
     }
@@ -195,13 +232,18 @@ impl Browser {
     }
 
     fn enter(&mut self, height: usize) {
-        let Some(row) = self.rows.get(self.selected) else { return };
-        if row.kind != NodeKind::Dir {
-            return;
-        }
-        let Some(node) = row.node else {
-            self.notice = Some("still counting: folders open once every size is known".to_owned());
-            return;
+        let node = match (&self.order, &self.contents) {
+            (Order::Tree(nodes), Contents::Ready { tree, .. }) => match nodes.get(self.selected) {
+                Some(&id) if tree.kind(id) == NodeKind::Dir => id,
+                _ => return,
+            },
+            (Order::Counting(top), _) => {
+                if top.get(self.selected).is_some_and(|e| e.kind == NodeKind::Dir) {
+                    self.notice = Some("still counting: folders open once every size is known".to_owned());
+                }
+                return;
+            }
+            _ => return,
         };
         self.trail.push(self.selected);
         self.dir = node;
@@ -216,7 +258,7 @@ impl Browser {
         let Some(parent) = tree.parent(self.dir) else { return };
         self.dir = parent;
         self.prepare();
-        self.selected = self.trail.pop().unwrap_or(0).min(self.rows.len().saturating_sub(1));
+        self.selected = self.trail.pop().unwrap_or(0).min(self.len().saturating_sub(1));
         self.offset = 0;
         self.keep_visible(height);
     }
@@ -242,7 +284,7 @@ mod tests {
         browser.counted(Ok((tree, Source::Host)));
         browser.on_key(key(KeyCode::Enter), 10);
         assert_eq!(browser.path(), "/big");
-        assert_eq!(browser.rows[0].name, "blob");
+        assert_eq!(browser.names(), ["blob"]);
         browser.on_key(key(KeyCode::Backspace), 10);
         assert_eq!((browser.path().as_str(), browser.selected), ("/", 0));
     }

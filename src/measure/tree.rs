@@ -260,17 +260,22 @@ impl SortBy {
 }
 
 /// The entries of a folder in order: biggest (or most files) first, names A→Z; ties by name.
+/// Keys are gathered first so the sort compares flat tuples, not nodes all over the arena.
 pub fn sorted_children(tree: &Tree, dir: NodeId, by: SortBy) -> Vec<NodeId> {
-    let mut children: Vec<NodeId> = tree.children(dir).collect();
-    children.sort_by(|a, b| {
-        let by_name = tree.name(*a).cmp(tree.name(*b));
-        match by {
-            SortBy::Size => tree.size(*b).cmp(&tree.size(*a)).then(by_name),
-            SortBy::Count => tree.files(*b).cmp(&tree.files(*a)).then(by_name),
-            SortBy::Name => by_name,
-        }
-    });
-    children
+    let mut keyed: Vec<(u64, &[u8], NodeId)> = tree
+        .children(dir)
+        .map(|id| {
+            let key = match by {
+                SortBy::Size => u64::MAX - tree.size(id),
+                SortBy::Count => u64::MAX - u64::from(tree.files(id)),
+                SortBy::Name => 0,
+            };
+            (key, tree.name(id), id)
+        })
+        .collect();
+    // Names are unique within a folder: the order is total, so an unstable sort is exact.
+    keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)));
+    keyed.into_iter().map(|(_, _, id)| id).collect()
 }
 
 #[cfg(test)]

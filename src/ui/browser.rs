@@ -68,7 +68,9 @@ pub fn render(view: &Browser, tick: usize, frame: &mut Frame, area: Rect) {
         theme::header_row(),
     ));
     let height = usize::from(inner.height.saturating_sub(4));
-    for (i, row) in view.rows.iter().enumerate().skip(view.offset).take(height) {
+    let shown =
+        (view.offset..view.len().min(view.offset + height)).filter_map(|i| view.row(i).map(|r| (i, r)));
+    for (i, row) in shown {
         let share = if total == 0 { 0.0 } else { row.size as f64 / total as f64 };
         let filled = ((share * BAR as f64).round() as usize).min(BAR);
         let (mark, mark_style) = match row.change {
@@ -97,7 +99,7 @@ pub fn render(view: &Browser, tick: usize, frame: &mut Frame, area: Rect) {
         }
         lines.push(line);
     }
-    if view.rows.is_empty() && !matches!(view.contents, Contents::Failed(_)) {
+    if view.is_empty() && !matches!(view.contents, Contents::Failed(_)) {
         lines.push(Line::styled("(empty)", theme::dim()));
     }
     frame.render_widget(Paragraph::new(lines), Rect { height: inner.height.saturating_sub(1), ..inner });
