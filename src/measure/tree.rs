@@ -273,8 +273,12 @@ pub fn sorted_children(tree: &Tree, dir: NodeId, by: SortBy) -> Vec<NodeId> {
             (key, tree.name(id), id)
         })
         .collect();
-    // Names are unique within a folder: the order is total, so an unstable sort is exact.
-    keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)));
+    // By the number first (cheap compares), then each run of equal numbers by name. Names are
+    // unique within a folder: the order is total, so unstable sorts are exact.
+    keyed.sort_unstable_by_key(|k| k.0);
+    for run in keyed.chunk_by_mut(|a, b| a.0 == b.0) {
+        run.sort_unstable_by(|a, b| a.1.cmp(b.1));
+    }
     keyed.into_iter().map(|(_, _, id)| id).collect()
 }
 
