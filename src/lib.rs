@@ -5,6 +5,7 @@
 
 pub mod actions;
 pub mod app;
+pub mod browse;
 pub mod cli;
 pub mod collect;
 pub mod contexts;

@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use dockdu::browse::{self, BrowseError, Target};
 use dockdu::cli::{self, Finish};
 use dockdu::contexts::DockerConfig;
 use dockdu::engine::{default_host, Engine, EngineError, Settings, VolumeSpec};
@@ -99,10 +100,34 @@ enum Command {
     /// Create volumes.
     #[command(subcommand)]
     Volume(VolumeCommand),
+    /// What fills a volume, a container's writable layer or a bind source, folder by folder.
+    Du {
+        #[command(subcommand)]
+        target: DuTarget,
+        /// One JSON document instead of text.
+        #[arg(long, global = true)]
+        json: bool,
+        /// Levels of entries to print (sizes always count everything below).
+        #[arg(long, global = true, default_value_t = 1, value_name = "N")]
+        depth: usize,
+        /// Read the files through the engine's archive stream even where they can be read here.
+        #[arg(long, global = true)]
+        via_engine: bool,
+    },
     /// Remove dangling volumes, stopped containers or unused images, showing exactly what goes
     /// first.
     #[command(subcommand)]
     Prune(PruneCommand),
+}
+
+#[derive(Subcommand)]
+enum DuTarget {
+    /// A volume, by name.
+    Volume { name: String },
+    /// A container's writable layer, by name or id: what it added, changed and deleted.
+    Container { name: String },
+    /// A bind mount's host path.
+    Bind { path: String },
 }
 
 #[derive(Subcommand)]
@@ -282,6 +307,25 @@ async fn run(cli: Cli) -> anyhow::Result<Finish> {
                 output::json(&report::json(&inventory, reveal_secrets))?;
             } else {
                 output::text(&report::text(&inventory, reveal_secrets))?;
+            }
+            Ok(Finish::Done)
+        }
+        Some(Command::Du { target, json, depth, via_engine }) => {
+            let target = match target {
+                DuTarget::Volume { name } => Target::Volume(name),
+                DuTarget::Container { name } => Target::Container(name),
+                DuTarget::Bind { path } => Target::Bind(path),
+            };
+            let browsed = match browse::measure(&engine, &target, via_engine, Box::new(|_| {})).await {
+                Ok(browsed) => browsed,
+                Err(BrowseError::Refused(why)) => return Ok(Finish::Refused(why)),
+                Err(BrowseError::Engine(e)) => return Err(e.into()),
+                Err(e) => return Err(anyhow::Error::msg(e.to_string())),
+            };
+            if json {
+                output::json(&browse::json(&browsed, depth).to_string())?;
+            } else {
+                output::text(&browse::text(&browsed, depth))?;
             }
             Ok(Finish::Done)
         }

@@ -15,6 +15,7 @@ use crate::app::form::Submit;
 use crate::app::inspect::Target;
 use crate::app::loading::{backoff, ListKind};
 use crate::app::{Action, App, Effect, EngineMsg, EventsState, Msg, Slot};
+use crate::browse;
 use crate::collect;
 use crate::engine::{Engine, EngineError, Settings};
 use crate::sizes::{self, Route};
@@ -352,6 +353,20 @@ fn perform(
                 EngineMsg::ContainerCreated { result, name: spec.name, shell }
             })
         }
+        Effect::Browse { seq, target } => tokio::spawn(async move {
+            let progress_sender = sender.clone();
+            // Progress is a view, not a result: one dropped while the channel is full is fine.
+            let progress = Box::new(move |progress| {
+                let _ = progress_sender.try_send(EngineMsg::BrowseProgress { seq, progress });
+            });
+            let result = browse::measure(&engine, &target, route == Route::Engine, progress)
+                .await
+                .map(|browsed| (browsed.tree, browsed.source))
+                .map_err(|e| e.to_string());
+            let _ = sender.send(EngineMsg::Browsed { seq, result }).await;
+        }),
+        // Replaces (so ends) the count under way.
+        Effect::StopBrowsing => tokio::spawn(async {}),
         // Handled by the loop, which owns the terminal, the engine and the settings.
         Effect::OpenSession(_) | Effect::Quit | Effect::SwitchEngine(_) | Effect::ListContexts => {
             return None

@@ -148,7 +148,6 @@ async fn sizes_measured_here_equal_the_engines_on_every_kind_of_entry() {
     assert!(is_root(), "this test reads the engine's files and runs dockdu as another user: run it as root");
     let s = Scenario::new().await;
     let env = |root: &str| Some(vec![format!("ROOT={root}")]);
-    let script = ["sh", "-c", ENTRIES, "entries", SMALL_FILES];
 
     // A writable layer with every kind of entry, a hard link to an image file (which copies
     // it up) and a file deleted from the image (a whiteout).
@@ -169,22 +168,7 @@ async fn sizes_measured_here_equal_the_engines_on_every_kind_of_entry() {
     let mut volumes = Vec::new();
     for role in ["in-use", "dangling"] {
         let volume = s.create_volume(role).await;
-        let writer = s
-            .create_container_with(
-                &format!("writes-{role}"),
-                bollard::models::ContainerCreateBody {
-                    cmd: Some(script.iter().map(|a| a.to_string()).collect()),
-                    env: env("/data"),
-                    host_config: Some(HostConfig {
-                        binds: Some(vec![format!("{volume}:/data")]),
-                        ..Default::default()
-                    }),
-                    ..Default::default()
-                },
-            )
-            .await;
-        s.start(&writer).await;
-        assert_eq!(s.wait_exit(&writer).await, 0, "the {role} volume's script failed");
+        let writer = s.run_on_volume(&format!("writes-{role}"), &volume, ENTRIES, &[SMALL_FILES]).await;
         if role == "dangling" {
             s.remove_container(&writer).await;
         }

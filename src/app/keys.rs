@@ -4,12 +4,14 @@ use crossterm::event::{
     KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
 };
 
+use super::browser::{Browser, BrowserAnswer};
 use super::confirm::Answer;
 use super::engines::{EnginePicker, PickerAnswer};
 use super::form::FormAnswer;
 use super::inspect::{InspectView, Target};
 use super::panel::{Panel, PANELS};
 use super::{Action, App, Connection, Effect, Focus, Overlay, Place};
+use crate::browse::Target as BrowseTarget;
 use crate::ui::layout;
 
 const WHEEL_STEP: isize = 3;
@@ -86,6 +88,15 @@ impl App {
                     }
                 };
             }
+            Some(Overlay::Browser(browser)) => {
+                return match browser.on_key(key, layout::browser_rows(self.terminal)) {
+                    BrowserAnswer::Stay => vec![],
+                    BrowserAnswer::Close => {
+                        self.overlay = None;
+                        vec![Effect::StopBrowsing]
+                    }
+                };
+            }
             Some(Overlay::Inspect(view)) => {
                 let height = layout::inspect_rows(self.terminal);
                 if inspect_key(view, key, height) {
@@ -127,6 +138,7 @@ impl App {
             KeyCode::Esc if !self.view().filter.is_empty() => self.set_filter(String::new()),
             KeyCode::Esc | KeyCode::Backspace => self.back(),
             KeyCode::Char('i') => return self.inspect(),
+            KeyCode::Char('o') => return self.open_browser(),
             KeyCode::Char('r') => return self.refresh(),
             KeyCode::Char(' ') => self.toggle_mark(),
             KeyCode::Char('c') => return self.create_volume(),
@@ -311,6 +323,34 @@ impl App {
         let Some(id) = self.selected_container_id() else { return vec![] };
         let name = self.inventory.container(&id).map_or_else(|| id.clone(), |c| c.name.clone());
         self.open_inspect(Target::Container { id, name })
+    }
+
+    /// `o`: what fills the selected volume, container layer or bind source. Bind sources are
+    /// only ever walked here, on this key: a bind of `/` would walk the whole host.
+    fn open_browser(&mut self) -> Vec<Effect> {
+        let Some(index) = self.view().selected_index() else { return vec![] };
+        let (target, label) = match self.panel {
+            Panel::Volumes => {
+                let name = self.inventory.volumes[index].name.clone();
+                (BrowseTarget::Volume(name.clone()), name)
+            }
+            Panel::Containers => {
+                let container = &self.inventory.containers[index];
+                (BrowseTarget::Container(container.id.clone()), container.name.clone())
+            }
+            Panel::Binds => {
+                let source = self.inventory.bind_mounts[index].source.clone();
+                (BrowseTarget::Bind(source.clone()), source)
+            }
+            Panel::Tmpfs | Panel::Images | Panel::BuildCache => {
+                self.notice = Some("o looks inside volumes, containers' layers and binds".to_owned());
+                return vec![];
+            }
+        };
+        self.browse_seq += 1;
+        let seq = self.browse_seq;
+        self.overlay = Some(Overlay::Browser(Browser::new(target.clone(), label, seq)));
+        vec![Effect::Browse { seq, target }]
     }
 
     fn open_inspect(&mut self, target: Target) -> Vec<Effect> {

@@ -102,6 +102,16 @@ pub enum EngineMsg {
         name: String,
         reach: Reach,
     },
+    /// How far the browser's count got (generation `seq`).
+    BrowseProgress {
+        seq: u64,
+        progress: crate::measure::Progress,
+    },
+    /// The browser's tree, counted, or why not.
+    Browsed {
+        seq: u64,
+        result: Result<(crate::measure::Tree, crate::browse::Source), String>,
+    },
     /// Switching to another engine failed before anything changed.
     SwitchFailed(String),
 }
@@ -160,6 +170,13 @@ pub enum Effect {
     SizeImages,
     Perform(Action),
     OpenSession(SessionRequest),
+    /// Count what fills a volume, a writable layer or a bind source, for the browser.
+    Browse {
+        seq: u64,
+        target: crate::browse::Target,
+    },
+    /// The browser closed: its count stops.
+    StopBrowsing,
     /// Read the docker contexts and probe each engine (the `E` list).
     ListContexts,
     /// Replace the engine with the one this context names: every task of the old one ends.
@@ -177,6 +194,7 @@ pub enum Slot {
     Inspect,
     Refresh,
     Contexts,
+    Browse,
 }
 
 impl Effect {
@@ -192,6 +210,7 @@ impl Effect {
             Effect::Inspect(_) => Some(Slot::Inspect),
             Effect::RefreshAfter(_) => Some(Slot::Refresh),
             Effect::ListContexts => Some(Slot::Contexts),
+            Effect::Browse { .. } | Effect::StopBrowsing => Some(Slot::Browse),
             _ => None,
         }
     }

@@ -1,6 +1,7 @@
 //! The explorer's state and how it changes: `update(msg) -> effects`. No I/O and no drawing here;
 //! the runtime performs the effects and feeds their results back as messages.
 
+pub mod browser;
 pub mod confirm;
 pub mod engines;
 pub mod form;
@@ -20,6 +21,7 @@ use std::collections::BTreeSet;
 
 use crate::model::{self, EngineInfo, Inventory, Sources};
 use crate::ui::layout;
+use browser::Browser;
 use confirm::Confirm;
 use engines::EnginePicker;
 use form::{Form, ImageList};
@@ -78,6 +80,7 @@ pub enum Overlay {
     Form(Form),
     Outcome(OutcomeView),
     Engines(EnginePicker),
+    Browser(Browser),
 }
 
 /// Where the user was, for Esc/Backspace after following a link.
@@ -114,6 +117,8 @@ pub struct App {
     history: Vec<Place>,
     /// The context in use before the last switch: `-` goes back to it.
     pub previous_context: Option<String>,
+    /// Generation of the browser's count: each `o` starts a new one.
+    browse_seq: u64,
 }
 
 impl App {
@@ -143,6 +148,7 @@ impl App {
             pending_selection: None,
             history: Vec::new(),
             previous_context: None,
+            browse_seq: 0,
         }
     }
 
@@ -200,6 +206,7 @@ impl App {
                 Some(Overlay::Inspect(view)) => view.is_loading(),
                 Some(Overlay::Confirm(confirm)) => confirm.working,
                 Some(Overlay::Form(form)) => form.working,
+                Some(Overlay::Browser(browser)) => browser.counting(),
                 Some(Overlay::Engines(picker)) => {
                     picker.rows.iter().flatten().any(|row| row.reach == engines::Reach::Checking)
                 }

@@ -14,6 +14,22 @@ use crate::sizes::VolumesSized;
 impl App {
     pub(super) fn on_engine(&mut self, msg: EngineMsg) -> Vec<Effect> {
         match msg {
+            EngineMsg::BrowseProgress { seq, progress } => {
+                if let Some(Overlay::Browser(browser)) = &mut self.overlay {
+                    if browser.seq == seq {
+                        browser.progress(progress);
+                    }
+                }
+                vec![]
+            }
+            EngineMsg::Browsed { seq, result } => {
+                if let Some(Overlay::Browser(browser)) = &mut self.overlay {
+                    if browser.seq == seq {
+                        browser.counted(result);
+                    }
+                }
+                vec![]
+            }
             EngineMsg::Connected(info) => {
                 self.sources.engine = info;
                 self.loading.connection = Connection::Connected;

@@ -5,6 +5,7 @@
 //! two shapes, Podman's extra container states) go through the same transport and are decoded by
 //! `wire`, leniently.
 
+mod archive;
 mod endpoint;
 mod error;
 mod events;
@@ -27,13 +28,14 @@ use http_body_util::BodyExt;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+pub use archive::Archive;
 pub use endpoint::{
     default_host, BadHost, Endpoint, HostChoice, HostError, SshTarget, TlsFiles, TlsFlags, DEFAULT_HOST,
 };
 pub use error::{CertificateProblem, EngineError, Problem};
 pub use events::{Change, ChangeKind, Events};
 pub use target::{ContextEntry, Settings, Target};
-pub use write::{ContainerSpec, Session, SessionTarget, VolumeSpec, DETACH_KEYS};
+pub use write::{ContainerSpec, Session, SessionTarget, VolumeSpec, DETACH_KEYS, HELPER_LABEL, HELPER_MOUNT};
 
 use crate::model::{ContainerFacts, EngineInfo, EngineKind, VolumeFacts};
 use transport::Transport;
@@ -226,12 +228,18 @@ impl Engine {
             .await
     }
 
-    /// Opens the stream of container and volume changes. Returns once the engine has answered
+    /// Opens the stream of container, volume and image changes. Returns once the engine has answered
     /// (within the timeout); the stream itself is not bounded. The caller reconnects when it ends.
     pub async fn events(&self) -> Result<Events, EngineError> {
-        let action = "watching events";
         // `{"type":["container","volume","image"]}`, percent-encoded.
         let path = "/events?filters=%7B%22type%22%3A%5B%22container%22%2C%22volume%22%2C%22image%22%5D%7D";
+        let body = self.open_stream("watching events", path).await?;
+        Ok(Events::new(body, &self.host))
+    }
+
+    /// A GET whose body is read as it streams: returns once the engine has answered (within the
+    /// timeout) with 200; the body itself is not bounded in time.
+    async fn open_stream(&self, action: &str, path: &str) -> Result<hyper::body::Incoming, EngineError> {
         let response = tokio::time::timeout(self.timeout, self.transport.send(get(path)))
             .await
             .map_err(|_| self.timed_out(action))?
@@ -241,7 +249,7 @@ impl Engine {
             let body = response.into_body().collect().await.map(|b| b.to_bytes()).unwrap_or_default();
             return Err(EngineError::new(&self.host, action, Problem::Api(status), engine_message(&body)));
         }
-        Ok(Events::new(response.into_body(), &self.host))
+        Ok(response.into_body())
     }
 
     fn timed_out(&self, action: &str) -> EngineError {

@@ -55,6 +55,11 @@ pub struct Session {
     pub input: Pin<Box<dyn AsyncWrite + Send>>,
 }
 
+/// The label on the throwaway containers that read dangling volumes.
+pub const HELPER_LABEL: &str = "dockdu.helper";
+/// Where a helper container mounts the volume it reads.
+pub const HELPER_MOUNT: &str = "/dockdu-volume";
+
 /// Docker's default; the engine ends an attach when it sees these keys.
 pub const DETACH_KEYS: &str = "ctrl-p,ctrl-q";
 
@@ -147,6 +152,26 @@ impl Engine {
         let created =
             self.docker.create_container(Some(options), body).await.map_err(|e| self.error(action, e))?;
         Ok(created.id)
+    }
+
+    /// A container that is never started, made only so the engine lets us read `volume` through
+    /// it (`/containers/{id}/archive`), from an image already here (nothing is pulled). Labelled
+    /// `dockdu.helper=1` so a leftover can be found; the caller removes it.
+    pub async fn create_helper(&self, name: &str, image: &str, volume: &str) -> Result<String, EngineError> {
+        self.writable("creating a helper container to read a volume")?;
+        let spec = ContainerSpec {
+            image: image.to_owned(),
+            // Never run: the engine only wants a command to create it.
+            command: vec!["dockdu-helper".to_owned()],
+            volume: volume.to_owned(),
+            mount_path: HELPER_MOUNT.to_owned(),
+            read_only: true,
+            network_mode: "none".to_owned(),
+            labels: vec![(HELPER_LABEL.to_owned(), "1".to_owned())],
+            name: name.to_owned(),
+            ..Default::default()
+        };
+        self.create_container(&spec).await
     }
 
     pub async fn start_container(&self, id: &str) -> Result<(), EngineError> {

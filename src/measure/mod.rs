@@ -3,14 +3,20 @@
 //! symlink counts the length of its target, a sparse file its apparent size, FIFOs, devices and
 //! whiteouts 0), each hard-linked inode once, nothing followed. Engine-free: paths in, sizes out.
 //!
-//! `walk` sizes one tree and can report every entry to a `Visit`or (the same walk can build a
-//! tree to browse); `Pool` sizes many trees at once on a bounded number of threads and hands
+//! `walk` sizes one tree and can report every entry to a `Visit`or; `local::build` uses it to
+//! fill a compact `Tree` to browse, and `tar::TarTree` fills the same tree from the engine's
+//! archive stream; `Pool` sizes many trees at once on a bounded number of threads and hands
 //! each result back as soon as it is known.
 
+pub mod local;
 mod pool;
+pub mod tar;
+pub mod tree;
 mod walk;
 
+pub use local::{Layout, Progress, TopEntry};
 pub use pool::{default_threads, Pool};
+pub use tree::{sorted_children, Change, NodeId, NodeKind, SortBy, Tree};
 pub use walk::{size, walk, Cancel, DirId, Kind, Total, Visit, WalkError};
 
 #[cfg(test)]

@@ -285,3 +285,38 @@ fn a_cancelled_pool_stops_its_walks() {
     let answer = result.recv_timeout(Duration::from_secs(10)).unwrap();
     assert!(matches!(answer, Err(WalkError::Cancelled)), "{answer:?}");
 }
+
+#[test]
+fn the_browsing_tree_adds_up_to_the_walk_and_tells_the_first_level_early() {
+    let tree = Tree::new("browse");
+    tree.file("big/deep/a", 3000);
+    tree.file("big/b", 10);
+    tree.file("small/c", 5);
+    tree.file("top", 7);
+    fs::hard_link(tree.0.join("big/b"), tree.0.join("small/b-again")).unwrap();
+    let mut told = Vec::new();
+    let built = local::build(&tree.0, Layout::Plain, &Cancel::default(), &mut |progress| told.push(progress))
+        .unwrap();
+    assert_eq!(built.size(NodeId::ROOT), tree.size().bytes);
+    assert_eq!(u64::from(built.files(NodeId::ROOT)), tree.size().entries);
+    let first = told.first().expect("the first level is told before the walk ends");
+    let mut names: Vec<_> = first.top.iter().map(|e| e.name.as_str()).collect();
+    names.sort();
+    assert_eq!(names, ["big", "small", "top"]);
+    let order: Vec<_> =
+        sorted_children(&built, NodeId::ROOT, SortBy::Size).iter().map(|c| built.name_lossy(*c)).collect();
+    assert_eq!(order, ["big", "top", "small"]);
+}
+
+#[test]
+fn a_layers_whiteouts_are_deleted_entries_of_size_zero() {
+    let tree = Tree::new("layer");
+    tree.file("etc/new", 4);
+    tree.file("etc/.wh.gone", 0);
+    tree.file("etc/.wh..wh..opq", 0);
+    let built = local::build(&tree.0, Layout::Layer, &Cancel::default(), &mut |_| {}).unwrap();
+    let etc = built.child(NodeId::ROOT, b"etc").unwrap();
+    let gone = built.child(etc, b"gone").expect("the whiteout names the deleted file");
+    assert_eq!((built.change(gone), built.size(gone)), (Some(Change::Deleted), 0));
+    assert_eq!(built.children(etc).count(), 2, "the opaque marker is no entry");
+}

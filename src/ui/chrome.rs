@@ -134,6 +134,10 @@ fn table_keys(app: &App) -> Vec<(&'static str, &'static str)> {
             Panel::Binds | Panel::Tmpfs | Panel::BuildCache => &[],
         });
     }
+    // What fills it: only volumes, writable layers and bind sources hold files to look at.
+    if matches!(app.panel, Panel::Containers | Panel::Volumes | Panel::Binds) {
+        keys.push(("o", "inside"));
+    }
     keys.extend_from_slice(&[("/", "filter"), ("s", "sort")]);
     // A build cache record has no inspect document.
     if app.panel != Panel::BuildCache {
@@ -195,6 +199,9 @@ pub fn footer(app: &App, frame: &mut Frame, area: Rect) {
         }
         Some(Overlay::Engines(_)) => {
             &[("type", "to filter"), ("↑↓", "choose"), ("Enter", "switch"), ("Esc", "close")]
+        }
+        Some(Overlay::Browser(_)) => {
+            &[("↑↓", "move"), ("Enter/→", "open"), ("Backspace/←", "up"), ("s", "sort"), ("Esc", "close")]
         }
         Some(Overlay::Inspect(view)) if view.typing => &[("Enter", "search"), ("Esc", "cancel")],
         Some(Overlay::Inspect(_)) => &[

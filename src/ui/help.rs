@@ -17,6 +17,7 @@ pub const KEYS: &[(&str, &str)] = &[
     ("/", "filter rows as you type (Esc clears)"),
     ("s  S", "cycle sort column, reverse it"),
     ("i", "inspect (/ n N search, v shows secrets)"),
+    ("o", "look inside a volume, a container's layer, a bind"),
     ("r", "refresh everything, sizes included"),
     ("Space", "mark a container, volume or image"),
     ("d", "remove selected or marked, after a preview"),
@@ -25,8 +26,7 @@ pub const KEYS: &[(&str, &str)] = &[
     ("e  A", "shell in / attach to a running container"),
     ("E  -", "engines (docker contexts) / the previous one"),
     ("mouse", "wheel scrolls, click selects a row or tab"),
-    ("?", "this help"),
-    ("q  Ctrl-C", "quit"),
+    ("?  q  Ctrl-C", "this help / quit"),
 ];
 
 pub fn render(frame: &mut Frame, body: Rect) {

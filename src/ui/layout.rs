@@ -91,6 +91,12 @@ pub fn inspect_rows(size: (u16, u16)) -> usize {
     usize::from(areas(screen(size), false).body.height.saturating_sub(3))
 }
 
+/// Rows of entries the browser shows at once (its border, header lines and column titles
+/// aside).
+pub fn browser_rows(size: (u16, u16)) -> usize {
+    usize::from(areas(screen(size), false).body.height.saturating_sub(6))
+}
+
 /// The widest the removal preview and its outcome get.
 const LIST_DIALOG_WIDTH: u16 = 100;
 

@@ -1,6 +1,7 @@
 //! Drawing: `render` reads the app's state and draws a frame. Nothing here changes state or
 //! talks to the engine.
 
+mod browser;
 mod chrome;
 mod detail;
 mod dialogs;
@@ -53,6 +54,7 @@ pub fn render(app: &App, frame: &mut Frame) {
         Some(Overlay::Outcome(outcome)) => dialogs::outcome(outcome, frame, areas.body),
         Some(Overlay::Form(form)) => dialogs::form(form, app.spinner, frame, areas.body),
         Some(Overlay::Engines(picker)) => engines::render(picker, app.spinner, frame, areas.body),
+        Some(Overlay::Browser(view)) => browser::render(view, app.spinner, frame, areas.body),
         None => {}
     }
 }

@@ -364,6 +364,26 @@ impl Scenario {
         id
     }
 
+    /// Runs `sh -c script entries args…` with `ROOT=/data` in a container `<run id>-<role>` that
+    /// mounts `volume` at `/data`; it must exit 0. Returns the container's id.
+    pub async fn run_on_volume(&self, role: &str, volume: &str, script: &str, args: &[&str]) -> String {
+        let mut cmd = vec!["sh".to_owned(), "-c".to_owned(), script.to_owned(), "entries".to_owned()];
+        cmd.extend(args.iter().map(|a| a.to_string()));
+        let body = ContainerCreateBody {
+            cmd: Some(cmd),
+            env: Some(vec!["ROOT=/data".to_owned()]),
+            host_config: Some(HostConfig {
+                binds: Some(vec![format!("{volume}:/data")]),
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        let id = self.create_container_with(role, body).await;
+        self.start(&id).await;
+        assert_eq!(self.wait_exit(&id).await, 0, "the script of {} failed", self.name(role));
+        id
+    }
+
     pub async fn stop(&self, id: &str) {
         let options = StopContainerOptions { t: Some(1), ..Default::default() };
         self.docker.stop_container(id, Some(options)).await.unwrap_or_else(|e| panic!("stopping {id}: {e}"));

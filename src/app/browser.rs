@@ -1,0 +1,291 @@
+//! The browser overlay's state: what fills a volume, a writable layer or a bind source, one
+//! folder at a time. The tree is counted by a task; while it counts, the first level shows with
+//! the sizes so far. Rows are prepared when something changes, so drawing only reads them.
+
+use crossterm::event::{KeyCode, KeyEvent};
+
+use crate::browse::{Source, Target};
+use crate::measure::{sorted_children, NodeId, NodeKind, Progress, SortBy, TopEntry, Tree};
+
+#[derive(Debug, Clone)]
+pub enum Contents {
+    Counting(Progress),
+    Ready { tree: Tree, source: Source },
+    Failed(String),
+}
+
+/// One row as drawn, made for the rows on screen only.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    pub name: String,
+    pub kind: NodeKind,
+    pub size: u64,
+    pub files: u32,
+    pub change: Option<crate::measure::Change>,
+}
+
+/// The shown folder's entries in order: while counting, the first level so far; then nodes of
+/// the tree (no names copied: a folder of 100,000 entries opens within a frame).
+#[derive(Debug, Clone)]
+enum Order {
+    Counting(Vec<TopEntry>),
+    Tree(Vec<NodeId>),
+}
+
+#[derive(Debug, Clone)]
+pub struct Browser {
+    pub target: Target,
+    /// What the title calls it: a container's name, not its id.
+    pub label: String,
+    /// The generation of the count this browser shows; older results are dropped.
+    pub seq: u64,
+    pub contents: Contents,
+    pub sort: SortBy,
+    /// The folder shown.
+    pub dir: NodeId,
+    order: Order,
+    pub selected: usize,
+    pub offset: usize,
+    /// The row selected in each folder above, to come back to.
+    trail: Vec<usize>,
+    /// A line for the footer ("still counting…").
+    pub notice: Option<String>,
+}
+
+pub enum BrowserAnswer {
+    Stay,
+    Close,
+}
+
+impl Browser {
+    pub fn new(target: Target, label: String, seq: u64) -> Self {
+        Browser {
+            target,
+            label,
+            seq,
+            contents: Contents::Counting(Progress::default()),
+            sort: SortBy::Size,
+            dir: NodeId::ROOT,
+            order: Order::Tree(Vec::new()),
+            selected: 0,
+            offset: 0,
+            trail: Vec::new(),
+            notice: None,
+        }
+    }
+
+    pub fn is_layer(&self) -> bool {
+        matches!(self.target, Target::Container(_))
+    }
+
+    pub fn counting(&self) -> bool {
+        matches!(self.contents, Contents::Counting(_))
+    }
+
+    pub fn progress(&mut self, progress: Progress) {
+        if self.counting() {
+            self.contents = Contents::Counting(progress);
+            self.prepare();
+        }
+    }
+
+    /// How many entries the shown folder has.
+    pub fn len(&self) -> usize {
+        match &self.order {
+            Order::Counting(top) => top.len(),
+            Order::Tree(nodes) => nodes.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The row at `index` in the shown folder's order.
+    pub fn row(&self, index: usize) -> Option<Row> {
+        match (&self.order, &self.contents) {
+            (Order::Counting(top), _) => top.get(index).map(|e| Row {
+                name: e.name.clone(),
+                kind: e.kind,
+                size: e.size,
+                files: e.files,
+                change: None,
+            }),
+            (Order::Tree(nodes), Contents::Ready { tree, .. }) => nodes.get(index).map(|&id| Row {
+                name: tree.name_lossy(id),
+                kind: tree.kind(id),
+                size: tree.size(id),
+                files: tree.files(id),
+                change: tree.change(id),
+            }),
+            _ => None,
+        }
+    }
+
+    /// Every row's name, in order (for tests and small folders).
+    pub fn names(&self) -> Vec<String> {
+        (0..self.len()).filter_map(|i| self.row(i)).map(|r| r.name).collect()
+    }
+
+    fn selected_name(&self) -> Option<String> {
+        self.row(self.selected).map(|r| r.name)
+    }
+
+    fn position_of(&self, name: &str) -> Option<usize> {
+        match (&self.order, &self.contents) {
+            (Order::Tree(nodes), Contents::Ready { tree, .. }) => {
+                nodes.iter().position(|&id| tree.name(id) == name.as_bytes())
+            }
+            (Order::Counting(top), _) => top.iter().position(|e| e.name == name),
+            _ => None,
+        }
+    }
+
+    pub fn counted(&mut self, result: Result<(Tree, Source), String>) {
+        let selected_name = self.selected_name();
+        self.contents = match result {
+            Ok((tree, source)) => Contents::Ready { tree, source },
+            Err(why) => Contents::Failed(why),
+        };
+        self.prepare();
+        if let Some(name) = selected_name {
+            self.selected = self.position_of(&name).unwrap_or(0);
+        }
+    }
+
+    /// The path of the folder shown, from the root (`/`).
+    pub fn path(&self) -> String {
+        match &self.contents {
+            Contents::Ready { tree, .. } => String::from_utf8_lossy(&tree.path(self.dir)).into_owned(),
+            _ => "/".to_owned(),
+        }
+    }
+
+    /// The folder's total size and file count, for the bars and the header.
+    pub fn totals(&self) -> (u64, u64) {
+        match &self.contents {
+            Contents::Counting(progress) => (progress.bytes, progress.files),
+            Contents::Ready { tree, .. } => (tree.size(self.dir), u64::from(tree.files(self.dir))),
+            Contents::Failed(_) => (0, 0),
+        }
+    }
+
+    /// Sorts the shown folder's rows, keeping the selection in range.
+    fn prepare(&mut self) {
+        self.order = match &self.contents {
+            Contents::Counting(progress) => {
+                let mut top = progress.top.clone();
+                top.sort_unstable_by(|a, b| {
+                    let by_name = a.name.cmp(&b.name);
+                    match self.sort {
+                        SortBy::Size => b.size.cmp(&a.size).then(by_name),
+                        SortBy::Count => b.files.cmp(&a.files).then(by_name),
+                        SortBy::Name => by_name,
+                    }
+                });
+                Order::Counting(top)
+            }
+            Contents::Ready { tree, .. } => Order::Tree(sorted_children(tree, self.dir, self.sort)),
+            Contents::Failed(_) => Order::Tree(Vec::new()),
+        };
+        self.selected = self.selected.min(self.len().saturating_sub(1));
+    }
+
+    pub fn on_key(&mut self, key: KeyEvent, height: usize) -> BrowserAnswer {
+        self.notice = None;
+        let page = height.max(1) as isize;
+        match key.code {
+            KeyCode::Esc | KeyCode::Char('q') => return BrowserAnswer::Close,
+            KeyCode::Up | KeyCode::Char('k') => self.move_by(-1, height),
+            KeyCode::Down | KeyCode::Char('j') => self.move_by(1, height),
+            KeyCode::PageUp => self.move_by(-page, height),
+            KeyCode::PageDown => self.move_by(page, height),
+            KeyCode::Home | KeyCode::Char('g') => self.move_by(isize::MIN, height),
+            KeyCode::End | KeyCode::Char('G') => self.move_by(isize::MAX, height),
+            KeyCode::Char('s') => {
+                let name = self.selected_name();
+                self.sort = self.sort.next();
+                self.prepare();
+                self.selected = name.and_then(|n| self.position_of(&n)).unwrap_or(0);
+                self.keep_visible(height);
+            }
+            KeyCode::Enter | KeyCode::Right | KeyCode::Char('l') => self.enter(height),
+            KeyCode::Backspace | KeyCode::Left | KeyCode::Char('h') => self.up(height),
+            _ => {}
+        }
+        BrowserAnswer::Stay
+    }
+
+    fn move_by(&mut self, delta: isize, height: usize) {
+        let last = self.len().saturating_sub(1);
+        self.selected = self.selected.saturating_add_signed(delta).min(last);
+        self.keep_visible(height);
+    }
+
+    fn keep_visible(&mut self, height: usize) {
+        let height = height.max(1);
+        if self.selected < self.offset {
+            self.offset = self.selected;
+        } else if self.selected >= self.offset + height {
+            self.offset = self.selected + 1 - height;
+        }
+    }
+
+    fn enter(&mut self, height: usize) {
+        let node = match (&self.order, &self.contents) {
+            (Order::Tree(nodes), Contents::Ready { tree, .. }) => match nodes.get(self.selected) {
+                Some(&id) if tree.kind(id) == NodeKind::Dir => id,
+                _ => return,
+            },
+            (Order::Counting(top), _) => {
+                if top.get(self.selected).is_some_and(|e| e.kind == NodeKind::Dir) {
+                    self.notice = Some("still counting: folders open once every size is known".to_owned());
+                }
+                return;
+            }
+            _ => return,
+        };
+        self.trail.push(self.selected);
+        self.dir = node;
+        self.selected = 0;
+        self.offset = 0;
+        self.prepare();
+        self.keep_visible(height);
+    }
+
+    fn up(&mut self, height: usize) {
+        let Contents::Ready { tree, .. } = &self.contents else { return };
+        let Some(parent) = tree.parent(self.dir) else { return };
+        self.dir = parent;
+        self.prepare();
+        self.selected = self.trail.pop().unwrap_or(0).min(self.len().saturating_sub(1));
+        self.offset = 0;
+        self.keep_visible(height);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+    fn key(code: KeyCode) -> KeyEvent {
+        KeyEvent::new(code, KeyModifiers::NONE)
+    }
+
+    #[test]
+    fn enter_goes_in_and_backspace_comes_back_to_the_same_row() {
+        let mut tree = Tree::new(b"v");
+        let big = tree.add(NodeId::ROOT, b"big", NodeKind::Dir, 0);
+        tree.add(big, b"blob", NodeKind::File, 100);
+        tree.add(NodeId::ROOT, b"small", NodeKind::File, 1);
+        tree.finish();
+        let mut browser = Browser::new(Target::Volume("v".into()), "v".into(), 1);
+        browser.counted(Ok((tree, Source::Host)));
+        browser.on_key(key(KeyCode::Enter), 10);
+        assert_eq!(browser.path(), "/big");
+        assert_eq!(browser.names(), ["blob"]);
+        browser.on_key(key(KeyCode::Backspace), 10);
+        assert_eq!((browser.path().as_str(), browser.selected), ("/", 0));
+    }
+}

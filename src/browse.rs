@@ -1,0 +1,457 @@
+//! What fills a volume, a container's writable layer or a bind source: one `Tree`, measured
+//! here where the files can be read, otherwise read through the engine's archive stream. The
+//! same tree serves the browser and `dockdu du`.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use crate::engine::{Engine, EngineError, HELPER_MOUNT};
+use crate::measure::{
+    self, local, tar::TarTree, Cancel, Change, Layout, NodeKind, Progress, Tree, WalkError,
+};
+use crate::model::{ContainerFacts, MountKind};
+
+/// What to look inside.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    Volume(String),
+    /// A container, by name or id: its writable layer.
+    Container(String),
+    /// A bind mount's host path.
+    Bind(String),
+}
+
+impl Target {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Target::Volume(_) => "volume",
+            Target::Container(_) => "container",
+            Target::Bind(_) => "bind",
+        }
+    }
+
+    pub fn name(&self) -> &str {
+        match self {
+            Target::Volume(name) | Target::Container(name) | Target::Bind(name) => name,
+        }
+    }
+}
+
+/// Where the sizes came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    Host,
+    Engine,
+}
+
+impl Source {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::Host => "host",
+            Source::Engine => "engine",
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct Browsed {
+    pub target: Target,
+    pub source: Source,
+    pub tree: Tree,
+}
+
+/// Why a tree could not be had. The caller chooses the exit status by the variant.
+#[derive(Debug)]
+pub enum BrowseError {
+    /// No such volume, container or path.
+    NotFound(String),
+    /// Not allowed or not possible as asked; nothing was changed.
+    Refused(String),
+    Engine(EngineError),
+    Other(String),
+}
+
+impl std::fmt::Display for BrowseError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BrowseError::NotFound(why) | BrowseError::Refused(why) | BrowseError::Other(why) => {
+                f.write_str(why)
+            }
+            BrowseError::Engine(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl std::error::Error for BrowseError {}
+
+impl From<EngineError> for BrowseError {
+    fn from(e: EngineError) -> Self {
+        if e.is_refusal() {
+            BrowseError::Refused(e.to_string())
+        } else {
+            BrowseError::Engine(e)
+        }
+    }
+}
+
+/// Callbacks from the walk: progress as it goes.
+pub type OnProgress = Box<dyn FnMut(Progress) + Send>;
+
+/// Measures `target`: here when the engine is local and the files can be read (unless
+/// `via_engine`), else through the engine. Dropping the future stops a walk under way and
+/// removes a helper container.
+pub async fn measure(
+    engine: &Engine,
+    target: &Target,
+    via_engine: bool,
+    mut progress: OnProgress,
+) -> Result<Browsed, BrowseError> {
+    let here = engine.is_local() && !via_engine;
+    let browsed = |source, mut tree: Tree| {
+        if !matches!(target, Target::Bind(_)) {
+            tree.set_root_name(target.name().as_bytes());
+        }
+        Browsed { target: target.clone(), source, tree }
+    };
+    match target {
+        Target::Volume(name) => {
+            let volumes = engine.volumes().await?;
+            let volume = volumes
+                .iter()
+                .find(|v| &v.name == name)
+                .ok_or_else(|| BrowseError::NotFound(format!("no such volume: {name}")))?;
+            if here && !volume.mountpoint.is_empty() {
+                let root = PathBuf::from(&volume.mountpoint);
+                match walk_here(root, Layout::Plain, &mut progress).await? {
+                    Ok(tree) => return Ok(browsed(Source::Host, tree)),
+                    Err(WalkError::Unreadable { .. }) => {} // through the engine, below
+                    Err(WalkError::Cancelled) => return Err(BrowseError::Other("cancelled".to_owned())),
+                }
+            }
+            let tree = volume_through_engine(engine, name, &mut progress).await?;
+            Ok(browsed(Source::Engine, tree))
+        }
+        Target::Container(name) => {
+            let container = find_container(engine, name).await?;
+            let changes = engine.layer_changes(&container.id).await?;
+            if here {
+                let details = engine.container_details(&container.id, false).await?;
+                if let Some(upper) = details.writable_layer {
+                    if let Ok(mut tree) =
+                        walk_here(PathBuf::from(upper), Layout::Layer, &mut progress).await?
+                    {
+                        local::mark_changes(&mut tree, &change_map(&changes));
+                        return Ok(browsed(Source::Host, tree));
+                    }
+                }
+            }
+            let tree = layer_through_engine(engine, &container.id, &changes, &mut progress).await?;
+            Ok(browsed(Source::Engine, tree))
+        }
+        Target::Bind(path) => {
+            if here {
+                match walk_here(PathBuf::from(path), Layout::Plain, &mut progress).await? {
+                    Ok(tree) => return Ok(browsed(Source::Host, tree)),
+                    Err(WalkError::Unreadable { error, .. })
+                        if error.kind() == std::io::ErrorKind::NotFound =>
+                    {
+                        return Err(BrowseError::NotFound(format!("no such path: {path}")));
+                    }
+                    Err(_) => {}
+                }
+            }
+            let containers = engine.containers().await?;
+            let mount = containers.iter().find_map(|c| {
+                c.mounts
+                    .iter()
+                    .find(|m| m.kind == MountKind::Bind && m.source.as_deref() == Some(path.as_str()))
+                    .map(|m| (c.id.clone(), m.destination.clone()))
+            });
+            let Some((id, destination)) = mount else {
+                return Err(BrowseError::NotFound(format!(
+                    "no container mounts {path}: the engine can read a bind source only through one"
+                )));
+            };
+            let tree = archive_tree(engine, &id, &destination, &mut progress).await?;
+            Ok(browsed(Source::Engine, tree))
+        }
+    }
+}
+
+async fn find_container(engine: &Engine, name: &str) -> Result<ContainerFacts, BrowseError> {
+    let containers = engine.containers().await?;
+    let name = name.strip_prefix('/').unwrap_or(name);
+    containers
+        .into_iter()
+        .find(|c| c.name == name || c.id == name || (name.len() >= 4 && c.id.starts_with(name)))
+        .ok_or_else(|| BrowseError::NotFound(format!("no such container: {name}")))
+}
+
+/// Stops a walk on another thread when the task waiting for it goes away.
+struct CancelOnDrop(Cancel);
+
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        self.0.cancel();
+    }
+}
+
+/// Walks `root` on a blocking thread. The outer error is the thread's; the inner, the walk's.
+async fn walk_here(
+    root: PathBuf,
+    layout: Layout,
+    progress: &mut OnProgress,
+) -> Result<Result<Tree, WalkError>, BrowseError> {
+    let guard = CancelOnDrop(Cancel::default());
+    let cancel = guard.0.clone();
+    // The progress callback goes to the thread and comes back with the tree.
+    let mut callback: OnProgress = std::mem::replace(progress, Box::new(|_| {}));
+    let (result, callback) = tokio::task::spawn_blocking(move || {
+        let result = local::build(&root, layout, &cancel, &mut *callback);
+        (result, callback)
+    })
+    .await
+    .map_err(|e| BrowseError::Other(format!("the walk stopped: {e}")))?;
+    *progress = callback;
+    drop(guard);
+    Ok(result)
+}
+
+/// A tar stream of `path` in container `id`, counted into a tree named after `path`.
+async fn archive_tree(
+    engine: &Engine,
+    id: &str,
+    path: &str,
+    progress: &mut OnProgress,
+) -> Result<Tree, BrowseError> {
+    let name = path.rsplit('/').find(|p| !p.is_empty()).unwrap_or("/");
+    let mut archive = engine.archive(id, path).await?;
+    let mut tar = TarTree::new(name.as_bytes(), true, &mut **progress);
+    while let Some(piece) = archive.next().await {
+        tar.feed(&piece?).map_err(|e| BrowseError::Other(e.to_string()))?;
+    }
+    Ok(tar.finish())
+}
+
+/// A volume through a container that mounts it, or else through a helper container made for it
+/// and removed afterwards, whatever happens.
+async fn volume_through_engine(
+    engine: &Engine,
+    name: &str,
+    progress: &mut OnProgress,
+) -> Result<Tree, BrowseError> {
+    let containers = engine.containers().await?;
+    let user = containers.iter().find_map(|c| {
+        c.mounts
+            .iter()
+            .find(|m| m.kind == MountKind::Volume && m.name.as_deref() == Some(name))
+            .map(|m| (c.id.clone(), m.destination.clone()))
+    });
+    if let Some((id, destination)) = user {
+        return archive_tree(engine, &id, &destination, progress).await;
+    }
+    if engine.is_read_only() {
+        return Err(BrowseError::Refused(format!(
+            "volume {name} is used by no container: reading it through the engine needs a helper \
+             container, and dockdu runs with --read-only"
+        )));
+    }
+    let images = engine.images().await?;
+    let Some(image) = images.first() else {
+        return Err(BrowseError::Refused(format!(
+            "volume {name} is used by no container and there is no image here to make a helper \
+             container from (dockdu never pulls one)"
+        )));
+    };
+    // The create runs as a task of its own, so a cancelled read never leaves it half-way: the
+    // guard waits for it, then removes what it made.
+    let create = {
+        let (engine, name, image) = (engine.clone(), name.to_owned(), image.id.clone());
+        tokio::spawn(async move { engine.create_helper(&helper_name(), &image, &name).await })
+    };
+    let mut helper = Helper { engine: engine.clone(), create: Some(create), id: None };
+    let result = match helper.created().await {
+        Ok(id) => archive_tree(engine, &id, HELPER_MOUNT, progress).await,
+        Err(e) => Err(e),
+    };
+    helper.remove().await;
+    result
+}
+
+fn helper_name() -> String {
+    let nanos =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+    format!("dockdu-helper-{}-{nanos}", std::process::id())
+}
+
+type Creating = tokio::task::JoinHandle<Result<String, EngineError>>;
+
+/// A helper container being made (`create`) or made (`id`): removed by `remove`, or when dropped
+/// (the read was cancelled or failed) by a task that first waits for the create to end.
+struct Helper {
+    engine: Engine,
+    create: Option<Creating>,
+    id: Option<String>,
+}
+
+impl Helper {
+    /// The container's id, once the engine made it. The create stays in `self` while awaited,
+    /// so a cancel meanwhile still leaves it to `Drop`.
+    async fn created(&mut self) -> Result<String, BrowseError> {
+        let Some(create) = self.create.as_mut() else {
+            return self.id.clone().ok_or_else(|| BrowseError::Other("no helper container".to_owned()));
+        };
+        let answer = create.await;
+        self.create = None;
+        match answer {
+            Ok(Ok(id)) => {
+                self.id = Some(id.clone());
+                Ok(id)
+            }
+            Ok(Err(e)) => Err(e.into()),
+            Err(e) => Err(BrowseError::Other(format!("creating the helper container stopped: {e}"))),
+        }
+    }
+
+    async fn remove(mut self) {
+        remove_helper(self.engine.clone(), self.create.take(), self.id.take()).await;
+    }
+}
+
+async fn remove_helper(engine: Engine, create: Option<Creating>, id: Option<String>) {
+    let id = match create {
+        Some(create) => create.await.ok().and_then(Result::ok),
+        None => id,
+    };
+    if let Some(id) = id {
+        if let Err(e) = engine.remove_container(&id, true).await {
+            tracing::warn!(error = %e, "could not remove the helper container {id}");
+        }
+    }
+}
+
+impl Drop for Helper {
+    fn drop(&mut self) {
+        let (create, id) = (self.create.take(), self.id.take());
+        if create.is_some() || id.is_some() {
+            if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+                runtime.spawn(remove_helper(self.engine.clone(), create, id));
+            }
+        }
+    }
+}
+
+fn change_map(changes: &[(String, Change)]) -> HashMap<Vec<u8>, Change> {
+    changes.iter().map(|(path, change)| (path.as_bytes().to_vec(), *change)).collect()
+}
+
+/// A writable layer through the engine: the changes name the entries, the archive of each
+/// first-level changed path gives their sizes, and deletions are entries of size 0.
+async fn layer_through_engine(
+    engine: &Engine,
+    id: &str,
+    changes: &[(String, Change)],
+    progress: &mut OnProgress,
+) -> Result<Tree, BrowseError> {
+    let map = change_map(changes);
+    let mut tar = TarTree::new(b"/", false, &mut **progress).layer(&map);
+    let first_level = changes.iter().filter(|(path, change)| {
+        *change != Change::Deleted && path.trim_start_matches('/').split('/').count() == 1
+    });
+    for (path, _) in first_level {
+        tar.next_archive(false);
+        let mut archive = engine.archive(id, path).await?;
+        while let Some(piece) = archive.next().await {
+            tar.feed(&piece?).map_err(|e| BrowseError::Other(e.to_string()))?;
+        }
+    }
+    for (path, change) in changes.iter().filter(|(_, change)| *change == Change::Deleted) {
+        tar.add_path(path.as_bytes(), NodeKind::Other, 0, Some(*change));
+    }
+    Ok(tar.finish())
+}
+
+/// A tree as the JSON of `dockdu du` (see the README), entries deeper than `depth` left out.
+pub fn json(browsed: &Browsed, depth: usize) -> serde_json::Value {
+    use measure::NodeId;
+    fn node(tree: &Tree, id: NodeId, path: &[u8], depth: usize) -> serde_json::Value {
+        let kind = match tree.kind(id) {
+            NodeKind::Dir => "dir",
+            NodeKind::File => "file",
+            NodeKind::Symlink => "symlink",
+            NodeKind::Other => "other",
+        };
+        let mut object = serde_json::json!({
+            "name": tree.name_lossy(id),
+            "path": String::from_utf8_lossy(path),
+            "kind": kind,
+            "size": tree.size(id),
+            "files": tree.files(id),
+        });
+        if let Some(change) = tree.change(id) {
+            object["change"] = match change {
+                Change::Added => "added",
+                Change::Changed => "changed",
+                Change::Deleted => "deleted",
+            }
+            .into();
+        }
+        if tree.kind(id) == NodeKind::Dir && depth > 0 {
+            let children: Vec<serde_json::Value> = measure::sorted_children(tree, id, measure::SortBy::Size)
+                .into_iter()
+                .map(|child| {
+                    let mut child_path = if path == b"/" { Vec::new() } else { path.to_vec() };
+                    child_path.push(b'/');
+                    child_path.extend_from_slice(tree.name(child));
+                    node(tree, child, &child_path, depth - 1)
+                })
+                .collect();
+            object["children"] = children.into();
+        }
+        object
+    }
+    let tree = &browsed.tree;
+    serde_json::json!({
+        "target": {"kind": browsed.target.kind(), "name": browsed.target.name()},
+        "source": browsed.source.as_str(),
+        "size": tree.size(NodeId::ROOT),
+        "files": tree.files(NodeId::ROOT),
+        "tree": node(tree, NodeId::ROOT, b"/", depth),
+    })
+}
+
+/// A tree as text, like `du`: one line per entry down to `depth`, biggest first, indented.
+pub fn text(browsed: &Browsed, depth: usize) -> String {
+    use measure::NodeId;
+    let tree = &browsed.tree;
+    let mut out = format!(
+        "{} {} ({} files, measured by the {})\n",
+        crate::format::size(Some(tree.size(NodeId::ROOT))),
+        browsed.target.name(),
+        tree.files(NodeId::ROOT),
+        browsed.source.as_str(),
+    );
+    let mut stack: Vec<(NodeId, usize)> = vec![(NodeId::ROOT, 0)];
+    while let Some((id, level)) = stack.pop() {
+        if level > 0 {
+            let mark = match tree.change(id) {
+                Some(Change::Added) => " [added]",
+                Some(Change::Changed) => " [changed]",
+                Some(Change::Deleted) => " [deleted]",
+                None => "",
+            };
+            let slash = if tree.kind(id) == NodeKind::Dir { "/" } else { "" };
+            out.push_str(&format!(
+                "{:>10}  {}{}{slash}{mark}\n",
+                crate::format::size(Some(tree.size(id))),
+                "  ".repeat(level - 1),
+                tree.name_lossy(id),
+            ));
+        }
+        if level < depth {
+            let children = measure::sorted_children(tree, id, measure::SortBy::Size);
+            stack.extend(children.into_iter().rev().map(|c| (c, level + 1)));
+        }
+    }
+    out
+}

@@ -1,0 +1,70 @@
+//! Reading files through the engine: a container's list of changes, and the tar stream of a path
+//! in a container (its volumes included), passed on piece by piece and never kept whole.
+
+use bytes::Bytes;
+use http_body_util::BodyExt;
+use hyper::body::Incoming;
+use serde::Deserialize;
+
+use super::{encode_path, Engine, EngineError, Problem};
+use crate::measure::Change;
+
+/// An open archive: its pieces as they arrive.
+pub struct Archive {
+    body: Incoming,
+    host: String,
+}
+
+impl Archive {
+    /// The next piece; `None` at the end.
+    pub async fn next(&mut self) -> Option<Result<Bytes, EngineError>> {
+        loop {
+            match self.body.frame().await? {
+                Ok(frame) => {
+                    if let Ok(data) = frame.into_data() {
+                        return Some(Ok(data));
+                    }
+                }
+                Err(e) => {
+                    let error =
+                        EngineError::new(&self.host, "reading an archive", Problem::Other, e.to_string());
+                    return Some(Err(error));
+                }
+            }
+        }
+    }
+}
+
+impl Engine {
+    /// What a container's writable layer changed, path by path (`/etc/passwd`).
+    pub async fn layer_changes(&self, id: &str) -> Result<Vec<(String, Change)>, EngineError> {
+        #[derive(Deserialize)]
+        #[serde(rename_all = "PascalCase")]
+        struct Item {
+            path: String,
+            kind: u8,
+        }
+        let path = format!("/containers/{}/changes", encode_path(id));
+        let items: Option<Vec<Item>> = self.get_json("listing a container's changes", &path, None).await?;
+        Ok(items
+            .unwrap_or_default()
+            .into_iter()
+            .map(|item| {
+                let change = match item.kind {
+                    1 => Change::Added,
+                    2 => Change::Deleted,
+                    _ => Change::Changed,
+                };
+                (item.path, change)
+            })
+            .collect())
+    }
+
+    /// The tar stream of `path` in a container, started or not. Not bounded in time: a big
+    /// folder streams for as long as it takes.
+    pub async fn archive(&self, id: &str, path: &str) -> Result<Archive, EngineError> {
+        let request = format!("/containers/{}/archive?path={}", encode_path(id), encode_path(path));
+        let body = self.open_stream("reading files through the engine", &request).await?;
+        Ok(Archive { body, host: self.host.clone() })
+    }
+}

@@ -1,0 +1,317 @@
+//! A whole tree of sizes in little memory, for the browser and `dockdu du`: one arena of small
+//! nodes linked by `u32` indices, every name in one shared byte buffer. A million entries cost
+//! about 32 bytes of node plus their names (see `benches/browse.rs`).
+
+use std::ffi::OsStr;
+use std::os::unix::ffi::OsStrExt;
+
+/// What an entry of the tree is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NodeKind {
+    Dir,
+    File,
+    Symlink,
+    /// FIFOs, sockets, devices, whiteouts.
+    Other,
+}
+
+/// What a container's writable layer did to an entry of its image.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    Added,
+    /// Copied up from the image, then changed (or a folder with changes inside).
+    Changed,
+    /// Deleted from the image: a whiteout, size 0.
+    Deleted,
+}
+
+/// A node's place in its tree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct NodeId(pub u32);
+
+impl NodeId {
+    pub const ROOT: NodeId = NodeId(0);
+}
+
+const NONE: u32 = u32::MAX;
+
+/// 32 bytes: sizes first so nothing pads.
+#[derive(Debug, Clone)]
+struct Node {
+    /// Bytes of this entry, or of everything under a folder once `finish`ed.
+    size: u64,
+    name_start: u32,
+    parent: u32,
+    first_child: u32,
+    next_sibling: u32,
+    /// Entries that are not folders, under a folder (1 for the others).
+    files: u32,
+    name_len: u16,
+    kind: u8,
+    change: u8,
+}
+
+#[derive(Debug, Clone)]
+pub struct Tree {
+    nodes: Vec<Node>,
+    names: Vec<u8>,
+}
+
+impl Tree {
+    /// A tree holding only its root, a folder named `name`.
+    pub fn new(name: &[u8]) -> Tree {
+        let mut tree = Tree { nodes: Vec::new(), names: Vec::new() };
+        tree.push(NONE, name, NodeKind::Dir, 0);
+        tree
+    }
+
+    /// Adds an entry inside `parent`; a folder's size comes from what is added inside it (see
+    /// `finish`). Names longer than a `u16` are cut (no file system allows them).
+    pub fn add(&mut self, parent: NodeId, name: &[u8], kind: NodeKind, size: u64) -> NodeId {
+        self.push(parent.0, name, kind, size)
+    }
+
+    fn push(&mut self, parent: u32, name: &[u8], kind: NodeKind, size: u64) -> NodeId {
+        let id = self.nodes.len() as u32;
+        let name = &name[..name.len().min(u16::MAX as usize)];
+        let name_start = self.names.len() as u32;
+        self.names.extend_from_slice(name);
+        let next_sibling = if parent == NONE {
+            NONE
+        } else {
+            let parent = &mut self.nodes[parent as usize];
+            std::mem::replace(&mut parent.first_child, id)
+        };
+        self.nodes.push(Node {
+            size,
+            name_start,
+            parent,
+            first_child: NONE,
+            next_sibling,
+            files: u32::from(kind != NodeKind::Dir),
+            name_len: name.len() as u16,
+            kind: kind as u8,
+            change: 0,
+        });
+        NodeId(id)
+    }
+
+    /// Adds every entry's size and file count into its folders. Children always come after
+    /// their parent, so one pass from the end does it. Call once, after the last `add`.
+    pub fn finish(&mut self) {
+        for i in (1..self.nodes.len()).rev() {
+            let (size, files, parent) = (self.nodes[i].size, self.nodes[i].files, self.nodes[i].parent);
+            let parent = &mut self.nodes[parent as usize];
+            parent.size += size;
+            parent.files = parent.files.saturating_add(files);
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.nodes.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.nodes.len() <= 1
+    }
+
+    /// Bytes the tree holds (nodes and names), for the memory budget.
+    pub fn heap_bytes(&self) -> usize {
+        self.nodes.capacity() * std::mem::size_of::<Node>() + self.names.capacity()
+    }
+
+    /// Names the root (a volume's tree is named after the volume, not its `_data` folder).
+    pub fn set_root_name(&mut self, name: &[u8]) {
+        let name = &name[..name.len().min(u16::MAX as usize)];
+        let start = self.names.len() as u32;
+        self.names.extend_from_slice(name);
+        self.nodes[0].name_start = start;
+        self.nodes[0].name_len = name.len() as u16;
+    }
+
+    pub fn name(&self, id: NodeId) -> &[u8] {
+        let node = &self.nodes[id.0 as usize];
+        &self.names[node.name_start as usize..][..node.name_len as usize]
+    }
+
+    pub fn name_lossy(&self, id: NodeId) -> String {
+        OsStr::from_bytes(self.name(id)).to_string_lossy().into_owned()
+    }
+
+    pub fn size(&self, id: NodeId) -> u64 {
+        self.nodes[id.0 as usize].size
+    }
+
+    pub fn files(&self, id: NodeId) -> u32 {
+        self.nodes[id.0 as usize].files
+    }
+
+    pub fn kind(&self, id: NodeId) -> NodeKind {
+        match self.nodes[id.0 as usize].kind {
+            0 => NodeKind::Dir,
+            1 => NodeKind::File,
+            2 => NodeKind::Symlink,
+            _ => NodeKind::Other,
+        }
+    }
+
+    pub fn change(&self, id: NodeId) -> Option<Change> {
+        match self.nodes[id.0 as usize].change {
+            1 => Some(Change::Added),
+            2 => Some(Change::Changed),
+            3 => Some(Change::Deleted),
+            _ => None,
+        }
+    }
+
+    pub fn set_change(&mut self, id: NodeId, change: Option<Change>) {
+        self.nodes[id.0 as usize].change = match change {
+            None => 0,
+            Some(Change::Added) => 1,
+            Some(Change::Changed) => 2,
+            Some(Change::Deleted) => 3,
+        };
+    }
+
+    pub fn parent(&self, id: NodeId) -> Option<NodeId> {
+        let parent = self.nodes[id.0 as usize].parent;
+        (parent != NONE).then_some(NodeId(parent))
+    }
+
+    /// The entries of a folder, in no particular order.
+    pub fn children(&self, id: NodeId) -> Children<'_> {
+        Children { tree: self, next: self.nodes[id.0 as usize].first_child }
+    }
+
+    /// The path of an entry from the root, starting with `/` (the root itself is `/`).
+    pub fn path(&self, id: NodeId) -> Vec<u8> {
+        let mut parts = Vec::new();
+        let mut at = id;
+        while let Some(parent) = self.parent(at) {
+            parts.push(at);
+            at = parent;
+        }
+        let mut path = Vec::new();
+        for part in parts.iter().rev() {
+            path.push(b'/');
+            path.extend_from_slice(self.name(*part));
+        }
+        if path.is_empty() {
+            path.push(b'/');
+        }
+        path
+    }
+
+    /// The child of `parent` named `name`.
+    pub fn child(&self, parent: NodeId, name: &[u8]) -> Option<NodeId> {
+        self.children(parent).find(|child| self.name(*child) == name)
+    }
+
+    /// Every entry below `from`, parents before children, with its path relative to `from`
+    /// (`/a/b`), built in one buffer.
+    pub fn each_path(&self, from: NodeId, mut visit: impl FnMut(NodeId, &[u8])) {
+        let mut path = Vec::new();
+        let mut stack: Vec<(NodeId, usize)> = self.children(from).map(|c| (c, 0)).collect();
+        while let Some((id, keep)) = stack.pop() {
+            path.truncate(keep);
+            path.push(b'/');
+            path.extend_from_slice(self.name(id));
+            visit(id, &path);
+            let here = path.len();
+            stack.extend(self.children(id).map(|c| (c, here)));
+        }
+    }
+}
+
+pub struct Children<'a> {
+    tree: &'a Tree,
+    next: u32,
+}
+
+impl Iterator for Children<'_> {
+    type Item = NodeId;
+
+    fn next(&mut self) -> Option<NodeId> {
+        (self.next != NONE).then(|| {
+            let id = NodeId(self.next);
+            self.next = self.tree.nodes[self.next as usize].next_sibling;
+            id
+        })
+    }
+}
+
+/// How the entries of a folder are ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SortBy {
+    #[default]
+    Size,
+    Name,
+    Count,
+}
+
+impl SortBy {
+    pub fn next(self) -> SortBy {
+        match self {
+            SortBy::Size => SortBy::Name,
+            SortBy::Name => SortBy::Count,
+            SortBy::Count => SortBy::Size,
+        }
+    }
+}
+
+/// The entries of a folder in order: biggest (or most files) first, names A→Z; ties by name.
+/// Keys are gathered first so the sort compares flat tuples, not nodes all over the arena.
+pub fn sorted_children(tree: &Tree, dir: NodeId, by: SortBy) -> Vec<NodeId> {
+    let mut keyed: Vec<(u64, &[u8], NodeId)> = tree
+        .children(dir)
+        .map(|id| {
+            let key = match by {
+                SortBy::Size => u64::MAX - tree.size(id),
+                SortBy::Count => u64::MAX - u64::from(tree.files(id)),
+                SortBy::Name => 0,
+            };
+            (key, tree.name(id), id)
+        })
+        .collect();
+    // By the number first (cheap compares), then each run of equal numbers by name. Names are
+    // unique within a folder: the order is total, so unstable sorts are exact.
+    keyed.sort_unstable_by_key(|k| k.0);
+    for run in keyed.chunk_by_mut(|a, b| a.0 == b.0) {
+        run.sort_unstable_by(|a, b| a.1.cmp(b.1));
+    }
+    keyed.into_iter().map(|(_, _, id)| id).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folders_add_up_what_is_inside_them() {
+        let mut tree = Tree::new(b"root");
+        let etc = tree.add(NodeId::ROOT, b"etc", NodeKind::Dir, 0);
+        tree.add(etc, b"passwd", NodeKind::File, 100);
+        let deep = tree.add(etc, b"deep", NodeKind::Dir, 0);
+        tree.add(deep, b"x", NodeKind::File, 5);
+        tree.add(NodeId::ROOT, b"link", NodeKind::Symlink, 7);
+        tree.finish();
+        assert_eq!((tree.size(NodeId::ROOT), tree.files(NodeId::ROOT)), (112, 3));
+        assert_eq!((tree.size(etc), tree.files(etc)), (105, 2));
+        assert_eq!(tree.path(deep), b"/etc/deep");
+        let order: Vec<_> =
+            sorted_children(&tree, NodeId::ROOT, SortBy::Size).iter().map(|c| tree.name_lossy(*c)).collect();
+        assert_eq!(order, ["etc", "link"]);
+        let order: Vec<_> =
+            sorted_children(&tree, NodeId::ROOT, SortBy::Name).iter().map(|c| tree.name_lossy(*c)).collect();
+        assert_eq!(order, ["etc", "link"]);
+        let mut paths = Vec::new();
+        tree.each_path(NodeId::ROOT, |_, p| paths.push(String::from_utf8_lossy(p).into_owned()));
+        paths.sort();
+        assert_eq!(paths, ["/etc", "/etc/deep", "/etc/deep/x", "/etc/passwd", "/link"]);
+    }
+
+    #[test]
+    fn a_node_costs_32_bytes() {
+        assert_eq!(std::mem::size_of::<Node>(), 32);
+    }
+}

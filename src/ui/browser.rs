@@ -1,0 +1,115 @@
+//! The browser overlay: one folder's entries with size, a bar of their share of the folder, file
+//! counts and, in a writable layer, what the container did to each. Reads prepared rows only.
+
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph};
+use ratatui::Frame;
+
+use super::theme;
+use crate::app::browser::{Browser, Contents};
+use crate::format::{fit, pad, size, Align};
+use crate::measure::{Change, NodeKind, SortBy};
+
+const BAR: usize = 12;
+
+pub fn render(view: &Browser, tick: usize, frame: &mut Frame, area: Rect) {
+    let what = match view.target {
+        crate::browse::Target::Volume(_) => "volume",
+        crate::browse::Target::Container(_) => "layer of",
+        crate::browse::Target::Bind(_) => "bind",
+    };
+    let sort = match view.sort {
+        SortBy::Size => "by size",
+        SortBy::Name => "by name",
+        SortBy::Count => "by files",
+    };
+    let block = Block::bordered()
+        .title(Span::styled(format!(" inside {what} {} ", view.label), theme::title()))
+        .title_bottom(Span::styled(format!(" {sort} "), theme::dim()))
+        .border_style(theme::border(true));
+    frame.render_widget(Clear, area);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let width = usize::from(inner.width);
+    let (total, files) = view.totals();
+    let mut lines = Vec::new();
+    let status = match &view.contents {
+        Contents::Counting(_) => Line::from(vec![
+            Span::styled(format!("{} counting… ", theme::spinner(tick)), theme::warning()),
+            Span::raw(format!("{} in {files} files so far", size(Some(total)))),
+        ]),
+        Contents::Ready { source, .. } => Line::from(vec![
+            Span::styled(fit(&view.path(), width.saturating_sub(40)).into_owned(), theme::title()),
+            Span::raw(format!("  {} in {files} files", size(Some(total)))),
+            Span::styled(format!("  measured by the {}", source.as_str()), theme::dim()),
+        ]),
+        Contents::Failed(why) => Line::styled(fit(why, width).into_owned(), theme::error()),
+    };
+    lines.push(status);
+    lines.push(if view.is_layer() {
+        Line::styled(
+            fit("Lost when the container is removed: move what matters to a volume.", width).into_owned(),
+            theme::warning(),
+        )
+    } else {
+        Line::raw("")
+    });
+    let name_width = width.saturating_sub(10 + 2 + BAR + 2 + 9 + 2 + 2);
+    lines.push(Line::styled(
+        format!(
+            "{}  {}  {}  {}",
+            pad("SIZE", 10, Align::Right),
+            pad("SHARE", BAR, Align::Left),
+            pad("FILES", 9, Align::Right),
+            "NAME"
+        ),
+        theme::header_row(),
+    ));
+    let height = usize::from(inner.height.saturating_sub(4));
+    let shown =
+        (view.offset..view.len().min(view.offset + height)).filter_map(|i| view.row(i).map(|r| (i, r)));
+    for (i, row) in shown {
+        let share = if total == 0 { 0.0 } else { row.size as f64 / total as f64 };
+        let filled = ((share * BAR as f64).round() as usize).min(BAR);
+        let (mark, mark_style) = match row.change {
+            Some(Change::Added) => ("+", Style::new().fg(Color::Green)),
+            Some(Change::Changed) => ("~", Style::new().fg(Color::Yellow)),
+            Some(Change::Deleted) => ("-", Style::new().fg(Color::Red)),
+            None => (" ", Style::new()),
+        };
+        let files = if row.kind == NodeKind::Dir { row.files.to_string() } else { String::new() };
+        let slash = if row.kind == NodeKind::Dir { "/" } else { "" };
+        let name = fit(&format!("{}{slash}", row.name), name_width).into_owned();
+        let mut line = Line::from(vec![
+            Span::styled(pad(&size(Some(row.size)), 10, Align::Right), theme::size()),
+            Span::raw("  "),
+            Span::styled("█".repeat(filled), Style::new().fg(Color::Cyan)),
+            Span::styled("░".repeat(BAR - filled), theme::dim()),
+            Span::raw("  "),
+            Span::raw(pad(&files, 9, Align::Right)),
+            Span::raw(" "),
+            Span::styled(mark, mark_style),
+            Span::raw(" "),
+            Span::raw(name),
+        ]);
+        if i == view.selected {
+            line = line.style(theme::selected());
+        }
+        lines.push(line);
+    }
+    if view.is_empty() && !matches!(view.contents, Contents::Failed(_)) {
+        lines.push(Line::styled("(empty)", theme::dim()));
+    }
+    frame.render_widget(Paragraph::new(lines), Rect { height: inner.height.saturating_sub(1), ..inner });
+    let bottom = match &view.notice {
+        Some(notice) => Line::styled(fit(notice, width).into_owned(), theme::warning()),
+        None if view.is_layer() => Line::styled("+ added  ~ changed  - deleted", theme::dim()),
+        None => Line::raw(""),
+    };
+    frame.render_widget(
+        Paragraph::new(bottom),
+        Rect { y: inner.bottom().saturating_sub(1), height: 1, ..inner },
+    );
+}

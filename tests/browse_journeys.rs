@@ -1,0 +1,152 @@
+//! The browser, as a person uses it: `o` on a volume or a container opens it, the first level
+//! shows while the rest is counted, Enter goes in, Backspace comes back to the same row, `s`
+//! sorts, Esc closes back to the same panel and row (and stops the count).
+
+mod app_fixture;
+
+use app_fixture::*;
+use dockdu::app::browser::Contents;
+use dockdu::app::panel::Panel;
+use dockdu::app::{App, Effect, EngineMsg, Overlay};
+use dockdu::browse::{Source, Target};
+use dockdu::measure::{Change, NodeId, NodeKind, Progress, TopEntry, Tree};
+
+fn browser(app: &App) -> &dockdu::app::browser::Browser {
+    match &app.overlay {
+        Some(Overlay::Browser(browser)) => browser,
+        other => panic!("no browser open: {other:?}"),
+    }
+}
+
+fn rows(app: &App) -> Vec<String> {
+    browser(app).names()
+}
+
+/// A volume's tree: logs/ (two big files), cache/ (many small ones), a file and a link.
+fn volume_tree() -> Tree {
+    let mut tree = Tree::new(b"shared");
+    let logs = tree.add(NodeId::ROOT, b"logs", NodeKind::Dir, 0);
+    tree.add(logs, b"app.log", NodeKind::File, 40_000_000);
+    tree.add(logs, b"old.log", NodeKind::File, 9_000_000);
+    let cache = tree.add(NodeId::ROOT, b"cache", NodeKind::Dir, 0);
+    for i in 0..120 {
+        tree.add(cache, format!("entry-{i}").as_bytes(), NodeKind::File, 10_000);
+    }
+    tree.add(NodeId::ROOT, b"settings.json", NodeKind::File, 2_000);
+    tree.add(NodeId::ROOT, b"current", NodeKind::Symlink, 7);
+    tree.finish();
+    tree
+}
+
+fn layer_tree() -> Tree {
+    let mut tree = Tree::new(b"web");
+    let tmp = tree.add(NodeId::ROOT, b"tmp", NodeKind::Dir, 0);
+    tree.set_change(tmp, Some(Change::Changed));
+    let upload = tree.add(tmp, b"upload.bin", NodeKind::File, 5_000_000);
+    tree.set_change(upload, Some(Change::Added));
+    let etc = tree.add(NodeId::ROOT, b"etc", NodeKind::Dir, 0);
+    tree.set_change(etc, Some(Change::Changed));
+    let conf = tree.add(etc, b"nginx.conf", NodeKind::File, 900);
+    tree.set_change(conf, Some(Change::Changed));
+    let gone = tree.add(etc, b"default.conf", NodeKind::Other, 0);
+    tree.set_change(gone, Some(Change::Deleted));
+    tree.finish();
+    tree
+}
+
+fn open(app: &mut App, typed: &str) -> u64 {
+    let effects = keys(app, typed);
+    match effects.as_slice() {
+        [Effect::Browse { seq, .. }] => *seq,
+        other => panic!("o should start a count, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_volume_opens_on_its_first_level_while_counting_then_goes_in_and_back() {
+    let mut app = loaded_app(100, 30);
+    keys(&mut app, "2j");
+    let row_before = app.view().selected;
+    let seq = open(&mut app, "o");
+    assert!(matches!(browser(&app).target, Target::Volume(_)));
+    assert!(app.busy(), "the spinner turns while counting");
+
+    // The first level, sizes so far: shown biggest first, but folders do not open yet.
+    let top = |name: &str, kind, size| TopEntry { name: name.to_owned(), kind, size, files: 1 };
+    let progress = Progress {
+        bytes: 3_000,
+        files: 3,
+        top: vec![top("cache", NodeKind::Dir, 1_000), top("logs", NodeKind::Dir, 2_000)],
+    };
+    feed(&mut app, EngineMsg::BrowseProgress { seq, progress });
+    assert_eq!(rows(&app), ["logs", "cache"]);
+    keys(&mut app, "\n");
+    assert!(browser(&app).notice.as_deref().is_some_and(|n| n.contains("still counting")));
+    assert!(render(&app).contains("counting…"));
+
+    // A stale count's answer is dropped; the current one fills the browser.
+    feed(&mut app, EngineMsg::Browsed { seq: seq - 1, result: Err("old".into()) });
+    assert!(browser(&app).counting());
+    feed(&mut app, EngineMsg::Browsed { seq, result: Ok((volume_tree(), Source::Host)) });
+    assert!(matches!(browser(&app).contents, Contents::Ready { .. }));
+    assert_eq!(rows(&app), ["logs", "cache", "settings.json", "current"]);
+    keys(&mut app, "j\n");
+    assert_eq!(browser(&app).path(), "/cache");
+    assert_eq!(browser(&app).len(), 120);
+    keys(&mut app, "\x08");
+    assert_eq!((browser(&app).path().as_str(), browser(&app).selected), ("/", 1), "back on cache");
+    keys(&mut app, "s");
+    assert_eq!(rows(&app), ["cache", "current", "logs", "settings.json"], "by name");
+    keys(&mut app, "s");
+    assert_eq!(rows(&app)[0], "cache", "by file count: 120 files");
+
+    let effects = keys(&mut app, "\x1b");
+    assert_eq!(effects, [Effect::StopBrowsing], "closing stops the count");
+    assert!(app.overlay.is_none());
+    assert_eq!((app.panel, app.view().selected), (Panel::Volumes, row_before), "the same panel and row");
+}
+
+#[test]
+fn a_containers_layer_shows_what_it_added_changed_and_deleted() {
+    let mut app = loaded_app(100, 30);
+    let seq = open(&mut app, "o");
+    assert!(matches!(browser(&app).target, Target::Container(_)));
+    feed(&mut app, EngineMsg::Browsed { seq, result: Ok((layer_tree(), Source::Engine)) });
+    let screen = render(&app);
+    assert!(screen.contains("Lost when the container is removed"), "{screen}");
+    assert!(screen.contains("measured by the engine"), "{screen}");
+    keys(&mut app, "j\n");
+    let view = browser(&app);
+    let marks: Vec<_> = (0..view.len()).filter_map(|i| view.row(i)).map(|r| (r.name, r.change)).collect();
+    assert_eq!(
+        marks,
+        [
+            ("nginx.conf".to_owned(), Some(Change::Changed)),
+            ("default.conf".to_owned(), Some(Change::Deleted))
+        ]
+    );
+}
+
+#[test]
+fn a_failed_count_says_why_and_tmpfs_has_nothing_to_open() {
+    let mut app = loaded_app(100, 30);
+    let seq = open(&mut app, "2o");
+    feed(&mut app, EngineMsg::Browsed { seq, result: Err("no such volume: shared".into()) });
+    assert!(render(&app).contains("no such volume: shared"));
+    keys(&mut app, "\x1b4");
+    assert!(keys(&mut app, "o").is_empty());
+    assert!(app.overlay.is_none());
+}
+
+#[test]
+fn the_browser_at_80x24() {
+    let mut app = loaded_app(80, 24);
+    let seq = open(&mut app, "2o");
+    feed(&mut app, EngineMsg::Browsed { seq, result: Ok((volume_tree(), Source::Host)) });
+    insta::assert_snapshot!("browser_volume_80x24", render(&app));
+    keys(&mut app, "\x1b1");
+    let seq = open(&mut app, "o");
+    feed(&mut app, EngineMsg::Browsed { seq, result: Ok((layer_tree(), Source::Engine)) });
+    keys(&mut app, "j\n");
+    insta::assert_snapshot!("browser_layer_80x24", render(&app));
+}

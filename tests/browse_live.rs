@@ -1,0 +1,216 @@
+//! Looking inside on a real engine: `dockdu du` over the same trees by both routes (walked here,
+//! and read through the engine's archive stream) must give equal totals, equal to `/system/df`,
+//! on every kind of entry the engine counts in its own way; a writable layer's entries carry the
+//! marks of what it added, changed and deleted; and the helper container that reads a dangling
+//! volume is never left behind, whether the read ends, is refused or is cancelled.
+
+mod support;
+
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+use bollard::models::{ContainerCreateBody, HostConfig};
+use bollard::query_parameters::ListContainersOptions;
+use serde_json::Value;
+
+use support::Scenario;
+
+/// Every kind of entry under `$ROOT`; `$1` is how many small files.
+const ENTRIES: &str = r#"
+set -e
+R=$ROOT
+busybox mkdir -p $R/many $R/closed $R/deep/a/b/c/d/e/f/g/h/i/j/k/l/m/n/o/p
+echo hello > $R/original
+busybox ln $R/original $R/second-name
+busybox ln $R/original $R/deep/a/b/c/third-name
+busybox ln -s $R/original $R/link
+busybox dd if=/dev/zero of=$R/sparse bs=1 count=1 seek=3000000 2>/dev/null
+busybox mkfifo $R/pipe
+echo inside > $R/closed/inside
+echo bottom > $R/deep/a/b/c/d/e/f/g/h/i/j/k/l/m/n/o/p/bottom
+busybox chmod 000 $R/closed
+i=0
+while [ $i -lt $1 ]; do echo $i > $R/many/$i; i=$((i+1)); done
+"#;
+
+const SMALL_FILES: &str = "2000";
+
+fn dockdu(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_dockdu")).args(args).output().expect("cannot run dockdu")
+}
+
+async fn du(args: &[&str]) -> Value {
+    let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+    let output = tokio::task::spawn_blocking(move || {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        dockdu(&args)
+    })
+    .await
+    .expect("dockdu");
+    assert!(output.status.success(), "dockdu failed: {}", String::from_utf8_lossy(&output.stderr));
+    serde_json::from_slice(&output.stdout).expect("du --json is JSON")
+}
+
+/// `/system/df`'s sizes: volumes by name, containers' SizeRw by id.
+async fn engine_numbers() -> (Value, Value) {
+    let (df, _) = tokio::task::spawn_blocking(support::system_df).await.expect("system df");
+    let items = |old: &str, new: &str| df[new]["Items"].as_array().or_else(|| df[old].as_array()).cloned();
+    let volumes = items("Volumes", "VolumeUsage").unwrap_or_default();
+    let containers = items("Containers", "ContainerUsage").unwrap_or_default();
+    (Value::Array(volumes), Value::Array(containers))
+}
+
+fn child<'a>(node: &'a Value, name: &str) -> &'a Value {
+    node["children"]
+        .as_array()
+        .and_then(|c| c.iter().find(|n| n["name"] == name))
+        .unwrap_or_else(|| panic!("no {name} in {node}"))
+}
+
+async fn helpers_of(s: &Scenario, volume: &str) -> Vec<String> {
+    let filters = std::collections::HashMap::from([
+        ("label".to_owned(), vec!["dockdu.helper".to_owned()]),
+        ("volume".to_owned(), vec![volume.to_owned()]),
+    ]);
+    let options = ListContainersOptions { all: true, filters: Some(filters), ..Default::default() };
+    let list = s.docker.list_containers(Some(options)).await.expect("containers");
+    list.into_iter().filter_map(|c| c.id).collect()
+}
+
+async fn fill_volume(s: &Scenario, role: &str, keep_writer: bool) -> String {
+    let volume = s.create_volume(role).await;
+    let writer = s.run_on_volume(&format!("writes-{role}"), &volume, ENTRIES, &[SMALL_FILES]).await;
+    if !keep_writer {
+        s.remove_container(&writer).await;
+    }
+    volume
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn both_routes_give_the_engines_totals_for_volumes_and_a_writable_layer() {
+    let s = Scenario::new().await;
+    let in_use = fill_volume(&s, "in-use", true).await;
+    let dangling = fill_volume(&s, "dangling", false).await;
+    // A writable layer with every kind of entry, a hard link to an image file (copies it up), a
+    // modified image file and a file deleted from the image (a whiteout).
+    let script = format!("{ENTRIES}\nbusybox ln /bin/busybox $R/busybox-again\nbusybox ln -sf /bin/busybox /bin/cat\nrm /bin/sleep\n");
+    let layer = s
+        .create_container_with(
+            "layer",
+            ContainerCreateBody {
+                cmd: Some(vec!["sh".into(), "-c".into(), script, "entries".into(), SMALL_FILES.into()]),
+                env: Some(vec!["ROOT=/fixture".to_owned()]),
+                ..Default::default()
+            },
+        )
+        .await;
+    s.start(&layer).await;
+    assert_eq!(s.wait_exit(&layer).await, 0, "the layer's script failed");
+
+    let (volumes, containers) = engine_numbers().await;
+    for volume in [&in_use, &dangling] {
+        let engine_size = volumes
+            .as_array()
+            .and_then(|v| v.iter().find(|v| v["Name"] == volume.as_str()))
+            .and_then(|v| v["UsageData"]["Size"].as_u64())
+            .expect("/system/df sizes the volume");
+        let here = du(&["du", "volume", volume, "--json"]).await;
+        let through = du(&["du", "volume", volume, "--json", "--via-engine"]).await;
+        assert_eq!((here["source"].as_str(), through["source"].as_str()), (Some("host"), Some("engine")));
+        assert_eq!(here["size"].as_u64(), Some(engine_size), "{volume} measured here vs /system/df");
+        assert_eq!(through["size"].as_u64(), Some(engine_size), "{volume} through the engine vs /system/df");
+        assert_eq!(here["files"], through["files"], "{volume}: the same entries by both routes");
+        assert_eq!(here["target"], serde_json::json!({"kind": "volume", "name": volume}));
+        assert!(here["tree"]["files"].as_u64() > Some(2000), "thousands of files");
+        // Children biggest first, paths from the root.
+        let first = &here["tree"]["children"][0];
+        assert_eq!((first["name"].as_str(), first["path"].as_str()), (Some("sparse"), Some("/sparse")));
+        assert!(here["tree"]["children"][0].get("children").is_none(), "--depth 1 by default");
+        assert!(helpers_of(&s, volume).await.is_empty(), "no helper container left for {volume}");
+    }
+
+    let layer_rw = containers
+        .as_array()
+        .and_then(|c| c.iter().find(|c| c["Id"] == layer.as_str()))
+        .map(|c| c["SizeRw"].as_u64().unwrap_or(0))
+        .expect("/system/df lists the container");
+    let name = s.name("layer");
+    let here = du(&["du", "container", &name, "--json", "--depth", "3"]).await;
+    let through = du(&["du", "container", &name, "--json", "--depth", "3", "--via-engine"]).await;
+    assert_eq!(here["size"].as_u64(), Some(layer_rw), "the layer measured here vs SizeRw");
+    assert_eq!(through["size"].as_u64(), Some(layer_rw), "the layer through the engine vs SizeRw");
+    for tree in [&here["tree"], &through["tree"]] {
+        assert_eq!(child(tree, "fixture")["change"], "added");
+        let bin = child(tree, "bin");
+        assert_eq!(bin["change"], "changed");
+        assert_eq!(child(bin, "cat")["change"], "changed", "a modified image file");
+        let sleep = child(bin, "sleep");
+        assert_eq!((&sleep["change"], sleep["size"].as_u64()), (&Value::from("deleted"), Some(0)));
+    }
+    // Copied up by a hard link, unchanged: in the layer, though the engine's list of changes
+    // leaves it out (so only the walk here sees it).
+    assert_eq!(child(child(&here["tree"], "bin"), "busybox")["change"], "changed");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bind_source_by_both_routes_and_unknown_names_exit_1() {
+    let s = Scenario::new().await;
+    let dir = s.host_dir("bind");
+    std::fs::create_dir_all(dir.join("sub")).expect("sub");
+    std::fs::write(dir.join("sub/file"), vec![1u8; 1234]).expect("file");
+    std::os::unix::fs::symlink("abc", dir.join("link")).expect("link");
+    let path = dir.to_str().expect("a path").to_owned();
+    s.create_container(
+        "binds",
+        &["true"],
+        HostConfig { binds: Some(vec![format!("{path}:/b")]), ..Default::default() },
+    )
+    .await;
+    let here = du(&["du", "bind", &path, "--json"]).await;
+    let through = du(&["du", "bind", &path, "--json", "--via-engine"]).await;
+    assert_eq!(here["size"].as_u64(), Some(1237));
+    assert_eq!((through["size"].as_u64(), through["source"].as_str()), (Some(1237), Some("engine")));
+
+    let missing = s.name("no-such-volume");
+    let output =
+        tokio::task::spawn_blocking(move || dockdu(&["du", "volume", &missing])).await.expect("dockdu");
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("no such volume"), "{output:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_helper_container_is_refused_in_read_only_and_never_left_behind() {
+    let s = Scenario::new().await;
+    let volume = fill_volume(&s, "dangling", false).await;
+    let args_volume = volume.clone();
+    let output = tokio::task::spawn_blocking(move || {
+        dockdu(&["--read-only", "du", "volume", &args_volume, "--via-engine"])
+    })
+    .await
+    .expect("dockdu");
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    assert!(String::from_utf8_lossy(&output.stderr).contains("--read-only"), "{output:?}");
+    assert!(helpers_of(&s, &volume).await.is_empty());
+
+    // Cancelled while it reads: the helper goes anyway.
+    let engine = support::engine();
+    let target = dockdu::browse::Target::Volume(volume.clone());
+    let task =
+        tokio::spawn(async move { dockdu::browse::measure(&engine, &target, true, Box::new(|_| {})).await });
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let mut seen = false;
+    while !task.is_finished() && Instant::now() < deadline {
+        if !helpers_of(&s, &volume).await.is_empty() {
+            seen = true;
+            break;
+        }
+    }
+    task.abort();
+    let _ = task.await;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !helpers_of(&s, &volume).await.is_empty() {
+        assert!(Instant::now() < deadline, "the helper container outlived the cancelled read");
+        tokio::task::yield_now().await;
+    }
+    eprintln!("helper seen before the cancel: {seen}");
+}
