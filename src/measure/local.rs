@@ -173,6 +173,11 @@ impl Visit for Builder<'_> {
         let mut name = name.as_bytes();
         let mut change = None;
         if self.layout == Layout::Layer {
+            // An opaque folder's marker (fuse-overlayfs makes `.wh..opq` a 0/0 device, other
+            // drivers a file beside `.wh..wh..opq`): the folder hides the image's, no entry.
+            if name == b".wh..opq" {
+                return;
+            }
             if kind == Kind::Whiteout {
                 change = Some(Change::Deleted);
             } else if let Some(deleted) = name.strip_prefix(b".wh.") {

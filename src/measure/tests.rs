@@ -314,7 +314,11 @@ fn a_layers_whiteouts_are_deleted_entries_of_size_zero() {
     tree.file("etc/new", 4);
     tree.file("etc/.wh.gone", 0);
     tree.file("etc/.wh..wh..opq", 0);
+    tree.file("var/.wh..opq", 0);
+    tree.file("var/.wh..wh..opq", 0);
     let built = local::build(&tree.0, Layout::Layer, &Cancel::default(), &mut |_| {}).unwrap();
+    let var = built.child(NodeId::ROOT, b"var").unwrap();
+    assert_eq!(built.children(var).count(), 0, "fuse-overlayfs's opaque markers are no entries");
     let etc = built.child(NodeId::ROOT, b"etc").unwrap();
     let gone = built.child(etc, b"gone").expect("the whiteout names the deleted file");
     assert_eq!((built.change(gone), built.size(gone)), (Some(Change::Deleted), 0));
