@@ -425,10 +425,10 @@ pub fn text(browsed: &Browsed, depth: usize) -> String {
     use measure::NodeId;
     let tree = &browsed.tree;
     let mut out = format!(
-        "{} {} ({} files, measured by the {})\n",
+        "{} {} ({}, measured by the {})\n",
         crate::format::size(Some(tree.size(NodeId::ROOT))),
         browsed.target.name(),
-        tree.files(NodeId::ROOT),
+        crate::format::count(tree.files(NodeId::ROOT), "file"),
         browsed.source.as_str(),
     );
     let mut stack: Vec<(NodeId, usize)> = vec![(NodeId::ROOT, 0)];

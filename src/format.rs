@@ -28,6 +28,16 @@ pub fn image_name(image: &str) -> String {
     }
 }
 
+/// `n` and the noun, plural unless `n` is 1: "1 file", "3 files".
+pub fn count(n: impl Into<u64>, noun: &str) -> String {
+    let n = n.into();
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 /// Anonymous volumes have 64-hex names: the first 12 tell them apart, as Docker's own ids do.
 pub fn volume_name(name: &str, anonymous: bool) -> String {
     let short = short_id(name);
@@ -155,6 +165,13 @@ mod tests {
         assert_eq!(size(Some(2 << 20)), "2 MiB");
         assert_eq!(size(Some(1536)), "1.5 KiB");
         assert_eq!(size(None), "—");
+    }
+
+    #[test]
+    fn counts_say_one_file_and_many_files() {
+        assert_eq!(count(1u32, "file"), "1 file");
+        assert_eq!(count(0u32, "file"), "0 files");
+        assert_eq!(count(124u32, "file"), "124 files");
     }
 
     #[test]

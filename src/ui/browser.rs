@@ -38,11 +38,11 @@ pub fn render(view: &Browser, tick: usize, frame: &mut Frame, area: Rect) {
     let status = match &view.contents {
         Contents::Counting(_) => Line::from(vec![
             Span::styled(format!("{} counting… ", theme::spinner(tick)), theme::warning()),
-            Span::raw(format!("{} in {files} files so far", size(Some(total)))),
+            Span::raw(format!("{} in {} so far", size(Some(total)), crate::format::count(files, "file"))),
         ]),
         Contents::Ready { source, .. } => Line::from(vec![
             Span::styled(fit(&view.path(), width.saturating_sub(40)).into_owned(), theme::title()),
-            Span::raw(format!("  {} in {files} files", size(Some(total)))),
+            Span::raw(format!("  {} in {}", size(Some(total)), crate::format::count(files, "file"))),
             Span::styled(format!("  measured by the {}", source.as_str()), theme::dim()),
         ]),
         Contents::Failed(why) => Line::styled(fit(why, width).into_owned(), theme::error()),
