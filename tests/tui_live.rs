@@ -105,3 +105,44 @@ async fn a_shell_from_the_explorer_runs_in_the_container_and_exit_comes_back() {
     let exit = person.await.unwrap_or_else(|panic| std::panic::resume_unwind(panic.into_panic()));
     assert_eq!(exit, Some(0));
 }
+
+/// `o` on a volume opens what fills it, biggest first; Enter goes into a folder, Backspace
+/// comes back, Esc returns to the Volumes panel on the same volume.
+#[tokio::test(flavor = "multi_thread")]
+async fn o_looks_inside_a_volume_and_esc_comes_back_to_it() {
+    let scenario = Scenario::new().await;
+    let volume = scenario.create_volume("inside").await;
+    let script = "mkdir -p /data/logs && dd if=/dev/zero of=/data/logs/app.log bs=1024 count=3072 \
+                  && echo hi > /data/readme";
+    scenario.run_on_volume("writer", &volume, script, &[]).await;
+    let run_id = scenario.run_id.clone();
+    let person = tokio::task::spawn_blocking(move || {
+        let mut tui = pty::Pty::spawn(env!("CARGO_BIN_EXE_dockdu"), &[], 120, 40);
+        tui.wait_for("the first frame", SCREEN_LIMIT, |s| s.contents().contains("Containers"));
+        tui.send(format!("2/{run_id}\r").as_bytes());
+        // 3 MiB and 3 bytes.
+        tui.wait_for("the volume with its size", SCREEN_LIMIT, |s| has_line_with(s, &[&volume, "3.0 MiB"]));
+        tui.send(b"o");
+        tui.wait_for("the volume's first level, biggest first", SCREEN_LIMIT, |s| {
+            let text = s.contents();
+            let (logs, readme) = (text.find("logs/"), text.find("readme"));
+            text.contains(&format!("inside volume {volume}"))
+                && matches!((logs, readme), (Some(l), Some(r)) if l < r)
+        });
+        tui.send(b"\r");
+        tui.wait_for("inside logs/", SCREEN_LIMIT, |s| has_line_with(s, &["3 MiB", "app.log"]));
+        tui.send(b"\x7f");
+        tui.wait_for("back at the root", SCREEN_LIMIT, |s| has_line_with(s, &["readme"]));
+        tui.send(b"\x1b");
+        tui.wait_for("the Volumes panel on the same volume", SCREEN_LIMIT, |s| {
+            let text = s.contents();
+            !has_line_with(s, &["SHARE", "FILES"])
+                && text.contains("Volumes by")
+                && has_line_with(s, &[&volume, "3.0 MiB"])
+        });
+        tui.send(b"q");
+        tui.wait_exit(SCREEN_LIMIT)
+    });
+    let exit = person.await.unwrap_or_else(|panic| std::panic::resume_unwind(panic.into_panic()));
+    assert_eq!(exit, Some(0));
+}

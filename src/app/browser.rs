@@ -50,6 +50,11 @@ pub struct Browser {
     trail: Vec<usize>,
     /// A line for the footer ("still counting…").
     pub notice: Option<String>,
+    /// The folder Enter asked for while the tree was still being counted: opened once it is.
+    pending: Option<String>,
+    /// The user moved while counting: the selection follows that entry, not the first row, as
+    /// sizes reorder the rows.
+    touched: bool,
 }
 
 pub enum BrowserAnswer {
@@ -71,6 +76,8 @@ impl Browser {
             offset: 0,
             trail: Vec::new(),
             notice: None,
+            pending: None,
+            touched: false,
         }
     }
 
@@ -142,7 +149,7 @@ impl Browser {
     }
 
     pub fn counted(&mut self, result: Result<(Tree, Source), String>) {
-        let selected_name = self.selected_name();
+        let selected_name = self.selected_name().filter(|_| self.touched);
         self.contents = match result {
             Ok((tree, source)) => Contents::Ready { tree, source },
             Err(why) => Contents::Failed(why),
@@ -150,6 +157,13 @@ impl Browser {
         self.prepare();
         if let Some(name) = selected_name {
             self.selected = self.position_of(&name).unwrap_or(0);
+        }
+        if let Some(name) = self.pending.take() {
+            if let Some(position) = self.position_of(&name) {
+                self.selected = position;
+                self.notice = None;
+                self.enter(1);
+            }
         }
     }
 
@@ -192,7 +206,9 @@ impl Browser {
     }
 
     pub fn on_key(&mut self, key: KeyEvent, height: usize) -> BrowserAnswer {
+        // Any key after Enter changes the user's mind about the folder it was to open.
         self.notice = None;
+        self.pending = None;
         let page = height.max(1) as isize;
         match key.code {
             KeyCode::Esc | KeyCode::Char('q') => return BrowserAnswer::Close,
@@ -217,6 +233,7 @@ impl Browser {
     }
 
     fn move_by(&mut self, delta: isize, height: usize) {
+        self.touched = true;
         let last = self.len().saturating_sub(1);
         self.selected = self.selected.saturating_add_signed(delta).min(last);
         self.keep_visible(height);
@@ -238,8 +255,10 @@ impl Browser {
                 _ => return,
             },
             (Order::Counting(top), _) => {
-                if top.get(self.selected).is_some_and(|e| e.kind == NodeKind::Dir) {
-                    self.notice = Some("still counting: folders open once every size is known".to_owned());
+                if let Some(entry) = top.get(self.selected).filter(|e| e.kind == NodeKind::Dir) {
+                    self.notice =
+                        Some(format!("still counting: {}/ opens once every size is known", entry.name));
+                    self.pending = Some(entry.name.clone());
                 }
                 return;
             }
@@ -287,5 +306,48 @@ mod tests {
         assert_eq!(browser.names(), ["blob"]);
         browser.on_key(key(KeyCode::Backspace), 10);
         assert_eq!((browser.path().as_str(), browser.selected), ("/", 0));
+    }
+
+    #[test]
+    fn until_the_user_moves_the_first_row_stays_selected_as_the_count_reorders_rows() {
+        let mut browser = Browser::new(Target::Volume("v".into()), "v".into(), 1);
+        // While counting, the folder's size so far is below the file's.
+        let top = vec![
+            crate::measure::TopEntry { name: "big".into(), kind: NodeKind::Dir, size: 0, files: 0 },
+            crate::measure::TopEntry { name: "small".into(), kind: NodeKind::File, size: 1, files: 0 },
+        ];
+        browser.progress(Progress { bytes: 1, files: 1, top });
+        assert_eq!(browser.row(0).map(|r| r.name), Some("small".to_owned()));
+        let mut tree = Tree::new(b"v");
+        let big = tree.add(NodeId::ROOT, b"big", NodeKind::Dir, 0);
+        tree.add(big, b"blob", NodeKind::File, 100);
+        tree.add(NodeId::ROOT, b"small", NodeKind::File, 1);
+        tree.finish();
+        browser.counted(Ok((tree, Source::Host)));
+        assert_eq!((browser.selected, browser.row(0).map(|r| r.name)), (0, Some("big".to_owned())));
+        browser.on_key(key(KeyCode::Enter), 10);
+        assert_eq!(browser.path(), "/big");
+    }
+
+    #[test]
+    fn enter_while_counting_opens_that_folder_once_it_is_counted() {
+        let mut browser = Browser::new(Target::Volume("v".into()), "v".into(), 1);
+        let top = vec![
+            crate::measure::TopEntry { name: "big".into(), kind: NodeKind::Dir, size: 50, files: 1 },
+            crate::measure::TopEntry { name: "small".into(), kind: NodeKind::File, size: 1, files: 0 },
+        ];
+        browser.progress(Progress { bytes: 51, files: 2, top });
+        browser.on_key(key(KeyCode::Enter), 10);
+        assert_eq!(browser.path(), "/", "not counted yet");
+        assert!(browser.notice.as_deref().is_some_and(|n| n.contains("big/")), "{:?}", browser.notice);
+        let mut tree = Tree::new(b"v");
+        let big = tree.add(NodeId::ROOT, b"big", NodeKind::Dir, 0);
+        tree.add(big, b"blob", NodeKind::File, 100);
+        tree.add(NodeId::ROOT, b"small", NodeKind::File, 1);
+        tree.finish();
+        browser.counted(Ok((tree, Source::Host)));
+        assert_eq!(browser.path(), "/big");
+        assert_eq!(browser.names(), ["blob"]);
+        assert_eq!(browser.notice, None);
     }
 }
