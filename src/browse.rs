@@ -257,7 +257,8 @@ async fn volume_through_engine(
         )));
     }
     let images = engine.images().await?;
-    let Some(image) = images.first() else {
+    // The smallest image: the least likely to declare volumes the create would make.
+    let Some(image) = images.iter().min_by_key(|i| i.size.unwrap_or(u64::MAX)) else {
         return Err(BrowseError::Refused(format!(
             "volume {name} is used by no container and there is no image here to make a helper \
              container from (dockdu never pulls one)"
@@ -324,7 +325,7 @@ async fn remove_helper(engine: Engine, create: Option<Creating>, id: Option<Stri
         None => id,
     };
     if let Some(id) = id {
-        if let Err(e) = engine.remove_container(&id, true).await {
+        if let Err(e) = engine.remove_helper(&id).await {
             tracing::warn!(error = %e, "could not remove the helper container {id}");
         }
     }

@@ -214,3 +214,48 @@ async fn the_helper_container_is_refused_in_read_only_and_never_left_behind() {
     }
     eprintln!("helper seen before the cancel: {seen}");
 }
+
+/// A helper made from an image that declares a `VOLUME` gets an anonymous volume at create; its
+/// removal takes that with it, and never the volume it was made to read.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_helper_leaves_no_anonymous_volume_of_its_image_and_keeps_the_one_it_read() {
+    let s = Scenario::new().await;
+    let volume = s.create_volume("read").await;
+    let tag = s.name("declares");
+    let options = bollard::query_parameters::CreateImageOptions {
+        from_src: Some("-".to_owned()),
+        repo: Some("dockdu-test/busybox".to_owned()),
+        tag: Some(tag.clone()),
+        changes: vec![format!("LABEL dockdu.test={}", s.run_id), "VOLUME /declared".to_owned()],
+        ..Default::default()
+    };
+    let body = bollard::body_full(support::file_tar("x", 1).into());
+    let mut progress = s.docker.create_image(Some(options), Some(body), None);
+    while let Some(step) = futures_util::StreamExt::next(&mut progress).await {
+        step.expect("importing an image that declares a volume");
+    }
+    let image = format!("dockdu-test/busybox:{tag}");
+    let engine = support::engine();
+    let id = engine.create_helper(&s.name("helper"), &image, &volume).await.expect("the helper");
+    let inspected = s.inspect(&id).await;
+    let anonymous: Vec<String> = inspected
+        .mounts
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|m| m.destination.as_deref() == Some("/declared"))
+        .filter_map(|m| m.name)
+        .collect();
+    assert_eq!(anonymous.len(), 1, "the image's VOLUME made one at create");
+    engine.remove_helper(&id).await.expect("removing the helper");
+    let left = s.docker.inspect_volume(&anonymous[0]).await.is_ok();
+    if left {
+        // Not labelled, so the scenario would not find it: removed here before failing.
+        let _ = s
+            .docker
+            .remove_volume(&anonymous[0], None::<bollard::query_parameters::RemoveVolumeOptions>)
+            .await;
+    }
+    assert!(!left, "the helper's anonymous volume {} was left behind", anonymous[0]);
+    s.docker.inspect_volume(&volume).await.expect("the volume it read is kept");
+    let _ = s.docker.remove_image(&image, None::<bollard::query_parameters::RemoveImageOptions>, None).await;
+}

@@ -174,6 +174,16 @@ impl Engine {
         self.create_container(&spec).await
     }
 
+    /// Removes a helper container made by `create_helper`, with the anonymous volumes its image
+    /// declared (`VOLUME` in the image makes one at create): a look inside leaves nothing behind.
+    /// The volume it was made to read is mounted by name, and the engine never removes those.
+    pub async fn remove_helper(&self, id: &str) -> Result<(), EngineError> {
+        let action = format!("removing helper container {}", crate::format::short_id(id));
+        self.writable(&action)?;
+        let options = RemoveContainerOptions { force: true, v: true, link: false };
+        self.docker.remove_container(id, Some(options)).await.map_err(|e| self.error(&action, e))
+    }
+
     pub async fn start_container(&self, id: &str) -> Result<(), EngineError> {
         let action = "starting a container";
         self.writable(action)?;
