@@ -71,7 +71,7 @@ fn a_volume_opens_on_its_first_level_while_counting_then_goes_in_and_back() {
     assert!(matches!(browser(&app).target, Target::Volume(_)));
     assert!(app.busy(), "the spinner turns while counting");
 
-    // The first level, sizes so far: shown biggest first, but folders do not open yet.
+    // The first level, sizes so far: shown biggest first; a folder asked for opens once counted.
     let top = |name: &str, kind, size| TopEntry { name: name.to_owned(), kind, size, files: 1 };
     let progress = Progress {
         bytes: 3_000,
@@ -89,6 +89,8 @@ fn a_volume_opens_on_its_first_level_while_counting_then_goes_in_and_back() {
     assert!(browser(&app).counting());
     feed(&mut app, EngineMsg::Browsed { seq, result: Ok((volume_tree(), Source::Host)) });
     assert!(matches!(browser(&app).contents, Contents::Ready { .. }));
+    assert_eq!(browser(&app).path(), "/logs", "the folder Enter asked for, now counted");
+    keys(&mut app, "\x08");
     assert_eq!(rows(&app), ["logs", "cache", "settings.json", "current"]);
     keys(&mut app, "j\n");
     assert_eq!(browser(&app).path(), "/cache");
