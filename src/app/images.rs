@@ -75,14 +75,16 @@ impl App {
     }
 
     /// A `/system/df` for the images, when something is unmeasured, none is running, the last
-    /// did not fail, and the volumes' sizes (which may need `/system/df` too) are all in: on an
-    /// old engine theirs measures the images too.
+    /// did not fail, and the containers' and volumes' sizes (which may need `/system/df` too)
+    /// are all in: on an old engine theirs measures the images too.
     pub(super) fn size_images_if_due(&mut self) -> Vec<Effect> {
         let sizing = &self.loading.images;
         let listed = self.images == ImageList::Loaded;
-        // Until the volume list is in, its sizing (maybe a `/system/df` itself) is not planned yet.
-        let volumes_settled = self.loading.lists_shown() && self.loading.volumes.waiting() == 0;
-        if !listed || sizing.measuring || sizing.failed.is_some() || !volumes_settled {
+        // Until the lists are in, their sizing (maybe a `/system/df` itself) is not planned yet;
+        // once planned, a container or volume still waiting may be waiting for a `/system/df`,
+        // and the engine runs one at a time: the images' must not go first.
+        let others_settled = self.loading.lists_shown() && !self.loading.sizing();
+        if !listed || sizing.measuring || sizing.failed.is_some() || !others_settled {
             return vec![];
         }
         let measured = self.sources.image_usage.as_ref();

@@ -68,7 +68,10 @@ impl App {
                 self.sources.containers = containers;
                 self.rebuild();
                 let mut effects = Vec::new();
-                if !ids.is_empty() {
+                if ids.is_empty() {
+                    // Nothing to size: the images' turn may have come.
+                    effects.extend(self.size_images_if_due());
+                } else {
                     effects.push(Effect::InspectContainers { seq, ids });
                 }
                 if self.sources.local {
@@ -126,7 +129,9 @@ impl App {
                     self.sources.tmpfs.insert(id, sized.details.tmpfs);
                 }
                 self.rebuild();
-                self.read_tmpfs().into_iter().collect()
+                let mut effects: Vec<Effect> = self.read_tmpfs().into_iter().collect();
+                effects.extend(self.size_images_if_due());
+                effects
             }
             EngineMsg::VolumesSized { seq, sized, at } => {
                 for piece in sized {
