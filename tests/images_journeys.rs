@@ -169,3 +169,27 @@ fn an_image_imported_or_removed_elsewhere_refreshes_the_panel() {
     let refresh = feed(&mut app, EngineMsg::RefreshDue);
     assert!(refresh.contains(&Effect::LoadImages), "{refresh:?}");
 }
+
+/// On an engine before API 1.42 the volumes' `/system/df` measures everything: its images and
+/// build cache answer the first load's measurement, and no second one is asked.
+#[test]
+fn an_old_engines_volumes_disk_usage_measures_the_images_too_and_none_is_asked_again() {
+    let mut app = dockdu::app::App::new(&engine().host, true, (100, 30));
+    app.start();
+    feed(&mut app, EngineMsg::Connected(engine()));
+    feed(&mut app, EngineMsg::Images(Ok(images())));
+    feed(&mut app, EngineMsg::Containers { seq: 1, containers: containers() });
+    feed(&mut app, EngineMsg::Volumes { seq: 1, volumes: volumes() });
+    let mut everything = disk_usage();
+    let images = image_usage();
+    (everything.images, everything.build_cache) = (images.images, images.build_cache);
+    let names = volumes().into_iter().map(|v| v.name).collect();
+    let sized = vec![dockdu::sizes::VolumesSized::Engine { names, usage: everything }];
+    let after_volumes = feed(&mut app, EngineMsg::VolumesSized { seq: 1, sized, at: std::time::UNIX_EPOCH });
+    let after_containers = feed(&mut app, EngineMsg::ContainersSized { seq: 1, found: container_sizes() });
+    assert!(
+        !after_volumes.contains(&Effect::SizeImages) && !after_containers.contains(&Effect::SizeImages),
+        "{after_volumes:?} {after_containers:?}"
+    );
+    assert!(app.inventory.images_sizes_known && app.inventory.build_cache.is_some());
+}

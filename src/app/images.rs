@@ -60,12 +60,21 @@ impl App {
         self.loading.images.measuring = false;
         match result {
             Ok(usage) => {
-                self.sources.disk_usage_images(&usage);
+                self.images_measured_by(&usage);
                 self.rebuild();
             }
             Err(error) => self.loading.images.failed = Some(error),
         }
         self.size_images_if_due()
+    }
+
+    /// Takes a `/system/df` answer's images and build cache; one that measured both is the
+    /// fresh measurement a refresh asked for (an old engine's volumes' answer is one).
+    pub(super) fn images_measured_by(&mut self, usage: &DiskUsage) {
+        self.sources.disk_usage_images(usage);
+        if usage.images.is_some() && usage.build_cache.is_some() {
+            self.loading.images.refresh = false;
+        }
     }
 
     /// `r`: shared sizes and the build cache are measured again too.

@@ -313,7 +313,7 @@ impl App {
                 self.sources.sizes.engine_volumes(&usage, names.into_iter().map(String::as_str));
                 self.sources.sizes.engine_containers(&usage);
                 // A `/system/df` that measured everything measured the images too.
-                self.sources.disk_usage_images(&usage);
+                self.images_measured_by(&usage);
                 self.loading.clear_trouble(Part::Sizes);
             }
             VolumesSized::Failed { names, error } => {
