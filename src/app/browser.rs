@@ -292,13 +292,27 @@ mod tests {
         KeyEvent::new(code, KeyModifiers::NONE)
     }
 
-    #[test]
-    fn enter_goes_in_and_backspace_comes_back_to_the_same_row() {
+    /// `/big/blob` (100 bytes) and `/small` (1 byte).
+    fn big_folder_and_small_file() -> Tree {
         let mut tree = Tree::new(b"v");
         let big = tree.add(NodeId::ROOT, b"big", NodeKind::Dir, 0);
         tree.add(big, b"blob", NodeKind::File, 100);
         tree.add(NodeId::ROOT, b"small", NodeKind::File, 1);
         tree.finish();
+        tree
+    }
+
+    /// The first level while counting, the folder's size so far given.
+    fn counting(big_so_far: u64) -> Progress {
+        let entry =
+            |name: &str, kind, size, files| crate::measure::TopEntry { name: name.into(), kind, size, files };
+        let top = vec![entry("big", NodeKind::Dir, big_so_far, 1), entry("small", NodeKind::File, 1, 0)];
+        Progress { bytes: big_so_far + 1, files: 2, top }
+    }
+
+    #[test]
+    fn enter_goes_in_and_backspace_comes_back_to_the_same_row() {
+        let tree = big_folder_and_small_file();
         let mut browser = Browser::new(Target::Volume("v".into()), "v".into(), 1);
         browser.counted(Ok((tree, Source::Host)));
         browser.on_key(key(KeyCode::Enter), 10);
@@ -312,17 +326,9 @@ mod tests {
     fn until_the_user_moves_the_first_row_stays_selected_as_the_count_reorders_rows() {
         let mut browser = Browser::new(Target::Volume("v".into()), "v".into(), 1);
         // While counting, the folder's size so far is below the file's.
-        let top = vec![
-            crate::measure::TopEntry { name: "big".into(), kind: NodeKind::Dir, size: 0, files: 0 },
-            crate::measure::TopEntry { name: "small".into(), kind: NodeKind::File, size: 1, files: 0 },
-        ];
-        browser.progress(Progress { bytes: 1, files: 1, top });
+        browser.progress(counting(0));
         assert_eq!(browser.row(0).map(|r| r.name), Some("small".to_owned()));
-        let mut tree = Tree::new(b"v");
-        let big = tree.add(NodeId::ROOT, b"big", NodeKind::Dir, 0);
-        tree.add(big, b"blob", NodeKind::File, 100);
-        tree.add(NodeId::ROOT, b"small", NodeKind::File, 1);
-        tree.finish();
+        let tree = big_folder_and_small_file();
         browser.counted(Ok((tree, Source::Host)));
         assert_eq!((browser.selected, browser.row(0).map(|r| r.name)), (0, Some("big".to_owned())));
         browser.on_key(key(KeyCode::Enter), 10);
@@ -332,19 +338,11 @@ mod tests {
     #[test]
     fn enter_while_counting_opens_that_folder_once_it_is_counted() {
         let mut browser = Browser::new(Target::Volume("v".into()), "v".into(), 1);
-        let top = vec![
-            crate::measure::TopEntry { name: "big".into(), kind: NodeKind::Dir, size: 50, files: 1 },
-            crate::measure::TopEntry { name: "small".into(), kind: NodeKind::File, size: 1, files: 0 },
-        ];
-        browser.progress(Progress { bytes: 51, files: 2, top });
+        browser.progress(counting(50));
         browser.on_key(key(KeyCode::Enter), 10);
         assert_eq!(browser.path(), "/", "not counted yet");
         assert!(browser.notice.as_deref().is_some_and(|n| n.contains("big/")), "{:?}", browser.notice);
-        let mut tree = Tree::new(b"v");
-        let big = tree.add(NodeId::ROOT, b"big", NodeKind::Dir, 0);
-        tree.add(big, b"blob", NodeKind::File, 100);
-        tree.add(NodeId::ROOT, b"small", NodeKind::File, 1);
-        tree.finish();
+        let tree = big_folder_and_small_file();
         browser.counted(Ok((tree, Source::Host)));
         assert_eq!(browser.path(), "/big");
         assert_eq!(browser.names(), ["blob"]);
