@@ -174,6 +174,7 @@ fn the_event_stream_coming_back_refreshes_without_a_key() {
 #[test]
 fn newer_lists_and_connects_supersede_the_older_task_but_sizing_is_never_thrown_away() {
     assert_eq!(Effect::LoadLists { seq: 1 }.slot(), Some(Slot::Lists));
+    assert_eq!(Effect::LoadImages.slot(), Some(Slot::Images), "a newer image list cancels the older");
     let sizing =
         [Effect::InspectContainers { seq: 1, ids: vec![] }, Effect::SizeVolumes { seq: 1, volumes: vec![] }];
     assert!(sizing.iter().all(|e| e.slot().is_none()), "sizing under way is never thrown away");

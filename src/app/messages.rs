@@ -195,6 +195,8 @@ pub enum Slot {
     Refresh,
     Contexts,
     Browse,
+    /// The image list: an older answer must not overwrite a newer one.
+    Images,
 }
 
 impl Effect {
@@ -211,6 +213,7 @@ impl Effect {
             Effect::RefreshAfter(_) => Some(Slot::Refresh),
             Effect::ListContexts => Some(Slot::Contexts),
             Effect::Browse { .. } | Effect::StopBrowsing => Some(Slot::Browse),
+            Effect::LoadImages => Some(Slot::Images),
             _ => None,
         }
     }
