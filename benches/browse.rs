@@ -60,7 +60,7 @@ async fn main() {
     outer.finish();
     let mut browser = Browser::new(Target::Volume("flat".into()), "flat".into(), 1);
     let started = Instant::now();
-    browser.counted(Ok((outer, dockdu::browse::Source::Host)));
+    browser.counted(Ok((outer, dockdu::model::SizeSource::Host)));
     let ready = started.elapsed();
     let key = |code| KeyEvent::new(code, KeyModifiers::NONE);
     let started = Instant::now();

@@ -9,7 +9,7 @@ use crate::engine::{Engine, EngineError, HELPER_MOUNT};
 use crate::measure::{
     self, local, tar::TarTree, Cancel, Change, Layout, NodeKind, Progress, Tree, WalkError,
 };
-use crate::model::{ContainerFacts, MountKind};
+use crate::model::{ContainerFacts, MountKind, SizeSource};
 
 /// What to look inside.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,26 +37,10 @@ impl Target {
     }
 }
 
-/// Where the sizes came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Source {
-    Host,
-    Engine,
-}
-
-impl Source {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Source::Host => "host",
-            Source::Engine => "engine",
-        }
-    }
-}
-
 #[derive(Debug)]
 pub struct Browsed {
     pub target: Target,
-    pub source: Source,
+    pub source: SizeSource,
     pub tree: Tree,
 }
 
@@ -123,13 +107,13 @@ pub async fn measure(
             if here && !volume.mountpoint.is_empty() {
                 let root = PathBuf::from(&volume.mountpoint);
                 match walk_here(root, Layout::Plain, &mut progress).await? {
-                    Ok(tree) => return Ok(browsed(Source::Host, tree)),
+                    Ok(tree) => return Ok(browsed(SizeSource::Host, tree)),
                     Err(WalkError::Unreadable { .. }) => {} // through the engine, below
                     Err(WalkError::Cancelled) => return Err(BrowseError::Other("cancelled".to_owned())),
                 }
             }
             let tree = volume_through_engine(engine, name, &mut progress).await?;
-            Ok(browsed(Source::Engine, tree))
+            Ok(browsed(SizeSource::Engine, tree))
         }
         Target::Container(name) => {
             let container = find_container(engine, name).await?;
@@ -141,17 +125,17 @@ pub async fn measure(
                         walk_here(PathBuf::from(upper), Layout::Layer, &mut progress).await?
                     {
                         local::mark_changes(&mut tree, &change_map(&changes));
-                        return Ok(browsed(Source::Host, tree));
+                        return Ok(browsed(SizeSource::Host, tree));
                     }
                 }
             }
             let tree = layer_through_engine(engine, &container.id, &changes, &mut progress).await?;
-            Ok(browsed(Source::Engine, tree))
+            Ok(browsed(SizeSource::Engine, tree))
         }
         Target::Bind(path) => {
             if here {
                 match walk_here(PathBuf::from(path), Layout::Plain, &mut progress).await? {
-                    Ok(tree) => return Ok(browsed(Source::Host, tree)),
+                    Ok(tree) => return Ok(browsed(SizeSource::Host, tree)),
                     Err(WalkError::Unreadable { error, .. })
                         if error.kind() == std::io::ErrorKind::NotFound =>
                     {
@@ -173,7 +157,7 @@ pub async fn measure(
                 )));
             };
             let tree = archive_tree(engine, &id, &destination, &mut progress).await?;
-            Ok(browsed(Source::Engine, tree))
+            Ok(browsed(SizeSource::Engine, tree))
         }
     }
 }

@@ -8,8 +8,9 @@ use app_fixture::*;
 use dockdu::app::browser::Contents;
 use dockdu::app::panel::Panel;
 use dockdu::app::{App, Effect, EngineMsg, Overlay};
-use dockdu::browse::{Source, Target};
+use dockdu::browse::Target;
 use dockdu::measure::{Change, NodeId, NodeKind, Progress, TopEntry, Tree};
+use dockdu::model::SizeSource;
 
 fn browser(app: &App) -> &dockdu::app::browser::Browser {
     match &app.overlay {
@@ -87,7 +88,7 @@ fn a_volume_opens_on_its_first_level_while_counting_then_goes_in_and_back() {
     // A stale count's answer is dropped; the current one fills the browser.
     feed(&mut app, EngineMsg::Browsed { seq: seq - 1, result: Err("old".into()) });
     assert!(browser(&app).counting());
-    feed(&mut app, EngineMsg::Browsed { seq, result: Ok((volume_tree(), Source::Host)) });
+    feed(&mut app, EngineMsg::Browsed { seq, result: Ok((volume_tree(), SizeSource::Host)) });
     assert!(matches!(browser(&app).contents, Contents::Ready { .. }));
     assert_eq!(browser(&app).path(), "/logs", "the folder Enter asked for, now counted");
     keys(&mut app, "\x08");
@@ -113,7 +114,7 @@ fn a_containers_layer_shows_what_it_added_changed_and_deleted() {
     let mut app = loaded_app(100, 30);
     let seq = open(&mut app, "o");
     assert!(matches!(browser(&app).target, Target::Container(_)));
-    feed(&mut app, EngineMsg::Browsed { seq, result: Ok((layer_tree(), Source::Engine)) });
+    feed(&mut app, EngineMsg::Browsed { seq, result: Ok((layer_tree(), SizeSource::Engine)) });
     let screen = render(&app);
     assert!(screen.contains("Lost when the container is removed"), "{screen}");
     assert!(screen.contains("measured by the engine"), "{screen}");
@@ -144,11 +145,11 @@ fn a_failed_count_says_why_and_tmpfs_has_nothing_to_open() {
 fn the_browser_at_80x24() {
     let mut app = loaded_app(80, 24);
     let seq = open(&mut app, "2o");
-    feed(&mut app, EngineMsg::Browsed { seq, result: Ok((volume_tree(), Source::Host)) });
+    feed(&mut app, EngineMsg::Browsed { seq, result: Ok((volume_tree(), SizeSource::Host)) });
     insta::assert_snapshot!("browser_volume_80x24", render(&app));
     keys(&mut app, "\x1b1");
     let seq = open(&mut app, "o");
-    feed(&mut app, EngineMsg::Browsed { seq, result: Ok((layer_tree(), Source::Engine)) });
+    feed(&mut app, EngineMsg::Browsed { seq, result: Ok((layer_tree(), SizeSource::Engine)) });
     keys(&mut app, "j\n");
     insta::assert_snapshot!("browser_layer_80x24", render(&app));
 }

@@ -4,13 +4,14 @@
 
 use crossterm::event::{KeyCode, KeyEvent};
 
-use crate::browse::{Source, Target};
+use crate::browse::Target;
 use crate::measure::{sorted_children, NodeId, NodeKind, Progress, SortBy, TopEntry, Tree};
+use crate::model::SizeSource;
 
 #[derive(Debug, Clone)]
 pub enum Contents {
     Counting(Progress),
-    Ready { tree: Tree, source: Source },
+    Ready { tree: Tree, source: SizeSource },
     Failed(String),
 }
 
@@ -148,7 +149,7 @@ impl Browser {
         }
     }
 
-    pub fn counted(&mut self, result: Result<(Tree, Source), String>) {
+    pub fn counted(&mut self, result: Result<(Tree, SizeSource), String>) {
         let selected_name = self.selected_name().filter(|_| self.touched);
         self.contents = match result {
             Ok((tree, source)) => Contents::Ready { tree, source },
@@ -314,7 +315,7 @@ mod tests {
     fn enter_goes_in_and_backspace_comes_back_to_the_same_row() {
         let tree = big_folder_and_small_file();
         let mut browser = Browser::new(Target::Volume("v".into()), "v".into(), 1);
-        browser.counted(Ok((tree, Source::Host)));
+        browser.counted(Ok((tree, SizeSource::Host)));
         browser.on_key(key(KeyCode::Enter), 10);
         assert_eq!(browser.path(), "/big");
         assert_eq!(browser.names(), ["blob"]);
@@ -329,7 +330,7 @@ mod tests {
         browser.progress(counting(0));
         assert_eq!(browser.row(0).map(|r| r.name), Some("small".to_owned()));
         let tree = big_folder_and_small_file();
-        browser.counted(Ok((tree, Source::Host)));
+        browser.counted(Ok((tree, SizeSource::Host)));
         assert_eq!((browser.selected, browser.row(0).map(|r| r.name)), (0, Some("big".to_owned())));
         browser.on_key(key(KeyCode::Enter), 10);
         assert_eq!(browser.path(), "/big");
@@ -343,7 +344,7 @@ mod tests {
         assert_eq!(browser.path(), "/", "not counted yet");
         assert!(browser.notice.as_deref().is_some_and(|n| n.contains("big/")), "{:?}", browser.notice);
         let tree = big_folder_and_small_file();
-        browser.counted(Ok((tree, Source::Host)));
+        browser.counted(Ok((tree, SizeSource::Host)));
         assert_eq!(browser.path(), "/big");
         assert_eq!(browser.names(), ["blob"]);
         assert_eq!(browser.notice, None);

@@ -110,7 +110,7 @@ pub enum EngineMsg {
     /// The browser's tree, counted, or why not.
     Browsed {
         seq: u64,
-        result: Result<(crate::measure::Tree, crate::browse::Source), String>,
+        result: Result<(crate::measure::Tree, crate::model::SizeSource), String>,
     },
     /// Switching to another engine failed before anything changed.
     SwitchFailed(String),

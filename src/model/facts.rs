@@ -100,6 +100,16 @@ pub enum SizeSource {
     Engine,
 }
 
+impl SizeSource {
+    /// The word `report --json` and `du --json` use (as serde writes it).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SizeSource::Host => "host",
+            SizeSource::Engine => "engine",
+        }
+    }
+}
+
 /// A size, and where it came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Measured<T> {
