@@ -1,39 +1,14 @@
 //! Reading files through the engine: a container's list of changes, and the tar stream of a path
 //! in a container (its volumes included), passed on piece by piece and never kept whole.
 
-use bytes::Bytes;
-use http_body_util::BodyExt;
-use hyper::body::Incoming;
 use serde::Deserialize;
 
-use super::{encode_path, Engine, EngineError, Problem};
+use super::stream::BodyStream;
+use super::{encode_path, Engine, EngineError};
 use crate::measure::Change;
 
 /// An open archive: its pieces as they arrive.
-pub struct Archive {
-    body: Incoming,
-    host: String,
-}
-
-impl Archive {
-    /// The next piece; `None` at the end.
-    pub async fn next(&mut self) -> Option<Result<Bytes, EngineError>> {
-        loop {
-            match self.body.frame().await? {
-                Ok(frame) => {
-                    if let Ok(data) = frame.into_data() {
-                        return Some(Ok(data));
-                    }
-                }
-                Err(e) => {
-                    let error =
-                        EngineError::new(&self.host, "reading an archive", Problem::Other, e.to_string());
-                    return Some(Err(error));
-                }
-            }
-        }
-    }
-}
+pub type Archive = BodyStream;
 
 impl Engine {
     /// What a container's writable layer changed, path by path (`/etc/passwd`).
@@ -64,7 +39,6 @@ impl Engine {
     /// folder streams for as long as it takes.
     pub async fn archive(&self, id: &str, path: &str) -> Result<Archive, EngineError> {
         let request = format!("/containers/{}/archive?path={}", encode_path(id), encode_path(path));
-        let body = self.open_stream("reading files through the engine", &request).await?;
-        Ok(Archive { body, host: self.host.clone() })
+        self.open_stream("reading files through the engine", &request).await
     }
 }

@@ -2,11 +2,10 @@
 //! engine answered the request, not merely that a request was queued. Each line of the body is
 //! one JSON event; lines we cannot read (another engine's vocabulary) are skipped.
 
-use bytes::{Buf, BytesMut};
-use http_body_util::BodyExt;
-use hyper::body::Incoming;
+use bytes::BytesMut;
 use serde::Deserialize;
 
+use super::stream::BodyStream;
 use super::EngineError;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,14 +26,13 @@ pub struct Change {
 
 /// An open event stream: the engine has answered, and changes arrive as they happen.
 pub struct Events {
-    body: Incoming,
+    body: BodyStream,
     pending: BytesMut,
-    host: String,
 }
 
 impl Events {
-    pub(super) fn new(body: Incoming, host: &str) -> Self {
-        Events { body, pending: BytesMut::new(), host: host.to_owned() }
+    pub(super) fn new(body: BodyStream) -> Self {
+        Events { body, pending: BytesMut::new() }
     }
 
     /// The next change; `None` when the engine closed the stream, an error when it broke.
@@ -46,26 +44,9 @@ impl Events {
                     return Some(Ok(change));
                 }
             }
-            match self.body.frame().await? {
-                Ok(frame) => {
-                    if let Ok(mut data) = frame.into_data() {
-                        while data.has_remaining() {
-                            let chunk = data.chunk();
-                            self.pending.extend_from_slice(chunk);
-                            let read = chunk.len();
-                            data.advance(read);
-                        }
-                    }
-                }
-                Err(e) => {
-                    let problem = super::Problem::Other;
-                    return Some(Err(EngineError::new(
-                        &self.host,
-                        "watching events",
-                        problem,
-                        e.to_string(),
-                    )));
-                }
+            match self.body.next().await? {
+                Ok(data) => self.pending.extend_from_slice(&data),
+                Err(error) => return Some(Err(error)),
             }
         }
     }

@@ -12,6 +12,7 @@ mod events;
 mod images;
 mod size_walks;
 mod ssh;
+mod stream;
 mod target;
 #[cfg(feature = "tls")]
 mod tls;
@@ -233,13 +234,12 @@ impl Engine {
     pub async fn events(&self) -> Result<Events, EngineError> {
         // `{"type":["container","volume","image"]}`, percent-encoded.
         let path = "/events?filters=%7B%22type%22%3A%5B%22container%22%2C%22volume%22%2C%22image%22%5D%7D";
-        let body = self.open_stream("watching events", path).await?;
-        Ok(Events::new(body, &self.host))
+        Ok(Events::new(self.open_stream("watching events", path).await?))
     }
 
     /// A GET whose body is read as it streams: returns once the engine has answered (within the
     /// timeout) with 200; the body itself is not bounded in time.
-    async fn open_stream(&self, action: &str, path: &str) -> Result<hyper::body::Incoming, EngineError> {
+    async fn open_stream(&self, action: &'static str, path: &str) -> Result<stream::BodyStream, EngineError> {
         let response = tokio::time::timeout(self.timeout, self.transport.send(get(path)))
             .await
             .map_err(|_| self.timed_out(action))?
@@ -249,7 +249,7 @@ impl Engine {
             let body = response.into_body().collect().await.map(|b| b.to_bytes()).unwrap_or_default();
             return Err(EngineError::new(&self.host, action, Problem::Api(status), engine_message(&body)));
         }
-        Ok(response.into_body())
+        Ok(stream::BodyStream::new(response.into_body(), &self.host, action))
     }
 
     fn timed_out(&self, action: &str) -> EngineError {
