@@ -360,26 +360,15 @@ async fn layer_through_engine(
 pub fn json(browsed: &Browsed, depth: usize) -> serde_json::Value {
     use measure::NodeId;
     fn node(tree: &Tree, id: NodeId, path: &[u8], depth: usize) -> serde_json::Value {
-        let kind = match tree.kind(id) {
-            NodeKind::Dir => "dir",
-            NodeKind::File => "file",
-            NodeKind::Symlink => "symlink",
-            NodeKind::Other => "other",
-        };
         let mut object = serde_json::json!({
             "name": tree.name_lossy(id),
             "path": String::from_utf8_lossy(path),
-            "kind": kind,
+            "kind": tree.kind(id).as_str(),
             "size": tree.size(id),
             "files": tree.files(id),
         });
         if let Some(change) = tree.change(id) {
-            object["change"] = match change {
-                Change::Added => "added",
-                Change::Changed => "changed",
-                Change::Deleted => "deleted",
-            }
-            .into();
+            object["change"] = change.as_str().into();
         }
         if tree.kind(id) == NodeKind::Dir && depth > 0 {
             let children: Vec<serde_json::Value> = measure::sorted_children(tree, id, measure::SortBy::Size)
@@ -419,12 +408,7 @@ pub fn text(browsed: &Browsed, depth: usize) -> String {
     let mut stack: Vec<(NodeId, usize)> = vec![(NodeId::ROOT, 0)];
     while let Some((id, level)) = stack.pop() {
         if level > 0 {
-            let mark = match tree.change(id) {
-                Some(Change::Added) => " [added]",
-                Some(Change::Changed) => " [changed]",
-                Some(Change::Deleted) => " [deleted]",
-                None => "",
-            };
+            let mark = tree.change(id).map(|change| format!(" [{}]", change.as_str())).unwrap_or_default();
             let slash = if tree.kind(id) == NodeKind::Dir { "/" } else { "" };
             out.push_str(&format!(
                 "{:>10}  {}{}{slash}{mark}\n",

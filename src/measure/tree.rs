@@ -15,6 +15,18 @@ pub enum NodeKind {
     Other,
 }
 
+impl NodeKind {
+    /// The word `du --json` uses.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NodeKind::Dir => "dir",
+            NodeKind::File => "file",
+            NodeKind::Symlink => "symlink",
+            NodeKind::Other => "other",
+        }
+    }
+}
+
 /// What a container's writable layer did to an entry of its image.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Change {
@@ -23,6 +35,17 @@ pub enum Change {
     Changed,
     /// Deleted from the image: a whiteout, size 0.
     Deleted,
+}
+
+impl Change {
+    /// The word `du` uses, in its JSON and its text.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Change::Added => "added",
+            Change::Changed => "changed",
+            Change::Deleted => "deleted",
+        }
+    }
 }
 
 /// A node's place in its tree.
