@@ -62,7 +62,7 @@ pub async fn collect(engine: &Engine, route: Route) -> Result<Sources, EngineErr
         ..Default::default()
     };
     sources.disk_usage_images(&usage);
-    sources.tmpfs_used = crate::tmpfs_use::read_all(sources.tmpfs_probes());
+    sources.tmpfs_used = crate::tmpfs_use::read_all(sources.tmpfs_probes().collect());
     Ok(sources)
 }
 

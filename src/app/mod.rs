@@ -194,7 +194,7 @@ impl App {
     /// Whether anything is in flight, so the spinner needs ticks.
     /// Running containers of a local engine have tmpfs mounts whose use can be read here.
     pub fn reads_tmpfs(&self) -> bool {
-        !self.sources.tmpfs_probes().is_empty()
+        self.sources.tmpfs_probes().next().is_some()
     }
 
     pub fn busy(&self) -> bool {

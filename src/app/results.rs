@@ -269,7 +269,7 @@ impl App {
 
     /// Read every running container's tmpfs again (each read replaces the one before).
     pub(super) fn read_tmpfs(&self) -> Option<Effect> {
-        let probes = self.sources.tmpfs_probes();
+        let probes: Vec<_> = self.sources.tmpfs_probes().collect();
         (!probes.is_empty()).then_some(Effect::ReadTmpfs { seq: self.loading.generation(), probes })
     }
 

@@ -38,12 +38,9 @@ pub struct Sources {
 
 impl Sources {
     /// The tmpfs mounts that can be read here now (see `tmpfs::probes`).
-    pub fn tmpfs_probes(&self) -> Vec<TmpfsProbe> {
-        if !self.local {
-            return Vec::new();
-        }
-        let running = self.containers.iter().filter(|c| c.state == "running").map(|c| c.id.as_str());
-        probes(running, &self.tmpfs, &self.pids)
+    pub fn tmpfs_probes(&self) -> impl Iterator<Item = TmpfsProbe> + '_ {
+        let running = self.containers.iter().filter(|c| self.local && c.state == "running");
+        probes(running.map(|c| c.id.as_str()), &self.tmpfs, &self.pids)
     }
 
     /// Takes the images' and build cache's parts of a `/system/df` answer, where it has them.
@@ -551,12 +548,12 @@ mod tests {
                 .map(|t| (t.container_id.clone(), t.used, t.used_unknown))
                 .collect::<Vec<_>>()
         };
-        assert!(s.tmpfs_probes().is_empty(), "a remote engine's containers are not here");
+        assert!(s.tmpfs_probes().next().is_none(), "a remote engine's containers are not here");
         assert!(reasons(&s).iter().all(|r| r.2 == Some(TmpfsUnread::RemoteEngine)));
         s.local = true;
         s.pids.insert("1".into(), 41);
         let probe = TmpfsProbe { container_id: "1".into(), pid: 41, destination: "/t".into() };
-        assert_eq!(s.tmpfs_probes(), [probe], "only the running one with a process");
+        assert_eq!(s.tmpfs_probes().collect::<Vec<_>>(), [probe], "only the running one with a process");
         let got = reasons(&s);
         assert_eq!(got[0], ("1".into(), None, Some(TmpfsUnread::Pending)));
         assert_eq!(got[1], ("2".into(), None, Some(TmpfsUnread::NotRunning)));

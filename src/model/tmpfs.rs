@@ -107,20 +107,20 @@ pub fn tmpfs_from_mount(
 /// The tmpfs mounts to read: those of running containers with a known process, on an engine on
 /// this machine. `tmpfs` maps container ids to their mounts, `pids` to their main process.
 pub fn probes<'a>(
-    running: impl IntoIterator<Item = &'a str>,
-    tmpfs: &std::collections::HashMap<String, Vec<TmpfsFacts>>,
-    pids: &std::collections::HashMap<String, u32>,
-) -> Vec<TmpfsProbe> {
-    let mut probes = Vec::new();
-    for id in running {
-        let (Some(mounts), Some(&pid)) = (tmpfs.get(id), pids.get(id)) else { continue };
-        probes.extend(mounts.iter().map(|m| TmpfsProbe {
-            container_id: id.to_owned(),
-            pid,
-            destination: m.destination.clone(),
-        }));
-    }
-    probes
+    running: impl IntoIterator<Item = &'a str> + 'a,
+    tmpfs: &'a std::collections::HashMap<String, Vec<TmpfsFacts>>,
+    pids: &'a std::collections::HashMap<String, u32>,
+) -> impl Iterator<Item = TmpfsProbe> + 'a {
+    running.into_iter().flat_map(move |id| {
+        let found = tmpfs.get(id).zip(pids.get(id).copied());
+        found.into_iter().flat_map(move |(mounts, pid)| {
+            mounts.iter().map(move |m| TmpfsProbe {
+                container_id: id.to_owned(),
+                pid,
+                destination: m.destination.clone(),
+            })
+        })
+    })
 }
 
 fn is_octal(value: &str) -> bool {
