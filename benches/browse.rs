@@ -13,8 +13,8 @@ use bollard::models::HostConfig;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use dockdu::app::browser::Browser;
-use dockdu::browse::{self, Target};
 use dockdu::measure::{local, Cancel, Layout, NodeId, NodeKind, Tree};
+use dockdu::tasks::browse::{self, Target};
 
 fn ms(d: Duration) -> String {
     format!("{:.1} ms", d.as_secs_f64() * 1000.0)

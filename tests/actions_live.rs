@@ -11,20 +11,20 @@ use std::time::Duration;
 use app_fixture::{keys, render};
 use bollard::models::HostConfig;
 use bollard::query_parameters::{ListContainersOptions, ListVolumesOptions};
-use dockdu::actions;
 use dockdu::app::form::{Form, FormAnswer, Submit};
 use dockdu::app::{Action, App, Effect, EngineMsg, Msg, Overlay};
 use dockdu::engine::{ContainerSpec, Engine, Problem};
 use dockdu::model::plan;
 use dockdu::model::ImageFacts;
-use dockdu::sizes::Route;
+use dockdu::tasks::actions;
+use dockdu::tasks::sizes::Route;
 use futures_util::StreamExt;
 use support::{dockdu, Scenario};
 use tokio::io::AsyncWriteExt;
 
 /// The explorer as the runtime would have filled it from this engine.
 async fn loaded_app(engine: &Engine) -> App {
-    let sources = dockdu::collect::collect(engine, Route::Host).await.expect("collect");
+    let sources = dockdu::tasks::collect::collect(engine, Route::Host).await.expect("collect");
     let mut app = App::new(engine.host(), true, (120, 40));
     app.start();
     app.update(Msg::Engine(EngineMsg::Connected(sources.engine.clone())));

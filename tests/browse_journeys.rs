@@ -8,9 +8,9 @@ use app_fixture::*;
 use dockdu::app::browser::Contents;
 use dockdu::app::panel::Panel;
 use dockdu::app::{App, Effect, EngineMsg, Overlay};
-use dockdu::browse::Target;
 use dockdu::measure::{Change, NodeId, NodeKind, Progress, TopEntry, Tree};
 use dockdu::model::SizeSource;
+use dockdu::tasks::browse::Target;
 
 fn browser(app: &App) -> &dockdu::app::browser::Browser {
     match &app.overlay {

@@ -194,9 +194,10 @@ async fn the_helper_container_is_refused_in_read_only_and_never_left_behind() {
 
     // Cancelled while it reads: the helper goes anyway.
     let engine = support::engine();
-    let target = dockdu::browse::Target::Volume(volume.clone());
-    let task =
-        tokio::spawn(async move { dockdu::browse::measure(&engine, &target, true, Box::new(|_| {})).await });
+    let target = dockdu::tasks::browse::Target::Volume(volume.clone());
+    let task = tokio::spawn(async move {
+        dockdu::tasks::browse::measure(&engine, &target, true, Box::new(|_| {})).await
+    });
     let deadline = Instant::now() + Duration::from_secs(20);
     let mut seen = false;
     while !task.is_finished() && Instant::now() < deadline {

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use app_fixture::{engine, feed, keys, render, volumes};
 use dockdu::app::{App, EngineMsg};
 use dockdu::model::VolumeFacts;
-use dockdu::secrets::MASK;
+use dockdu::text::secrets::MASK;
 
 fn map(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
     pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()

@@ -14,9 +14,9 @@ use std::time::Duration;
 use bollard::models::{HostConfig, Mount, MountType, VolumeCreateRequest};
 use serde_json::Value;
 
-use dockdu::format::width;
-use dockdu::sanitize::visible;
-use dockdu::secrets::MASK;
+use dockdu::text::format::width;
+use dockdu::text::sanitize::visible;
+use dockdu::text::secrets::MASK;
 use support::Scenario;
 
 const EVIL: &str = "\x1b]0;PWN\x07\x1b[2J";
@@ -100,7 +100,10 @@ fn column_of(line: &str, part: &str) -> usize {
 async fn report_text_shows_hostile_labels_and_paths_as_text_in_lined_up_columns() {
     let h = hostile().await;
     let path_shown = visible(&h.host_path).into_owned();
-    assert!(width(&path_shown) <= dockdu::output::PATH_COLUMNS, "the temp path is too long to show whole");
+    assert!(
+        width(&path_shown) <= dockdu::cli::output::PATH_COLUMNS,
+        "the temp path is too long to show whole"
+    );
 
     let report = dockdu(&["report"]).await;
     let text = terminal_text(&report, "report");

@@ -184,7 +184,7 @@ fn an_old_engines_volumes_disk_usage_measures_the_images_too_and_none_is_asked_a
     let images = image_usage();
     (everything.images, everything.build_cache) = (images.images, images.build_cache);
     let names = volumes().into_iter().map(|v| v.name).collect();
-    let sized = vec![dockdu::sizes::VolumesSized::Engine { names, usage: everything }];
+    let sized = vec![dockdu::tasks::sizes::VolumesSized::Engine { names, usage: everything }];
     let after_volumes = feed(&mut app, EngineMsg::VolumesSized { seq: 1, sized, at: std::time::UNIX_EPOCH });
     let after_containers = feed(&mut app, EngineMsg::ContainersSized { seq: 1, found: container_sizes() });
     assert!(

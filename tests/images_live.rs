@@ -9,9 +9,9 @@ mod support;
 use std::collections::BTreeSet;
 
 use bollard::models::HostConfig;
-use dockdu::actions::{self, ObjectKind};
 use dockdu::model::plan::{self, ImageScope};
-use dockdu::sizes::Route;
+use dockdu::tasks::actions::{self, ObjectKind};
+use dockdu::tasks::sizes::Route;
 use serde_json::Value;
 use support::{dockdu, json_output as json, Scenario};
 
@@ -137,7 +137,7 @@ async fn an_image_that_gains_a_container_after_the_preview_is_kept_and_said_so()
     let ids = images(&s).await;
     let engine = support::engine();
     let inventory =
-        dockdu::model::build(&dockdu::collect::collect(&engine, Route::Host).await.expect("collect"));
+        dockdu::model::build(&dockdu::tasks::collect::collect(&engine, Route::Host).await.expect("collect"));
     let mut plan = plan::image_prune(&inventory, ImageScope::Unused);
     // Only ours: other images on a shared engine are not this test's to touch.
     let ours = BTreeSet::from([ids.app.clone(), ids.spare.clone()]);

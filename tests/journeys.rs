@@ -422,7 +422,7 @@ fn a_failed_image_list_is_asked_for_again_on_the_next_open() {
 #[test]
 fn the_outcome_lists_what_the_engine_kept_first_and_scrolls_to_the_last_removal() {
     use crossterm::event::KeyCode;
-    use dockdu::actions::{ObjectKind, Outcome, Removed, Skipped};
+    use dockdu::tasks::actions::{ObjectKind, Outcome, Removed, Skipped};
     let mut app = loaded_app(100, 30);
     let removed = (0..40)
         .map(|i| Removed { kind: ObjectKind::Volume, name: format!("gone-{i:02}"), bytes: Some(1 << 20) })

@@ -10,7 +10,7 @@ use app_fixture::*;
 use dockdu::app::loading::{backoff, ListKind, Part};
 use dockdu::app::{App, Connection, Effect, EngineMsg, EventsState, Slot};
 use dockdu::engine::{EngineError, Problem};
-use dockdu::sizes::VolumesSized;
+use dockdu::tasks::sizes::VolumesSized;
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 

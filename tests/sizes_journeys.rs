@@ -8,7 +8,7 @@ mod app_fixture;
 use app_fixture::*;
 use dockdu::app::{App, Effect, EngineMsg};
 use dockdu::engine::{Change, ChangeKind};
-use dockdu::sizes::ContainerSized;
+use dockdu::tasks::sizes::ContainerSized;
 
 const SPINNER: [char; 8] = ['⣾', '⣽', '⣻', '⢿', '⡿', '⣟', '⣯', '⣷'];
 

@@ -279,14 +279,14 @@ fn attach_form_with_the_engines_whole_error() {
 #[test]
 fn removal_outcome() {
     let mut app = loaded_app(100, 30);
-    let outcome = dockdu::actions::Outcome {
-        removed: vec![dockdu::actions::Removed {
-            kind: dockdu::actions::ObjectKind::Volume,
+    let outcome = dockdu::tasks::actions::Outcome {
+        removed: vec![dockdu::tasks::actions::Removed {
+            kind: dockdu::tasks::actions::ObjectKind::Volume,
             name: "old-logs".into(),
             bytes: Some(250 << 20),
         }],
-        skipped: vec![dockdu::actions::Skipped {
-            kind: dockdu::actions::ObjectKind::Volume,
+        skipped: vec![dockdu::tasks::actions::Skipped {
+            kind: dockdu::tasks::actions::ObjectKind::Volume,
             name: "shared-cache".into(),
             reason: "in use: volume is in use - [c3c3c3]".into(),
         }],

@@ -4,9 +4,9 @@
 
 use crossterm::event::{KeyCode, KeyEvent};
 
-use crate::browse::Target;
 use crate::measure::{sorted_children, NodeId, NodeKind, Progress, SortBy, TopEntry, Tree};
 use crate::model::SizeSource;
+use crate::tasks::browse::Target;
 
 #[derive(Debug, Clone)]
 pub enum Contents {

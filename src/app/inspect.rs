@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use crate::secrets::{self, MASK};
+use crate::text::secrets::{self, MASK};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {

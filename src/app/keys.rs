@@ -11,8 +11,8 @@ use super::form::FormAnswer;
 use super::inspect::{InspectView, Target};
 use super::panel::{Panel, PANELS};
 use super::{Action, App, Connection, Effect, Focus, Overlay, Place};
-use crate::browse::Target as BrowseTarget;
-use crate::ui::layout;
+use crate::app::layout;
+use crate::tasks::browse::Target as BrowseTarget;
 
 const WHEEL_STEP: isize = 3;
 
@@ -233,7 +233,9 @@ impl App {
     fn tab_widths(&self) -> Vec<u16> {
         Panel::ALL
             .iter()
-            .map(|p| u16::try_from(crate::format::width(&p.tab_label(&self.inventory))).unwrap_or(u16::MAX))
+            .map(|p| {
+                u16::try_from(crate::text::format::width(&p.tab_label(&self.inventory))).unwrap_or(u16::MAX)
+            })
             .collect()
     }
 

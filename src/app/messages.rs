@@ -9,12 +9,12 @@ use super::engines::{EngineRow, Reach};
 use super::form::Submit;
 use super::inspect::Target;
 use super::loading::{EventsState, ListKind};
-use crate::actions::Outcome;
 use crate::engine::{Change, EngineError};
 use crate::model::plan::Plan;
 use crate::model::tmpfs::{TmpfsProbe, TmpfsUse};
 use crate::model::{ContainerFacts, DiskUsage, EngineInfo, ImageFacts, VolumeFacts};
-use crate::sizes::{ContainerSized, VolumesSized};
+use crate::tasks::actions::Outcome;
+use crate::tasks::sizes::{ContainerSized, VolumesSized};
 
 #[derive(Debug)]
 pub enum Msg {
@@ -173,7 +173,7 @@ pub enum Effect {
     /// Count what fills a volume, a writable layer or a bind source, for the browser.
     Browse {
         seq: u64,
-        target: crate::browse::Target,
+        target: crate::tasks::browse::Target,
     },
     /// The browser closed: its count stops.
     StopBrowsing,

@@ -8,6 +8,7 @@ pub mod form;
 mod images;
 pub mod inspect;
 mod keys;
+pub mod layout;
 mod links;
 pub mod loading;
 mod messages;
@@ -20,7 +21,6 @@ mod writes;
 use std::collections::BTreeSet;
 
 use crate::model::{self, EngineInfo, Inventory, Sources};
-use crate::ui::layout;
 use browser::Browser;
 use confirm::Confirm;
 use engines::EnginePicker;

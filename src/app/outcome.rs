@@ -1,8 +1,8 @@
 //! What a removal did, as a scrollable list: what the engine kept (and why) first, since those
 //! need the user's attention, then what went. After a big prune the kept rows are reachable.
 
-use crate::actions::Outcome;
-use crate::format::{pad, size, wrap, Align};
+use crate::tasks::actions::Outcome;
+use crate::text::format::{pad, size, wrap, Align};
 
 /// Columns of the kind ("container", "volume"), of the name (at least) and of a size.
 const KIND_COLUMNS: usize = 9;
@@ -61,7 +61,7 @@ impl OutcomeView {
         // As wide as the widest name, so names sharing a long prefix stay apart; a dialog too
         // narrow for it shortens names (with `…`) before anything else.
         let names = removed.iter().map(|r| &r.name).chain(kept.iter().map(|k| &k.name));
-        let widest = names.map(|n| crate::format::width(n)).max().unwrap_or(0);
+        let widest = names.map(|n| crate::text::format::width(n)).max().unwrap_or(0);
         let room = columns.saturating_sub(2 + KIND_COLUMNS + 2 + SIZE_COLUMNS);
         let name_columns = widest.max(NAME_MIN_COLUMNS).min(room);
         let row = |kind: &str, name: &str, rest: &str| row(kind, name, name_columns, rest);
@@ -103,7 +103,7 @@ fn row(kind: &str, name: &str, name_columns: usize, rest: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::actions::{ObjectKind, Removed, Skipped};
+    use crate::tasks::actions::{ObjectKind, Removed, Skipped};
 
     fn view(removed: usize, kept: usize) -> OutcomeView {
         let removed = (0..removed)
@@ -131,7 +131,7 @@ mod tests {
         let text: String = lines.iter().map(|l| bare(&l.text)).collect();
         assert!(text
             .contains(&bare("in use: remove kept: volume is in use - [3f1c0e9d7a2b4c6d8e0f1a2b3c4d5e6f]")));
-        assert!(lines.iter().all(|l| crate::format::width(&l.text) <= 40), "{lines:#?}");
+        assert!(lines.iter().all(|l| crate::text::format::width(&l.text) <= 40), "{lines:#?}");
     }
 
     #[test]
@@ -146,7 +146,7 @@ mod tests {
             text.iter().any(|l| l.contains(&long("idle"))) && text.iter().any(|l| l.contains(&long("late")))
         );
         let narrow: Vec<String> = view.lines(50).into_iter().map(|l| l.text).collect();
-        assert!(narrow.iter().all(|l| crate::format::width(l) <= 50), "{narrow:#?}");
+        assert!(narrow.iter().all(|l| crate::text::format::width(l) <= 50), "{narrow:#?}");
     }
 
     #[test]

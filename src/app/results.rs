@@ -9,7 +9,7 @@ use super::panel::Panel;
 use super::{App, Effect, EngineMsg, Overlay, SessionRequest};
 use crate::engine::{Change, ChangeKind};
 use crate::model::{self, Sources, VolumeFacts};
-use crate::sizes::VolumesSized;
+use crate::tasks::sizes::VolumesSized;
 
 impl App {
     pub(super) fn on_engine(&mut self, msg: EngineMsg) -> Vec<Effect> {
@@ -216,7 +216,8 @@ impl App {
                 Ok(id) => {
                     self.overlay = None;
                     let mut effects = self.reload(false);
-                    let name = if name.is_empty() { crate::format::short_id(&id).to_owned() } else { name };
+                    let name =
+                        if name.is_empty() { crate::text::format::short_id(&id).to_owned() } else { name };
                     if shell {
                         let command = Some(self.shell_command.clone());
                         effects.push(Effect::OpenSession(SessionRequest {

@@ -6,6 +6,7 @@
 //! `wire`, leniently.
 
 mod archive;
+pub mod contexts;
 mod endpoint;
 mod error;
 mod events;
@@ -68,7 +69,10 @@ impl Engine {
     /// Prepares a client for the chosen host (the `default` context); nothing is sent until the
     /// first call.
     pub fn new(choice: &HostChoice) -> Result<Self, EngineError> {
-        Engine::connect(&Target::of_choice(crate::contexts::DEFAULT_CONTEXT, choice)?, DEFAULT_TIMEOUT)
+        Engine::connect(
+            &Target::of_choice(crate::engine::contexts::DEFAULT_CONTEXT, choice)?,
+            DEFAULT_TIMEOUT,
+        )
     }
 
     /// Prepares a client for an engine a context names; `timeout` bounds connecting (an ssh

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use super::endpoint::{Endpoint, HostChoice, TlsFiles, TlsFlags, DEFAULT_HOST};
 use super::error::{EngineError, Problem};
-use crate::contexts::{ContextError, DockerConfig, StoredContext, DEFAULT_CONTEXT};
+use crate::engine::contexts::{ContextError, DockerConfig, StoredContext, DEFAULT_CONTEXT};
 
 /// Everything that decides the engine, from the command line and the environment, owned so that
 /// the explorer can switch contexts later.
@@ -193,7 +193,7 @@ mod tests {
     use std::path::Path;
 
     use super::*;
-    use crate::contexts::{context_id, TestFolder};
+    use crate::engine::contexts::{context_id, TestFolder};
 
     type Folder = TestFolder;
 

@@ -98,7 +98,7 @@ impl Engine {
 
     /// Removes one container and none of its volumes (those are removed by name, as previewed).
     pub async fn remove_container(&self, id: &str, force: bool) -> Result<(), EngineError> {
-        let action = format!("removing container {}", crate::format::short_id(id));
+        let action = format!("removing container {}", crate::text::format::short_id(id));
         self.writable(&action)?;
         let options = RemoveContainerOptions { force, v: false, link: false };
         self.docker.remove_container(id, Some(options)).await.map_err(|e| self.error(&action, e))
@@ -108,7 +108,8 @@ impl Engine {
     /// An image with several tags is untagged tag by tag (the engine refuses its id without
     /// force); the last tag takes the image with it.
     pub async fn remove_image(&self, id: &str, tags: &[String]) -> Result<(), EngineError> {
-        let action = format!("removing image {}", crate::format::short_id(id.trim_start_matches("sha256:")));
+        let action =
+            format!("removing image {}", crate::text::format::short_id(id.trim_start_matches("sha256:")));
         self.writable(&action)?;
         let references: Vec<&str> =
             if tags.len() > 1 { tags.iter().map(String::as_str).collect() } else { vec![id] };
@@ -178,7 +179,7 @@ impl Engine {
     /// declared (`VOLUME` in the image makes one at create): a look inside leaves nothing behind.
     /// The volume it was made to read is mounted by name, and the engine never removes those.
     pub async fn remove_helper(&self, id: &str) -> Result<(), EngineError> {
-        let action = format!("removing helper container {}", crate::format::short_id(id));
+        let action = format!("removing helper container {}", crate::text::format::short_id(id));
         self.writable(&action)?;
         let options = RemoveContainerOptions { force: true, v: true, link: false };
         self.docker.remove_container(id, Some(options)).await.map_err(|e| self.error(&action, e))

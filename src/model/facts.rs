@@ -250,7 +250,7 @@ pub struct ImageFacts {
 impl ImageFacts {
     /// The first tag, or the short id of an untagged image.
     pub fn reference(&self) -> String {
-        self.tags.first().cloned().unwrap_or_else(|| crate::format::image_short_id(&self.id).to_owned())
+        self.tags.first().cloned().unwrap_or_else(|| crate::text::format::image_short_id(&self.id).to_owned())
     }
 }
 

@@ -50,7 +50,7 @@ impl Image {
     }
 
     pub fn short_id(&self) -> &str {
-        crate::format::image_short_id(&self.id)
+        crate::text::format::image_short_id(&self.id)
     }
 
     pub fn in_use(&self) -> bool {
@@ -62,7 +62,7 @@ impl Image {
 pub fn reference(tags: &[String], id: &str) -> String {
     match tags.first() {
         Some(tag) => tag.clone(),
-        None => format!("<none> {}", crate::format::image_short_id(id)),
+        None => format!("<none> {}", crate::text::format::image_short_id(id)),
     }
 }
 
@@ -110,7 +110,7 @@ pub(super) fn images(sources: &Sources) -> Vec<Image> {
                 containers: owners.iter().map(|(name, _)| (*name).to_owned()).collect(),
                 container_ids: owners.iter().map(|(_, id)| (*id).to_owned()).collect(),
                 dangling: facts.tags.is_empty(),
-                created_at: crate::format::utc_timestamp(facts.created),
+                created_at: crate::text::format::utc_timestamp(facts.created),
                 sizes_source,
                 labels: facts.labels.clone(),
             }

@@ -9,16 +9,16 @@ use ratatui::Frame;
 
 use super::theme;
 use crate::app::browser::{Browser, Contents};
-use crate::format::{fit, pad, size, Align};
 use crate::measure::{Change, NodeKind, SortBy};
+use crate::text::format::{fit, pad, size, Align};
 
 const BAR: usize = 12;
 
 pub fn render(view: &Browser, tick: usize, frame: &mut Frame, area: Rect) {
     let what = match view.target {
-        crate::browse::Target::Volume(_) => "volume",
-        crate::browse::Target::Container(_) => "layer of",
-        crate::browse::Target::Bind(_) => "bind",
+        crate::tasks::browse::Target::Volume(_) => "volume",
+        crate::tasks::browse::Target::Container(_) => "layer of",
+        crate::tasks::browse::Target::Bind(_) => "bind",
     };
     let sort = match view.sort {
         SortBy::Size => "by size",
@@ -38,11 +38,15 @@ pub fn render(view: &Browser, tick: usize, frame: &mut Frame, area: Rect) {
     let status = match &view.contents {
         Contents::Counting(_) => Line::from(vec![
             Span::styled(format!("{} counting… ", theme::spinner(tick)), theme::warning()),
-            Span::raw(format!("{} in {} so far", size(Some(total)), crate::format::count(files, "file"))),
+            Span::raw(format!(
+                "{} in {} so far",
+                size(Some(total)),
+                crate::text::format::count(files, "file")
+            )),
         ]),
         Contents::Ready { source, .. } => Line::from(vec![
             Span::styled(fit(&view.path(), width.saturating_sub(40)).into_owned(), theme::title()),
-            Span::raw(format!("  {} in {}", size(Some(total)), crate::format::count(files, "file"))),
+            Span::raw(format!("  {} in {}", size(Some(total)), crate::text::format::count(files, "file"))),
             Span::styled(format!("  measured by the {}", source.as_str()), theme::dim()),
         ]),
         Contents::Failed(why) => Line::styled(fit(why, width).into_owned(), theme::error()),

@@ -10,7 +10,7 @@ use super::theme;
 use crate::app::loading::{ListKind, Part};
 use crate::app::panel::Panel;
 use crate::app::{App, Connection, EventsState, Focus, Overlay};
-use crate::format::{clock, size};
+use crate::text::format::{clock, size};
 
 pub fn header(app: &App, frame: &mut Frame, area: Rect) {
     let engine = &app.inventory.engine;
@@ -104,7 +104,7 @@ pub fn header(app: &App, frame: &mut Frame, area: Rect) {
         }
     }
     // Where the reclaimable bytes are, as much of it as the width allows.
-    let used: usize = third.iter().map(|s| crate::format::width(&s.content)).sum();
+    let used: usize = third.iter().map(|s| crate::text::format::width(&s.content)).sum();
     let plural = if t.dangling_volumes == 1 { "" } else { "s" };
     let dangling = format!(" · {} dangling volume{plural}", t.dangling_volumes);
     let breakdowns = [
@@ -117,7 +117,7 @@ pub fn header(app: &App, frame: &mut Frame, area: Rect) {
         dangling,
     ];
     let room = usize::from(area.width).saturating_sub(used);
-    if let Some(breakdown) = breakdowns.into_iter().find(|b| crate::format::width(b) <= room) {
+    if let Some(breakdown) = breakdowns.into_iter().find(|b| crate::text::format::width(b) <= room) {
         third.push(Span::styled(breakdown, theme::dim()));
     }
     frame.render_widget(Paragraph::new(vec![Line::from(first), Line::from(second), Line::from(third)]), area);

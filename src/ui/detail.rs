@@ -8,11 +8,11 @@ use ratatui::Frame;
 use super::{image_detail, theme};
 use crate::app::panel::Panel;
 use crate::app::{App, Focus};
-use crate::format::{danger_marker, image_name, mode, short_id, size, volume_name};
 use crate::model::tmpfs::TmpfsUnread;
 use crate::model::{Inventory, MountKind, SizeSource};
-use crate::sanitize::visible;
-use crate::secrets;
+use crate::text::format::{danger_marker, image_name, mode, short_id, size, volume_name};
+use crate::text::sanitize::visible;
+use crate::text::secrets;
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let block = Block::bordered()

@@ -5,13 +5,14 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 use ratatui::Frame;
 
-use super::{layout, theme};
+use super::theme;
 use crate::app::confirm::{Confirm, Pick, Scope, Subject};
 use crate::app::form::{Form, Input};
+use crate::app::layout;
 use crate::app::outcome::{LineKind, OutcomeView};
-use crate::cli::headline;
-use crate::format::{fit, pad, size, volume_name, width, wrap, Align};
+use crate::cli::writes::headline;
 use crate::model::plan::ImageScope;
+use crate::text::format::{fit, pad, size, volume_name, width, wrap, Align};
 
 /// The narrowest the name column gets, so short names still line up with a readable gap.
 const NAME_MIN_COLUMNS: usize = 28;

@@ -6,9 +6,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 use ratatui::Frame;
 
-use super::{layout, theme};
+use super::theme;
 use crate::app::engines::{EnginePicker, Reach};
-use crate::format::{fit, pad, Align};
+use crate::app::layout;
+use crate::text::format::{fit, pad, Align};
 
 const NAME_COLUMNS: usize = 18;
 const HOST_COLUMNS: usize = 32;

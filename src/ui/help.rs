@@ -6,7 +6,7 @@ use ratatui::widgets::{Block, Clear, Paragraph};
 use ratatui::Frame;
 
 use super::theme;
-use crate::format::{pad, Align};
+use crate::text::format::{pad, Align};
 
 pub const KEYS: &[(&str, &str)] = &[
     ("↑ ↓  j k", "move the selection"),

@@ -5,9 +5,9 @@ use ratatui::text::{Line, Span};
 
 use super::theme;
 use crate::app::App;
-use crate::format::size;
 use crate::model::{BuildCacheRecord, Image, ImageSizeSource};
-use crate::sanitize::visible;
+use crate::text::format::size;
+use crate::text::sanitize::visible;
 
 /// A line of the pane, with the index of the link it shows, if any.
 pub type DetailLine = (Option<usize>, Line<'static>);

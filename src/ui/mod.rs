@@ -9,7 +9,6 @@ mod engines;
 mod help;
 mod image_detail;
 mod inspect;
-pub mod layout;
 mod table;
 pub mod theme;
 
@@ -20,9 +19,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 use ratatui::Frame;
 
-use crate::app::{App, Connection, Overlay};
+use crate::app::{layout, App, Connection, Overlay};
 use crate::engine::{EngineError, Problem};
-use crate::format::clock;
+use crate::text::format::clock;
 
 /// Every key the help lists, for tests that check it all shows.
 pub fn help_keys() -> &'static [(&'static str, &'static str)] {

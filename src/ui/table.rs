@@ -8,8 +8,8 @@ use ratatui::Frame;
 use super::theme;
 use crate::app::panel::Panel;
 use crate::app::{App, Focus};
-use crate::format::{danger_marker, image_name, mode, size, volume_name};
 use crate::model::tmpfs::TmpfsUnread;
+use crate::text::format::{danger_marker, image_name, mode, size, volume_name};
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let view = app.view();
@@ -237,7 +237,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                     .map(|&i| {
                         let r = &records[i];
                         Row::new(vec![
-                            Cell::from(crate::format::short_id(&r.id).to_owned()),
+                            Cell::from(crate::text::format::short_id(&r.id).to_owned()),
                             Cell::from(r.kind.clone()),
                             right(size(r.size)),
                             yes(r.in_use),

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use dockdu::app::{App, EngineMsg, Msg};
 use dockdu::model::*;
-use dockdu::sizes::{ContainerSized, VolumesSized};
+use dockdu::tasks::sizes::{ContainerSized, VolumesSized};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 

@@ -112,12 +112,13 @@ pub fn engine() -> Engine {
 /// The library's whole answer, as `dockdu report` would build it (sizes measured here where
 /// they can be).
 pub async fn inventory() -> Inventory {
-    inventory_by(dockdu::sizes::Route::Host).await
+    inventory_by(dockdu::tasks::sizes::Route::Host).await
 }
 
 /// The library's whole answer, with sizes by the route given.
-pub async fn inventory_by(route: dockdu::sizes::Route) -> Inventory {
-    let sources = dockdu::collect::collect(&engine(), route).await.expect("dockdu::collect failed");
+pub async fn inventory_by(route: dockdu::tasks::sizes::Route) -> Inventory {
+    let sources =
+        dockdu::tasks::collect::collect(&engine(), route).await.expect("dockdu::tasks::collect failed");
     dockdu::model::build(&sources)
 }
 

@@ -8,14 +8,14 @@ use std::time::Duration;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::cli::Finish;
+use crate::cli::output;
+use crate::cli::report;
+use crate::cli::writes::Finish;
 use crate::engine::{Engine, EngineError, Problem, Settings};
-use crate::format::size;
 use crate::model::{self, Inventory, Totals};
-use crate::output;
-use crate::report;
-use crate::sanitize::visible;
-use crate::sizes::Route;
+use crate::tasks::sizes::Route;
+use crate::text::format::size;
+use crate::text::sanitize::visible;
 
 /// A whole report (lists, sizes, inspections) may take this many `--timeout`s before its
 /// context counts as not answering: `/system/df` alone takes a while on a big host.
@@ -40,7 +40,7 @@ pub async fn gather(settings: &Settings, timeout: Duration, engine_sizes: bool) 
         let outcome = match Engine::connect(&target, timeout) {
             Ok(engine) => {
                 let route = Route::choose(&engine, engine_sizes);
-                match tokio::time::timeout(bound, crate::collect::collect(&engine, route)).await {
+                match tokio::time::timeout(bound, crate::tasks::collect::collect(&engine, route)).await {
                     Ok(sources) => sources.map(|sources| model::build(&sources)),
                     Err(_) => {
                         let detail = format!("no whole report within {} s", bound.as_secs());
@@ -185,7 +185,7 @@ mod tests {
             (Some("a"), Some("tcp://a:2375"))
         );
         assert_eq!(contexts[0]["report"]["volumes"][0]["name"], "a-0");
-        assert_eq!(contexts[0]["report"]["volumes"][0]["labels"]["api_token"], crate::secrets::MASK);
+        assert_eq!(contexts[0]["report"]["volumes"][0]["labels"]["api_token"], crate::text::secrets::MASK);
         assert!(contexts[0].get("error").is_none());
         assert!(contexts[1]["error"].as_str().unwrap().contains("ssh: Connection refused"));
         assert!(contexts[1].get("report").is_none());

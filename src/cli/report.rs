@@ -3,11 +3,11 @@
 
 use std::fmt::Write;
 
-use crate::format::{danger_marker, image_name, mode, size, volume_name};
+use crate::cli::output::{key_values, table, Column, NAME_COLUMNS, PATH_COLUMNS, WORD_COLUMNS};
 use crate::model::Inventory;
-use crate::output::{key_values, table, Column, NAME_COLUMNS, PATH_COLUMNS, WORD_COLUMNS};
-use crate::sanitize::visible;
-use crate::secrets::masked_map;
+use crate::text::format::{danger_marker, image_name, mode, size, volume_name};
+use crate::text::sanitize::visible;
+use crate::text::secrets::masked_map;
 
 pub fn json(inventory: &Inventory, reveal_secrets: bool) -> String {
     // Serializing plain structs of strings and numbers cannot fail.
@@ -251,7 +251,7 @@ fn build_cache(out: &mut String, inventory: &Inventory) {
     let yes = |b: bool| if b { "yes" } else { "" }.to_owned();
     let rows = cache.records.iter().map(|r| {
         vec![
-            crate::format::short_id(&r.id).to_owned(),
+            crate::text::format::short_id(&r.id).to_owned(),
             r.kind.clone(),
             size(r.size),
             yes(r.in_use),
@@ -287,7 +287,7 @@ mod tests {
 
     use super::*;
     use crate::model::{BindMount, Volume};
-    use crate::secrets::MASK;
+    use crate::text::secrets::MASK;
 
     fn hostile() -> Inventory {
         let labels = BTreeMap::from([
@@ -333,7 +333,8 @@ mod tests {
     #[test]
     fn a_bind_path_with_a_newline_stays_on_its_row_and_the_columns_line_up() {
         let text = text(&hostile(), false);
-        let at_container = |line: &str, what: &str| line.find(what).map(|i| crate::format::width(&line[..i]));
+        let at_container =
+            |line: &str, what: &str| line.find(what).map(|i| crate::text::format::width(&line[..i]));
         let header = text.lines().find(|l| l.contains("HOST PATH")).unwrap();
         let web = text.lines().find(|l| l.contains("/srv/データ\\x1b[41m\\nx")).unwrap();
         let db = text.lines().find(|l| l.contains("/srv/a ")).unwrap();

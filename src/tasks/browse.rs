@@ -400,9 +400,9 @@ pub fn text(browsed: &Browsed, depth: usize) -> String {
     let tree = &browsed.tree;
     let mut out = format!(
         "{} {} ({}, measured by the {})\n",
-        crate::format::size(Some(tree.size(NodeId::ROOT))),
+        crate::text::format::size(Some(tree.size(NodeId::ROOT))),
         browsed.target.name(),
-        crate::format::count(tree.files(NodeId::ROOT), "file"),
+        crate::text::format::count(tree.files(NodeId::ROOT), "file"),
         browsed.source.as_str(),
     );
     let mut stack: Vec<(NodeId, usize)> = vec![(NodeId::ROOT, 0)];
@@ -412,7 +412,7 @@ pub fn text(browsed: &Browsed, depth: usize) -> String {
             let slash = if tree.kind(id) == NodeKind::Dir { "/" } else { "" };
             out.push_str(&format!(
                 "{:>10}  {}{}{slash}{mark}\n",
-                crate::format::size(Some(tree.size(id))),
+                crate::text::format::size(Some(tree.size(id))),
                 "  ".repeat(level - 1),
                 tree.name_lossy(id),
             ));

@@ -8,9 +8,9 @@ use std::io::{self, Write};
 
 use anyhow::{Context, Result};
 
-use crate::format::{self, Align};
-use crate::sanitize::visible;
-use crate::secrets;
+use crate::text::format::{self, Align};
+use crate::text::sanitize::visible;
+use crate::text::secrets;
 
 /// Widest a name (container, volume, image) is shown before it is cut with `…`.
 pub const NAME_COLUMNS: usize = 40;

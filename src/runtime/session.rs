@@ -35,7 +35,7 @@ async fn converse(engine: &Engine, request: &SessionRequest) -> Result<(), Strin
     };
     // The container's name is the engine's text: shown, never interpreted. A terminal that
     // cannot be written is found out by the session itself.
-    let _ = write!(stdout(), "\r\n[dockdu] {}\r\n", crate::sanitize::visible(&what));
+    let _ = write!(stdout(), "\r\n[dockdu] {}\r\n", crate::text::sanitize::visible(&what));
     let _ = stdout().flush();
     let session = match &request.command {
         Some(command) => engine.exec(&request.container_id, command, size).await,

@@ -15,11 +15,15 @@ use crate::app::form::Submit;
 use crate::app::inspect::Target;
 use crate::app::loading::{backoff, ListKind};
 use crate::app::{Action, App, Effect, EngineMsg, EventsState, Msg, Slot};
-use crate::browse;
-use crate::collect;
 use crate::engine::{Engine, EngineError, Settings};
-use crate::sizes::{self, Route};
-use crate::{actions, session, terminal, ui};
+use crate::tasks::actions;
+use crate::tasks::browse;
+use crate::tasks::collect;
+use crate::tasks::sizes::{self, Route};
+use crate::ui;
+
+mod session;
+mod terminal;
 
 /// Spinner speed, while something loads; nothing ticks when idle.
 const TICK: Duration = Duration::from_millis(120);
@@ -319,7 +323,7 @@ fn perform(
             EngineMsg::HostPaths { seq, paths: probe.await.unwrap_or_default() }
         }),
         Effect::ReadTmpfs { seq, probes } => spawn(sender, async move {
-            let read = tokio::task::spawn_blocking(move || crate::tmpfs_use::read_all(probes));
+            let read = tokio::task::spawn_blocking(move || crate::tasks::tmpfs::read_all(probes));
             EngineMsg::TmpfsUsed { seq, used: read.await.unwrap_or_default() }
         }),
         Effect::Inspect(target) => spawn(sender, async move {

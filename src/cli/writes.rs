@@ -7,14 +7,14 @@ use std::io::{BufRead, IsTerminal};
 use anyhow::Result;
 use serde_json::json;
 
-use crate::actions::{self, Outcome};
+use crate::cli::output::{self, key_values, table, Column, Delivery, NAME_COLUMNS, WORD_COLUMNS};
 use crate::engine::{Engine, VolumeSpec};
-use crate::format::{size, volume_name};
 use crate::model::plan::{self, ImageScope, Plan, VolumeScope};
 use crate::model::{build, validate};
-use crate::output::{self, key_values, table, Column, Delivery, NAME_COLUMNS, WORD_COLUMNS};
-use crate::secrets::masked_map;
-use crate::sizes::Route;
+use crate::tasks::actions::{self, Outcome};
+use crate::tasks::sizes::Route;
+use crate::text::format::{size, volume_name};
+use crate::text::secrets::masked_map;
 
 /// How a command ended, for the exit status.
 #[derive(Debug, PartialEq, Eq)]
@@ -62,7 +62,7 @@ pub async fn prune_volumes(
     label: Option<String>,
     confirm: Confirm,
 ) -> Result<Finish> {
-    let inventory = build(&crate::collect::collect(engine, route).await?);
+    let inventory = build(&crate::tasks::collect::collect(engine, route).await?);
     let mut plan = plan::volume_prune(&inventory, &scope);
     if let Some(filter) = &label {
         plan.volumes.retain(|v| plan::label_matches(&v.labels, filter));
@@ -77,7 +77,7 @@ pub async fn prune_containers(
     label: Option<String>,
     confirm: Confirm,
 ) -> Result<Finish> {
-    let inventory = build(&crate::collect::collect(engine, route).await?);
+    let inventory = build(&crate::tasks::collect::collect(engine, route).await?);
     let chosen = label.map(|filter| {
         let labelled = inventory.containers.iter().filter(|c| plan::label_matches(&c.labels, &filter));
         labelled.filter(|c| plan::is_stopped(&c.state)).map(|c| c.id.clone()).collect()
@@ -93,7 +93,7 @@ pub async fn prune_images(
     label: Option<String>,
     confirm: Confirm,
 ) -> Result<Finish> {
-    let inventory = build(&crate::collect::collect(engine, route).await?);
+    let inventory = build(&crate::tasks::collect::collect(engine, route).await?);
     let mut plan = plan::image_prune(&inventory, scope);
     if let Some(filter) = &label {
         let labelled = |id: &str| inventory.image(id).is_some_and(|i| plan::label_matches(&i.labels, filter));
@@ -249,10 +249,10 @@ mod tests {
     use std::collections::BTreeMap;
 
     use super::*;
-    use crate::actions::{ObjectKind, Removed, Skipped};
-    use crate::format::width;
     use crate::model::plan::{Kept, PlannedVolume};
-    use crate::secrets::MASK;
+    use crate::tasks::actions::{ObjectKind, Removed, Skipped};
+    use crate::text::format::width;
+    use crate::text::secrets::MASK;
 
     fn plan() -> Plan {
         let volume = |name: &str, labels: &[(&str, &str)]| PlannedVolume {

@@ -9,7 +9,7 @@ use futures_util::StreamExt;
 
 use crate::engine::{Engine, EngineError};
 use crate::model::{ContainerFacts, DiskUsage, Ownership, SizeFacts, Sources, VolumeFacts};
-use crate::sizes::{self, ContainerSized, Route, VolumesSized};
+use crate::tasks::sizes::{self, ContainerSized, Route, VolumesSized};
 
 pub async fn collect(engine: &Engine, route: Route) -> Result<Sources, EngineError> {
     let mut info = engine.negotiate().await?;
@@ -62,7 +62,7 @@ pub async fn collect(engine: &Engine, route: Route) -> Result<Sources, EngineErr
         ..Default::default()
     };
     sources.disk_usage_images(&usage);
-    sources.tmpfs_used = crate::tmpfs_use::read_all(sources.tmpfs_probes().collect());
+    sources.tmpfs_used = crate::tasks::tmpfs::read_all(sources.tmpfs_probes().collect());
     Ok(sources)
 }
 

@@ -118,7 +118,7 @@ pub async fn create_on_volume(
         if let Err(mut failed) = engine.start_container(&id).await {
             if let Err(left) = engine.remove_container(&id, true).await {
                 // Say so: the same name would now be refused as already in use.
-                let short = crate::format::short_id(&id);
+                let short = crate::text::format::short_id(&id);
                 failed.detail =
                     format!("{}; the created container {short} stays: {}", failed.detail, left.cause());
             }
