@@ -14,7 +14,7 @@ use std::time::Duration;
 use bollard::models::HostConfig;
 use serde_json::Value;
 
-use dockdu::engine::{ChangeKind, Engine, Settings, DEFAULT_HOST};
+use dockdu::engine::{ChangeAction, ChangeKind, Engine, Settings, DEFAULT_HOST};
 use support::docker_config::DockerConfig;
 use support::podman::Podman;
 use support::process::{run_bounded, without_docker_env, Run, TempDir, DOCKDU_RUN};
@@ -111,7 +111,12 @@ async fn as_a_docker_cli_plugin_it_shows_in_docker_help_and_takes_the_clis_globa
 }
 
 /// Waits for a volume change about `name` on `engine`'s event stream.
-async fn volume_change(engine: &Engine, events: &mut dockdu::engine::Events, action: &str, name: &str) {
+async fn volume_change(
+    engine: &Engine,
+    events: &mut dockdu::engine::Events,
+    action: ChangeAction,
+    name: &str,
+) {
     let seen = tokio::time::timeout(EVENT_LIMIT, async {
         while let Some(change) = events.next().await {
             let change =
@@ -127,7 +132,7 @@ async fn volume_change(engine: &Engine, events: &mut dockdu::engine::Events, act
     });
     assert!(
         seen.await.unwrap_or(false),
-        "no volume {action} event for {name} from {} within {EVENT_LIMIT:?}",
+        "no volume {action:?} event for {name} from {} within {EVENT_LIMIT:?}",
         engine.host()
     );
 }
@@ -170,7 +175,7 @@ async fn a_context_with_tls_material_reports_and_streams_events_through_the_mutu
     engine.negotiate().await.expect("negotiating over TLS");
     let mut events = engine.events().await.expect("the event stream over TLS");
     let live = s.create_volume("live-over-tls").await;
-    volume_change(&engine, &mut events, "create", &live).await;
+    volume_change(&engine, &mut events, ChangeAction::Create, &live).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

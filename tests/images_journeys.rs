@@ -159,10 +159,14 @@ fn a_failed_images_disk_usage_shows_question_marks_and_r_asks_again() {
 
 #[test]
 fn an_image_imported_or_removed_elsewhere_refreshes_the_panel() {
-    use dockdu::engine::{Change, ChangeKind};
+    use dockdu::model::{Change, ChangeAction, ChangeKind};
     let mut app = loaded_app(100, 30);
     let change = |action: &str| {
-        EngineMsg::Changed(Change { kind: ChangeKind::Image, action: action.into(), id: "sha256:ab".into() })
+        EngineMsg::Changed(Change {
+            kind: ChangeKind::Image,
+            action: ChangeAction::parse(action),
+            id: "sha256:ab".into(),
+        })
     };
     assert_eq!(feed(&mut app, change("untag")), [Effect::RefreshAfter(dockdu::app::EVENT_DEBOUNCE)]);
     assert!(feed(&mut app, change("import")).is_empty(), "one refresh for the burst");

@@ -6,8 +6,8 @@ use app_fixture::*;
 use dockdu::app::form::Submit;
 use dockdu::app::panel::{Panel, SortColumn};
 use dockdu::app::{App, Effect, EngineMsg, Focus, Msg, Overlay};
-use dockdu::engine::{Change, ChangeKind};
 use dockdu::model::plan::KeptReason;
+use dockdu::model::{Change, ChangeAction, ChangeKind};
 
 fn names(app: &dockdu::app::App) -> Vec<String> {
     let inventory = &app.inventory;
@@ -116,7 +116,11 @@ fn stale_list_results_are_ignored() {
 fn engine_events_are_debounced_into_one_refresh() {
     let mut app = loaded_app(100, 30);
     let change = |action: &str| {
-        EngineMsg::Changed(Change { kind: ChangeKind::Container, action: action.into(), id: "x".into() })
+        EngineMsg::Changed(Change {
+            kind: ChangeKind::Container,
+            action: ChangeAction::parse(action),
+            id: "x".into(),
+        })
     };
     assert_eq!(feed(&mut app, change("create")), [Effect::RefreshAfter(dockdu::app::EVENT_DEBOUNCE)]);
     assert!(feed(&mut app, change("start")).is_empty(), "one refresh already pending");

@@ -7,7 +7,7 @@ mod app_fixture;
 
 use app_fixture::*;
 use dockdu::app::{App, Effect, EngineMsg};
-use dockdu::engine::{Change, ChangeKind};
+use dockdu::model::{Change, ChangeAction, ChangeKind};
 use dockdu::tasks::sizes::ContainerSized;
 
 const SPINNER: [char; 8] = ['⣾', '⣽', '⣻', '⢿', '⡿', '⣟', '⣯', '⣷'];
@@ -111,7 +111,7 @@ fn only_what_the_events_say_changed_is_measured_again_and_keeps_its_size_meanwhi
     let mut app = loaded_app(100, 30);
     let web = containers().into_iter().find(|c| c.name == "web").expect("web").id;
     let event = |kind, action: &str, id: &str| {
-        EngineMsg::Changed(Change { kind, action: action.into(), id: id.into() })
+        EngineMsg::Changed(Change { kind, action: ChangeAction::parse(action), id: id.into() })
     };
     assert_eq!(
         feed(&mut app, event(ChangeKind::Container, "die", &web)),
@@ -140,8 +140,11 @@ fn only_what_the_events_say_changed_is_measured_again_and_keeps_its_size_meanwhi
 #[test]
 fn an_event_during_a_size_run_asks_only_for_what_changed_and_the_run_goes_on() {
     let mut app = listed_app();
-    let event =
-        EngineMsg::Changed(Change { kind: ChangeKind::Volume, action: "mount".into(), id: "pgdata".into() });
+    let event = EngineMsg::Changed(Change {
+        kind: ChangeKind::Volume,
+        action: ChangeAction::Mount,
+        id: "pgdata".into(),
+    });
     feed(&mut app, event);
     let seq = refresh(&mut app);
     let effects = feed(&mut app, EngineMsg::Volumes { seq, volumes: volumes() });

@@ -5,8 +5,8 @@
 use crossterm::event::{KeyCode, KeyEvent};
 
 use crate::measure::{sorted_children, NodeId, NodeKind, Progress, SortBy, TopEntry, Tree};
+use crate::model::browse::Target;
 use crate::model::SizeSource;
-use crate::tasks::browse::Target;
 
 #[derive(Debug, Clone)]
 pub enum Contents {

@@ -3,7 +3,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent};
 
-use crate::engine::{ContainerSpec, VolumeSpec};
+use crate::model::spec::{ContainerSpec, VolumeSpec};
 use crate::model::{validate, ImageFacts};
 
 /// Each field of each form, so the form is read by id and never by the words on screen.

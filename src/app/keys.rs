@@ -12,7 +12,7 @@ use super::inspect::{InspectView, Target};
 use super::panel::{Panel, PANELS};
 use super::{Action, App, Connection, Effect, Focus, Overlay, Place};
 use crate::app::layout;
-use crate::tasks::browse::Target as BrowseTarget;
+use crate::model::browse::Target as BrowseTarget;
 
 const WHEEL_STEP: isize = 3;
 

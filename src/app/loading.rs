@@ -8,7 +8,7 @@ use std::time::{Duration, SystemTime};
 
 use super::images::ImageSizing;
 use super::sizing::Sizing;
-use crate::engine::EngineError;
+use crate::model::EngineError;
 
 /// Events come in bursts (a compose project starting): wait this long for the burst to end.
 pub const EVENT_DEBOUNCE: Duration = Duration::from_millis(300);
@@ -204,7 +204,7 @@ impl Loading {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::Problem;
+    use crate::model::Problem;
 
     fn error() -> EngineError {
         EngineError::new("unix:///x", "listing volumes", Problem::Timeout, "no answer within 30 s")

@@ -9,12 +9,13 @@ use super::engines::{EngineRow, Reach};
 use super::form::Submit;
 use super::inspect::Target;
 use super::loading::{EventsState, ListKind};
-use crate::engine::{Change, EngineError};
+use crate::model::outcome::Outcome;
 use crate::model::plan::Plan;
+use crate::model::sized::{ContainerSized, VolumesSized};
 use crate::model::tmpfs::{TmpfsProbe, TmpfsUse};
+use crate::model::Change;
+use crate::model::EngineError;
 use crate::model::{ContainerFacts, DiskUsage, EngineInfo, ImageFacts, VolumeFacts};
-use crate::tasks::actions::Outcome;
-use crate::tasks::sizes::{ContainerSized, VolumesSized};
 
 #[derive(Debug)]
 pub enum Msg {
@@ -173,7 +174,7 @@ pub enum Effect {
     /// Count what fills a volume, a writable layer or a bind source, for the browser.
     Browse {
         seq: u64,
-        target: crate::tasks::browse::Target,
+        target: crate::model::browse::Target,
     },
     /// The browser closed: its count stops.
     StopBrowsing,

@@ -1,7 +1,7 @@
 //! What a removal did, as a scrollable list: what the engine kept (and why) first, since those
 //! need the user's attention, then what went. After a big prune the kept rows are reachable.
 
-use crate::tasks::actions::Outcome;
+use crate::model::outcome::Outcome;
 use crate::text::format::{pad, size, wrap, Align};
 
 /// Columns of the kind ("container", "volume"), of the name (at least) and of a size.
@@ -103,7 +103,7 @@ fn row(kind: &str, name: &str, name_columns: usize, rest: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tasks::actions::{ObjectKind, Removed, Skipped};
+    use crate::model::outcome::{ObjectKind, Removed, Skipped};
 
     fn view(removed: usize, kept: usize) -> OutcomeView {
         let removed = (0..removed)

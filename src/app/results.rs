@@ -7,9 +7,9 @@ use super::form::ImageList;
 use super::loading::{backoff, Connection, ListKind, Part, Trouble, EVENT_DEBOUNCE};
 use super::panel::Panel;
 use super::{App, Effect, EngineMsg, Overlay, SessionRequest};
-use crate::engine::{Change, ChangeKind};
+use crate::model::sized::VolumesSized;
+use crate::model::ChangeKind;
 use crate::model::{self, Sources, VolumeFacts};
-use crate::tasks::sizes::VolumesSized;
 
 impl App {
     pub(super) fn on_engine(&mut self, msg: EngineMsg) -> Vec<Effect> {
@@ -172,10 +172,10 @@ impl App {
                 vec![]
             }
             EngineMsg::Changed(change) => {
-                if !is_relevant(&change) || !self.loading.connected() {
+                if !change.is_relevant() || !self.loading.connected() {
                     return vec![];
                 }
-                if changes_size(&change) {
+                if change.changes_size() {
                     match change.kind {
                         ChangeKind::Container => self.loading.containers.changed(&change.id),
                         ChangeKind::Volume => self.loading.volumes.changed(&change.id),
@@ -350,50 +350,5 @@ impl App {
             self.notice = Some(error);
         }
         vec![]
-    }
-}
-
-/// The event's action without its details (`exec_start: sh` → `exec_start`).
-fn action(change: &Change) -> &str {
-    change.action.split(':').next().unwrap_or_default()
-}
-
-/// Changes that may have written to a container's layer or a volume: the object is measured
-/// again. A container writes while it runs (measured when it stops, and when it starts, after
-/// its entrypoint's first writes), and a copy into it writes; a volume changes while mounted.
-fn changes_size(change: &Change) -> bool {
-    match change.kind {
-        ChangeKind::Container => matches!(action(change), "start" | "die" | "stop" | "extract-to-dir"),
-        ChangeKind::Volume => matches!(action(change), "create" | "mount" | "unmount"),
-        ChangeKind::Image => false,
-    }
-}
-
-/// Changes that alter what the panels show (not exec, attach, top, …).
-fn is_relevant(change: &Change) -> bool {
-    let action = action(change);
-    match change.kind {
-        ChangeKind::Container => {
-            matches!(
-                action,
-                "create"
-                    | "destroy"
-                    | "remove"
-                    | "start"
-                    | "die"
-                    | "stop"
-                    | "pause"
-                    | "unpause"
-                    | "rename"
-                    | "update"
-                    | "extract-to-dir"
-            )
-        }
-        // Podman says `remove` where Docker says `destroy`.
-        ChangeKind::Volume => matches!(action, "create" | "destroy" | "remove" | "mount" | "unmount"),
-        // An image imported, pulled, loaded, built, tagged, untagged or deleted changes the panel.
-        ChangeKind::Image => {
-            matches!(action, "import" | "pull" | "load" | "tag" | "untag" | "delete" | "prune")
-        }
     }
 }

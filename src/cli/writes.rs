@@ -129,7 +129,7 @@ async fn carry_out(engine: &Engine, plan: Plan, confirm: Confirm) -> Result<Fini
         if delivery == Delivery::ReaderGone {
             return Ok(Finish::Refused("the preview could not be shown: nothing removed".to_owned()));
         }
-        let question = format!("{}? [y/N] ", headline(&plan, "Remove"));
+        let question = format!("{}? [y/N] ", plan.headline("Remove"));
         if !ask(&question)? {
             return Ok(Finish::Refused("not confirmed: nothing removed".to_owned()));
         }
@@ -160,23 +160,6 @@ fn ask(question: &str) -> Result<bool> {
     Ok(matches!(answer.trim(), "y" | "Y" | "yes"))
 }
 
-/// "Remove 2 containers and 3 volumes (1.2 GiB)"
-pub fn headline(plan: &Plan, verb: &str) -> String {
-    let mut parts = Vec::new();
-    let count = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
-    if !plan.containers.is_empty() {
-        parts.push(count(plan.containers.len(), "container"));
-    }
-    if !plan.volumes.is_empty() {
-        parts.push(count(plan.volumes.len(), "volume"));
-    }
-    if !plan.images.is_empty() {
-        parts.push(count(plan.images.len(), "image"));
-    }
-    let at_least = if plan.has_unknown_sizes() { "at least " } else { "" };
-    format!("{verb} {} ({at_least}{})", parts.join(" and "), size(Some(plan.reclaimed_bytes())))
-}
-
 /// The columns of a preview or outcome row: what happens, to what, its size, and the rest.
 const ROW: [Column; 4] = [
     Column::left("", WORD_COLUMNS),
@@ -190,7 +173,7 @@ pub fn preview(plan: &Plan, reveal_secrets: bool) -> String {
     if plan.is_empty() {
         out.push_str("Nothing to remove.\n");
     } else {
-        out.push_str(&format!("{}:\n", headline(plan, "Would remove")));
+        out.push_str(&format!("{}:\n", plan.headline("Would remove")));
     }
     let containers = plan
         .containers

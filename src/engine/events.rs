@@ -7,22 +7,7 @@ use serde::Deserialize;
 
 use super::stream::BodyStream;
 use super::EngineError;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ChangeKind {
-    Container,
-    Volume,
-    Image,
-}
-
-/// Something changed on the engine: `create`, `destroy` (Podman: `remove`), `start`, `die`,
-/// `mount`, …
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Change {
-    pub kind: ChangeKind,
-    pub action: String,
-    pub id: String,
-}
+pub use crate::model::change::{Change, ChangeAction, ChangeKind};
 
 /// An open event stream: the engine has answered, and changes arrive as they happen.
 pub struct Events {
@@ -77,7 +62,7 @@ fn decode(line: &[u8]) -> Option<Change> {
         "image" => ChangeKind::Image,
         _ => return None,
     };
-    Some(Change { kind, action: event.action, id: event.actor.id })
+    Some(Change { kind, action: ChangeAction::parse(&event.action), id: event.actor.id })
 }
 
 #[cfg(test)]
@@ -89,7 +74,7 @@ mod tests {
         let line = br#"{"Type":"volume","Action":"mount","Actor":{"ID":"data","Attributes":{}}}"#;
         assert_eq!(
             decode(line),
-            Some(Change { kind: ChangeKind::Volume, action: "mount".into(), id: "data".into() })
+            Some(Change { kind: ChangeKind::Volume, action: ChangeAction::Mount, id: "data".into() })
         );
         let untag = br#"{"Type":"image","Action":"untag","Actor":{"ID":"sha256:ab"}}"#;
         assert_eq!(decode(untag).map(|c| c.kind), Some(ChangeKind::Image));

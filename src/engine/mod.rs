@@ -35,7 +35,7 @@ pub use endpoint::{
     default_host, BadHost, Endpoint, HostChoice, HostError, SshTarget, TlsFiles, TlsFlags, DEFAULT_HOST,
 };
 pub use error::{CertificateProblem, EngineError, Problem};
-pub use events::{Change, ChangeKind, Events};
+pub use events::{Change, ChangeAction, ChangeKind, Events};
 pub use target::{ContextEntry, Settings, Target};
 pub use write::{ContainerSpec, Session, SessionTarget, VolumeSpec, DETACH_KEYS, HELPER_LABEL, HELPER_MOUNT};
 
@@ -93,7 +93,7 @@ impl Engine {
                 minor_version: NEWEST_KNOWN_API.1 as usize,
             },
         )
-        .map_err(|e| EngineError::from_bollard(&host, "connecting", e))?;
+        .map_err(|e| error::from_bollard(&host, "connecting", e))?;
         let engine = Engine {
             docker,
             transport,
@@ -265,7 +265,7 @@ impl Engine {
         match error {
             // bollard's bound is ours (`timeout`): say how long it was.
             bollard::errors::Error::RequestTimeoutError => self.timed_out(action),
-            error => EngineError::from_bollard(&self.host, action, error),
+            error => error::from_bollard(&self.host, action, error),
         }
     }
 

@@ -13,33 +13,8 @@ use bytes::Bytes;
 use futures_util::{Stream, StreamExt};
 use tokio::io::AsyncWrite;
 
-use super::{Engine, EngineError, Problem};
-
-/// What `dockdu volume create` and the create form ask for. An empty name makes an anonymous
-/// volume (the engine names it).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct VolumeSpec {
-    pub name: String,
-    pub driver: String,
-    pub labels: Vec<(String, String)>,
-    pub options: Vec<(String, String)>,
-}
-
-/// A new container that mounts a volume.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ContainerSpec {
-    pub image: String,
-    pub name: String,
-    /// Empty: the image's own command.
-    pub command: Vec<String>,
-    pub volume: String,
-    pub mount_path: String,
-    pub read_only: bool,
-    pub network_mode: String,
-    pub labels: Vec<(String, String)>,
-    /// A TTY and open stdin, so a shell or an attach works later.
-    pub interactive: bool,
-}
+use super::{error, Engine, EngineError, Problem};
+pub use crate::model::spec::{ContainerSpec, VolumeSpec};
 
 /// Which process an interactive session talks to; resizes go to the same place.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -273,7 +248,7 @@ impl Engine {
         let host = self.host.clone();
         Box::pin(output.map(move |item| {
             item.map(bollard::container::LogOutput::into_bytes)
-                .map_err(|e| EngineError::from_bollard(&host, action, e))
+                .map_err(|e| error::from_bollard(&host, action, e))
         }))
     }
 }

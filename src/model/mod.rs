@@ -2,17 +2,25 @@
 //! Built by pure functions from the facts the engine reports, so it is cheap to rebuild and easy
 //! to test.
 
+pub mod browse;
 mod build;
+pub mod change;
 pub mod danger;
+pub mod error;
 pub mod facts;
 pub mod images;
+pub mod outcome;
 mod ownership;
 pub mod plan;
+pub mod sized;
+pub mod spec;
 pub mod tmpfs;
 pub mod validate;
 
 pub use build::{build, is_anonymous_volume, Sources};
+pub use change::{Change, ChangeAction, ChangeKind};
 pub use danger::{Danger, DangerKind};
+pub use error::{CertificateProblem, EngineError, Problem};
 pub use facts::*;
 pub use images::{BuildCache, Image, ImageSizeSource};
 pub use ownership::{Owner, Ownership};

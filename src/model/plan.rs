@@ -319,6 +319,29 @@ fn add_anonymous_volumes(inventory: &Inventory, plan: &mut Plan) {
     }
 }
 
+impl Plan {
+    /// "Remove 2 containers and 3 volumes (1.2 GiB)"
+    pub fn headline(&self, verb: &str) -> String {
+        let mut parts = Vec::new();
+        let count = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
+        if !self.containers.is_empty() {
+            parts.push(count(self.containers.len(), "container"));
+        }
+        if !self.volumes.is_empty() {
+            parts.push(count(self.volumes.len(), "volume"));
+        }
+        if !self.images.is_empty() {
+            parts.push(count(self.images.len(), "image"));
+        }
+        let at_least = if self.has_unknown_sizes() { "at least " } else { "" };
+        format!(
+            "{verb} {} ({at_least}{})",
+            parts.join(" and "),
+            crate::text::format::size(Some(self.reclaimed_bytes()))
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -22,7 +22,8 @@ use tokio::sync::{oneshot, OnceCell};
 
 use crate::engine::{Engine, EngineError};
 use crate::measure::{self, Pool};
-use crate::model::{ContainerDetails, ContainerSizes, DiskUsage, Measured, SizeSource, VolumeFacts};
+pub use crate::model::sized::{ContainerSized, VolumesSized};
+use crate::model::{ContainerDetails, ContainerSizes, Measured, SizeSource, VolumeFacts};
 
 /// Inspections at once when sizes are measured here: enough to keep the engine busy without
 /// crowding it (or a 2-core host).
@@ -49,13 +50,6 @@ impl Route {
             Route::Engine
         }
     }
-}
-
-/// A container's inspect, and its sizes when known (`None`: the engine could not tell).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ContainerSized {
-    pub details: ContainerDetails,
-    pub sizes: Option<Measured<ContainerSizes>>,
 }
 
 /// Inspects and sizes each container, at bounded concurrency; each comes out as soon as it is
@@ -174,18 +168,6 @@ async fn walk(pool: &Pool, root: PathBuf) -> Result<u64, measure::WalkError> {
         let _ = sender.send(result);
     });
     answer.await.unwrap_or(Err(measure::WalkError::Cancelled)).map(|total| total.bytes)
-}
-
-/// What the volume sizing says, piece by piece.
-#[derive(Debug)]
-pub enum VolumesSized {
-    /// One volume: measured here, or one the engine does not measure either (`None`).
-    One(String, Option<Measured<u64>>),
-    /// The engine's `/system/df` for the volumes named (those it leaves out have no size). An
-    /// engine that measures everything at once also answers for the containers.
-    Engine { names: Vec<String>, usage: DiskUsage },
-    /// `/system/df` failed: these volumes have no size yet.
-    Failed { names: Vec<String>, error: EngineError },
 }
 
 /// Sizes each volume: walked here as the pool finishes each, then the ones that could not be

@@ -16,9 +16,9 @@ const BAR: usize = 12;
 
 pub fn render(view: &Browser, tick: usize, frame: &mut Frame, area: Rect) {
     let what = match view.target {
-        crate::tasks::browse::Target::Volume(_) => "volume",
-        crate::tasks::browse::Target::Container(_) => "layer of",
-        crate::tasks::browse::Target::Bind(_) => "bind",
+        crate::model::browse::Target::Volume(_) => "volume",
+        crate::model::browse::Target::Container(_) => "layer of",
+        crate::model::browse::Target::Bind(_) => "bind",
     };
     let sort = match view.sort {
         SortBy::Size => "by size",

@@ -10,7 +10,6 @@ use crate::app::confirm::{Confirm, Pick, Scope, Subject};
 use crate::app::form::{Form, Input};
 use crate::app::layout;
 use crate::app::outcome::{LineKind, OutcomeView};
-use crate::cli::writes::headline;
 use crate::model::plan::ImageScope;
 use crate::text::format::{fit, pad, size, volume_name, width, wrap, Align};
 
@@ -137,7 +136,7 @@ pub fn confirm(confirm: &Confirm, tick: usize, frame: &mut Frame, body: Rect) {
     if plan.is_empty() {
         lines.push(Line::styled(" Nothing to remove.", theme::dim()));
     } else {
-        lines.push(Line::styled(format!(" {}:", headline(plan, "Will remove")), theme::warning()));
+        lines.push(Line::styled(format!(" {}:", plan.headline("Will remove")), theme::warning()));
     }
     for c in &plan.containers {
         lines.push(Line::from(vec![

@@ -20,7 +20,7 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 use ratatui::Frame;
 
 use crate::app::{layout, App, Connection, Overlay};
-use crate::engine::{EngineError, Problem};
+use crate::model::{EngineError, Problem};
 use crate::text::format::clock;
 
 /// Every key the help lists, for tests that check it all shows.
