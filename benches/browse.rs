@@ -122,6 +122,7 @@ async fn main() {
     println!("| {files} files, local: whole tree ({} entries) | — | {} | |", tree.len(), ms(whole));
 
     let engine = support::engine();
+    let cleanup = dockdu::tasks::cleanup::Cleanup::default();
     let first = Arc::new(Mutex::new(None));
     let started = Instant::now();
     let seen = Arc::clone(&first);
@@ -133,6 +134,7 @@ async fn main() {
             let mut seen = seen.lock().unwrap_or_else(|e| e.into_inner());
             seen.get_or_insert_with(|| started.elapsed());
         }),
+        &cleanup,
     )
     .await
     .expect("through the engine");

@@ -18,7 +18,7 @@ fn main() {
 /// `n` containers and `n` volumes shaped like the benchmark host: two thirds of the volumes in
 /// use, a seventh of the containers with a tmpfs, all sizes known.
 fn sources(n: usize) -> Sources {
-    let id = |i: usize| format!("{i:064x}");
+    let id = |i: usize| ContainerId::new(format!("{i:064x}"));
     let containers: Vec<ContainerFacts> = (0..n)
         .map(|i| ContainerFacts {
             id: id(i),
@@ -32,7 +32,7 @@ fn sources(n: usize) -> Sources {
             mounts: (i < n * 2 / 3)
                 .then(|| MountFacts {
                     kind: MountKind::Volume,
-                    name: Some(format!("volume-{i:05}")),
+                    name: Some(format!("volume-{i:05}").into()),
                     source: None,
                     destination: "/data".into(),
                     rw: i % 2 == 0,
@@ -42,7 +42,11 @@ fn sources(n: usize) -> Sources {
         })
         .collect();
     let volumes = (0..n)
-        .map(|i| VolumeFacts { name: format!("volume-{i:05}"), driver: "local".into(), ..Default::default() })
+        .map(|i| VolumeFacts {
+            name: format!("volume-{i:05}").into(),
+            driver: "local".into(),
+            ..Default::default()
+        })
         .collect();
     let sizes = SizeFacts {
         containers: (0..n)
@@ -55,7 +59,7 @@ fn sources(n: usize) -> Sources {
         volumes: (0..n)
             .map(|i| {
                 (
-                    format!("volume-{i:05}"),
+                    VolumeName::new(format!("volume-{i:05}")),
                     Some(Measured { value: i as u64 * 1000, source: SizeSource::Host }),
                 )
             })

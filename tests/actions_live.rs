@@ -287,7 +287,7 @@ async fn bad_input_is_refused_with_a_reason_and_changes_nothing() {
     assert!(error.to_string().to_lowercase().contains("no such image"), "{error}");
 
     let inventory = support::inventory().await;
-    let plan = plan::volume_removal(&inventory, &BTreeSet::from([used.clone()]));
+    let plan = plan::volume_removal(&inventory, &BTreeSet::from([used.as_str().into()]));
     assert!(plan.is_empty());
     assert_eq!(plan.kept[0].reason, plan::KeptReason::InUse { users: vec![s.name("user")] });
     let refused = engine.remove_volume(&used).await.expect_err("in use");
@@ -336,7 +336,7 @@ async fn a_container_that_cannot_start_is_removed_and_the_form_shows_the_whole_e
         );
         let message = error.to_string();
         app.update(Msg::Engine(EngineMsg::ContainerCreated {
-            result: Err(message.clone()),
+            result: Err(error.clone()),
             name: spec.name.clone(),
             shell: false,
         }));

@@ -10,7 +10,7 @@ use dockdu::app::panel::Panel;
 use dockdu::app::{App, Effect, EngineMsg, Overlay};
 use dockdu::measure::{Change, NodeId, NodeKind, Progress, TopEntry, Tree};
 use dockdu::model::SizeSource;
-use dockdu::tasks::browse::Target;
+use dockdu::tasks::browse::{BrowseError, Target};
 
 fn browser(app: &App) -> &dockdu::app::browser::Browser {
     match &app.overlay {
@@ -86,7 +86,7 @@ fn a_volume_opens_on_its_first_level_while_counting_then_goes_in_and_back() {
     assert!(render(&app).contains("counting…"));
 
     // A stale count's answer is dropped; the current one fills the browser.
-    feed(&mut app, EngineMsg::Browsed { seq: seq - 1, result: Err("old".into()) });
+    feed(&mut app, EngineMsg::Browsed { seq: seq - 1, result: Err(BrowseError::Other("old".into())) });
     assert!(browser(&app).counting());
     feed(&mut app, EngineMsg::Browsed { seq, result: Ok((volume_tree(), SizeSource::Host)) });
     assert!(matches!(browser(&app).contents, Contents::Ready { .. }));
@@ -134,7 +134,10 @@ fn a_containers_layer_shows_what_it_added_changed_and_deleted() {
 fn a_failed_count_says_why_and_tmpfs_has_nothing_to_open() {
     let mut app = loaded_app(100, 30);
     let seq = open(&mut app, "2o");
-    feed(&mut app, EngineMsg::Browsed { seq, result: Err("no such volume: shared".into()) });
+    feed(
+        &mut app,
+        EngineMsg::Browsed { seq, result: Err(BrowseError::NotFound("no such volume: shared".into())) },
+    );
     assert!(render(&app).contains("no such volume: shared"));
     keys(&mut app, "\x1b4");
     assert!(keys(&mut app, "o").is_empty());

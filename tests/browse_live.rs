@@ -195,9 +195,13 @@ async fn the_helper_container_is_refused_in_read_only_and_never_left_behind() {
     // Cancelled while it reads: the helper goes anyway.
     let engine = support::engine();
     let target = dockdu::tasks::browse::Target::Volume(volume.clone());
-    let task = tokio::spawn(async move {
-        dockdu::tasks::browse::measure(&engine, &target, true, Box::new(|_| {})).await
-    });
+    let cleanup = dockdu::tasks::cleanup::Cleanup::default();
+    let task = {
+        let cleanup = cleanup.clone();
+        tokio::spawn(async move {
+            dockdu::tasks::browse::measure(&engine, &target, true, Box::new(|_| {}), &cleanup).await
+        })
+    };
     let deadline = Instant::now() + Duration::from_secs(20);
     let mut seen = false;
     while !task.is_finished() && Instant::now() < deadline {
@@ -208,11 +212,9 @@ async fn the_helper_container_is_refused_in_read_only_and_never_left_behind() {
     }
     task.abort();
     let _ = task.await;
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while !helpers_of(&s, &volume).await.is_empty() {
-        assert!(Instant::now() < deadline, "the helper container outlived the cancelled read");
-        tokio::task::yield_now().await;
-    }
+    // What the read left to clean up is done once its owner's cleanup has finished.
+    assert!(cleanup.finish(Duration::from_secs(20)).await, "the helper's removal did not end");
+    assert!(helpers_of(&s, &volume).await.is_empty(), "the helper container outlived the cancelled read");
     eprintln!("helper seen before the cancel: {seen}");
 }
 

@@ -123,7 +123,7 @@ async fn a_shared_volume_lists_both_containers_with_paths_and_modes() {
             (&MountKind::Volume, destination, rw)
         );
     }
-    assert_eq!(container(&inventory, &writer_name).state, "running");
+    assert_eq!(container(&inventory, &writer_name).state, dockdu::model::ContainerState::Running);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -10,6 +10,7 @@ use app_fixture::*;
 use dockdu::app::panel::Panel;
 use dockdu::app::{Action, Effect, EngineMsg, Overlay};
 use dockdu::model::plan::KeptReason;
+use dockdu::model::Problem;
 
 fn names(app: &dockdu::app::App) -> Vec<String> {
     app.view().rows.iter().map(|&i| app.inventory.images[i].reference()).collect()
@@ -73,7 +74,7 @@ fn prune_previews_dangling_then_every_unused_image_and_confirming_sends_that_pla
 fn removing_marked_images_keeps_the_one_in_use_naming_its_container() {
     let mut app = loaded_app(100, 30);
     keys(&mut app, "5/redis\n \x1b/nginx\n \x1b"); // mark redis, then nginx
-    assert_eq!(app.marks[Panel::Images.index()].len(), 2);
+    assert_eq!(app.marks.count(Panel::Images), 2);
     keys(&mut app, "d");
     let Some(Overlay::Confirm(confirm)) = &app.overlay else { panic!("no preview") };
     assert_eq!(previewed(&app), ["redis:7"]);
@@ -148,10 +149,16 @@ fn with_no_volume_to_size_the_images_are_measured_once_the_lists_are_in_and_cont
 fn a_failed_images_disk_usage_shows_question_marks_and_r_asks_again() {
     let mut app = loaded_app_before_images(100, 30);
     assert_eq!(feed(&mut app, EngineMsg::Images(Ok(images()))), [Effect::SizeImages]);
-    feed(&mut app, EngineMsg::ImagesSized(Err("a disk usage operation is already running".into())));
+    feed(
+        &mut app,
+        EngineMsg::ImagesSized(Err(engine_error(
+            Problem::Api(500),
+            "a disk usage operation is already running",
+        ))),
+    );
     keys(&mut app, "5");
     let screen = render(&app);
-    assert!(screen.contains("shared size unknown: a disk usage operation"), "{screen}");
+    assert!(screen.contains("shared size unknown: HTTP 500: a disk usage operation"), "{screen}");
     assert!(feed(&mut app, EngineMsg::Images(Ok(images()))).is_empty(), "not again by itself");
     keys(&mut app, "r");
     assert_eq!(feed(&mut app, EngineMsg::Images(Ok(images()))), [Effect::SizeImages]);

@@ -140,7 +140,8 @@ async fn an_image_that_gains_a_container_after_the_preview_is_kept_and_said_so()
         dockdu::model::build(&dockdu::tasks::collect::collect(&engine, Route::Host).await.expect("collect"));
     let mut plan = plan::image_prune(&inventory, ImageScope::Unused);
     // Only ours: other images on a shared engine are not this test's to touch.
-    let ours = BTreeSet::from([ids.app.clone(), ids.spare.clone()]);
+    let ours: BTreeSet<dockdu::model::ImageId> =
+        BTreeSet::from([ids.app.as_str().into(), ids.spare.as_str().into()]);
     plan.images.retain(|i| ours.contains(&i.id));
     assert_eq!(plan.images.len(), 2);
 
@@ -162,7 +163,7 @@ async fn an_image_that_gains_a_container_after_the_preview_is_kept_and_said_so()
     assert!(left.contains(&ids.app) && !left.contains(&ids.spare), "{left:?}");
 
     // In the explorer's removal of a chosen image in use, it is kept before anything is asked.
-    let chosen = BTreeSet::from([ids.used.clone()]);
+    let chosen = BTreeSet::from([ids.used.as_str().into()]);
     let plan = plan::image_removal(&inventory, &chosen);
     assert!(plan.images.is_empty());
     assert_eq!(plan.kept[0].reason.to_string(), format!("in use by {}", s.name("user")));

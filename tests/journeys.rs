@@ -7,7 +7,7 @@ use dockdu::app::form::Submit;
 use dockdu::app::panel::{Panel, SortColumn};
 use dockdu::app::{App, Effect, EngineMsg, Focus, Msg, Overlay};
 use dockdu::model::plan::KeptReason;
-use dockdu::model::{Change, ChangeAction, ChangeKind};
+use dockdu::model::{Change, ChangeAction, ChangeKind, Problem};
 
 fn names(app: &dockdu::app::App) -> Vec<String> {
     let inventory = &app.inventory;
@@ -16,7 +16,7 @@ fn names(app: &dockdu::app::App) -> Vec<String> {
         .iter()
         .map(|&i| match app.panel {
             Panel::Containers => inventory.containers[i].name.clone(),
-            Panel::Volumes => inventory.volumes[i].name.clone(),
+            Panel::Volumes => inventory.volumes[i].name.to_string(),
             Panel::Binds => {
                 format!("{} {}", inventory.bind_mounts[i].source, inventory.bind_mounts[i].container)
             }
@@ -229,7 +229,7 @@ fn marking_two_volumes_and_removing_previews_the_unused_one_and_keeps_the_used_o
     let mut app = loaded_app(100, 30);
     keys(&mut app, "2 "); // pgdata (used by db), cursor moves to old-logs
     keys(&mut app, " "); // old-logs (dangling)
-    assert_eq!(app.marks[Panel::Volumes.index()].len(), 2);
+    assert_eq!(app.marks.count(Panel::Volumes), 2);
     keys(&mut app, "d");
     let Some(Overlay::Confirm(preview)) = &app.overlay else { panic!("no preview") };
     let going: Vec<&str> = preview.plan.volumes.iter().map(|v| v.name.as_str()).collect();
@@ -318,9 +318,16 @@ fn the_engines_refusal_shows_in_the_form() {
     keys(&mut app, "2cdata");
     let effects = keys(&mut app, "\n");
     assert!(matches!(effects.as_slice(), [Effect::Perform(_)]));
-    feed(&mut app, EngineMsg::VolumeCreated(Err("volume name is already in use".into())));
+    feed(
+        &mut app,
+        EngineMsg::VolumeCreated(Err(engine_error(Problem::Api(409), "volume name is already in use"))),
+    );
     let Some(Overlay::Form(form)) = &app.overlay else { panic!("the form closed") };
-    assert_eq!(form.error.as_deref(), Some("volume name is already in use"));
+    assert!(
+        form.error.as_deref().is_some_and(|e| e.contains("HTTP 409: volume name is already in use")),
+        "{:?}",
+        form.error
+    );
     assert!(!form.working);
 }
 
@@ -360,7 +367,7 @@ fn a_shell_opens_only_in_a_running_container() {
 
 fn image(reference: &str) -> dockdu::model::ImageFacts {
     dockdu::model::ImageFacts {
-        id: format!("sha256:{reference}"),
+        id: format!("sha256:{reference}").into(),
         tags: vec![reference.into()],
         ..Default::default()
     }
@@ -402,7 +409,7 @@ fn the_attach_form_keeps_what_was_typed_when_the_image_list_arrives_and_submits_
     feed(
         &mut app,
         EngineMsg::ContainerCreated {
-            result: Err("no space left".into()),
+            result: Err(engine_error(Problem::Api(500), "no space left")),
             name: "mine".into(),
             shell: false,
         },
@@ -417,7 +424,7 @@ fn a_failed_image_list_is_asked_for_again_on_the_next_open() {
     let mut app = loaded_app_before_images(100, 30);
     assert!(keys(&mut app, "2a").is_empty(), "the list asked for with the others is on its way");
     assert!(keys(&mut app, "\x1ba").is_empty(), "one request at a time");
-    feed(&mut app, EngineMsg::Images(Err("engine went away".into())));
+    feed(&mut app, EngineMsg::Images(Err(engine_error(Problem::Other, "engine went away"))));
     assert!(form(&app).error.as_deref().unwrap().contains("engine went away"));
     keys(&mut app, "\x1b");
     assert_eq!(keys(&mut app, "a"), [Effect::LoadImages]);

@@ -9,7 +9,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use app_fixture::*;
 use dockdu::app::loading::{backoff, ListKind, Part};
 use dockdu::app::{App, Connection, Effect, EngineMsg, EventsState, Slot};
-use dockdu::engine::{EngineError, Problem};
+use dockdu::model::{EngineError, Problem, VolumeName};
 use dockdu::tasks::sizes::VolumesSized;
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
@@ -99,7 +99,7 @@ fn a_failed_size_run_is_named_in_the_banner_and_the_sizes_stay() {
     let before = app.inventory.totals.volumes_size;
     let seq = lists_asked(&keys(&mut app, "r"));
     feed(&mut app, EngineMsg::Volumes { seq, volumes: volumes() });
-    let names: Vec<String> = volumes().into_iter().map(|v| v.name).collect();
+    let names: Vec<VolumeName> = volumes().into_iter().map(|v| v.name).collect();
     let failed = VolumesSized::Failed { names: names.clone(), error: timeout("measuring disk usage") };
     feed(&mut app, EngineMsg::VolumesSized { seq, sized: vec![failed], at: at_0941() });
     assert_eq!(app.loading.trouble.as_ref().map(|t| t.part), Some(Part::Sizes));

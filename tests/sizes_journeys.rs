@@ -7,7 +7,7 @@ mod app_fixture;
 
 use app_fixture::*;
 use dockdu::app::{App, Effect, EngineMsg};
-use dockdu::model::{Change, ChangeAction, ChangeKind};
+use dockdu::model::{Change, ChangeAction, ChangeKind, ContainerId};
 use dockdu::tasks::sizes::ContainerSized;
 
 const SPINNER: [char; 8] = ['⣾', '⣽', '⣻', '⢿', '⡿', '⣟', '⣯', '⣷'];
@@ -23,8 +23,8 @@ fn listed_app() -> App {
 }
 
 /// The sized answer for the containers whose names are given.
-fn sized(names: &[&str]) -> Vec<(String, Option<ContainerSized>)> {
-    let ids: Vec<String> =
+fn sized(names: &[&str]) -> Vec<(ContainerId, Option<ContainerSized>)> {
+    let ids: Vec<ContainerId> =
         containers().into_iter().filter(|c| names.contains(&c.name.as_str())).map(|c| c.id).collect();
     container_sizes().into_iter().filter(|(id, _)| ids.contains(id)).collect()
 }
@@ -151,7 +151,7 @@ fn an_event_during_a_size_run_asks_only_for_what_changed_and_the_run_goes_on() {
     let asked: Vec<Vec<String>> = effects
         .iter()
         .filter_map(|e| match e {
-            Effect::SizeVolumes { volumes, .. } => Some(volumes.iter().map(|v| v.name.clone()).collect()),
+            Effect::SizeVolumes { volumes, .. } => Some(volumes.iter().map(|v| v.name.to_string()).collect()),
             _ => None,
         })
         .collect();

@@ -4,8 +4,8 @@ mod app_fixture;
 
 use app_fixture::*;
 use dockdu::app::{App, EngineMsg};
-use dockdu::engine::{EngineError, Problem};
 use dockdu::model::ImagesUsage;
+use dockdu::model::{EngineError, Problem};
 use ratatui::style::Color;
 
 fn snapshot(name: &str, app: &App) {
@@ -265,14 +265,14 @@ fn attach_form_with_the_engines_whole_error() {
     let busybox = dockdu::model::ImageFacts { tags: vec!["busybox:latest".into()], ..Default::default() };
     feed(&mut app, EngineMsg::Images(Ok(vec![busybox])));
     keys(&mut app, "\t\tbroken\t/nope\n");
-    let error = "starting a container failed on unix:///var/run/docker.sock: HTTP 400: failed to create \
-                 shim: OCI runtime create failed: container_linux.go:380: starting container process \
-                 caused: exec: \"/nope\": stat /nope: no such file or directory: unknown — the engine \
-                 refused the request";
-    feed(
-        &mut app,
-        EngineMsg::ContainerCreated { result: Err(error.into()), name: "broken".into(), shell: false },
+    let error = EngineError::new(
+        "unix:///var/run/docker.sock",
+        "starting a container",
+        Problem::Api(400),
+        "failed to create shim: OCI runtime create failed: container_linux.go:380: starting container \
+         process caused: exec: \"/nope\": stat /nope: no such file or directory: unknown",
     );
+    feed(&mut app, EngineMsg::ContainerCreated { result: Err(error), name: "broken".into(), shell: false });
     snapshot("attach_form_engine_error", &app);
 }
 

@@ -61,7 +61,7 @@ fn e_lists_the_contexts_with_what_each_answers_and_typing_filters_them() {
 fn once_another_engine_took_over_nothing_of_the_old_one_stays_and_minus_asks_for_it_again() {
     let mut app = loaded_app(120, 30);
     keys(&mut app, "2 ");
-    assert!(!app.inventory.volumes.is_empty() && app.marks.iter().any(|m| !m.is_empty()));
+    assert!(!app.inventory.volumes.is_empty() && app.marks.count(dockdu::app::panel::Panel::Volumes) > 0);
     keys(&mut app, "E");
     feed(&mut app, EngineMsg::ContextsListed(rows()));
     assert_eq!(keys(&mut app, "pod\n"), [Effect::SwitchEngine("podman".into())]);
@@ -70,7 +70,7 @@ fn once_another_engine_took_over_nothing_of_the_old_one_stays_and_minus_asks_for
     let effects = app.switched(podman(), true);
     assert_eq!(effects, [Effect::Connect]);
     assert!(app.inventory.volumes.is_empty() && app.inventory.containers.is_empty());
-    assert!(app.marks.iter().all(|m| m.is_empty()), "marks named the old engine's objects");
+    assert_eq!(app.marks, Default::default(), "marks named the old engine's objects");
     assert_eq!(app.loading.connection, Connection::Connecting);
     let screen = render(&app);
     assert!(screen.contains("context podman · unix:///run/podman/podman.sock"), "{screen}");

@@ -5,7 +5,7 @@
 use crossterm::event::{KeyCode, KeyEvent};
 
 use crate::measure::{sorted_children, NodeId, NodeKind, Progress, SortBy, TopEntry, Tree};
-use crate::model::browse::Target;
+use crate::model::browse::{BrowseError, Target};
 use crate::model::SizeSource;
 
 #[derive(Debug, Clone)]
@@ -149,11 +149,11 @@ impl Browser {
         }
     }
 
-    pub fn counted(&mut self, result: Result<(Tree, SizeSource), String>) {
+    pub fn counted(&mut self, result: Result<(Tree, SizeSource), BrowseError>) {
         let selected_name = self.selected_name().filter(|_| self.touched);
         self.contents = match result {
             Ok((tree, source)) => Contents::Ready { tree, source },
-            Err(why) => Contents::Failed(why),
+            Err(why) => Contents::Failed(why.to_string()),
         };
         self.prepare();
         if let Some(name) = selected_name {

@@ -6,31 +6,31 @@ use std::collections::BTreeSet;
 use crossterm::event::{KeyCode, KeyEvent};
 
 use crate::model::plan::{self, ImageScope, KeptReason, Plan, VolumeScope};
-use crate::model::Inventory;
+use crate::model::{ContainerId, ImageId, Inventory, VolumeName};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Subject {
     /// Dangling volumes in a scope (a prune), or the chosen ones (a removal).
-    Volumes { pick: Pick, scope: Scope, label: String },
+    Volumes { pick: Pick<VolumeName>, scope: Scope, label: String },
     /// Stopped containers (a prune), or the chosen ones (a removal); optionally their anonymous
     /// volumes; chosen running ones only after the explicit force step.
-    Containers { pick: Pick, with_volumes: bool, force: bool },
+    Containers { pick: Pick<ContainerId>, with_volumes: bool, force: bool },
     /// Unused images in a scope (a prune), or the chosen ones (a removal): never one in use.
-    Images { pick: Pick, scope: ImageScope },
+    Images { pick: Pick<ImageId>, scope: ImageScope },
 }
 
-/// Which rows a preview is about.
+/// Which objects a preview is about, by id.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Pick {
+pub enum Pick<K> {
     /// A prune of everything in scope on the host.
     Everything,
-    /// A prune of only the rows the panel's filter showed (keys as `Panel::row_key`).
-    Filtered { filter: String, keys: BTreeSet<String> },
-    /// A removal of these rows: the marked ones, or the selected one.
-    Chosen(BTreeSet<String>),
+    /// A prune of only the rows the panel's filter showed.
+    Filtered { filter: String, keys: BTreeSet<K> },
+    /// A removal of these: the marked ones, or the selected one.
+    Chosen(BTreeSet<K>),
 }
 
-impl Pick {
+impl<K> Pick<K> {
     pub fn is_removal(&self) -> bool {
         matches!(self, Pick::Chosen(_))
     }
@@ -74,14 +74,6 @@ impl Confirm {
             Subject::Containers { .. } => "Prune stopped containers",
             Subject::Images { pick: Pick::Chosen(_), .. } => "Remove images",
             Subject::Images { .. } => "Prune images",
-        }
-    }
-
-    pub fn pick(&self) -> &Pick {
-        match &self.subject {
-            Subject::Volumes { pick, .. }
-            | Subject::Containers { pick, .. }
-            | Subject::Images { pick, .. } => pick,
         }
     }
 

@@ -233,7 +233,7 @@ impl Form {
     }
 
     /// The image list could not be had: the form says so, and stays open.
-    pub fn images_failed(&mut self, error: &str) {
+    pub fn images_failed(&mut self, error: &crate::model::EngineError) {
         self.images_pending = false;
         self.error = Some(format!("listing images failed: {error}"));
     }

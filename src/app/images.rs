@@ -5,7 +5,7 @@
 
 use super::form::{FormKind, ImageList};
 use super::{App, Effect, Overlay};
-use crate::model::{DiskUsage, ImageFacts};
+use crate::model::{DiskUsage, EngineError, ImageFacts};
 
 /// Where the images' `/system/df` stands.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -13,14 +13,14 @@ pub struct ImageSizing {
     /// One is under way.
     pub measuring: bool,
     /// The last one failed: not asked again until `r` or a new image.
-    pub failed: Option<String>,
+    pub failed: Option<EngineError>,
     /// `r` asked for everything again.
     refresh: bool,
 }
 
 impl App {
     /// The list, into the one place both the Images panel and the create form read it.
-    pub(super) fn on_images(&mut self, result: Result<Vec<ImageFacts>, String>) -> Vec<Effect> {
+    pub(super) fn on_images(&mut self, result: Result<Vec<ImageFacts>, EngineError>) -> Vec<Effect> {
         let attach_form = match &mut self.overlay {
             Some(Overlay::Form(form)) if matches!(form.kind, FormKind::Attach { .. }) => Some(form),
             _ => None,
@@ -56,7 +56,7 @@ impl App {
         self.size_images_if_due()
     }
 
-    pub(super) fn on_images_sized(&mut self, result: Result<Box<DiskUsage>, String>) -> Vec<Effect> {
+    pub(super) fn on_images_sized(&mut self, result: Result<Box<DiskUsage>, EngineError>) -> Vec<Effect> {
         self.loading.images.measuring = false;
         match result {
             Ok(usage) => {

@@ -4,13 +4,14 @@
 
 use serde_json::Value;
 
+use crate::model::{ContainerId, ImageId, VolumeName};
 use crate::text::secrets::{self, MASK};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
-    Container { id: String, name: String },
-    Volume { name: String },
-    Image { id: String, name: String },
+    Container { id: ContainerId, name: String },
+    Volume { name: VolumeName },
+    Image { id: ImageId, name: String },
 }
 
 impl Target {

@@ -323,7 +323,7 @@ impl App {
             _ => {}
         }
         let Some(id) = self.selected_container_id() else { return vec![] };
-        let name = self.inventory.container(&id).map_or_else(|| id.clone(), |c| c.name.clone());
+        let name = self.inventory.container(&id).map_or_else(|| id.to_string(), |c| c.name.clone());
         self.open_inspect(Target::Container { id, name })
     }
 
@@ -333,12 +333,12 @@ impl App {
         let Some(index) = self.view().selected_index() else { return vec![] };
         let (target, label) = match self.panel {
             Panel::Volumes => {
-                let name = self.inventory.volumes[index].name.clone();
+                let name = self.inventory.volumes[index].name.to_string();
                 (BrowseTarget::Volume(name.clone()), name)
             }
             Panel::Containers => {
                 let container = &self.inventory.containers[index];
-                (BrowseTarget::Container(container.id.clone()), container.name.clone())
+                (BrowseTarget::Container(container.id.to_string()), container.name.clone())
             }
             Panel::Binds => {
                 let source = self.inventory.bind_mounts[index].source.clone();

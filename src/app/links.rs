@@ -1,14 +1,14 @@
 //! The detail pane's links: from a volume or an image to its users, from a container to its
 //! mounts and its image.
 
-use super::panel::Panel;
+use super::panel::{Panel, RowKey};
 use super::App;
-use crate::model::MountKind;
+use crate::model::{ContainerId, MountKind};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Link {
     pub panel: Panel,
-    pub key: String,
+    pub key: RowKey,
 }
 
 impl App {
@@ -16,13 +16,14 @@ impl App {
     pub fn links(&self) -> Vec<Link> {
         let Some(index) = self.view().selected_index() else { return Vec::new() };
         let inventory = &self.inventory;
-        let container = |id: &str| Link { panel: Panel::Containers, key: id.to_owned() };
+        let container =
+            |id: &ContainerId| Link { panel: Panel::Containers, key: RowKey::Container(id.clone()) };
         match self.panel {
             Panel::Containers => {
                 let mut links = self.mount_links(index);
                 let image = &inventory.containers[index].image_id;
                 if inventory.image(image).is_some() {
-                    links.push(Link { panel: Panel::Images, key: image.clone() });
+                    links.push(Link { panel: Panel::Images, key: RowKey::Image(image.clone()) });
                 }
                 links
             }
@@ -41,7 +42,7 @@ impl App {
                     .collect()
             }
             Panel::Tmpfs => vec![container(&inventory.tmpfs_mounts[index].container_id)],
-            Panel::Images => inventory.images[index].container_ids.iter().map(|id| container(id)).collect(),
+            Panel::Images => inventory.images[index].container_ids.iter().map(container).collect(),
             Panel::BuildCache => Vec::new(),
         }
     }
@@ -55,13 +56,17 @@ impl App {
             .filter_map(|m| {
                 let id = &inventory.containers[index].id;
                 match m.kind {
-                    MountKind::Volume => m.name.clone().map(|key| Link { panel: Panel::Volumes, key }),
-                    MountKind::Bind => {
-                        Some(Link { panel: Panel::Binds, key: format!("{id}\0{}", m.destination) })
+                    MountKind::Volume => {
+                        m.name.clone().map(|name| Link { panel: Panel::Volumes, key: RowKey::Volume(name) })
                     }
-                    MountKind::Tmpfs => {
-                        Some(Link { panel: Panel::Tmpfs, key: format!("{id}\0{}", m.destination) })
-                    }
+                    MountKind::Bind => Some(Link {
+                        panel: Panel::Binds,
+                        key: RowKey::Mount(id.clone(), m.destination.clone()),
+                    }),
+                    MountKind::Tmpfs => Some(Link {
+                        panel: Panel::Tmpfs,
+                        key: RowKey::Mount(id.clone(), m.destination.clone()),
+                    }),
                     _ => None,
                 }
             })
@@ -70,21 +75,18 @@ impl App {
 
     /// A link as the detail pane shows it.
     pub fn link_label(&self, link: &Link) -> String {
-        match link.panel {
-            Panel::Containers => self
+        match &link.key {
+            RowKey::Container(id) => self
                 .inventory
-                .container(&link.key)
+                .container(id)
                 .map_or_else(|| "(gone)".to_owned(), |c| format!("container {} ({})", c.name, c.state)),
-            Panel::Volumes => format!("volume {}", link.key),
-            Panel::Images => self
+            RowKey::Volume(name) => format!("volume {name}"),
+            RowKey::Image(id) => self
                 .inventory
-                .image(&link.key)
+                .image(id)
                 .map_or_else(|| "(gone)".to_owned(), |i| format!("image {}", i.reference())),
-            Panel::BuildCache => format!("build cache record {}", link.key),
-            Panel::Binds | Panel::Tmpfs => {
-                let destination = link.key.split_once('\0').map_or("", |(_, d)| d);
-                format!("{} {destination}", link.panel.title().to_lowercase())
-            }
+            RowKey::CacheRecord(id) => format!("build cache record {id}"),
+            RowKey::Mount(_, destination) => format!("{} {destination}", link.panel.title().to_lowercase()),
         }
     }
 }

@@ -8,7 +8,7 @@ use std::time::{Duration, SystemTime};
 
 use super::images::ImageSizing;
 use super::sizing::Sizing;
-use crate::model::EngineError;
+use crate::model::{ContainerId, EngineError, VolumeName};
 
 /// Events come in bursts (a compose project starting): wait this long for the burst to end.
 pub const EVENT_DEBOUNCE: Duration = Duration::from_millis(300);
@@ -76,9 +76,9 @@ pub struct Loading {
     containers_answered: u64,
     volumes_answered: u64,
     /// Containers being inspected and sized, and those to size again.
-    pub containers: Sizing,
+    pub containers: Sizing<ContainerId>,
     /// Volumes being sized, and those to size again.
-    pub volumes: Sizing,
+    pub volumes: Sizing<VolumeName>,
     /// The images' shared sizes and the build cache.
     pub images: ImageSizing,
     /// Failed list requests in a row, for the retry's backoff.

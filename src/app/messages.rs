@@ -9,13 +9,15 @@ use super::engines::{EngineRow, Reach};
 use super::form::Submit;
 use super::inspect::Target;
 use super::loading::{EventsState, ListKind};
+use crate::model::browse::BrowseError;
 use crate::model::outcome::Outcome;
 use crate::model::plan::Plan;
 use crate::model::sized::{ContainerSized, VolumesSized};
 use crate::model::tmpfs::{TmpfsProbe, TmpfsUse};
-use crate::model::Change;
-use crate::model::EngineError;
-use crate::model::{ContainerFacts, DiskUsage, EngineInfo, ImageFacts, VolumeFacts};
+use crate::model::{
+    Change, ContainerFacts, ContainerId, DiskUsage, EngineError, EngineInfo, ImageFacts, VolumeFacts,
+    VolumeName,
+};
 
 #[derive(Debug)]
 pub enum Msg {
@@ -58,7 +60,7 @@ pub enum EngineMsg {
     /// where the inspect failed (the container is gone, say).
     ContainersSized {
         seq: u64,
-        found: Vec<(String, Option<ContainerSized>)>,
+        found: Vec<(ContainerId, Option<ContainerSized>)>,
     },
     /// Volume sizes from the task of generation `seq`, a few at a time.
     VolumesSized {
@@ -73,28 +75,28 @@ pub enum EngineMsg {
     /// What each running container's tmpfs holds, read here for generation `seq`.
     TmpfsUsed {
         seq: u64,
-        used: HashMap<(String, String), TmpfsUse>,
+        used: HashMap<(ContainerId, String), TmpfsUse>,
     },
     Inspected {
         target: Target,
-        result: Result<Value, String>,
+        result: Result<Value, EngineError>,
     },
     Events(EventsState),
     Changed(Change),
     RefreshDue,
-    Images(Result<Vec<ImageFacts>, String>),
+    Images(Result<Vec<ImageFacts>, EngineError>),
     /// The images' shared sizes and the build cache, from `/system/df`.
-    ImagesSized(Result<Box<DiskUsage>, String>),
+    ImagesSized(Result<Box<DiskUsage>, EngineError>),
     Removed(Outcome),
-    VolumeCreated(Result<String, String>),
+    VolumeCreated(Result<VolumeName, EngineError>),
     ContainerCreated {
-        result: Result<String, String>,
+        result: Result<ContainerId, EngineError>,
         name: String,
         shell: bool,
     },
     SessionEnded {
         name: String,
-        result: Result<(), String>,
+        result: Result<(), EngineError>,
     },
     /// The docker contexts, read for the engine list.
     ContextsListed(Vec<EngineRow>),
@@ -111,10 +113,10 @@ pub enum EngineMsg {
     /// The browser's tree, counted, or why not.
     Browsed {
         seq: u64,
-        result: Result<(crate::measure::Tree, crate::model::SizeSource), String>,
+        result: Result<(crate::measure::Tree, crate::model::SizeSource), BrowseError>,
     },
     /// Switching to another engine failed before anything changed.
-    SwitchFailed(String),
+    SwitchFailed(EngineError),
 }
 
 /// A write the user confirmed, as data: the runtime performs it and reports back.
@@ -127,7 +129,7 @@ pub enum Action {
 /// An interactive session that takes over the terminal until it ends.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionRequest {
-    pub container_id: String,
+    pub container_id: ContainerId,
     pub container: String,
     /// `None` attaches to the main process; otherwise this command runs in a new exec.
     pub command: Option<Vec<String>>,
@@ -147,7 +149,7 @@ pub enum Effect {
     /// Inspect and size these containers (tmpfs mounts come with the inspect).
     InspectContainers {
         seq: u64,
-        ids: Vec<String>,
+        ids: Vec<ContainerId>,
     },
     SizeVolumes {
         seq: u64,

@@ -11,14 +11,13 @@ mod keys;
 pub mod layout;
 mod links;
 pub mod loading;
+mod marks;
 mod messages;
 pub mod outcome;
 pub mod panel;
 mod results;
 pub mod sizing;
 mod writes;
-
-use std::collections::BTreeSet;
 
 use crate::model::{self, EngineInfo, Inventory, Sources};
 use browser::Browser;
@@ -28,9 +27,10 @@ use form::{Form, ImageList};
 use inspect::InspectView;
 pub use links::Link;
 pub use loading::{Connection, EventsState, Loading, EVENT_DEBOUNCE};
+use marks::Marks;
 pub use messages::{Action, Effect, EngineMsg, Msg, SessionRequest, Slot};
 use outcome::OutcomeView;
-use panel::{Panel, Sort, PANELS};
+use panel::{Panel, RowKey, Sort, PANELS};
 
 #[derive(Debug, Clone)]
 pub struct PanelView {
@@ -40,7 +40,7 @@ pub struct PanelView {
     pub offset: usize,
     pub sort: Sort,
     pub filter: String,
-    selected_key: Option<String>,
+    selected_key: Option<RowKey>,
     /// Until the user moves in this panel, the selection stays on the first (largest) row
     /// while rows arrive and reorder.
     touched: bool,
@@ -87,7 +87,7 @@ pub enum Overlay {
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Place {
     panel: Panel,
-    key: Option<String>,
+    key: Option<RowKey>,
 }
 
 #[derive(Debug)]
@@ -106,14 +106,14 @@ pub struct App {
     pub read_only: bool,
     /// A one-line message in the footer until the next key: "read-only mode", an error.
     pub notice: Option<String>,
-    /// Marked rows (Space) in Containers (ids) and Volumes (names): `d` and `P` act on them.
-    pub marks: [BTreeSet<String>; PANELS],
+    /// Marked rows (Space): `d` and `P` act on them.
+    pub marks: Marks,
     /// What `e` runs in a container.
     pub shell_command: Vec<String>,
     /// Where the image list stands (the list is `sources.images`).
     pub images: ImageList,
     /// A row to select once it shows up (a volume just created).
-    pending_selection: Option<(Panel, String)>,
+    pending_selection: Option<(Panel, RowKey)>,
     history: Vec<Place>,
     /// The context in use before the last switch: `-` goes back to it.
     pub previous_context: Option<String>,
@@ -284,9 +284,10 @@ impl App {
 
     /// Selects the row whose object has this key, if the panel shows it (clearing a filter that
     /// hides it).
-    fn select_key(&mut self, panel: Panel, key: &str) {
+    fn select_key(&mut self, panel: Panel, key: &RowKey) {
         self.panel = panel;
-        let shown = |app: &App| app.view().rows.iter().position(|&i| panel.row_key(&app.inventory, i) == key);
+        let shown =
+            |app: &App| app.view().rows.iter().position(|&i| panel.row_key(&app.inventory, i) == *key);
         if shown(self).is_none() {
             self.view_mut().filter.clear();
             self.refresh_rows(panel);
@@ -309,7 +310,7 @@ impl App {
         !self.history.is_empty()
     }
 
-    pub fn container_state(&self, id: &str) -> Option<&str> {
-        self.inventory.container(id).map(|c| c.state.as_str())
+    pub fn container_state(&self, id: &str) -> Option<&crate::model::ContainerState> {
+        self.inventory.container(id).map(|c| &c.state)
     }
 }

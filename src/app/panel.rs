@@ -2,7 +2,7 @@
 
 use std::cmp::Ordering;
 
-use crate::model::Inventory;
+use crate::model::{ContainerId, ImageId, Inventory, VolumeName};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Panel {
@@ -75,20 +75,20 @@ impl Panel {
     }
 
     /// A key that names the row's object across refreshes.
-    pub fn row_key(self, inventory: &Inventory, index: usize) -> String {
+    pub fn row_key(self, inventory: &Inventory, index: usize) -> RowKey {
         match self {
-            Panel::Containers => inventory.containers[index].id.clone(),
-            Panel::Volumes => inventory.volumes[index].name.clone(),
+            Panel::Containers => RowKey::Container(inventory.containers[index].id.clone()),
+            Panel::Volumes => RowKey::Volume(inventory.volumes[index].name.clone()),
             Panel::Binds => {
                 let b = &inventory.bind_mounts[index];
-                format!("{}\0{}", b.container_id, b.destination)
+                RowKey::Mount(b.container_id.clone(), b.destination.clone())
             }
             Panel::Tmpfs => {
                 let t = &inventory.tmpfs_mounts[index];
-                format!("{}\0{}", t.container_id, t.tmpfs.destination)
+                RowKey::Mount(t.container_id.clone(), t.tmpfs.destination.clone())
             }
-            Panel::Images => inventory.images[index].id.clone(),
-            Panel::BuildCache => cache_records(inventory)[index].id.clone(),
+            Panel::Images => RowKey::Image(inventory.images[index].id.clone()),
+            Panel::BuildCache => RowKey::CacheRecord(cache_records(inventory)[index].id.clone()),
         }
     }
 
@@ -98,7 +98,7 @@ impl Panel {
         match self {
             Panel::Containers => {
                 let c = &inventory.containers[index];
-                has(&c.name) || has(&c.image) || has(&c.state) || c.id.starts_with(needle)
+                has(&c.name) || has(&c.image) || has(c.state.as_str()) || c.id.starts_with(needle)
             }
             Panel::Volumes => {
                 let v = &inventory.volumes[index];
@@ -138,7 +138,7 @@ impl Panel {
             (Panel::Containers, VirtualSize) => {
                 i.containers[b].size_root_fs.cmp(&i.containers[a].size_root_fs)
             }
-            (Panel::Containers, State) => i.containers[a].state.cmp(&i.containers[b].state),
+            (Panel::Containers, State) => i.containers[a].state.as_str().cmp(i.containers[b].state.as_str()),
             (Panel::Containers, Image) => i.containers[a].image.cmp(&i.containers[b].image),
             (Panel::Containers, Mounts) => i.containers[b].mounts.len().cmp(&i.containers[a].mounts.len()),
             (Panel::Containers, _) => i.containers[a].name.cmp(&i.containers[b].name),
@@ -192,6 +192,17 @@ impl Panel {
 /// The build cache's records; none while it is unknown.
 fn cache_records(inventory: &Inventory) -> &[crate::model::BuildCacheRecord] {
     inventory.build_cache.as_ref().map_or(&[], |c| c.records.as_slice())
+}
+
+/// The object a row shows, kept across refreshes: the selection, links and marks follow it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum RowKey {
+    Container(ContainerId),
+    Volume(VolumeName),
+    /// A bind or tmpfs mount: its container and its destination there.
+    Mount(ContainerId, String),
+    Image(ImageId),
+    CacheRecord(String),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

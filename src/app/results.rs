@@ -5,11 +5,10 @@ use std::time::SystemTime;
 
 use super::form::ImageList;
 use super::loading::{backoff, Connection, ListKind, Part, Trouble, EVENT_DEBOUNCE};
-use super::panel::Panel;
+use super::panel::{Panel, RowKey};
 use super::{App, Effect, EngineMsg, Overlay, SessionRequest};
 use crate::model::sized::VolumesSized;
-use crate::model::ChangeKind;
-use crate::model::{self, Sources, VolumeFacts};
+use crate::model::{self, ChangeKind, EngineError, Sources, VolumeFacts, VolumeName};
 
 impl App {
     pub(super) fn on_engine(&mut self, msg: EngineMsg) -> Vec<Effect> {
@@ -61,10 +60,7 @@ impl App {
                 let sources = &self.sources;
                 let sized =
                     |id: &str| sources.tmpfs.contains_key(id) && sources.sizes.containers.contains_key(id);
-                let ids = self
-                    .loading
-                    .containers
-                    .plan(seq, containers.iter().map(|c| (c.id.as_str(), sized(&c.id))));
+                let ids = self.loading.containers.plan(seq, containers.iter().map(|c| (&c.id, sized(&c.id))));
                 self.sources.containers = containers;
                 self.rebuild();
                 let mut effects = Vec::new();
@@ -92,8 +88,8 @@ impl App {
                 let names = self
                     .loading
                     .volumes
-                    .plan(seq, volumes.iter().map(|v| (v.name.as_str(), sized.contains_key(&v.name))));
-                let names: HashSet<String> = names.into_iter().collect();
+                    .plan(seq, volumes.iter().map(|v| (&v.name, sized.contains_key(&v.name))));
+                let names: HashSet<VolumeName> = names.into_iter().collect();
                 let asked: Vec<VolumeFacts> =
                     volumes.iter().filter(|v| names.contains(&v.name)).cloned().collect();
                 self.sources.volumes = volumes;
@@ -161,7 +157,7 @@ impl App {
                     if view.target == target {
                         match result {
                             Ok(document) => view.set_document(document),
-                            Err(error) => view.set_error(error),
+                            Err(error) => view.set_error(error.to_string()),
                         }
                     }
                 }
@@ -177,8 +173,8 @@ impl App {
                 }
                 if change.changes_size() {
                     match change.kind {
-                        ChangeKind::Container => self.loading.containers.changed(&change.id),
-                        ChangeKind::Volume => self.loading.volumes.changed(&change.id),
+                        ChangeKind::Container => self.loading.containers.changed(change.id.as_str().into()),
+                        ChangeKind::Volume => self.loading.volumes.changed(change.id.as_str().into()),
                         // The image list comes with every refresh; a new or gone image is measured
                         // by the images' own `/system/df` (see `size_images_if_due`).
                         ChangeKind::Image => {}
@@ -197,9 +193,7 @@ impl App {
             EngineMsg::Images(result) => self.on_images(result),
             EngineMsg::ImagesSized(result) => self.on_images_sized(result),
             EngineMsg::Removed(outcome) => {
-                for marks in &mut self.marks {
-                    marks.clear();
-                }
+                self.marks.clear();
                 self.overlay = Some(Overlay::Outcome(outcome.into()));
                 self.reload(false)
             }
@@ -207,7 +201,7 @@ impl App {
                 Ok(name) => {
                     self.overlay = None;
                     self.notice = Some(format!("created volume {name}"));
-                    self.pending_selection = Some((Panel::Volumes, name));
+                    self.pending_selection = Some((Panel::Volumes, RowKey::Volume(name)));
                     self.reload(false)
                 }
                 Err(error) => self.form_failed(error),
@@ -252,7 +246,7 @@ impl App {
                 vec![]
             }
             EngineMsg::SwitchFailed(error) => {
-                self.notice = Some(error);
+                self.notice = Some(error.to_string());
                 vec![]
             }
             // A refresh the events asked for (a burst ended, or the stream came back after an
@@ -280,10 +274,10 @@ impl App {
     pub(super) fn reload(&mut self, full: bool) -> Vec<Effect> {
         if full {
             for c in &self.sources.containers {
-                self.loading.containers.changed(&c.id);
+                self.loading.containers.changed(c.id.clone());
             }
             for v in &self.sources.volumes {
-                self.loading.volumes.changed(&v.name);
+                self.loading.volumes.changed(v.name.clone());
             }
         }
         if full {
@@ -309,9 +303,9 @@ impl App {
                 for name in &names {
                     self.loading.volumes.answered(seq, name);
                 }
-                let sources = &self.sources;
-                let names: Vec<&String> = names.iter().filter(|name| listed(sources, name)).collect();
-                self.sources.sizes.engine_volumes(&usage, names.into_iter().map(String::as_str));
+                let names: Vec<&VolumeName> =
+                    names.iter().filter(|name| listed(&self.sources, name)).collect();
+                self.sources.sizes.engine_volumes(&usage, names.into_iter().map(VolumeName::as_str));
                 self.sources.sizes.engine_containers(&usage);
                 // A `/system/df` that measured everything measured the images too.
                 self.images_measured_by(&usage);
@@ -342,7 +336,8 @@ impl App {
         }
     }
 
-    pub(super) fn form_failed(&mut self, error: String) -> Vec<Effect> {
+    pub(super) fn form_failed(&mut self, error: EngineError) -> Vec<Effect> {
+        let error = error.to_string();
         if let Some(Overlay::Form(form)) = &mut self.overlay {
             form.working = false;
             form.error = Some(error);

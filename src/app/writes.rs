@@ -5,10 +5,10 @@ use std::collections::BTreeSet;
 
 use super::confirm::{Confirm, Pick, Scope, Subject};
 use super::form::{Form, ImageList};
-use super::panel::Panel;
+use super::panel::{Panel, RowKey};
 use super::{App, Effect, Overlay, SessionRequest};
 use crate::model::plan::ImageScope;
-use crate::model::ImageFacts;
+use crate::model::{ContainerId, ImageFacts};
 
 impl App {
     /// Says why a write key does nothing in read-only mode; true when it is refused.
@@ -19,31 +19,16 @@ impl App {
         self.read_only
     }
 
-    fn selected_key(&self) -> Option<String> {
+    fn selected_key(&self) -> Option<RowKey> {
         self.view().selected_index().map(|i| self.panel.row_key(&self.inventory, i))
     }
 
     pub(super) fn toggle_mark(&mut self) {
-        if !matches!(self.panel, Panel::Containers | Panel::Volumes | Panel::Images) {
-            self.notice = Some("marks are for containers, volumes and images".to_owned());
-            return;
-        }
-        if let Some(key) = self.selected_key() {
-            let marks = &mut self.marks[self.panel.index()];
-            if !marks.remove(&key) {
-                marks.insert(key);
-            }
+        let Some(key) = self.selected_key() else { return };
+        if self.marks.toggle(&key) {
             self.move_by(1);
-        }
-    }
-
-    /// The marked rows, or else the selected one.
-    fn chosen(&self) -> BTreeSet<String> {
-        let marks = &self.marks[self.panel.index()];
-        if marks.is_empty() {
-            self.selected_key().into_iter().collect()
         } else {
-            marks.clone()
+            self.notice = Some("marks are for containers, volumes and images".to_owned());
         }
     }
 
@@ -61,7 +46,7 @@ impl App {
             self.notice = Some("a attaches a volume to a new container: switch to Volumes (2)".to_owned());
             return vec![];
         }
-        let Some(volume) = self.selected_key() else { return vec![] };
+        let Some(RowKey::Volume(volume)) = self.selected_key() else { return vec![] };
         if self.refused_read_only("attaching a volume") {
             return vec![];
         }
@@ -81,31 +66,65 @@ impl App {
         }
     }
 
-    /// What `P` acts on: the marked rows; else the rows the filter shows; else everything.
-    fn prune_pick(&self) -> Pick {
-        let marks = &self.marks[self.panel.index()];
+    /// What `P` or `d` acts on, of the objects `of` picks from a row: the marked ones; for a
+    /// removal else the selected one; for a prune else the rows the filter shows, else
+    /// everything.
+    fn pick<K: Ord + Clone>(
+        &self,
+        marked: &BTreeSet<K>,
+        of: impl Fn(RowKey) -> Option<K>,
+        removal: bool,
+    ) -> Pick<K> {
         let view = self.view();
-        if !marks.is_empty() {
-            Pick::Chosen(marks.clone())
+        let key = |i: &usize| of(self.panel.row_key(&self.inventory, *i));
+        if !marked.is_empty() {
+            Pick::Chosen(marked.clone())
+        } else if removal {
+            Pick::Chosen(view.selected_index().as_ref().and_then(key).into_iter().collect())
         } else if !view.filter.is_empty() {
-            let keys = view.rows.iter().map(|&i| self.panel.row_key(&self.inventory, i)).collect();
-            Pick::Filtered { filter: view.filter.clone(), keys }
+            Pick::Filtered { filter: view.filter.clone(), keys: view.rows.iter().filter_map(key).collect() }
         } else {
             Pick::Everything
         }
     }
 
-    pub(super) fn prune(&mut self) -> Vec<Effect> {
-        let pick = self.prune_pick();
-        let subject = match self.panel {
-            Panel::Volumes => Subject::Volumes { pick, scope: Scope::Anonymous, label: String::new() },
-            Panel::Containers => Subject::Containers { pick, with_volumes: false, force: false },
-            Panel::Images => Subject::Images { pick, scope: ImageScope::Dangling },
-            _ => {
-                self.notice =
-                    Some("P prunes containers, volumes or images: switch to panel 1, 2 or 5".to_owned());
-                return vec![];
+    /// The preview of `P` (a prune) or `d` (a removal) in this panel.
+    fn removal_subject(&self, removal: bool) -> Option<Subject> {
+        let marks = &self.marks;
+        Some(match self.panel {
+            Panel::Volumes => {
+                let pick = self.pick(
+                    &marks.volumes,
+                    |k| if let RowKey::Volume(n) = k { Some(n) } else { None },
+                    removal,
+                );
+                Subject::Volumes { pick, scope: Scope::Anonymous, label: String::new() }
             }
+            Panel::Containers => {
+                let pick = self.pick(
+                    &marks.containers,
+                    |k| if let RowKey::Container(id) = k { Some(id) } else { None },
+                    removal,
+                );
+                Subject::Containers { pick, with_volumes: false, force: false }
+            }
+            Panel::Images => {
+                let pick = self.pick(
+                    &marks.images,
+                    |k| if let RowKey::Image(id) = k { Some(id) } else { None },
+                    removal,
+                );
+                Subject::Images { pick, scope: ImageScope::Dangling }
+            }
+            Panel::Binds | Panel::Tmpfs | Panel::BuildCache => return None,
+        })
+    }
+
+    pub(super) fn prune(&mut self) -> Vec<Effect> {
+        let Some(subject) = self.removal_subject(false) else {
+            self.notice =
+                Some("P prunes containers, volumes or images: switch to panel 1, 2 or 5".to_owned());
+            return vec![];
         };
         if !self.refused_read_only("pruning") {
             self.overlay = Some(Overlay::Confirm(Confirm::new(subject, &self.inventory)));
@@ -114,16 +133,10 @@ impl App {
     }
 
     pub(super) fn remove(&mut self) -> Vec<Effect> {
-        let pick = Pick::Chosen(self.chosen());
-        let subject = match self.panel {
-            Panel::Volumes => Subject::Volumes { pick, scope: Scope::Anonymous, label: String::new() },
-            Panel::Containers => Subject::Containers { pick, with_volumes: false, force: false },
-            Panel::Images => Subject::Images { pick, scope: ImageScope::Dangling },
-            _ => {
-                self.notice =
-                    Some("d removes containers, volumes or images: switch to panel 1, 2 or 5".to_owned());
-                return vec![];
-            }
+        let Some(subject) = self.removal_subject(true) else {
+            self.notice =
+                Some("d removes containers, volumes or images: switch to panel 1, 2 or 5".to_owned());
+            return vec![];
         };
         if self.view().rows.is_empty() || self.refused_read_only("removing") {
             return vec![];
@@ -133,7 +146,7 @@ impl App {
     }
 
     /// The container of the selected row, in any panel but Volumes.
-    pub(super) fn selected_container_id(&self) -> Option<String> {
+    pub(super) fn selected_container_id(&self) -> Option<ContainerId> {
         let index = self.view().selected_index()?;
         let inventory = &self.inventory;
         match self.panel {
@@ -151,7 +164,7 @@ impl App {
             self.notice = Some("select a container first".to_owned());
             return vec![];
         };
-        if container.state != "running" {
+        if !container.state.is_running() {
             self.notice = Some(format!("{} is {}, not running", container.name, container.state));
             return vec![];
         }

@@ -150,7 +150,7 @@ mod tests {
 
     fn reporting(name: &str, volumes: usize, bytes: u64) -> Entry {
         let volume = |i: usize| Volume {
-            name: format!("{name}-{i}"),
+            name: format!("{name}-{i}").into(),
             size: Some(bytes),
             dangling: true,
             labels: [("api_token".to_owned(), "s3cret".to_owned())].into(),

@@ -17,6 +17,7 @@ use crate::engine::{default_host, Engine, EngineError, Settings, VolumeSpec};
 use crate::model::plan::{ImageScope, VolumeScope};
 use crate::model::{self, validate};
 use crate::tasks::browse::{self, BrowseError, Target};
+use crate::tasks::cleanup::Cleanup;
 use crate::tasks::collect;
 use crate::tasks::sizes::Route;
 use args::{Cli, Command, ConfirmArgs, DuTarget, ImagesScope, PruneCommand, Scope, VolumeCommand};
@@ -130,11 +131,18 @@ async fn run(cli: Cli) -> anyhow::Result<Finish> {
                 DuTarget::Container { name } => Target::Container(name),
                 DuTarget::Bind { path } => Target::Bind(path),
             };
-            let browsed = match browse::measure(&engine, &target, via_engine, Box::new(|_| {})).await {
-                Ok(browsed) => browsed,
-                Err(BrowseError::Refused(why)) => return Ok(Finish::Refused(why)),
-                Err(BrowseError::Engine(e)) => return Err(e.into()),
-                Err(e) => return Err(anyhow::Error::msg(e.to_string())),
+            let cleanup = Cleanup::default();
+            let measured =
+                until_stopped(browse::measure(&engine, &target, via_engine, Box::new(|_| {}), &cleanup));
+            let measured = measured.await;
+            // Stopped or not, a helper container made for the read is gone before we leave.
+            cleanup.finish(CLEANUP_WITHIN).await;
+            let browsed = match measured? {
+                None => return Ok(Finish::Interrupted),
+                Some(Ok(browsed)) => browsed,
+                Some(Err(BrowseError::Refused(why))) => return Ok(Finish::Refused(why)),
+                Some(Err(BrowseError::Engine(e))) => return Err(e.into()),
+                Some(Err(e)) => return Err(anyhow::Error::msg(e.to_string())),
             };
             if json {
                 output::json(&browse::json(&browsed, depth).to_string())?;
@@ -208,4 +216,17 @@ fn label_filter(filter: Option<String>) -> Result<Option<String>, Finish> {
         Some(Some(label)) if !label.is_empty() => Ok(Some(label.to_owned())),
         Some(_) => Err(Finish::Refused("--filter takes label=KEY or label=KEY=VALUE".to_owned())),
     }
+}
+
+/// How long a script command waits, on its way out, for a helper container to be removed.
+const CLEANUP_WITHIN: std::time::Duration = std::time::Duration::from_secs(15);
+
+/// `work`, unless a stop signal (Ctrl-C, TERM, HUP, QUIT) comes first: then `None`, and `work`
+/// is dropped, which hands what it must clean up to its `Cleanup`.
+async fn until_stopped<F: std::future::Future>(work: F) -> anyhow::Result<Option<F::Output>> {
+    let mut stop = crate::runtime::signals::StopSignals::new()?;
+    Ok(tokio::select! {
+        output = work => Some(output),
+        () = stop.received() => None,
+    })
 }

@@ -59,7 +59,7 @@ pub fn text(inventory: &Inventory, reveal_secrets: bool) -> String {
     let rows = inventory.containers.iter().map(|c| {
         vec![
             c.name.clone(),
-            c.state.clone(),
+            c.state.to_string(),
             size(c.size_rw),
             size(c.size_root_fs),
             c.mounts.len().to_string(),

@@ -24,6 +24,8 @@ pub enum Finish {
     Refused(String),
     /// Some planned objects were kept by the engine (they gained a user, say).
     Partial,
+    /// A stop signal (Ctrl-C) ended the command; what it had made was cleaned up.
+    Interrupted,
 }
 
 impl Finish {
@@ -32,6 +34,7 @@ impl Finish {
             Finish::Done => 0,
             Finish::Refused(_) => 2,
             Finish::Partial => 3,
+            Finish::Interrupted => 130,
         }
     }
 }
@@ -80,7 +83,7 @@ pub async fn prune_containers(
     let inventory = build(&crate::tasks::collect::collect(engine, route).await?);
     let chosen = label.map(|filter| {
         let labelled = inventory.containers.iter().filter(|c| plan::label_matches(&c.labels, &filter));
-        labelled.filter(|c| plan::is_stopped(&c.state)).map(|c| c.id.clone()).collect()
+        labelled.filter(|c| c.state.is_stopped()).map(|c| c.id.clone()).collect()
     });
     let plan = plan::container_removal(&inventory, chosen.as_ref(), with_volumes, false);
     carry_out(engine, plan, confirm).await
@@ -239,7 +242,7 @@ mod tests {
 
     fn plan() -> Plan {
         let volume = |name: &str, labels: &[(&str, &str)]| PlannedVolume {
-            name: name.to_owned(),
+            name: name.into(),
             size: Some(1024),
             anonymous: false,
             labels: labels.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect::<BTreeMap<_, _>>(),

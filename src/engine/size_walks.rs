@@ -12,7 +12,7 @@ use std::time::Duration;
 use tokio::sync::{watch, Mutex, OwnedMutexGuard, Semaphore};
 
 use super::{encode_path, wire, Engine, EngineError, Problem};
-use crate::model::{ContainerDetails, ContainerSizes, DiskUsage};
+use crate::model::{ContainerDetails, ContainerId, ContainerSizes, DiskUsage};
 
 const DISK_USAGE_BUSY: &str = "a disk usage operation is already running";
 /// How long another client's `/system/df` may keep ours waiting.
@@ -40,7 +40,7 @@ pub(super) struct SizeWalks {
 struct Run {
     running: bool,
     inspects_beside: usize,
-    containers: Option<Arc<HashMap<String, ContainerSizes>>>,
+    containers: Option<Arc<HashMap<ContainerId, ContainerSizes>>>,
 }
 
 impl Default for SizeWalks {
@@ -61,7 +61,7 @@ enum SizeTurn<'a> {
     /// answers (the guard is held, never read).
     Ask(#[allow(dead_code)] Option<tokio::sync::MutexGuard<'a, ()>>),
     /// A `/system/df` answered while we waited: its sizes.
-    FromRun(Arc<HashMap<String, ContainerSizes>>),
+    FromRun(Arc<HashMap<ContainerId, ContainerSizes>>),
 }
 
 impl SizeWalks {
@@ -230,7 +230,7 @@ mod tests {
 
     fn answered(id: &str) -> Result<DiskUsage, EngineError> {
         let sizes = ContainerSizes { size_rw: 5, size_root_fs: Some(10) };
-        Ok(DiskUsage { containers: HashMap::from([(id.to_owned(), sizes)]), ..Default::default() })
+        Ok(DiskUsage { containers: HashMap::from([(id.into(), sizes)]), ..Default::default() })
     }
 
     #[tokio::test]

@@ -11,8 +11,9 @@ use serde_json::Value;
 
 use crate::model::tmpfs::{parse_tmpfs_options, tmpfs_from_mount};
 use crate::model::{
-    BuildCacheFacts, BuildCacheRecord, ContainerDetails, ContainerFacts, ContainerSizes, DiskUsage,
-    ImageFacts, ImageSizes, ImagesUsage, MountFacts, MountKind, TmpfsFacts, VolumeFacts, VolumeUsage,
+    BuildCacheFacts, BuildCacheRecord, ContainerDetails, ContainerFacts, ContainerSizes, ContainerState,
+    DiskUsage, ImageFacts, ImageSizes, ImagesUsage, MountFacts, MountKind, TmpfsFacts, VolumeFacts,
+    VolumeName, VolumeUsage,
 };
 
 /// One element of a JSON list, kept as its text until it is decoded on its own: no tree of
@@ -78,13 +79,13 @@ impl Container {
         ContainerFacts {
             name: name.strip_prefix('/').unwrap_or(&name).to_owned(),
             image: self.image.unwrap_or_default(),
-            image_id: self.image_id.unwrap_or_default(),
-            state: state_word(self.state),
+            image_id: self.image_id.unwrap_or_default().into(),
+            state: ContainerState::parse(&state_word(self.state)),
             status: self.status.unwrap_or_default(),
             created: self.created.unwrap_or_default(),
             labels: self.labels.unwrap_or_default(),
             mounts: self.mounts.unwrap_or_default().into_iter().map(Mount::into_facts).collect(),
-            id: self.id,
+            id: self.id.into(),
         }
     }
 }
@@ -126,7 +127,7 @@ impl Mount {
         let source = self.source.filter(|s| !s.is_empty());
         MountFacts {
             kind: MountKind::parse(self.kind.as_deref().unwrap_or_default()),
-            name: self.name.filter(|n| !n.is_empty()),
+            name: self.name.filter(|n| !n.is_empty()).map(VolumeName::from),
             source,
             destination: self.destination.unwrap_or_default(),
             rw: self.rw.unwrap_or(true),
@@ -155,7 +156,7 @@ pub struct UsageData {
 impl Volume {
     pub fn into_facts(self) -> VolumeFacts {
         VolumeFacts {
-            name: self.name,
+            name: self.name.into(),
             driver: self.driver.unwrap_or_default(),
             mountpoint: self.mountpoint.unwrap_or_default(),
             created_at: self.created_at.filter(|c| !c.is_empty()),
@@ -212,7 +213,7 @@ impl Image {
             shared_size: known(self.shared_size),
             created: self.created.unwrap_or_default(),
             labels: self.labels.unwrap_or_default(),
-            id: self.id,
+            id: self.id.into(),
         }
     }
 
@@ -312,11 +313,11 @@ impl SystemDf {
         let reclaimable = known(cache_reclaimable)
             .or_else(|| Some(records.iter().filter(|r| !r.in_use && !r.shared).filter_map(|r| r.size).sum()));
         DiskUsage {
-            containers: containers.iter().map(|c| (c.id.clone(), c.sizes())).collect(),
-            volumes: volumes.iter().map(|v| (v.name.clone(), v.usage())).collect(),
+            containers: containers.iter().map(|c| (c.id.as_str().into(), c.sizes())).collect(),
+            volumes: volumes.iter().map(|v| (v.name.as_str().into(), v.usage())).collect(),
             images: Some(ImagesUsage {
                 layers_size: known(layers_size),
-                images: images.iter().map(|i| (i.id.clone(), i.sizes())).collect(),
+                images: images.iter().map(|i| (i.id.as_str().into(), i.sizes())).collect(),
             }),
             build_cache: Some(BuildCacheFacts { records, size: known(cache_size), reclaimable }),
         }
@@ -388,7 +389,7 @@ impl Inspect {
             .filter(|dir| !dir.is_empty());
         ContainerDetails {
             writable_layer,
-            image_id: self.image.unwrap_or_default(),
+            image_id: self.image.unwrap_or_default().into(),
             sizes: with_sizes.then(|| container_sizes(self.size_rw, self.size_root_fs)),
             tmpfs: tmpfs(self.host_config.unwrap_or_default()),
             pid: self.state.and_then(|s| s.pid).and_then(|p| u32::try_from(p).ok()).filter(|p| *p > 0),
@@ -419,6 +420,21 @@ fn tmpfs(host_config: HostConfig) -> Vec<TmpfsFacts> {
     );
     mounts.sort_by(|a, b| a.destination.cmp(&b.destination));
     mounts
+}
+
+/// Whether a container has a terminal and an open stdin (its inspect's `Config`).
+#[derive(Deserialize, Default)]
+pub struct Terminal {
+    #[serde(rename = "Config", default)]
+    pub config: Option<TerminalConfig>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct TerminalConfig {
+    #[serde(rename = "Tty", default)]
+    pub tty: bool,
+    #[serde(rename = "OpenStdin", default)]
+    pub open_stdin: bool,
 }
 
 #[cfg(test)]
@@ -523,7 +539,7 @@ mod tests {
         let (containers, skipped) = decode_each::<Container>(&self::items(items));
         assert_eq!(skipped, 1);
         let facts: Vec<_> = containers.into_iter().map(Container::into_facts).collect();
-        assert_eq!(facts[0].state, "stopped");
+        assert_eq!(facts[0].state, ContainerState::Stopped);
         let a = facts.iter().find(|c| c.name == "dev-a").unwrap();
         let shared = a.mounts.iter().find(|m| m.name.as_deref() == Some("devshared")).unwrap();
         assert_eq!(

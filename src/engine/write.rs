@@ -15,6 +15,7 @@ use tokio::io::AsyncWrite;
 
 use super::{error, Engine, EngineError, Problem};
 pub use crate::model::spec::{ContainerSpec, VolumeSpec};
+use crate::model::{ContainerId, VolumeName};
 
 /// Which process an interactive session talks to; resizes go to the same place.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,11 +24,16 @@ pub enum SessionTarget {
     Container(String),
 }
 
-/// A TTY session: bytes from the process, and a writer to its stdin.
+/// A session: bytes from the process, and a writer to its stdin.
 pub struct Session {
     pub target: SessionTarget,
     pub output: Pin<Box<dyn Stream<Item = Result<Bytes, EngineError>> + Send>>,
     pub input: Pin<Box<dyn AsyncWrite + Send>>,
+    /// The process has a terminal: its output is a terminal's (`\r\n`), and the engine
+    /// handles the detach keys.
+    pub tty: bool,
+    /// Its stdin is open: what is typed reaches it.
+    pub stdin: bool,
 }
 
 /// The label on the throwaway containers that read dangling volumes.
@@ -47,7 +53,7 @@ impl Engine {
         }
     }
 
-    pub async fn create_volume(&self, spec: &VolumeSpec) -> Result<String, EngineError> {
+    pub async fn create_volume(&self, spec: &VolumeSpec) -> Result<VolumeName, EngineError> {
         let action = "creating a volume";
         self.writable(action)?;
         let request = VolumeCreateRequest {
@@ -58,7 +64,7 @@ impl Engine {
             ..Default::default()
         };
         let volume = self.docker.create_volume(request).await.map_err(|e| self.error(action, e))?;
-        Ok(volume.name)
+        Ok(volume.name.into())
     }
 
     /// Removes one volume, never forced: the engine refuses (409) while any container uses it.
@@ -97,7 +103,7 @@ impl Engine {
         Ok(())
     }
 
-    pub async fn create_container(&self, spec: &ContainerSpec) -> Result<String, EngineError> {
+    pub async fn create_container(&self, spec: &ContainerSpec) -> Result<ContainerId, EngineError> {
         let action = "creating a container";
         self.writable(action)?;
         let mount = Mount {
@@ -127,13 +133,18 @@ impl Engine {
         };
         let created =
             self.docker.create_container(Some(options), body).await.map_err(|e| self.error(action, e))?;
-        Ok(created.id)
+        Ok(created.id.into())
     }
 
     /// A container that is never started, made only so the engine lets us read `volume` through
     /// it (`/containers/{id}/archive`), from an image already here (nothing is pulled). Labelled
     /// `dockdu.helper=1` so a leftover can be found; the caller removes it.
-    pub async fn create_helper(&self, name: &str, image: &str, volume: &str) -> Result<String, EngineError> {
+    pub async fn create_helper(
+        &self,
+        name: &str,
+        image: &str,
+        volume: &str,
+    ) -> Result<ContainerId, EngineError> {
         self.writable("creating a helper container to read a volume")?;
         let spec = ContainerSpec {
             image: image.to_owned(),
@@ -191,6 +202,8 @@ impl Engine {
                     target: SessionTarget::Exec(exec.id),
                     output: self.bytes(action, output),
                     input,
+                    tty: true,
+                    stdin: true,
                 };
                 self.resize(&session.target, size).await;
                 Ok(session)
@@ -204,10 +217,15 @@ impl Engine {
         }
     }
 
-    /// Attaches to a container's main process.
+    /// Attaches to a container's main process. A container started without a terminal (`-d`
+    /// without `-it`) is attached too: its output comes as lines, and what is typed reaches it
+    /// only if its stdin is open.
     pub async fn attach(&self, id: &str, size: (u16, u16)) -> Result<Session, EngineError> {
         let action = "attaching";
         self.writable(action)?;
+        let path = format!("/containers/{}/json", super::encode_path(id));
+        let inspect: super::wire::Terminal = self.get_json(action, &path, Some(self.timeout)).await?;
+        let (tty, stdin) = inspect.config.map_or((false, false), |c| (c.tty, c.open_stdin));
         let options = AttachContainerOptions {
             detach_keys: Some(DETACH_KEYS.to_owned()),
             logs: false,
@@ -222,8 +240,12 @@ impl Engine {
             target: SessionTarget::Container(id.to_owned()),
             output: self.bytes(action, attached.output),
             input: attached.input,
+            tty,
+            stdin,
         };
-        self.resize(&session.target, size).await;
+        if tty {
+            self.resize(&session.target, size).await;
+        }
         Ok(session)
     }
 

@@ -9,7 +9,7 @@ use super::facts::{
 };
 use super::images::{self, BuildCache, Image};
 use super::tmpfs::{probes, TmpfsProbe, TmpfsUnread, TmpfsUse};
-use super::{BindMount, Container, Inventory, Ownership, TmpfsMount, Totals, Volume};
+use super::{BindMount, Container, ContainerId, Inventory, Ownership, TmpfsMount, Totals, Volume};
 
 /// Everything the engine has told us so far; parts arrive at different times.
 #[derive(Debug, Clone, Default)]
@@ -20,15 +20,15 @@ pub struct Sources {
     /// Sizes, as each is measured here or answered by the engine.
     pub sizes: SizeFacts,
     /// Container id → its tmpfs mounts, for the containers inspected so far.
-    pub tmpfs: HashMap<String, Vec<TmpfsFacts>>,
+    pub tmpfs: HashMap<ContainerId, Vec<TmpfsFacts>>,
     /// Host path → exists, for engines on this machine.
     pub host_paths: HashMap<String, bool>,
     /// The engine runs on this machine: bind sources and tmpfs mounts can be read here.
     pub local: bool,
     /// Container id → its main process, for the inspected containers that had one.
-    pub pids: HashMap<String, u32>,
+    pub pids: HashMap<ContainerId, u32>,
     /// (container id, destination) → what that tmpfs holds, as last read here.
-    pub tmpfs_used: HashMap<(String, String), TmpfsUse>,
+    pub tmpfs_used: HashMap<(ContainerId, String), TmpfsUse>,
     pub images: Vec<ImageFacts>,
     /// The images' sizes from `/system/df`, once it has answered.
     pub image_usage: Option<ImagesUsage>,
@@ -39,7 +39,7 @@ pub struct Sources {
 impl Sources {
     /// The tmpfs mounts that can be read here now (see `tmpfs::probes`).
     pub fn tmpfs_probes(&self) -> impl Iterator<Item = TmpfsProbe> + '_ {
-        let running = self.containers.iter().filter(|c| self.local && c.state == "running");
+        let running = self.containers.iter().filter(|c| self.local && c.state.is_running());
         probes(running.map(|c| c.id.as_str()), &self.tmpfs, &self.pids)
     }
 
@@ -236,7 +236,7 @@ fn tmpfs_use(sources: &Sources, container: &ContainerFacts, destination: &str) -
     if !sources.local {
         return Err(TmpfsUnread::RemoteEngine);
     }
-    if container.state != "running" {
+    if !container.state.is_running() {
         return Err(TmpfsUnread::NotRunning);
     }
     if !sources.pids.contains_key(&container.id) {
@@ -357,7 +357,7 @@ mod tests {
                     ("shared".into(), Some(host(2048))),
                     ("left".into(), Some(engine(512))),
                     // Measured by no one ("unmeasured" is not measured yet).
-                    (anon.clone(), None),
+                    (anon.as_str().into(), None),
                 ]),
             },
             ..Default::default()

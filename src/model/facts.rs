@@ -4,6 +4,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
+use super::{ContainerId, ImageId, VolumeName};
+
 /// How a mount reaches into a container.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -47,7 +49,7 @@ pub struct MountFacts {
     pub kind: MountKind,
     /// The volume's name, for volume mounts.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<VolumeName>,
     /// The host path, for binds (and the volume's data path, when the engine tells it).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
@@ -57,13 +59,13 @@ pub struct MountFacts {
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ContainerFacts {
-    pub id: String,
+    pub id: ContainerId,
     pub name: String,
     pub image: String,
     /// The image's id (`sha256:…`): the name in `image` can move to another image, or go.
-    pub image_id: String,
-    /// Kept as the engine's word: Podman reports states Docker does not have.
-    pub state: String,
+    pub image_id: ImageId,
+    /// Podman reports states Docker does not have: see `ContainerState::Other`.
+    pub state: super::ContainerState,
     pub status: String,
     pub created: i64,
     pub labels: BTreeMap<String, String>,
@@ -72,7 +74,7 @@ pub struct ContainerFacts {
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct VolumeFacts {
-    pub name: String,
+    pub name: VolumeName,
     pub driver: String,
     pub mountpoint: String,
     pub created_at: Option<String>,
@@ -121,10 +123,10 @@ pub struct Measured<T> {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SizeFacts {
     /// Container id → its sizes.
-    pub containers: HashMap<String, Measured<ContainerSizes>>,
+    pub containers: HashMap<ContainerId, Measured<ContainerSizes>>,
     /// Volume name → its size; `None` where no one measures it (the engine sizes only `local`
     /// volumes without mount options, and may answer -1).
-    pub volumes: HashMap<String, Option<Measured<u64>>>,
+    pub volumes: HashMap<VolumeName, Option<Measured<u64>>>,
 }
 
 impl SizeFacts {
@@ -134,7 +136,7 @@ impl SizeFacts {
         for name in names {
             let size = usage.volumes.get(name).and_then(|u| u.size);
             let measured = size.map(|value| Measured { value, source: SizeSource::Engine });
-            self.volumes.insert(name.to_owned(), measured);
+            self.volumes.insert(name.into(), measured);
         }
     }
 
@@ -151,8 +153,8 @@ impl SizeFacts {
 /// What `/system/df` answers: sizes that nothing else reports.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DiskUsage {
-    pub containers: HashMap<String, ContainerSizes>,
-    pub volumes: HashMap<String, VolumeUsage>,
+    pub containers: HashMap<ContainerId, ContainerSizes>,
+    pub volumes: HashMap<VolumeName, VolumeUsage>,
     /// The images' part; `None` when the answer was not asked to measure images.
     pub images: Option<ImagesUsage>,
     /// The build cache; `None` when the answer was not asked to measure it.
@@ -165,7 +167,7 @@ pub struct ImagesUsage {
     /// Every image layer once (`LayersSize`): what images take on disk.
     pub layers_size: Option<u64>,
     /// Image id → its sizes.
-    pub images: HashMap<String, ImageSizes>,
+    pub images: HashMap<ImageId, ImageSizes>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -219,7 +221,7 @@ pub struct ContainerDetails {
     /// The host folder holding the writable layer (`GraphDriver.Data.UpperDir`), for drivers
     /// that name one.
     pub writable_layer: Option<String>,
-    pub image_id: String,
+    pub image_id: ImageId,
     /// The engine's sizes, when the inspect asked for them (`size=1`).
     pub sizes: Option<ContainerSizes>,
     /// The main process on the engine's host (`State.Pid`), while the container runs.
@@ -238,7 +240,7 @@ pub struct TmpfsFacts {
 /// A local image, as the image list gives it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct ImageFacts {
-    pub id: String,
+    pub id: ImageId,
     pub tags: Vec<String>,
     pub size: Option<u64>,
     /// Only from an image list asked with `shared-size=1` (API ≥ 1.42); otherwise `None`.

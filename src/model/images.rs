@@ -6,6 +6,8 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use super::{ContainerId, ImageId};
+
 use super::facts::{BuildCacheFacts, BuildCacheRecord};
 use super::Sources;
 
@@ -21,7 +23,7 @@ pub enum ImageSizeSource {
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Image {
-    pub id: String,
+    pub id: ImageId,
     /// Every `repository:tag` of the image; empty for an untagged one.
     pub tags: Vec<String>,
     /// The image's whole size, its shared layers included.
@@ -33,7 +35,7 @@ pub struct Image {
     /// Names of the containers, in any state, made from it.
     pub containers: Vec<String>,
     #[serde(skip)]
-    pub container_ids: Vec<String>,
+    pub container_ids: Vec<ContainerId>,
     /// Untagged (`<none>`).
     pub dangling: bool,
     pub created_at: String,
@@ -108,7 +110,7 @@ pub(super) fn images(sources: &Sources) -> Vec<Image> {
                 shared_size,
                 unique_size: facts.size.zip(shared_size).map(|(size, shared)| size.saturating_sub(shared)),
                 containers: owners.iter().map(|(name, _)| (*name).to_owned()).collect(),
-                container_ids: owners.iter().map(|(_, id)| (*id).to_owned()).collect(),
+                container_ids: owners.iter().map(|(_, id)| ContainerId::new(*id)).collect(),
                 dangling: facts.tags.is_empty(),
                 created_at: crate::text::format::utc_timestamp(facts.created),
                 sizes_source,
@@ -154,7 +156,7 @@ mod tests {
 
     fn container(name: &str, image_id: &str) -> ContainerFacts {
         ContainerFacts {
-            id: format!("id-{name}"),
+            id: format!("id-{name}").into(),
             name: name.into(),
             image_id: image_id.into(),
             ..Default::default()
@@ -193,7 +195,7 @@ mod tests {
         sources.images[1].shared_size = Some(40);
         let usage = ImagesUsage {
             layers_size: Some(360),
-            images: [("sha256:a".to_owned(), ImageSizes { size: Some(300), shared_size: Some(40) })].into(),
+            images: [("sha256:a".into(), ImageSizes { size: Some(300), shared_size: Some(40) })].into(),
         };
         sources.image_usage = Some(usage);
         let inventory = build(&sources);

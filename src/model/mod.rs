@@ -8,12 +8,14 @@ pub mod change;
 pub mod danger;
 pub mod error;
 pub mod facts;
+pub mod ids;
 pub mod images;
 pub mod outcome;
 mod ownership;
 pub mod plan;
 pub mod sized;
 pub mod spec;
+mod state;
 pub mod tmpfs;
 pub mod validate;
 
@@ -22,8 +24,10 @@ pub use change::{Change, ChangeAction, ChangeKind};
 pub use danger::{Danger, DangerKind};
 pub use error::{CertificateProblem, EngineError, Problem};
 pub use facts::*;
+pub use ids::{ContainerId, ImageId, VolumeName};
 pub use images::{BuildCache, Image, ImageSizeSource};
 pub use ownership::{Owner, Ownership};
+pub use state::ContainerState;
 
 use std::collections::BTreeMap;
 
@@ -50,11 +54,11 @@ pub struct Inventory {
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Container {
-    pub id: String,
+    pub id: ContainerId,
     pub name: String,
     pub image: String,
-    pub image_id: String,
-    pub state: String,
+    pub image_id: ImageId,
+    pub state: ContainerState,
     pub status: String,
     pub created: i64,
     /// Bytes in the writable layer; `None` until the engine reports sizes.
@@ -69,7 +73,7 @@ pub struct Container {
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Volume {
-    pub name: String,
+    pub name: VolumeName,
     pub driver: String,
     pub mountpoint: String,
     pub created_at: Option<String>,
@@ -91,7 +95,7 @@ pub struct BindMount {
     pub source: String,
     pub destination: String,
     pub container: String,
-    pub container_id: String,
+    pub container_id: ContainerId,
     pub rw: bool,
     /// Whether the host path exists; `None` when the engine is not on this machine.
     pub source_exists: Option<bool>,
@@ -102,7 +106,7 @@ pub struct BindMount {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TmpfsMount {
     pub container: String,
-    pub container_id: String,
+    pub container_id: ContainerId,
     /// Destination, size limit, mode and options, side by side with the owner in JSON.
     #[serde(flatten)]
     pub tmpfs: TmpfsFacts,

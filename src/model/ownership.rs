@@ -6,12 +6,13 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::facts::{ContainerFacts, MountKind};
+use super::{ContainerId, VolumeName};
 
 /// One container's use of a volume or host path.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct Owner {
     pub container: String,
-    pub container_id: String,
+    pub container_id: ContainerId,
     pub destination: String,
     pub rw: bool,
 }
@@ -19,7 +20,7 @@ pub struct Owner {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Ownership {
     /// Volume name → the containers that mount it.
-    pub volumes: BTreeMap<String, Vec<Owner>>,
+    pub volumes: BTreeMap<VolumeName, Vec<Owner>>,
     /// Host path → the containers that bind it.
     pub host_paths: BTreeMap<String, Vec<Owner>>,
 }
@@ -29,17 +30,21 @@ impl Ownership {
         let mut ownership = Ownership::default();
         for container in containers {
             for mount in &container.mounts {
-                let key = match (&mount.kind, &mount.name, &mount.source) {
-                    (MountKind::Volume, Some(name), _) => ownership.volumes.entry(name.clone()),
-                    (MountKind::Bind, _, Some(source)) => ownership.host_paths.entry(source.clone()),
-                    _ => continue,
-                };
-                key.or_default().push(Owner {
+                let owner = Owner {
                     container: container.name.clone(),
                     container_id: container.id.clone(),
                     destination: mount.destination.clone(),
                     rw: mount.rw,
-                });
+                };
+                match (&mount.kind, &mount.name, &mount.source) {
+                    (MountKind::Volume, Some(name), _) => {
+                        ownership.volumes.entry(name.clone()).or_default().push(owner)
+                    }
+                    (MountKind::Bind, _, Some(source)) => {
+                        ownership.host_paths.entry(source.clone()).or_default().push(owner)
+                    }
+                    _ => continue,
+                }
             }
         }
         for owners in ownership.volumes.values_mut().chain(ownership.host_paths.values_mut()) {

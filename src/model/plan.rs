@@ -6,6 +6,8 @@ use std::fmt;
 
 use serde::{Serialize, Serializer};
 
+use super::{ContainerId, ContainerState, ImageId, VolumeName};
+
 use super::Inventory;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -23,16 +25,16 @@ pub struct Plan {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PlannedContainer {
-    pub id: String,
+    pub id: ContainerId,
     pub name: String,
-    pub state: String,
+    pub state: ContainerState,
     pub status: String,
     pub size_rw: Option<u64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PlannedVolume {
-    pub name: String,
+    pub name: VolumeName,
     pub size: Option<u64>,
     pub anonymous: bool,
     pub labels: BTreeMap<String, String>,
@@ -40,7 +42,7 @@ pub struct PlannedVolume {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PlannedImage {
-    pub id: String,
+    pub id: ImageId,
     pub tags: Vec<String>,
     /// The bytes removing it frees: its unique size; `None` while unknown.
     pub size: Option<u64>,
@@ -67,7 +69,7 @@ pub enum KeptReason {
     /// A volume that containers use: the engine would refuse it.
     InUse { users: Vec<String> },
     /// A container that is not stopped: it goes only with force.
-    NeedsForce { state: String },
+    NeedsForce { state: ContainerState },
     /// An anonymous volume that containers staying behind use too.
     AlsoUsedBy { users: Vec<String> },
 }
@@ -155,7 +157,7 @@ fn planned_volume(volume: &super::Volume) -> PlannedVolume {
 
 fn in_use(volume: &super::Volume) -> Kept {
     let users = volume.containers.iter().map(|o| o.container.clone()).collect();
-    Kept { name: volume.name.clone(), reason: KeptReason::InUse { users } }
+    Kept { name: volume.name.to_string(), reason: KeptReason::InUse { users } }
 }
 
 /// The dangling volumes in scope. A volume in use is never part of a prune.
@@ -176,7 +178,7 @@ pub fn volume_prune(inventory: &Inventory, scope: &VolumeScope) -> Plan {
 
 /// Chosen volumes (one, or the marked ones): the unused ones go, the used ones are kept with
 /// their users named.
-pub fn volume_removal(inventory: &Inventory, names: &BTreeSet<String>) -> Plan {
+pub fn volume_removal(inventory: &Inventory, names: &BTreeSet<VolumeName>) -> Plan {
     let mut plan = Plan::default();
     for volume in inventory.volumes.iter().filter(|v| names.contains(&v.name)) {
         if volume.dangling {
@@ -228,7 +230,7 @@ pub fn image_prune(inventory: &Inventory, scope: ImageScope) -> Plan {
 }
 
 /// Chosen images (by id): the unused ones go, the used ones are kept with their containers named.
-pub fn image_removal(inventory: &Inventory, ids: &BTreeSet<String>) -> Plan {
+pub fn image_removal(inventory: &Inventory, ids: &BTreeSet<ImageId>) -> Plan {
     let mut plan = Plan::default();
     for image in inventory.images.iter().filter(|i| ids.contains(&i.id)) {
         if image.in_use() {
@@ -241,24 +243,19 @@ pub fn image_removal(inventory: &Inventory, ids: &BTreeSet<String>) -> Plan {
     plan
 }
 
-/// States of a container that is not running and can go without force.
-pub fn is_stopped(state: &str) -> bool {
-    matches!(state, "exited" | "created" | "dead" | "stopped")
-}
-
 /// Stopped containers (all, or only the chosen ones), and, if asked, the anonymous volumes that
 /// only they use. With `force`, chosen running containers go too; without, they are kept and
 /// named as needing force.
 pub fn container_removal(
     inventory: &Inventory,
-    chosen: Option<&BTreeSet<String>>,
+    chosen: Option<&BTreeSet<ContainerId>>,
     with_anonymous_volumes: bool,
     force: bool,
 ) -> Plan {
     let picked = |c: &super::Container| chosen.is_none_or(|ids| ids.contains(&c.id));
     let mut plan = Plan { force, ..Plan::default() };
     for container in inventory.containers.iter().filter(|c| picked(c)) {
-        if is_stopped(&container.state) || force {
+        if container.state.is_stopped() || force {
             plan.containers.push(planned_container(container));
         } else if chosen.is_some() {
             plan.kept.push(Kept {
@@ -277,13 +274,13 @@ pub fn container_removal(
 /// simply not part of a prune, so it is not listed as kept either.
 pub fn container_prune(
     inventory: &Inventory,
-    within: Option<&BTreeSet<String>>,
+    within: Option<&BTreeSet<ContainerId>>,
     with_anonymous_volumes: bool,
 ) -> Plan {
     let containers = inventory
         .containers
         .iter()
-        .filter(|c| within.is_none_or(|ids| ids.contains(&c.id)) && is_stopped(&c.state))
+        .filter(|c| within.is_none_or(|ids| ids.contains(&c.id)) && c.state.is_stopped())
         .map(planned_container)
         .collect();
     let mut plan = Plan { containers, ..Plan::default() };
@@ -314,7 +311,7 @@ fn add_anonymous_volumes(inventory: &Inventory, plan: &mut Plan) {
             plan.volumes.push(planned_volume(volume));
         } else if !going.is_empty() {
             let users = staying.iter().map(|o| o.container.clone()).collect();
-            plan.kept.push(Kept { name: volume.name.clone(), reason: KeptReason::AlsoUsedBy { users } });
+            plan.kept.push(Kept { name: volume.name.to_string(), reason: KeptReason::AlsoUsedBy { users } });
         }
     }
 }
@@ -411,7 +408,7 @@ mod tests {
 
     #[test]
     fn chosen_volumes_in_use_are_kept_with_their_users() {
-        let chosen = BTreeSet::from(["used".to_owned(), "named-idle".to_owned()]);
+        let chosen = BTreeSet::from(["used".into(), "named-idle".into()]);
         let plan = volume_removal(&inventory(), &chosen);
         assert_eq!(names(&plan), ["named-idle"]);
         let users = vec!["c-run".to_owned()];
@@ -430,7 +427,7 @@ mod tests {
 
     #[test]
     fn a_running_container_needs_force() {
-        let chosen = BTreeSet::from(["run".to_owned()]);
+        let chosen = BTreeSet::from(["run".into()]);
         let plan = container_removal(&inventory(), Some(&chosen), false, false);
         assert!(plan.is_empty());
         assert_eq!(plan.kept[0].reason, KeptReason::NeedsForce { state: "running".into() });
@@ -445,7 +442,7 @@ mod tests {
         let plan = container_prune(&inventory, None, false);
         assert_eq!(names(&plan), ["c-new", "c-old"]);
         assert!(plan.kept.is_empty(), "a running container is no part of a prune");
-        let within = BTreeSet::from(["old".to_owned(), "run".to_owned()]);
+        let within = BTreeSet::from(["old".into(), "run".into()]);
         let plan = container_prune(&inventory, Some(&within), true);
         assert_eq!(names(&plan), ["c-old", ANON]);
         assert!(!plan.force);
@@ -488,7 +485,7 @@ mod tests {
 
     #[test]
     fn a_chosen_image_in_use_is_kept_naming_its_containers() {
-        let chosen = BTreeSet::from(["sha256:used".to_owned(), "sha256:none".to_owned()]);
+        let chosen = BTreeSet::from(["sha256:used".into(), "sha256:none".into()]);
         let plan = image_removal(&images_inventory(), &chosen);
         assert_eq!(plan.images.len(), 1);
         assert_eq!(plan.images[0].reference(), "<none> none");

@@ -1,6 +1,6 @@
 //! Sizes as the sizing tasks hand them on, object by object.
 
-use super::{ContainerDetails, ContainerSizes, DiskUsage, EngineError, Measured};
+use super::{ContainerDetails, ContainerSizes, DiskUsage, EngineError, Measured, VolumeName};
 
 /// A container's inspect, and its sizes when known (`None`: the engine could not tell).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -13,10 +13,10 @@ pub struct ContainerSized {
 #[derive(Debug)]
 pub enum VolumesSized {
     /// One volume: measured here, or one the engine does not measure either (`None`).
-    One(String, Option<Measured<u64>>),
+    One(VolumeName, Option<Measured<u64>>),
     /// The engine's `/system/df` for the volumes named (those it leaves out have no size). An
     /// engine that measures everything at once also answers for the containers.
-    Engine { names: Vec<String>, usage: DiskUsage },
+    Engine { names: Vec<VolumeName>, usage: DiskUsage },
     /// `/system/df` failed: these volumes have no size yet.
-    Failed { names: Vec<String>, error: EngineError },
+    Failed { names: Vec<VolumeName>, error: EngineError },
 }

@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use super::facts::TmpfsFacts;
+use super::ContainerId;
 
 /// Why a tmpfs's use is not known; the view turns it into words.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -35,7 +36,7 @@ pub type TmpfsUse = Result<u64, TmpfsUnread>;
 /// One tmpfs to read: the destination inside the container whose main process is `pid`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct TmpfsProbe {
-    pub container_id: String,
+    pub container_id: ContainerId,
     pub pid: u32,
     pub destination: String,
 }
@@ -108,14 +109,14 @@ pub fn tmpfs_from_mount(
 /// this machine. `tmpfs` maps container ids to their mounts, `pids` to their main process.
 pub fn probes<'a>(
     running: impl IntoIterator<Item = &'a str> + 'a,
-    tmpfs: &'a std::collections::HashMap<String, Vec<TmpfsFacts>>,
-    pids: &'a std::collections::HashMap<String, u32>,
+    tmpfs: &'a std::collections::HashMap<ContainerId, Vec<TmpfsFacts>>,
+    pids: &'a std::collections::HashMap<ContainerId, u32>,
 ) -> impl Iterator<Item = TmpfsProbe> + 'a {
     running.into_iter().flat_map(move |id| {
         let found = tmpfs.get(id).zip(pids.get(id).copied());
         found.into_iter().flat_map(move |(mounts, pid)| {
             mounts.iter().map(move |m| TmpfsProbe {
-                container_id: id.to_owned(),
+                container_id: id.into(),
                 pid,
                 destination: m.destination.clone(),
             })

@@ -4,6 +4,7 @@
 use crate::engine::{ContainerSpec, Engine, EngineError, Problem};
 pub use crate::model::outcome::{ObjectKind, Outcome, Removed, Skipped};
 use crate::model::plan::Plan;
+use crate::model::ContainerId;
 
 /// Removes exactly the plan's containers, then its volumes, then its images. An object the
 /// engine refuses (a volume that gained a user since the preview: 409) is skipped with the
@@ -63,7 +64,7 @@ pub async fn create_on_volume(
     engine: &Engine,
     spec: &ContainerSpec,
     start: bool,
-) -> Result<String, EngineError> {
+) -> Result<ContainerId, EngineError> {
     let id = engine.create_container(spec).await?;
     if start {
         if let Err(mut failed) = engine.start_container(&id).await {

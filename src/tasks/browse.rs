@@ -10,7 +10,8 @@ use crate::measure::{
     self, local, tar::TarTree, Cancel, Change, Layout, NodeKind, Progress, Tree, WalkError,
 };
 pub use crate::model::browse::{BrowseError, Target};
-use crate::model::{ContainerFacts, MountKind, SizeSource};
+use crate::model::{ContainerFacts, ContainerId, MountKind, SizeSource};
+use crate::tasks::cleanup::Cleanup;
 
 #[derive(Debug)]
 pub struct Browsed {
@@ -23,13 +24,14 @@ pub struct Browsed {
 pub type OnProgress = Box<dyn FnMut(Progress) + Send>;
 
 /// Measures `target`: here when the engine is local and the files can be read (unless
-/// `via_engine`), else through the engine. Dropping the future stops a walk under way and
-/// removes a helper container.
+/// `via_engine`), else through the engine. Dropping the future stops a walk under way; a helper
+/// container it made is removed by a task `cleanup` keeps, which its owner awaits on the way out.
 pub async fn measure(
     engine: &Engine,
     target: &Target,
     via_engine: bool,
     mut progress: OnProgress,
+    cleanup: &Cleanup,
 ) -> Result<Browsed, BrowseError> {
     let here = engine.is_local() && !via_engine;
     let browsed = |source, mut tree: Tree| {
@@ -53,7 +55,7 @@ pub async fn measure(
                     Err(WalkError::Cancelled) => return Err(BrowseError::Other("cancelled".to_owned())),
                 }
             }
-            let tree = volume_through_engine(engine, name, &mut progress).await?;
+            let tree = volume_through_engine(engine, name, &mut progress, cleanup).await?;
             Ok(browsed(SizeSource::Engine, tree))
         }
         Target::Container(name) => {
@@ -164,6 +166,7 @@ async fn volume_through_engine(
     engine: &Engine,
     name: &str,
     progress: &mut OnProgress,
+    cleanup: &Cleanup,
 ) -> Result<Tree, BrowseError> {
     let containers = engine.containers().await?;
     let user = containers.iter().find_map(|c| {
@@ -195,7 +198,8 @@ async fn volume_through_engine(
         let (engine, name, image) = (engine.clone(), name.to_owned(), image.id.clone());
         tokio::spawn(async move { engine.create_helper(&helper_name(), &image, &name).await })
     };
-    let mut helper = Helper { engine: engine.clone(), create: Some(create), id: None };
+    let mut helper =
+        Helper { engine: engine.clone(), create: Some(create), id: None, cleanup: cleanup.clone() };
     let result = match helper.created().await {
         Ok(id) => archive_tree(engine, &id, HELPER_MOUNT, progress).await,
         Err(e) => Err(e),
@@ -210,20 +214,22 @@ fn helper_name() -> String {
     format!("dockdu-helper-{}-{nanos}", std::process::id())
 }
 
-type Creating = tokio::task::JoinHandle<Result<String, EngineError>>;
+type Creating = tokio::task::JoinHandle<Result<ContainerId, EngineError>>;
 
 /// A helper container being made (`create`) or made (`id`): removed by `remove`, or when dropped
-/// (the read was cancelled or failed) by a task that first waits for the create to end.
+/// (the read was cancelled or failed) by a task that first waits for the create to end. Either
+/// removal is kept by `cleanup` until it ends.
 struct Helper {
     engine: Engine,
     create: Option<Creating>,
-    id: Option<String>,
+    id: Option<ContainerId>,
+    cleanup: Cleanup,
 }
 
 impl Helper {
     /// The container's id, once the engine made it. The create stays in `self` while awaited,
     /// so a cancel meanwhile still leaves it to `Drop`.
-    async fn created(&mut self) -> Result<String, BrowseError> {
+    async fn created(&mut self) -> Result<ContainerId, BrowseError> {
         let Some(create) = self.create.as_mut() else {
             return self.id.clone().ok_or_else(|| BrowseError::Other("no helper container".to_owned()));
         };
@@ -240,11 +246,12 @@ impl Helper {
     }
 
     async fn remove(mut self) {
-        remove_helper(self.engine.clone(), self.create.take(), self.id.take()).await;
+        let removal = remove_helper(self.engine.clone(), self.create.take(), self.id.take());
+        self.cleanup.ensure(removal).await;
     }
 }
 
-async fn remove_helper(engine: Engine, create: Option<Creating>, id: Option<String>) {
+async fn remove_helper(engine: Engine, create: Option<Creating>, id: Option<ContainerId>) {
     let id = match create {
         Some(create) => create.await.ok().and_then(Result::ok),
         None => id,
@@ -259,10 +266,8 @@ async fn remove_helper(engine: Engine, create: Option<Creating>, id: Option<Stri
 impl Drop for Helper {
     fn drop(&mut self) {
         let (create, id) = (self.create.take(), self.id.take());
-        if create.is_some() || id.is_some() {
-            if let Ok(runtime) = tokio::runtime::Handle::try_current() {
-                runtime.spawn(remove_helper(self.engine.clone(), create, id));
-            }
+        if (create.is_some() || id.is_some()) && tokio::runtime::Handle::try_current().is_ok() {
+            drop(self.cleanup.ensure(remove_helper(self.engine.clone(), create, id)));
         }
     }
 }

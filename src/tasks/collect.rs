@@ -8,7 +8,9 @@ use std::path::Path;
 use futures_util::StreamExt;
 
 use crate::engine::{Engine, EngineError};
-use crate::model::{ContainerFacts, DiskUsage, Ownership, SizeFacts, Sources, VolumeFacts};
+use crate::model::{
+    ContainerFacts, ContainerId, DiskUsage, Ownership, SizeFacts, Sources, VolumeFacts, VolumeName,
+};
 use crate::tasks::sizes::{self, ContainerSized, Route, VolumesSized};
 
 pub async fn collect(engine: &Engine, route: Route) -> Result<Sources, EngineError> {
@@ -71,7 +73,7 @@ async fn inspect_containers(
     engine: &Engine,
     route: Route,
     containers: &[ContainerFacts],
-) -> Result<HashMap<String, ContainerSized>, EngineError> {
+) -> Result<HashMap<ContainerId, ContainerSized>, EngineError> {
     let ids = containers.iter().map(|c| c.id.clone()).collect();
     let mut inspected = sizes::containers(engine.clone(), route, ids);
     let mut found = HashMap::with_capacity(containers.len());
@@ -103,7 +105,7 @@ async fn size_volumes(
                 sizes.volumes.insert(name, size);
             }
             VolumesSized::Engine { names, usage } => {
-                sizes.engine_volumes(&usage, names.iter().map(String::as_str));
+                sizes.engine_volumes(&usage, names.iter().map(VolumeName::as_str));
                 sizes.engine_containers(&usage);
                 whole = usage;
             }

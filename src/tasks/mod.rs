@@ -3,6 +3,7 @@
 
 pub mod actions;
 pub mod browse;
+pub mod cleanup;
 pub mod collect;
 pub mod sizes;
 pub mod tmpfs;

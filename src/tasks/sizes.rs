@@ -23,7 +23,9 @@ use tokio::sync::{oneshot, OnceCell};
 use crate::engine::{Engine, EngineError};
 use crate::measure::{self, Pool};
 pub use crate::model::sized::{ContainerSized, VolumesSized};
-use crate::model::{ContainerDetails, ContainerSizes, Measured, SizeSource, VolumeFacts};
+use crate::model::{
+    ContainerDetails, ContainerId, ContainerSizes, ImageId, Measured, SizeSource, VolumeFacts, VolumeName,
+};
 
 /// Inspections at once when sizes are measured here: enough to keep the engine busy without
 /// crowding it (or a 2-core host).
@@ -57,8 +59,8 @@ impl Route {
 pub fn containers(
     engine: Engine,
     route: Route,
-    ids: Vec<String>,
-) -> BoxStream<'static, (String, Result<ContainerSized, EngineError>)> {
+    ids: Vec<ContainerId>,
+) -> BoxStream<'static, (ContainerId, Result<ContainerSized, EngineError>)> {
     let sizer = Arc::new(ContainerSizer::new(engine, route));
     let concurrency = match route {
         Route::Host => INSPECT_CONCURRENCY,
@@ -82,8 +84,8 @@ struct ContainerSizer {
     pool: Pool,
     /// Image id → size, from the image list (asked once) and single inspects for the images the
     /// list leaves out.
-    listed_images: OnceCell<HashMap<String, u64>>,
-    other_images: Mutex<HashMap<String, Option<u64>>>,
+    listed_images: OnceCell<HashMap<ImageId, u64>>,
+    other_images: Mutex<HashMap<ImageId, Option<u64>>>,
     /// A layer's own folder was closed to us: so are the others (the engine's files are
     /// readable by root only, say), and the engine is asked straight away.
     layers_closed: AtomicBool,
@@ -136,7 +138,7 @@ impl ContainerSizer {
         Ok(image.map(|image| ContainerSizes { size_rw, size_root_fs: Some(image + size_rw) }))
     }
 
-    async fn image_size(&self, id: &str) -> Result<Option<u64>, EngineError> {
+    async fn image_size(&self, id: &ImageId) -> Result<Option<u64>, EngineError> {
         let listed = self
             .listed_images
             .get_or_try_init(|| async {
@@ -156,7 +158,7 @@ impl ContainerSizer {
             Err(e) if e.is_not_found() => None,
             Err(e) => return Err(e),
         };
-        self.other_images.lock().unwrap_or_else(|e| e.into_inner()).insert(id.to_owned(), size);
+        self.other_images.lock().unwrap_or_else(|e| e.into_inner()).insert(id.clone(), size);
         Ok(size)
     }
 }
@@ -199,13 +201,13 @@ struct VolumeWalks<W> {
     engine: Engine,
     walks: FuturesUnordered<W>,
     /// Volumes to ask the engine for, once the walks are done.
-    for_engine: Vec<String>,
+    for_engine: Vec<VolumeName>,
     _pool: Arc<Pool>,
 }
 
 impl<W> VolumeWalks<W>
 where
-    W: std::future::Future<Output = (String, Result<u64, measure::WalkError>)>,
+    W: std::future::Future<Output = (VolumeName, Result<u64, measure::WalkError>)>,
 {
     async fn next(mut self) -> Option<(VolumesSized, Self)> {
         while let Some((name, result)) = self.walks.next().await {
@@ -284,14 +286,14 @@ mod tests {
             "not measured"
         );
         // The one that could not be read goes to the engine, which is not there.
-        let failed: Vec<&Vec<String>> = pieces
+        let failed: Vec<&Vec<VolumeName>> = pieces
             .iter()
             .filter_map(|p| match p {
                 VolumesSized::Failed { names, .. } => Some(names),
                 _ => None,
             })
             .collect();
-        assert_eq!(failed, [&vec!["missing".to_owned()]], "{pieces:?}");
+        assert_eq!(failed, [&vec![VolumeName::new("missing")]], "{pieces:?}");
     }
 
     #[tokio::test]

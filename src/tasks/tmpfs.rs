@@ -5,9 +5,10 @@
 use std::collections::HashMap;
 
 use crate::model::tmpfs::{TmpfsProbe, TmpfsUnread, TmpfsUse};
+use crate::model::ContainerId;
 
 /// Each probe's answer, keyed by (container id, destination).
-pub fn read_all(probes: Vec<TmpfsProbe>) -> HashMap<(String, String), TmpfsUse> {
+pub fn read_all(probes: Vec<TmpfsProbe>) -> HashMap<(ContainerId, String), TmpfsUse> {
     probes
         .into_iter()
         .map(|p| {
@@ -90,7 +91,7 @@ mod tests {
     fn answers_are_keyed_by_container_and_destination() {
         let probe = |d: &str| TmpfsProbe { container_id: "c".into(), pid: own_pid(), destination: d.into() };
         let read = read_all(vec![probe("/dev/shm"), probe("/proc")]);
-        assert!(read[&("c".to_owned(), "/dev/shm".to_owned())].is_ok());
-        assert_eq!(read[&("c".to_owned(), "/proc".to_owned())], Err(TmpfsUnread::NotATmpfs));
+        assert!(read[&("c".into(), "/dev/shm".to_owned())].is_ok());
+        assert_eq!(read[&("c".into(), "/proc".to_owned())], Err(TmpfsUnread::NotATmpfs));
     }
 }

@@ -50,7 +50,7 @@ fn lines(app: &App, index: usize) -> Vec<(Option<usize>, Line<'static>)> {
                 Line::from(vec![
                     Span::styled(c.name.clone(), theme::title()),
                     Span::raw("  "),
-                    Span::styled(c.state.clone(), theme::state(&c.state)),
+                    Span::styled(c.state.to_string(), theme::state(Some(&c.state))),
                     Span::styled(format!("  {}  {}", c.status, short_id(&c.id)), theme::dim()),
                 ]),
             );
@@ -114,7 +114,7 @@ fn lines(app: &App, index: usize) -> Vec<(Option<usize>, Line<'static>)> {
         }
         Panel::Volumes => {
             let v = &inventory.volumes[index];
-            let mut title = vec![Span::styled(v.name.clone(), theme::title())];
+            let mut title = vec![Span::styled(v.name.to_string(), theme::title())];
             if v.anonymous {
                 title.push(Span::styled("  anonymous", theme::dim()));
             }
@@ -141,12 +141,12 @@ fn lines(app: &App, index: usize) -> Vec<(Option<usize>, Line<'static>)> {
             );
             push(None, Line::styled(format!("used by ({})", v.containers.len()), theme::header_row()));
             for (link, owner) in v.containers.iter().enumerate() {
-                let state = app.container_state(&owner.container_id).unwrap_or("").to_owned();
+                let state = app.container_state(&owner.container_id);
                 push(
                     Some(link),
                     Line::from(vec![
                         Span::raw(format!(" {} ", owner.container)),
-                        Span::styled(format!("({state})"), theme::state(&state)),
+                        Span::styled(format!("({})", state.map_or("", |s| s.as_str())), theme::state(state)),
                         Span::raw(format!(" at {} ({})", owner.destination, mode(owner.rw))),
                     ]),
                 );

@@ -36,7 +36,7 @@ fn frame_dialog(frame: &mut Frame, area: Rect, title: &str, lines: Vec<Line<'sta
 }
 
 /// "Only the 3 containers matching filter “web”."
-fn filtered_note(pick: &Pick, noun: &str) -> Option<Line<'static>> {
+fn filtered_note<K>(pick: &Pick<K>, noun: &str) -> Option<Line<'static>> {
     let Pick::Filtered { filter, keys } = pick else { return None };
     let plural = if keys.len() == 1 { "" } else { "s" };
     Some(Line::styled(
@@ -143,7 +143,7 @@ pub fn confirm(confirm: &Confirm, tick: usize, frame: &mut Frame, body: Rect) {
             Span::raw(format!("  container {} ", pad(&c.name, name_columns, Align::Left))),
             Span::styled(pad(&size(c.size_rw), SIZE_COLUMNS, Align::Right), theme::size()),
             Span::raw("  "),
-            Span::styled(pad(&c.state, STATE_COLUMNS, Align::Left), theme::state(&c.state)),
+            Span::styled(pad(c.state.as_str(), STATE_COLUMNS, Align::Left), theme::state(Some(&c.state))),
             Span::styled(c.status.clone(), theme::dim()),
         ]));
     }

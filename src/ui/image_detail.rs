@@ -29,7 +29,7 @@ pub fn image(app: &App, image: &Image) -> Vec<DetailLine> {
     let origin = match (image.sizes_source, &sizing.failed) {
         (Some(ImageSizeSource::DiskUsage), _) => "shared and unique from /system/df".to_owned(),
         (Some(ImageSizeSource::ImageList), _) => "shared and unique from the image list".to_owned(),
-        (None, Some(error)) => format!("shared size unknown: {error}"),
+        (None, Some(error)) => format!("shared size unknown: {}", error.cause()),
         (None, None) if sizing.measuring => "measuring shared sizes (/system/df)…".to_owned(),
         (None, None) => "shared size not measured yet".to_owned(),
     };
@@ -48,12 +48,12 @@ pub fn image(app: &App, image: &Image) -> Vec<DetailLine> {
     out.push((None, field("size", sizes)));
     out.push((None, Line::styled(format!("used by ({})", image.containers.len()), theme::header_row())));
     for (link, (name, id)) in image.containers.iter().zip(&image.container_ids).enumerate() {
-        let state = app.container_state(id).unwrap_or("").to_owned();
+        let state = app.container_state(id);
         out.push((
             Some(link),
             Line::from(vec![
                 Span::raw(format!(" {name} ")),
-                Span::styled(format!("({state})"), theme::state(&state)),
+                Span::styled(format!("({})", state.map_or("", |s| s.as_str())), theme::state(state)),
             ]),
         ));
     }

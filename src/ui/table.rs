@@ -6,7 +6,7 @@ use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState};
 use ratatui::Frame;
 
 use super::theme;
-use crate::app::panel::Panel;
+use crate::app::panel::{Panel, RowKey};
 use crate::app::{App, Focus};
 use crate::model::tmpfs::TmpfsUnread;
 use crate::text::format::{danger_marker, image_name, mode, size, volume_name};
@@ -30,7 +30,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         let held = size(Some(app.inventory.totals.tmpfs_used));
         title.push(Span::styled(format!(" {held} in RAM "), theme::size()));
     }
-    let marks = app.marks[app.panel.index()].len();
+    let marks = app.marks.count(app.panel);
     if marks > 0 {
         title.push(Span::styled(format!(" {marks} marked (d/P act on them) "), theme::warning()));
     }
@@ -71,8 +71,8 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                     let c = &app.inventory.containers[i];
                     let waiting = app.loading.containers.is_waiting(&c.id);
                     Row::new(vec![
-                        marked(app, &c.id, c.name.clone()),
-                        Cell::from(Span::styled(c.state.as_str(), theme::state(&c.state))),
+                        marked(app, &RowKey::Container(c.id.clone()), c.name.clone()),
+                        Cell::from(Span::styled(c.state.as_str(), theme::state(Some(&c.state)))),
                         Cell::from(image_name(&c.image)),
                         right(sized(c.size_rw, waiting)),
                         right(sized(c.size_root_fs, waiting)),
@@ -98,7 +98,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                     let badge =
                         if v.dangling { Span::styled("dangling", theme::warning()) } else { Span::raw("") };
                     Row::new(vec![
-                        marked(app, &v.name, volume_name(&v.name, v.anonymous)),
+                        marked(app, &RowKey::Volume(v.name.clone()), volume_name(&v.name, v.anonymous)),
                         Cell::from(v.driver.as_str()),
                         right(size),
                         right(v.ref_count.to_string()),
@@ -205,7 +205,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                             Span::raw("")
                         };
                         Row::new(vec![
-                            marked(app, &image.id, name),
+                            marked(app, &RowKey::Image(image.id.clone()), name),
                             right(size(image.size)),
                             right(pending(image.shared_size)),
                             right(pending(image.unique_size)),
@@ -266,8 +266,8 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
 }
 
 /// A name with a mark in front when the row is marked for `d`/`P`.
-fn marked(app: &App, key: &str, name: String) -> Cell<'static> {
-    if app.marks[app.panel.index()].contains(key) {
+fn marked(app: &App, key: &RowKey, name: String) -> Cell<'static> {
+    if app.marks.contains(key) {
         Cell::from(Line::from(vec![Span::styled("● ", theme::warning()), Span::raw(name)]))
     } else {
         Cell::from(name)

@@ -2,12 +2,15 @@
 
 use ratatui::style::{Color, Modifier, Style};
 
-pub fn state(state: &str) -> Style {
+use crate::model::ContainerState;
+
+/// A container's state; `None` for one that is gone.
+pub fn state(state: Option<&ContainerState>) -> Style {
     let color = match state {
-        "running" => Color::Green,
-        "created" | "paused" => Color::Yellow,
-        "restarting" => Color::Magenta,
-        "exited" | "dead" | "stopped" => Color::Red,
+        Some(ContainerState::Running) => Color::Green,
+        Some(ContainerState::Created | ContainerState::Paused) => Color::Yellow,
+        Some(ContainerState::Restarting) => Color::Magenta,
+        Some(ContainerState::Exited | ContainerState::Dead | ContainerState::Stopped) => Color::Red,
         _ => Color::Gray,
     };
     Style::new().fg(color)

@@ -31,10 +31,10 @@ fn mount(
 
 fn container(id: &str, name: &str, state: &str, image: &str, mounts: Vec<MountFacts>) -> ContainerFacts {
     ContainerFacts {
-        id: id.repeat(64 / id.len()),
+        id: id.repeat(64 / id.len()).into(),
         name: name.into(),
         image: image.into(),
-        image_id: image_id(image),
+        image_id: image_id(image).into(),
         state: state.into(),
         status: if state == "running" { "Up 2 hours".into() } else { "Exited (0) 3 days ago".into() },
         created: 0,
@@ -126,7 +126,7 @@ pub fn volumes() -> Vec<VolumeFacts> {
 }
 
 pub fn disk_usage() -> DiskUsage {
-    let id = |s: &str| s.repeat(64 / s.len());
+    let id = |s: &str| ContainerId::new(s.repeat(64 / s.len()));
     DiskUsage {
         containers: HashMap::from([
             (id("a1"), ContainerSizes { size_rw: 12 << 20, size_root_fs: Some(200 << 20) }),
@@ -147,7 +147,7 @@ pub fn disk_usage() -> DiskUsage {
 /// The local images: one for each container's, an unused tagged one, and an untagged one.
 pub fn images() -> Vec<ImageFacts> {
     let image = |reference: &str, tags: &[&str], size: u64, created: i64| ImageFacts {
-        id: image_id(reference),
+        id: image_id(reference).into(),
         tags: tags.iter().map(|t| t.to_string()).collect(),
         size: Some(size),
         shared_size: None,
@@ -161,7 +161,7 @@ pub fn images() -> Vec<ImageFacts> {
         image("golang:1.23", &["golang:1.23"], 800 << 20, 1_790_000_000),
         image("redis:7", &["redis:7"], 120 << 20, 1_780_000_000),
         ImageFacts {
-            id: format!("sha256:{}", "f0".repeat(32)),
+            id: format!("sha256:{}", "f0".repeat(32)).into(),
             size: Some(85 << 20),
             created: 1_795_600_000,
             ..Default::default()
@@ -173,7 +173,7 @@ pub fn images() -> Vec<ImageFacts> {
 /// cache of two records, one in use.
 pub fn image_usage() -> DiskUsage {
     let shared = |reference: &str| if reference == "app:latest" { 80 << 20 } else { 0 };
-    let mut images: HashMap<String, ImageSizes> = images()
+    let mut images: HashMap<ImageId, ImageSizes> = images()
         .iter()
         .map(|i| {
             let reference = i.tags.first().cloned().unwrap_or_default();
@@ -181,7 +181,7 @@ pub fn image_usage() -> DiskUsage {
         })
         .collect();
     images.insert(
-        format!("sha256:{}", "f0".repeat(32)),
+        format!("sha256:{}", "f0".repeat(32)).into(),
         ImageSizes { size: Some(85 << 20), shared_size: Some(80 << 20) },
     );
     let record = |id: &str, kind: &str, size: u64, in_use: bool| BuildCacheRecord {
@@ -208,7 +208,7 @@ pub fn image_usage() -> DiskUsage {
 }
 
 /// Each container inspected and sized: `db` by the engine, the others measured here.
-pub fn container_sizes() -> Vec<(String, Option<ContainerSized>)> {
+pub fn container_sizes() -> Vec<(ContainerId, Option<ContainerSized>)> {
     let usage = disk_usage();
     tmpfs()
         .into_iter()
@@ -231,17 +231,17 @@ pub fn volume_sizes() -> Vec<VolumesSized> {
         .into_iter()
         .map(|name| {
             let size = usage.volumes[name].size.map(|value| Measured { value, source: SizeSource::Host });
-            VolumesSized::One(name.to_owned(), size)
+            VolumesSized::One(name.into(), size)
         })
         .collect();
-    sized.push(VolumesSized::Engine { names: vec!["old-logs".to_owned()], usage });
+    sized.push(VolumesSized::Engine { names: vec!["old-logs".into()], usage });
     sized
 }
 
 /// What inspecting each container adds: web's `--mount type=tmpfs` at /run (also in its list
 /// mounts), and db's `--tmpfs /dev/shm`, which only the inspect names.
-pub fn tmpfs() -> HashMap<String, Vec<TmpfsFacts>> {
-    let id = |s: &str| s.repeat(64 / s.len());
+pub fn tmpfs() -> HashMap<ContainerId, Vec<TmpfsFacts>> {
+    let id = |s: &str| ContainerId::new(s.repeat(64 / s.len()));
     let flags = ["rw", "noexec", "nosuid"].map(String::from).to_vec();
     HashMap::from([
         (id("a1"), vec![tmpfs::tmpfs_from_mount("/run", Some(64 << 20), Some(0o1777), flags)]),
@@ -254,7 +254,7 @@ pub fn tmpfs() -> HashMap<String, Vec<TmpfsFacts>> {
 /// What reading the running containers' tmpfs here found: web's /run holds 1.5 MiB, db's
 /// /dev/shm could not be read.
 pub fn tmpfs_used() -> EngineMsg {
-    let id = |s: &str| s.repeat(64 / s.len());
+    let id = |s: &str| ContainerId::new(s.repeat(64 / s.len()));
     let used = HashMap::from([
         ((id("a1"), "/run".to_owned()), Ok(3 << 19)),
         ((id("b2"), "/dev/shm".to_owned()), Err(tmpfs::TmpfsUnread::PermissionDenied)),
@@ -353,6 +353,11 @@ pub fn feed_sources(app: &mut App, sources: Sources) {
     feed(app, EngineMsg::VolumesSized { seq: 1, sized, at: std::time::UNIX_EPOCH });
 }
 
+/// An engine's refusal or failure, as the engine module reports it.
+pub fn engine_error(problem: Problem, detail: &str) -> EngineError {
+    EngineError::new(&engine().host, "asking the engine", problem, detail)
+}
+
 pub fn feed(app: &mut App, msg: EngineMsg) -> Vec<dockdu::app::Effect> {
     app.update(Msg::Engine(msg))
 }
@@ -398,7 +403,7 @@ pub fn selected_name(app: &App) -> String {
     let inventory = &app.inventory;
     match app.panel {
         dockdu::app::panel::Panel::Containers => inventory.containers[index].name.clone(),
-        dockdu::app::panel::Panel::Volumes => inventory.volumes[index].name.clone(),
+        dockdu::app::panel::Panel::Volumes => inventory.volumes[index].name.to_string(),
         dockdu::app::panel::Panel::Binds => inventory.bind_mounts[index].source.clone(),
         dockdu::app::panel::Panel::Tmpfs => inventory.tmpfs_mounts[index].tmpfs.destination.clone(),
         dockdu::app::panel::Panel::Images => inventory.images[index].reference(),
