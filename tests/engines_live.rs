@@ -224,13 +224,20 @@ async fn the_explorer_over_ssh_shows_a_new_volume_live_and_its_ssh_ends_when_it_
     let person = tokio::task::spawn_blocking(move || {
         let env: Vec<(&str, &std::ffi::OsStr)> = env.iter().map(|(k, v)| (*k, v.as_os_str())).collect();
         let mut tui = pty::Pty::spawn_env(DOCKDU, &["--host", &host], &env, 140, 40);
-        tui.wait_for("the ssh engine's first lists", SCREEN_LIMIT, |s| {
+        tui.wait_for("the ssh engine's header", SCREEN_LIMIT, |s| {
             s.contents().contains(&format!("context default · {host}"))
                 && s.contents().contains("Docker Engine")
         });
         tui.send(format!("2/{run_id}\r").as_bytes());
-        tui.wait_for("the filtered volumes panel", SCREEN_LIMIT, |s| {
-            s.contents().contains(&format!("/{run_id} "))
+        // The volume is made once the lists have answered and the event stream is live (over ssh
+        // it has an ssh of its own, which may connect seconds after the lists): made before, it
+        // would come with a list, or be missed by both.
+        tui.wait_for("the filtered volumes, listed with the event stream live", SCREEN_LIMIT, |s| {
+            let screen = s.contents();
+            let header = screen.lines().next().unwrap_or_default();
+            header.contains("● live")
+                && !header.contains("listing")
+                && screen.contains(&format!("No volumes match “{run_id}”"))
         });
         let _ = filtered.send(());
         volume_made.recv_timeout(SCREEN_LIMIT).expect("the volume was not created");

@@ -568,7 +568,8 @@ fn a_running_containers_tmpfs_is_read_off_the_loop_on_a_local_engine_only() {
         .collect();
     assert_eq!(probes.len(), 2, "web's /run and db's /dev/shm: {probes:?}");
     assert!(probes.contains(&(4101, "/run".to_owned())) && probes.contains(&(4102, "/dev/shm".to_owned())));
-    feed(&mut app, tmpfs_used());
+    let used = tmpfs_used(&app);
+    feed(&mut app, used);
     assert_eq!(app.inventory.totals.tmpfs_used, 3 << 19);
     // Writes into a tmpfs fire no engine event: the runtime's timer asks again.
     assert!(app.reads_tmpfs());

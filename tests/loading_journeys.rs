@@ -1,6 +1,7 @@
 //! Loading through engine trouble, as the app sees it: a failed request keeps the last good data
 //! under a banner and is retried; an older generation's answer never replaces a newer one; a first
-//! connect that fails is retried with backoff; an event stream that comes back refreshes.
+//! connect that fails is retried with backoff; an event stream that comes back refreshes, and so
+//! does one that goes live for the first time.
 
 mod app_fixture;
 
@@ -169,6 +170,40 @@ fn the_event_stream_coming_back_refreshes_without_a_key() {
     let effects = feed(&mut app, EngineMsg::RefreshDue);
     assert!(effects.iter().any(|e| matches!(e, Effect::LoadLists { .. })), "{effects:?}");
     assert!(screen(&app).contains("● live"));
+}
+
+/// Connected to an engine reached over ssh: the first lists asked for, of this generation.
+fn connected_over_ssh(app: &mut App) -> u64 {
+    app.start();
+    lists_asked(&feed(app, EngineMsg::Connected(engine())))
+}
+
+#[test]
+fn an_event_stream_first_live_after_the_lists_answered_lists_again() {
+    // Over ssh the stream has a connection of its own and can go live well after the lists: what
+    // changed in between is on no list and in no event.
+    let mut app = App::new("ssh://me@far", false, (80, 24));
+    let first = connected_over_ssh(&mut app);
+    feed(&mut app, EngineMsg::Containers { seq: first, containers: containers() });
+    feed(&mut app, EngineMsg::Volumes { seq: first, volumes: volumes() });
+    assert!(!app.loading.lists_loading());
+    let effects = feed(&mut app, EngineMsg::Events(EventsState::Live));
+    assert!(lists_asked(&effects) > first, "{effects:?}");
+}
+
+#[test]
+fn lists_under_way_when_the_event_stream_first_goes_live_are_kept_then_asked_again() {
+    // They may have been read before the engine began telling: asked again, but once they have
+    // answered, for cancelling them would hold back the first screen.
+    let mut app = App::new("ssh://me@far", false, (80, 24));
+    let first = connected_over_ssh(&mut app);
+    let effects = feed(&mut app, EngineMsg::Events(EventsState::Live));
+    assert!(!effects.iter().any(|e| matches!(e, Effect::LoadLists { .. })), "{effects:?}");
+    let effects = feed(&mut app, EngineMsg::Containers { seq: first, containers: containers() });
+    assert!(!effects.iter().any(|e| matches!(e, Effect::LoadLists { .. })), "{effects:?}");
+    let effects = feed(&mut app, EngineMsg::Volumes { seq: first, volumes: volumes() });
+    assert!(lists_asked(&effects) > first, "{effects:?}");
+    assert_eq!(app.inventory.volumes.len(), 4, "the first lists are shown meanwhile");
 }
 
 #[test]

@@ -74,7 +74,8 @@ fn binds_that_hand_the_host_over_are_flagged_at_80x24_writable_loudest() {
 #[test]
 fn tmpfs_panel_with_both_syntaxes() {
     let mut app = loaded_app(100, 30);
-    feed(&mut app, tmpfs_used());
+    let used = tmpfs_used(&app);
+    feed(&mut app, used);
     keys(&mut app, "4");
     snapshot("tmpfs", &app);
 }
@@ -85,7 +86,8 @@ fn tmpfs_in_ram_at_80x24_with_the_reason_where_it_cannot_be_read() {
     keys(&mut app, "4");
     let before = render(&app);
     assert!(!before.contains("B in RAM"), "nothing read yet, no total:\n{before}");
-    feed(&mut app, tmpfs_used());
+    let used = tmpfs_used(&app);
+    feed(&mut app, used);
     // db's /dev/shm is first (sorted by container) and could not be read: the reason shows.
     snapshot("tmpfs_80x24", &app);
     let screen = render(&app);

@@ -85,6 +85,9 @@ pub struct Loading {
     failures: u32,
     refresh_pending: bool,
     watching_events: bool,
+    /// The generation of the lists under way when the event stream first went live: they are
+    /// asked for again once they have answered (see `first_live`).
+    relist_after: Option<u64>,
 }
 
 impl Default for Loading {
@@ -104,6 +107,7 @@ impl Default for Loading {
             failures: 0,
             refresh_pending: false,
             watching_events: false,
+            relist_after: None,
         }
     }
 }
@@ -165,6 +169,8 @@ impl Loading {
             ListKind::Volumes => self.volumes_answered = generation,
         }
         self.trouble = Some(Trouble { part: Part::List(kind), error, at });
+        // The retry asks for lists after the stream went live.
+        self.relist_after = None;
         let delay = backoff(self.failures);
         self.failures += 1;
         Some(delay)
@@ -198,6 +204,25 @@ impl Loading {
     /// True the first time only: the event watcher runs for the whole session.
     pub(super) fn start_watching(&mut self) -> bool {
         !std::mem::replace(&mut self.watching_events, true)
+    }
+
+    /// The event stream is live for the first time. It opened on a connection of its own (over
+    /// ssh, a slow one), so whatever changed between the lists and now is in neither: true when
+    /// the lists are to be asked again now. Lists under way may have been read before the stream
+    /// began too; they are left to answer (cancelling them would hold back the first screen) and
+    /// `relist_due` asks again after them.
+    pub(super) fn first_live(&mut self) -> bool {
+        if self.lists_loading() {
+            self.relist_after = Some(self.generation);
+            return false;
+        }
+        true
+    }
+
+    /// True once the lists that were under way when the stream went live have answered, unless
+    /// newer lists (asked for after it) have been asked for since.
+    pub(super) fn relist_due(&mut self) -> bool {
+        !self.lists_loading() && self.relist_after.take() == Some(self.generation)
     }
 }
 
@@ -237,6 +262,30 @@ mod tests {
         assert!(loading.trouble.is_some(), "a containers list says nothing about volumes");
         loading.accept_list(ListKind::Volumes, generation);
         assert!(loading.trouble.is_none());
+    }
+
+    #[test]
+    fn lists_asked_after_the_stream_went_live_are_not_asked_again() {
+        let mut loading = Loading::default();
+        let under_way = loading.next_generation();
+        assert!(!loading.first_live(), "the lists under way answer first");
+        let newer = loading.next_generation();
+        for generation in [under_way, newer] {
+            loading.accept_list(ListKind::Containers, generation);
+            loading.accept_list(ListKind::Volumes, generation);
+            assert!(!loading.relist_due(), "generation {generation}");
+        }
+    }
+
+    #[test]
+    fn a_failed_list_under_way_when_the_stream_went_live_is_left_to_its_retry() {
+        let mut loading = Loading::default();
+        let under_way = loading.next_generation();
+        assert!(!loading.first_live());
+        let retry = loading.list_failed(ListKind::Containers, under_way, error(), SystemTime::UNIX_EPOCH);
+        assert_eq!(retry, Some(backoff(0)));
+        loading.accept_list(ListKind::Volumes, under_way);
+        assert!(!loading.relist_due(), "the retry lists again");
     }
 
     #[test]

@@ -4,7 +4,7 @@ use std::collections::HashSet;
 use std::time::SystemTime;
 
 use super::form::ImageList;
-use super::loading::{backoff, Connection, ListKind, Part, Trouble, EVENT_DEBOUNCE};
+use super::loading::{backoff, Connection, EventsState, ListKind, Part, Trouble, EVENT_DEBOUNCE};
 use super::panel::{Panel, RowKey};
 use super::{App, Effect, EngineMsg, Overlay, SessionRequest};
 use crate::model::sized::VolumesSized;
@@ -77,6 +77,9 @@ impl App {
                     }
                 }
                 effects.extend(self.read_tmpfs());
+                if self.loading.relist_due() {
+                    effects.extend(self.reload(false));
+                }
                 effects
             }
             EngineMsg::Volumes { seq, volumes } => {
@@ -94,12 +97,16 @@ impl App {
                     volumes.iter().filter(|v| names.contains(&v.name)).cloned().collect();
                 self.sources.volumes = volumes;
                 self.rebuild();
-                if asked.is_empty() {
+                let mut effects = if asked.is_empty() {
                     // Nothing to size: the images' turn, if they are listed.
                     self.size_images_if_due()
                 } else {
                     vec![Effect::SizeVolumes { seq, volumes: asked }]
+                };
+                if self.loading.relist_due() {
+                    effects.extend(self.reload(false));
                 }
+                effects
             }
             EngineMsg::ListFailed { seq, list, error, at } => {
                 match self.loading.list_failed(list, seq, error, at) {
@@ -164,7 +171,12 @@ impl App {
                 vec![]
             }
             EngineMsg::Events(state) => {
+                let first_live = self.loading.events == EventsState::Off && state == EventsState::Live;
                 self.loading.events = state;
+                // A stream that comes back after an outage asks for its own refresh (`RefreshDue`).
+                if first_live && self.loading.first_live() {
+                    return self.reload(false);
+                }
                 vec![]
             }
             EngineMsg::Changed(change) => {

@@ -252,14 +252,14 @@ pub fn tmpfs() -> HashMap<ContainerId, Vec<TmpfsFacts>> {
 }
 
 /// What reading the running containers' tmpfs here found: web's /run holds 1.5 MiB, db's
-/// /dev/shm could not be read.
-pub fn tmpfs_used() -> EngineMsg {
+/// /dev/shm could not be read. The answer to `app`'s newest read.
+pub fn tmpfs_used(app: &App) -> EngineMsg {
     let id = |s: &str| ContainerId::new(s.repeat(64 / s.len()));
     let used = HashMap::from([
         ((id("a1"), "/run".to_owned()), Ok(3 << 19)),
         ((id("b2"), "/dev/shm".to_owned()), Err(tmpfs::TmpfsUnread::PermissionDenied)),
     ]);
-    EngineMsg::TmpfsUsed { seq: 1, used }
+    EngineMsg::TmpfsUsed { seq: app.loading.generation(), used }
 }
 
 /// An app at the given terminal size that has received everything from the fake engine.
@@ -310,7 +310,7 @@ pub fn loaded_app_with(engine: EngineInfo, extra: Vec<ContainerFacts>, width: u1
     }
     let mut listed = containers();
     listed.extend(extra);
-    feed(&mut app, EngineMsg::Containers { seq: 1, containers: listed });
+    feed(&mut app, EngineMsg::Containers { seq: 1, containers: listed.clone() });
     feed(&mut app, EngineMsg::Volumes { seq: 1, volumes: volumes() });
     feed(&mut app, EngineMsg::ContainersSized { seq: 1, found });
     feed(&mut app, EngineMsg::VolumesSized { seq: 1, sized: volume_sizes(), at: std::time::UNIX_EPOCH });
@@ -323,7 +323,16 @@ pub fn loaded_app_with(engine: EngineInfo, extra: Vec<ContainerFacts>, width: u1
     feed(&mut app, EngineMsg::HostPaths { seq: 1, paths });
     feed(&mut app, EngineMsg::Images(Ok(images())));
     feed(&mut app, EngineMsg::ImagesSized(Ok(Box::new(image_usage()))));
-    feed(&mut app, EngineMsg::Events(dockdu::app::EventsState::Live));
+    // The stream going live asks for the lists again (what changed before it is in no event):
+    // they answer the same.
+    let relisted = feed(&mut app, EngineMsg::Events(dockdu::app::EventsState::Live));
+    for seq in relisted.iter().filter_map(|e| match e {
+        dockdu::app::Effect::LoadLists { seq } => Some(*seq),
+        _ => None,
+    }) {
+        feed(&mut app, EngineMsg::Containers { seq, containers: listed.clone() });
+        feed(&mut app, EngineMsg::Volumes { seq, volumes: volumes() });
+    }
     app
 }
 
