@@ -1,6 +1,7 @@
 //! The browser, as a person uses it: `o` on a volume or a container opens it, the first level
 //! shows while the rest is counted, Enter goes in, Backspace comes back to the same row, `s`
-//! sorts, Esc closes back to the same panel and row (and stops the count).
+//! sorts, Esc closes back to the same panel and row (and stops the count); each name of a
+//! hard-linked file shows its size marked `H`, and its folders count it once.
 
 mod app_fixture;
 
@@ -155,4 +156,45 @@ fn the_browser_at_80x24() {
     feed(&mut app, EngineMsg::Browsed { seq, result: Ok((layer_tree(), SizeSource::Engine)) });
     keys(&mut app, "j\n");
     insta::assert_snapshot!("browser_layer_80x24", render(&app));
+}
+
+/// A volume whose `logs/` holds one 4 MiB file under two names, with a third name in `old/`.
+fn hard_linked_tree() -> Tree {
+    let mut tree = Tree::new(b"logs");
+    let logs = tree.add(NodeId::ROOT, b"logs", NodeKind::Dir, 0);
+    let first = tree.add(logs, b"big.log", NodeKind::File, 4 << 20);
+    let second = tree.add(logs, b"big.log.1", NodeKind::File, 4 << 20);
+    tree.hard_link(second, first);
+    tree.add(logs, b"small.log", NodeKind::File, 1_000);
+    let old = tree.add(NodeId::ROOT, b"old", NodeKind::Dir, 0);
+    let third = tree.add(old, b"big.log.2", NodeKind::File, 4 << 20);
+    tree.hard_link(third, first);
+    tree.finish();
+    tree
+}
+
+#[test]
+fn each_name_of_a_hard_linked_file_shows_its_size_marked_and_counts_once() {
+    let mut app = loaded_app(80, 24);
+    let seq = open(&mut app, "2o");
+    feed(&mut app, EngineMsg::Browsed { seq, result: Ok((hard_linked_tree(), SizeSource::Host)) });
+    let sizes = |app: &App| {
+        let view = browser(app);
+        (0..view.len()).filter_map(|i| view.row(i)).map(|r| (r.name, r.size, r.hard_link)).collect::<Vec<_>>()
+    };
+    assert_eq!(browser(&app).totals(), (4 * 1024 * 1024 + 1_000, 4), "the file once in the volume's total");
+    assert_eq!(
+        sizes(&app),
+        [("logs".to_owned(), 4 * 1024 * 1024 + 1_000, false), ("old".to_owned(), 4 << 20, false)]
+    );
+    keys(&mut app, "\n");
+    assert_eq!(
+        sizes(&app),
+        [
+            ("big.log".to_owned(), 4 << 20, true),
+            ("big.log.1".to_owned(), 4 << 20, true),
+            ("small.log".to_owned(), 1_000, false)
+        ]
+    );
+    insta::assert_snapshot!("browser_hard_links_80x24", render(&app));
 }

@@ -1,8 +1,10 @@
 //! Looking inside on a real engine: `dockdu du` over the same trees by both routes (walked here,
 //! and read through the engine's archive stream) must give equal totals, equal to `/system/df`,
 //! on every kind of entry the engine counts in its own way; a writable layer's entries carry the
-//! marks of what it added, changed and deleted; and the helper container that reads a dangling
-//! volume is never left behind, whether the read ends, is refused or is cancelled.
+//! marks of what it added, changed and deleted; each name of a hard-linked file shows the file's
+//! size, marked, by both routes alike, and its folders count it once; and the helper container
+//! that reads a dangling volume is never left behind, whether the read ends, is refused or is
+//! cancelled.
 
 mod support;
 
@@ -19,7 +21,9 @@ use support::Scenario;
 const ENTRIES: &str = r#"
 set -e
 R=$ROOT
-busybox mkdir -p $R/many $R/closed $R/deep/a/b/c/d/e/f/g/h/i/j/k/l/m/n/o/p
+busybox mkdir -p $R/many $R/closed $R/deep/a/b/c/d/e/f/g/h/i/j/k/l/m/n/o/p $R/logs
+busybox dd if=/dev/zero of=$R/logs/big.log bs=4096 count=256 2>/dev/null
+busybox ln $R/logs/big.log $R/logs/big.log.1
 echo hello > $R/original
 busybox ln $R/original $R/second-name
 busybox ln $R/original $R/deep/a/b/c/third-name
@@ -34,6 +38,52 @@ while [ $i -lt $1 ]; do echo $i > $R/many/$i; i=$((i+1)); done
 "#;
 
 const SMALL_FILES: &str = "2000";
+
+/// The size of `logs/big.log`, also named `logs/big.log.1`.
+const BIG_LOG: u64 = 1 << 20;
+
+/// A third name of `logs/big.log`, in another folder: in volumes only. Engine 20.10 on
+/// fuse-overlayfs counts such an inode once per name in a stopped container's `SizeRw` now and
+/// then (2 of 3 runs here; `/a/f` and `/b/g` every time), so the layer keeps its names in one
+/// folder; a volume's size is a plain walk of its folder, which counts it once.
+const ANOTHER_FOLDER: &str = "busybox mkdir -p $R/old\nbusybox ln $R/logs/big.log $R/old/big.log.2\n";
+
+/// Every entry of `du --json`'s tree by path, with what a person reads of it: kind, size, files,
+/// the hard-link mark and the change.
+fn entries(tree: &Value) -> std::collections::BTreeMap<String, Value> {
+    let mut all = std::collections::BTreeMap::new();
+    let mut stack = vec![tree];
+    while let Some(node) = stack.pop() {
+        let seen =
+            serde_json::json!([node["kind"], node["size"], node["files"], node["hard_link"], node["change"]]);
+        all.insert(node["path"].as_str().expect("a path").to_owned(), seen);
+        stack.extend(node["children"].as_array().into_iter().flatten());
+    }
+    all
+}
+
+/// The names of `big.log` under `folder` (`/` for a volume, `/fixture/` for the layer): each
+/// shows the file's size, marked; `logs/` holding two names counts it once, and so does `old/`
+/// holding the third where there is one.
+fn assert_hard_links(tree: &Value, folder: &str, route: &str) {
+    let all = entries(tree);
+    let at = |path: &str| {
+        all.get(&format!("{folder}{path}")).unwrap_or_else(|| panic!("{route}: no {folder}{path}"))
+    };
+    let third = all.contains_key(&format!("{folder}old/big.log.2"));
+    let names = ["logs/big.log", "logs/big.log.1", "old/big.log.2"];
+    for name in names.into_iter().take(if third { 3 } else { 2 }) {
+        assert_eq!(at(name), &serde_json::json!(["file", BIG_LOG, 1, true, at(name)[4]]), "{route}: {name}");
+    }
+    assert_eq!((&at("logs")[1], &at("logs")[2]), (&Value::from(BIG_LOG), &Value::from(2)), "{route}: logs/");
+    if third {
+        assert_eq!((&at("old")[1], &at("old")[2]), (&Value::from(BIG_LOG), &Value::from(1)), "{route}: old/");
+    }
+    for name in ["original", "second-name", "deep/a/b/c/third-name"] {
+        assert_eq!((&at(name)[1], &at(name)[3]), (&Value::from(6), &Value::from(true)), "{route}: {name}");
+    }
+    assert_eq!(at("sparse")[3], Value::Null, "{route}: a file with one name has no mark");
+}
 
 fn dockdu(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_dockdu")).args(args).output().expect("cannot run dockdu")
@@ -79,7 +129,8 @@ async fn helpers_of(s: &Scenario, volume: &str) -> Vec<String> {
 
 async fn fill_volume(s: &Scenario, role: &str, keep_writer: bool) -> String {
     let volume = s.create_volume(role).await;
-    let writer = s.run_on_volume(&format!("writes-{role}"), &volume, ENTRIES, &[SMALL_FILES]).await;
+    let script = format!("{ENTRIES}{ANOTHER_FOLDER}");
+    let writer = s.run_on_volume(&format!("writes-{role}"), &volume, &script, &[SMALL_FILES]).await;
     if !keep_writer {
         s.remove_container(&writer).await;
     }
@@ -114,8 +165,8 @@ async fn both_routes_give_the_engines_totals_for_volumes_and_a_writable_layer() 
             .and_then(|v| v.iter().find(|v| v["Name"] == volume.as_str()))
             .and_then(|v| v["UsageData"]["Size"].as_u64())
             .expect("/system/df sizes the volume");
-        let here = du(&["du", "volume", volume, "--json"]).await;
-        let through = du(&["du", "volume", volume, "--json", "--via-engine"]).await;
+        let here = du(&["du", "volume", volume, "--json", "--depth", "30"]).await;
+        let through = du(&["du", "volume", volume, "--json", "--depth", "30", "--via-engine"]).await;
         assert_eq!((here["source"].as_str(), through["source"].as_str()), (Some("host"), Some("engine")));
         assert_eq!(here["size"].as_u64(), Some(engine_size), "{volume} measured here vs /system/df");
         assert_eq!(through["size"].as_u64(), Some(engine_size), "{volume} through the engine vs /system/df");
@@ -125,7 +176,12 @@ async fn both_routes_give_the_engines_totals_for_volumes_and_a_writable_layer() 
         // Children biggest first, paths from the root.
         let first = &here["tree"]["children"][0];
         assert_eq!((first["name"].as_str(), first["path"].as_str()), (Some("sparse"), Some("/sparse")));
-        assert!(here["tree"]["children"][0].get("children").is_none(), "--depth 1 by default");
+        assert!(entries(&here["tree"]).contains_key("/old/big.log.2"), "a name in another folder");
+        assert_hard_links(&here["tree"], "/", "here");
+        assert_hard_links(&through["tree"], "/", "through the engine");
+        assert_eq!(entries(&here["tree"]), entries(&through["tree"]), "{volume}: both routes, name by name");
+        let shallow = du(&["du", "volume", volume, "--json"]).await;
+        assert!(shallow["tree"]["children"][0].get("children").is_none(), "--depth 1 by default");
         assert!(helpers_of(&s, volume).await.is_empty(), "no helper container left for {volume}");
     }
 
@@ -135,8 +191,8 @@ async fn both_routes_give_the_engines_totals_for_volumes_and_a_writable_layer() 
         .map(|c| c["SizeRw"].as_u64().unwrap_or(0))
         .expect("/system/df lists the container");
     let name = s.name("layer");
-    let here = du(&["du", "container", &name, "--json", "--depth", "3"]).await;
-    let through = du(&["du", "container", &name, "--json", "--depth", "3", "--via-engine"]).await;
+    let here = du(&["du", "container", &name, "--json", "--depth", "30"]).await;
+    let through = du(&["du", "container", &name, "--json", "--depth", "30", "--via-engine"]).await;
     assert_eq!(here["size"].as_u64(), Some(layer_rw), "the layer measured here vs SizeRw");
     assert_eq!(through["size"].as_u64(), Some(layer_rw), "the layer through the engine vs SizeRw");
     for tree in [&here["tree"], &through["tree"]] {
@@ -150,6 +206,23 @@ async fn both_routes_give_the_engines_totals_for_volumes_and_a_writable_layer() 
     // Copied up by a hard link, unchanged: in the layer, though the engine's list of changes
     // leaves it out (so only the walk here sees it).
     assert_eq!(child(child(&here["tree"], "bin"), "busybox")["change"], "changed");
+
+    assert_hard_links(&here["tree"], "/fixture/", "the layer here");
+    assert_hard_links(&through["tree"], "/fixture/", "the layer through the engine");
+    let fixture = |tree: &Value| {
+        let mut all = entries(tree);
+        all.retain(|path, _| path.starts_with("/fixture"));
+        // Its other name is /bin/busybox: the walk here marks both, while the engine's archive
+        // of /fixture alone cannot know it has another (a layer is read folder by folder).
+        let again = all.remove("/fixture/busybox-again").expect("busybox-again");
+        (all, again[1].clone())
+    };
+    let (here_fixture, here_again) = fixture(&here["tree"]);
+    let (through_fixture, through_again) = fixture(&through["tree"]);
+    assert_eq!(here_fixture, through_fixture, "the layer's /fixture by both routes, name by name");
+    assert_eq!(here_again, through_again, "busybox's other name shows its size by both routes");
+    assert_eq!(child(child(&here["tree"], "bin"), "busybox")["size"], here_again);
+    assert_eq!(child(child(&here["tree"], "bin"), "busybox")["hard_link"], true);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -23,6 +23,8 @@ pub struct Row {
     pub size: u64,
     pub files: u32,
     pub change: Option<crate::measure::Change>,
+    /// One of several names of one file: it shows the file's size, its folders count it once.
+    pub hard_link: bool,
 }
 
 /// The shown folder's entries in order: while counting, the first level so far; then nodes of
@@ -45,6 +47,8 @@ pub struct Browser {
     /// The folder shown.
     pub dir: NodeId,
     order: Order,
+    /// A row of `order` is a hard link: found when the rows are prepared, not on every frame.
+    hard_links: bool,
     pub selected: usize,
     pub offset: usize,
     /// The row selected in each folder above, to come back to.
@@ -73,6 +77,7 @@ impl Browser {
             sort: SortBy::Size,
             dir: NodeId::ROOT,
             order: Order::Tree(Vec::new()),
+            hard_links: false,
             selected: 0,
             offset: 0,
             trail: Vec::new(),
@@ -118,6 +123,7 @@ impl Browser {
                 size: e.size,
                 files: e.files,
                 change: None,
+                hard_link: false,
             }),
             (Order::Tree(nodes), Contents::Ready { tree, .. }) => nodes.get(index).map(|&id| Row {
                 name: tree.name_lossy(id),
@@ -125,9 +131,15 @@ impl Browser {
                 size: tree.size(id),
                 files: tree.files(id),
                 change: tree.change(id),
+                hard_link: tree.is_hard_link(id),
             }),
             _ => None,
         }
+    }
+
+    /// Whether a row of the shown folder is a hard link (the footer then says what `H` means).
+    pub fn has_hard_links(&self) -> bool {
+        self.hard_links
     }
 
     /// Every row's name, in order (for tests and small folders).
@@ -202,6 +214,12 @@ impl Browser {
             }
             Contents::Ready { tree, .. } => Order::Tree(sorted_children(tree, self.dir, self.sort)),
             Contents::Failed(_) => Order::Tree(Vec::new()),
+        };
+        self.hard_links = match (&self.order, &self.contents) {
+            (Order::Tree(nodes), Contents::Ready { tree, .. }) => {
+                nodes.iter().any(|&id| tree.is_hard_link(id))
+            }
+            _ => false,
         };
         self.selected = self.selected.min(self.len().saturating_sub(1));
     }

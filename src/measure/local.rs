@@ -2,14 +2,14 @@
 //! it got while it walks: the first level as soon as the root folder is read, then its entries'
 //! sizes growing as deeper folders are counted.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
 use super::tree::{Change, NodeId, NodeKind, Tree};
-use super::walk::{walk, Cancel, DirId, Kind, Visit, WalkError};
+use super::walk::{walk, Cancel, DirId, Inode, Kind, Visit, WalkError};
 
 /// How often progress is told, at most.
 const PROGRESS_EVERY: Duration = Duration::from_millis(100);
@@ -52,6 +52,7 @@ pub fn build(
     let mut builder = Builder {
         growing: Growing::new(name, progress),
         dirs: vec![(NodeId::ROOT, NodeId::ROOT)],
+        first_names: HashMap::new(),
         layout,
         first_level_told: false,
     };
@@ -64,6 +65,8 @@ pub fn build(
 pub(super) struct Growing<'a> {
     pub tree: Tree,
     top: HashMap<NodeId, (u64, u32)>,
+    /// (an inode's first name, a first-level entry) whose running total already holds its size.
+    linked_tops: HashSet<(NodeId, NodeId)>,
     bytes: u64,
     files: u64,
     last_told: Instant,
@@ -75,6 +78,7 @@ impl<'a> Growing<'a> {
         Growing {
             tree: Tree::new(root_name),
             top: HashMap::new(),
+            linked_tops: HashSet::new(),
             bytes: 0,
             files: 0,
             last_told: Instant::now(),
@@ -99,6 +103,27 @@ impl<'a> Growing<'a> {
             self.bytes += bytes;
             self.files += 1;
         }
+        node
+    }
+
+    /// Adds another name of the inode first added as `first`: it shows the inode's size, which
+    /// the totals so far already hold, except a first-level entry's that holds no name of it yet.
+    pub fn add_hard_link(
+        &mut self,
+        parent: NodeId,
+        top: Option<NodeId>,
+        name: &[u8],
+        first: NodeId,
+    ) -> NodeId {
+        let size = self.tree.size(first);
+        let node = self.tree.add(parent, name, self.tree.kind(first), size);
+        self.tree.hard_link(node, first);
+        let top = top.unwrap_or(node);
+        let counted = self.tree.first_level(first) == top || !self.linked_tops.insert((first, top));
+        let total = self.top.entry(top).or_default();
+        total.0 += if counted { 0 } else { size };
+        total.1 += 1;
+        self.files += 1;
         node
     }
 
@@ -139,6 +164,8 @@ struct Builder<'a> {
     growing: Growing<'a>,
     /// Per `DirId`: its node, and the node of the first-level entry it is under.
     dirs: Vec<(NodeId, NodeId)>,
+    /// The first name met of each inode with several names.
+    first_names: HashMap<Inode, NodeId>,
     layout: Layout,
     first_level_told: bool,
 }
@@ -167,7 +194,7 @@ impl Visit for Builder<'_> {
         self.dirs.push((node, parent_top.unwrap_or(node)));
     }
 
-    fn entry(&mut self, parent: DirId, name: &OsStr, kind: Kind, bytes: u64) {
+    fn entry(&mut self, parent: DirId, name: &OsStr, kind: Kind, size: u64, linked: Option<Inode>) {
         self.maybe_tell(parent);
         let (parent_node, parent_top) = self.node_of(parent);
         let mut name = name.as_bytes();
@@ -194,7 +221,17 @@ impl Visit for Builder<'_> {
             Kind::Symlink => NodeKind::Symlink,
             Kind::Whiteout | Kind::Other => NodeKind::Other,
         };
-        let node = self.growing.add(parent_node, parent_top, name, node_kind, bytes);
+        // A deletion is no file of the layer's: never a name of anything.
+        let linked = linked.filter(|_| change.is_none());
+        let node = match linked.map(|inode| (inode, self.first_names.get(&inode).copied())) {
+            Some((_, Some(first))) => self.growing.add_hard_link(parent_node, parent_top, name, first),
+            Some((inode, None)) => {
+                let node = self.growing.add(parent_node, parent_top, name, node_kind, size);
+                self.first_names.insert(inode, node);
+                node
+            }
+            None => self.growing.add(parent_node, parent_top, name, node_kind, size),
+        };
         if change.is_some() {
             self.growing.tree.set_change(node, change);
         }

@@ -17,7 +17,7 @@ mod walk;
 pub use local::{Layout, Progress, TopEntry};
 pub use pool::{default_threads, Pool};
 pub use tree::{sorted_children, Change, NodeId, NodeKind, SortBy, Tree};
-pub use walk::{size, walk, Cancel, DirId, Kind, Total, Visit, WalkError};
+pub use walk::{size, walk, Cancel, DirId, Inode, Kind, Total, Visit, WalkError};
 
 #[cfg(test)]
 mod tests;

@@ -1,10 +1,13 @@
 //! Sizes from a tar stream (the engine's `GET /containers/{id}/archive`), counted from the
 //! headers alone: file contents are skipped as they pass, so memory holds one header (or one
 //! extended header) and the tree. Counted as the engine counts: a regular file its size, a
-//! symlink the length of its target, a hard link nothing (its inode came first, with its
-//! size), FIFOs and devices nothing.
+//! symlink the length of its target, FIFOs and devices nothing, a hard-linked inode once. In a
+//! tar the first name of an inode carries it and each later name is a hard-link entry
+//! (typeflag `1`, size 0) naming the first: that later name shows the first's size and both
+//! are marked, as the walk here does (see `tree` for how folders count them).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasher, RandomState};
 
 use super::local::{Growing, Progress};
 use super::tree::{Change, NodeId, NodeKind, Tree};
@@ -45,6 +48,23 @@ struct Pending {
     size: Option<u64>,
 }
 
+/// What an archive entry puts in the tree.
+enum Adding {
+    Entry(NodeKind, u64),
+    /// Another name of the inode at this path of the archive.
+    HardLinkTo(Vec<u8>),
+}
+
+/// An entry of a layer's archive that its list of changes leaves out (an image file), kept by
+/// the hash of its path in case a layer's entry is a hard link to it.
+#[derive(Clone, Copy)]
+enum LeftOut {
+    /// Its kind and size: the first layer entry linking to it shows and counts them.
+    Inode(NodeKind, u64),
+    /// The first layer entry that links to it, which later ones link to in turn.
+    Named(NodeId),
+}
+
 /// Builds a tree from tar bytes fed in pieces of any size.
 pub struct TarTree<'a> {
     growing: Growing<'a>,
@@ -57,6 +77,14 @@ pub struct TarTree<'a> {
     strip_first: bool,
     /// A writable layer: only the paths listed here are kept, with their marks.
     changes: Option<&'a HashMap<Vec<u8>, Change>>,
+    /// Entries of this archive a layer leaves out, by path hash (a hard link names only an
+    /// earlier entry of its own archive).
+    left_out: HashMap<u64, LeftOut>,
+    /// Children of the folders a hard link was looked up in, by (folder, name hash): a folder
+    /// is read whole once, not once per link (backup volumes hold folders of links).
+    index: HashMap<(NodeId, u64), NodeId>,
+    indexed: HashSet<NodeId>,
+    hasher: RandomState,
 }
 
 impl<'a> TarTree<'a> {
@@ -69,6 +97,10 @@ impl<'a> TarTree<'a> {
             stack: Vec::new(),
             strip_first,
             changes: None,
+            left_out: HashMap::new(),
+            index: HashMap::new(),
+            indexed: HashSet::new(),
+            hasher: RandomState::new(),
         }
     }
 
@@ -84,6 +116,7 @@ impl<'a> TarTree<'a> {
         self.buf.clear();
         self.pending = Pending::default();
         self.stack.clear();
+        self.left_out.clear();
         self.strip_first = strip_first;
     }
 
@@ -134,7 +167,7 @@ impl<'a> TarTree<'a> {
     /// Adds an entry by its path from this archive's root (for a layer's deletions).
     pub fn add_path(&mut self, path: &[u8], kind: NodeKind, size: u64, change: Option<Change>) {
         self.stack.clear();
-        self.insert(path, kind, size, change);
+        self.insert(path, Adding::Entry(kind, size), change);
     }
 
     fn header(&mut self, block: &[u8]) -> Result<(), TarError> {
@@ -174,16 +207,16 @@ impl<'a> TarTree<'a> {
             }
         };
         let link = self.pending.link.take().unwrap_or_else(|| field(&block[157..257]).to_vec());
-        let (kind, bytes) = match typeflag {
-            b'0' | 0 | b'7' => (NodeKind::File, size),
-            b'1' => (NodeKind::File, 0),
-            b'2' => (NodeKind::Symlink, link.len() as u64),
-            b'5' => (NodeKind::Dir, 0),
-            _ => (NodeKind::Other, 0),
+        let adding = match typeflag {
+            b'0' | 0 | b'7' if path.ends_with(b"/") => Adding::Entry(NodeKind::Dir, 0),
+            b'0' | 0 | b'7' => Adding::Entry(NodeKind::File, size),
+            b'1' => Adding::HardLinkTo(if self.strip_first { strip_first(&link) } else { link }),
+            b'2' => Adding::Entry(NodeKind::Symlink, link.len() as u64),
+            b'5' => Adding::Entry(NodeKind::Dir, 0),
+            _ => Adding::Entry(NodeKind::Other, 0),
         };
-        let kind = if kind == NodeKind::File && path.ends_with(b"/") { NodeKind::Dir } else { kind };
         let path = if self.strip_first { strip_first(&path) } else { path };
-        self.insert(&path, kind, bytes, None);
+        self.insert(&path, adding, None);
         Ok(())
     }
 
@@ -209,23 +242,37 @@ impl<'a> TarTree<'a> {
     }
 
     /// Puts an entry at `path` (components split on `/`), making the folders on the way.
-    fn insert(&mut self, path: &[u8], kind: NodeKind, bytes: u64, change: Option<Change>) {
-        let parts: Vec<&[u8]> = path.split(|b| *b == b'/').filter(|p| !p.is_empty() && *p != b".").collect();
+    fn insert(&mut self, path: &[u8], adding: Adding, change: Option<Change>) {
+        let parts = components(path);
         let Some((name, folders)) = parts.split_last() else {
             return; // the root itself
+        };
+        // Looked up before anything is added: a link's target is never a folder on its way.
+        let link = match &adding {
+            Adding::HardLinkTo(target) => self.link_target(target),
+            Adding::Entry(..) => None,
         };
         let change = match self.changes {
             None => change,
             Some(changes) => {
-                let mut full = Vec::with_capacity(path.len() + 1);
-                for part in &parts {
-                    full.push(b'/');
-                    full.extend_from_slice(part);
-                }
+                let full = full_path(&parts);
                 match changes.get(&full) {
                     Some(listed) => change.or(Some(*listed)),
                     // From the image, unchanged: not the layer's.
-                    None => return,
+                    None => {
+                        match (adding, link) {
+                            (Adding::Entry(kind, bytes), _) if kind != NodeKind::Dir => {
+                                let key = self.hasher.hash_one(&full);
+                                self.left_out.insert(key, LeftOut::Inode(kind, bytes));
+                            }
+                            // An image file linked to a layer's entry: that entry has two names.
+                            (Adding::HardLinkTo(_), Some((_, LeftOut::Named(first)))) => {
+                                self.growing.tree.set_hard_link(first)
+                            }
+                            _ => {}
+                        }
+                        return;
+                    }
                 }
             }
         };
@@ -234,21 +281,95 @@ impl<'a> TarTree<'a> {
         self.stack.truncate(same);
         for folder in &folders[same..] {
             let parent = self.stack.last().map_or(NodeId::ROOT, |(_, node)| *node);
-            let node = match self.growing.tree.child(parent, folder) {
+            let node = match self.child(parent, folder) {
                 Some(node) => node,
-                None => self.growing.add(parent, self.top(), folder, NodeKind::Dir, 0),
+                None => self.add(parent, folder, NodeKind::Dir, 0),
             };
             self.stack.push((folder.to_vec(), node));
         }
         let parent = self.stack.last().map_or(NodeId::ROOT, |(_, node)| *node);
-        let node = self.growing.add(parent, self.top(), name, kind, bytes);
+        let node = match (adding, link) {
+            (Adding::Entry(kind, bytes), _) => self.add(parent, name, kind, bytes),
+            (Adding::HardLinkTo(_), Some((_, LeftOut::Named(first)))) => {
+                let node = self.growing.add_hard_link(parent, self.top(), name, first);
+                self.indexed_add(parent, node);
+                node
+            }
+            // The first name is an image file the layer leaves out: this one carries the inode.
+            (Adding::HardLinkTo(_), Some((key, LeftOut::Inode(kind, bytes)))) => {
+                let node = self.add(parent, name, kind, bytes);
+                self.growing.tree.set_hard_link(node);
+                self.left_out.insert(key, LeftOut::Named(node));
+                node
+            }
+            // A link to nothing earlier in the archive: a name without a size.
+            (Adding::HardLinkTo(_), None) => self.add(parent, name, NodeKind::File, 0),
+        };
         if change.is_some() {
             self.growing.tree.set_change(node, change);
         }
-        if kind == NodeKind::Dir {
+        if self.growing.tree.kind(node) == NodeKind::Dir {
             self.stack.push((name.to_vec(), node));
         }
         self.growing.tell(false);
+    }
+
+    fn add(&mut self, parent: NodeId, name: &[u8], kind: NodeKind, bytes: u64) -> NodeId {
+        let node = self.growing.add(parent, self.top(), name, kind, bytes);
+        self.indexed_add(parent, node);
+        node
+    }
+
+    /// Keeps the index of a folder already indexed whole.
+    fn indexed_add(&mut self, parent: NodeId, node: NodeId) {
+        if !self.indexed.is_empty() && self.indexed.contains(&parent) {
+            let key = self.hasher.hash_one(self.growing.tree.name(node));
+            self.index.insert((parent, key), node);
+        }
+    }
+
+    /// The inode a hard-link entry names, by its path in the archive: an entry of the tree (its
+    /// key is unused), or an image file a layer left out. `None` for a path not seen before.
+    fn link_target(&mut self, target: &[u8]) -> Option<(u64, LeftOut)> {
+        let parts = components(target);
+        let mut at = NodeId::ROOT;
+        for part in &parts {
+            match self.indexed_child(at, part) {
+                Some(child) => at = child,
+                None => {
+                    let key = self.hasher.hash_one(full_path(&parts));
+                    return self.left_out.get(&key).map(|left_out| (key, *left_out));
+                }
+            }
+        }
+        let tree = &self.growing.tree;
+        (at != NodeId::ROOT && tree.kind(at) != NodeKind::Dir).then_some((0, LeftOut::Named(at)))
+    }
+
+    /// The child of `folder` named `name`, through the folder's index, made on first use.
+    fn indexed_child(&mut self, folder: NodeId, name: &[u8]) -> Option<NodeId> {
+        if self.indexed.insert(folder) {
+            let tree = &self.growing.tree;
+            for child in tree.children(folder) {
+                self.index.insert((folder, self.hasher.hash_one(tree.name(child))), child);
+            }
+        }
+        let found = self.index.get(&(folder, self.hasher.hash_one(name))).copied();
+        match found {
+            Some(child) if self.growing.tree.name(child) == name => Some(child),
+            // Two names with one hash: the index holds one of them.
+            Some(_) => self.growing.tree.child(folder, name),
+            None => None,
+        }
+    }
+
+    /// The child of `folder` named `name`, through its index if it has one.
+    fn child(&mut self, folder: NodeId, name: &[u8]) -> Option<NodeId> {
+        if self.indexed.contains(&folder) {
+            self.indexed_child(folder, name)
+        } else {
+            self.growing.tree.child(folder, name)
+        }
     }
 
     fn top(&self) -> Option<NodeId> {
@@ -293,6 +414,21 @@ fn pax_records(mut body: &[u8]) -> Vec<(&[u8], &[u8])> {
         body = &body[len..];
     }
     records
+}
+
+/// A path's names, without empty ones and `.`.
+fn components(path: &[u8]) -> Vec<&[u8]> {
+    path.split(|b| *b == b'/').filter(|p| !p.is_empty() && *p != b".").collect()
+}
+
+/// `/a/b` from `[a, b]`: how a layer's list of changes names a path.
+fn full_path(parts: &[&[u8]]) -> Vec<u8> {
+    let mut full = Vec::with_capacity(parts.iter().map(|p| p.len() + 1).sum());
+    for part in parts {
+        full.push(b'/');
+        full.extend_from_slice(part);
+    }
+    full
 }
 
 fn strip_first(path: &[u8]) -> Vec<u8> {

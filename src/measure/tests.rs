@@ -1,7 +1,7 @@
 //! The walker on real trees in the temp folder: each case is a kind of entry the engine counts
 //! in its own way, checked against the number the engine would give.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ffi::{OsStr, OsString};
 use std::fs;
 use std::os::unix::fs::{symlink, MetadataExt, PermissionsExt};
@@ -189,10 +189,12 @@ fn a_folder_that_cannot_be_read_makes_the_tree_no_size() {
     );
 }
 
-/// What a visitor was told: each entry's kind and counted bytes, and each folder's parent.
+/// What a visitor was told: each entry's kind, size and inode if it has other names, and each
+/// folder's parent.
 #[derive(Default)]
 struct Entries {
     kinds: HashMap<OsString, (Kind, u64)>,
+    inodes: HashMap<OsString, Option<Inode>>,
     dirs: HashMap<DirId, (DirId, OsString)>,
     parents: HashMap<OsString, DirId>,
 }
@@ -202,8 +204,9 @@ impl Visit for Entries {
         self.dirs.insert(id, (parent, name.to_owned()));
     }
 
-    fn entry(&mut self, parent: DirId, name: &OsStr, kind: Kind, bytes: u64) {
-        self.kinds.insert(name.to_owned(), (kind, bytes));
+    fn entry(&mut self, parent: DirId, name: &OsStr, kind: Kind, size: u64, linked: Option<Inode>) {
+        self.kinds.insert(name.to_owned(), (kind, size));
+        self.inodes.insert(name.to_owned(), linked);
         self.parents.insert(name.to_owned(), parent);
     }
 }
@@ -224,7 +227,7 @@ impl Entries {
 }
 
 #[test]
-fn a_visitor_can_rebuild_the_tree_and_sees_a_second_name_as_zero_bytes() {
+fn a_visitor_can_rebuild_the_tree_and_sees_each_name_of_an_inode_with_its_size() {
     let tree = Tree::new("visit");
     let first = tree.file("a/b/first", 10);
     fs::create_dir_all(tree.0.join("c")).unwrap();
@@ -237,9 +240,15 @@ fn a_visitor_can_rebuild_the_tree_and_sees_a_second_name_as_zero_bytes() {
     assert_eq!(seen.path_of("second"), "c/second");
     assert_eq!(seen.path_of("link"), "a/b/link");
     assert_eq!(seen.kinds[OsStr::new("link")], (Kind::Symlink, 5));
-    // Whichever name the walk met first carries the bytes.
-    let counted: u64 = ["first", "second"].iter().map(|n| seen.kinds[OsStr::new(n)].1).sum();
-    assert_eq!(counted, 10);
+    // Both names tell the inode's size and the same inode; the total holds it once.
+    assert_eq!(
+        (seen.kinds[OsStr::new("first")], seen.kinds[OsStr::new("second")]),
+        ((Kind::File, 10), (Kind::File, 10))
+    );
+    let inode = seen.inodes[OsStr::new("first")];
+    assert!(inode.is_some());
+    assert_eq!(seen.inodes[OsStr::new("second")], inode);
+    assert_eq!(seen.inodes[OsStr::new("link")], None);
 }
 
 #[test]
@@ -305,7 +314,8 @@ fn the_browsing_tree_adds_up_to_the_walk_and_tells_the_first_level_early() {
     assert_eq!(names, ["big", "small", "top"]);
     let order: Vec<_> =
         sorted_children(&built, NodeId::ROOT, SortBy::Size).iter().map(|c| built.name_lossy(*c)).collect();
-    assert_eq!(order, ["big", "top", "small"]);
+    // `small` holds a name of `big/b`: it counts those 10 bytes too (and the root once).
+    assert_eq!(order, ["big", "small", "top"]);
 }
 
 #[test]
@@ -323,4 +333,184 @@ fn a_layers_whiteouts_are_deleted_entries_of_size_zero() {
     let gone = built.child(etc, b"gone").expect("the whiteout names the deleted file");
     assert_eq!((built.change(gone), built.size(gone)), (Some(Change::Deleted), 0));
     assert_eq!(built.children(etc).count(), 2, "the opaque marker is no entry");
+}
+
+/// Every entry of a browsing tree by path, as `du` shows it: kind, size, files, hard-link mark.
+fn listing(tree: &super::tree::Tree) -> BTreeMap<String, (NodeKind, u64, u32, bool)> {
+    let mut entries = BTreeMap::new();
+    let root = (tree.kind(NodeId::ROOT), tree.size(NodeId::ROOT), tree.files(NodeId::ROOT), false);
+    entries.insert("/".to_owned(), root);
+    tree.each_path(NodeId::ROOT, |id, path| {
+        let entry = (tree.kind(id), tree.size(id), tree.files(id), tree.is_hard_link(id));
+        entries.insert(String::from_utf8_lossy(path).into_owned(), entry);
+    });
+    entries
+}
+
+/// The size of `big.log`, whose three names are `logs/big.log`, `logs/big.log.1` and
+/// `old/big.log.2`, beside a file of 10 bytes `other`.
+const BIG: u64 = 4 << 20;
+
+/// What both routes must show of that tree: each name the file's size, marked; `logs/` (two
+/// names) and `old/` (one) count it once each, and so does the root (not three times).
+fn rotated_logs() -> BTreeMap<String, (NodeKind, u64, u32, bool)> {
+    use NodeKind::{Dir, File};
+    [
+        ("/", (Dir, BIG + 10, 4, false)),
+        ("/logs", (Dir, BIG, 2, false)),
+        ("/logs/big.log", (File, BIG, 1, true)),
+        ("/logs/big.log.1", (File, BIG, 1, true)),
+        ("/old", (Dir, BIG, 1, false)),
+        ("/old/big.log.2", (File, BIG, 1, true)),
+        ("/other", (File, 10, 1, false)),
+    ]
+    .into_iter()
+    .map(|(path, entry)| (path.to_owned(), entry))
+    .collect()
+}
+
+/// `rotated_logs` on disk, the file first written under `first` and linked to the other names.
+fn rotated_logs_on_disk(first: &str) -> Tree {
+    let tree = Tree::new("rotated");
+    fs::create_dir_all(tree.0.join("logs")).unwrap();
+    fs::create_dir_all(tree.0.join("old")).unwrap();
+    fs::File::create(tree.0.join(first)).unwrap().set_len(BIG).unwrap();
+    for name in ["logs/big.log", "logs/big.log.1", "old/big.log.2"].into_iter().filter(|n| *n != first) {
+        fs::hard_link(tree.0.join(first), tree.0.join(name)).unwrap();
+    }
+    tree.file("other", 10);
+    tree
+}
+
+/// `rotated_logs` as the engine's archive of `/data`: `first` is the regular file carrying the
+/// bytes, each other name a hard-link entry (typeflag `1`, size 0) naming it, in `order`.
+fn rotated_logs_archive(order: &[&str], first: &str) -> Vec<u8> {
+    let mut builder = ::tar::Builder::new(Vec::new());
+    for path in order {
+        let mut header = ::tar::Header::new_gnu();
+        let full = format!("data/{path}");
+        if path.ends_with('/') {
+            header.set_entry_type(::tar::EntryType::Directory);
+            header.set_size(0);
+            builder.append_data(&mut header, &full, &[][..]).unwrap();
+        } else if *path == first {
+            header.set_size(BIG);
+            builder.append_data(&mut header, &full, std::io::Read::take(std::io::repeat(0), BIG)).unwrap();
+        } else if *path == "other" {
+            header.set_size(10);
+            builder.append_data(&mut header, &full, &[1u8; 10][..]).unwrap();
+        } else {
+            header.set_entry_type(::tar::EntryType::Link);
+            header.set_size(0);
+            builder.append_link(&mut header, &full, format!("data/{first}")).unwrap();
+        }
+    }
+    builder.into_inner().unwrap()
+}
+
+fn through_tar(archive: &[u8]) -> super::tree::Tree {
+    let mut progress = |_| {};
+    let mut tar = super::tar::TarTree::new(b"data", true, &mut progress);
+    for piece in archive.chunks(700) {
+        tar.feed(piece).unwrap();
+    }
+    tar.finish()
+}
+
+#[test]
+fn each_name_of_a_hard_linked_file_shows_its_size_walked_here_whichever_name_comes_first() {
+    for first in ["logs/big.log", "old/big.log.2", "logs/big.log.1"] {
+        let on_disk = rotated_logs_on_disk(first);
+        let built = local::build(&on_disk.0, Layout::Plain, &Cancel::default(), &mut |_| {}).unwrap();
+        assert_eq!(listing(&built), rotated_logs(), "written first as {first}");
+        assert_eq!(built.size(NodeId::ROOT), on_disk.size().bytes, "the engine's total");
+    }
+}
+
+#[test]
+fn each_name_of_a_hard_linked_file_shows_its_size_through_the_engine_whichever_name_comes_first() {
+    let orders: [(&[&str], &str); 3] = [
+        (&["logs/", "logs/big.log", "logs/big.log.1", "old/", "old/big.log.2", "other"], "logs/big.log"),
+        (&["old/", "old/big.log.2", "logs/", "logs/big.log", "logs/big.log.1", "other"], "old/big.log.2"),
+        (&["other", "logs/", "logs/big.log.1", "logs/big.log", "old/", "old/big.log.2"], "logs/big.log.1"),
+    ];
+    for (order, first) in orders {
+        let tree = through_tar(&rotated_logs_archive(order, first));
+        assert_eq!(listing(&tree), rotated_logs(), "archived first as {first}");
+    }
+}
+
+#[test]
+fn both_routes_agree_name_by_name_on_hard_links() {
+    let here = local::build(
+        &rotated_logs_on_disk("old/big.log.2").0,
+        Layout::Plain,
+        &Cancel::default(),
+        &mut |_| {},
+    )
+    .unwrap();
+    let order = ["logs/", "logs/big.log", "logs/big.log.1", "old/", "old/big.log.2", "other"];
+    let through = through_tar(&rotated_logs_archive(&order, "logs/big.log"));
+    assert_eq!(listing(&here), listing(&through));
+}
+
+#[test]
+fn while_counting_each_first_level_folder_holds_a_hard_linked_file_once() {
+    let mut told = Vec::new();
+    let mut progress = |p: Progress| told.push(p);
+    let mut growing = local::Growing::new(b"data", &mut progress);
+    let logs = growing.add(NodeId::ROOT, None, b"logs", NodeKind::Dir, 0);
+    let first = growing.add(logs, Some(logs), b"big.log", NodeKind::File, BIG);
+    growing.add_hard_link(logs, Some(logs), b"big.log.1", first);
+    let old = growing.add(NodeId::ROOT, None, b"old", NodeKind::Dir, 0);
+    growing.add_hard_link(old, Some(old), b"big.log.2", first);
+    growing.add_hard_link(old, Some(old), b"big.log.3", first);
+    growing.add_hard_link(NodeId::ROOT, None, b"big.log.4", first);
+    growing.tell(true);
+    drop(growing);
+    let last = told.last().expect("progress told");
+    let size_of = |name: &str| last.top.iter().find(|e| e.name == name).map(|e| (e.size, e.files));
+    assert_eq!(
+        (size_of("logs"), size_of("old"), size_of("big.log.4")),
+        (Some((BIG, 2)), Some((BIG, 2)), Some((BIG, 1)))
+    );
+    assert_eq!((last.bytes, last.files), (BIG, 5), "the inode once in the running total");
+}
+
+/// A layer through the engine keeps only what its changes name: a layer's file that is another
+/// name of an image file (left out) still shows and counts that file's size, marked.
+#[test]
+fn a_layers_hard_link_to_a_left_out_image_file_shows_its_size_through_the_engine() {
+    for (image_file_first, order) in
+        [(true, ["bin/", "bin/busybox", "bin/zz"]), (false, ["bin/", "bin/aa", "bin/busybox"])]
+    {
+        let mut builder = ::tar::Builder::new(Vec::new());
+        let (first, second) =
+            if image_file_first { ("bin/busybox", "bin/zz") } else { ("bin/aa", "bin/busybox") };
+        let mut dir = ::tar::Header::new_gnu();
+        dir.set_entry_type(::tar::EntryType::Directory);
+        builder.append_data(&mut dir, order[0], &[][..]).unwrap();
+        let mut file = ::tar::Header::new_gnu();
+        file.set_size(1000);
+        builder.append_data(&mut file, first, &[0u8; 1000][..]).unwrap();
+        let mut link = ::tar::Header::new_gnu();
+        link.set_entry_type(::tar::EntryType::Link);
+        builder.append_link(&mut link, second, first).unwrap();
+        let archive = builder.into_inner().unwrap();
+        let layer_name = if image_file_first { "/bin/zz" } else { "/bin/aa" };
+        let changes: HashMap<Vec<u8>, Change> =
+            [(b"/bin".to_vec(), Change::Changed), (layer_name.as_bytes().to_vec(), Change::Added)].into();
+        let mut progress = |_| {};
+        let mut tar = super::tar::TarTree::new(b"/", false, &mut progress).layer(&changes);
+        tar.feed(&archive).unwrap();
+        let tree = tar.finish();
+        use NodeKind::{Dir, File};
+        let expected: BTreeMap<String, _> = [
+            ("/".to_owned(), (Dir, 1000, 1, false)),
+            ("/bin".to_owned(), (Dir, 1000, 1, false)),
+            (layer_name.to_owned(), (File, 1000, 1, true)),
+        ]
+        .into();
+        assert_eq!(listing(&tree), expected, "the image file first: {image_file_first}");
+    }
 }

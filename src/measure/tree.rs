@@ -1,7 +1,14 @@
 //! A whole tree of sizes in little memory, for the browser and `dockdu du`: one arena of small
 //! nodes linked by `u32` indices, every name in one shared byte buffer. A million entries cost
-//! about 32 bytes of node plus their names (see `benches/browse.rs`).
+//! about 32 bytes of node plus their names (see `benches/browse.rs`); a hard link costs 8 more.
+//!
+//! Hard links, by the engine's rule (an inode counts once) and as ncdu shows them: every name
+//! of an inode shows the inode's size and is marked, and every folder holding at least one of
+//! its names counts it once — so two names in one folder count once there, two names in sibling
+//! folders count once in each sibling and once (not twice) in their common parent and above.
+//! A folder's size can then be less than the sum of its entries' sizes.
 
+use std::collections::HashSet;
 use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
 
@@ -57,6 +64,8 @@ impl NodeId {
 }
 
 const NONE: u32 = u32::MAX;
+/// The bit of `Node::kind` that marks a name of an inode that has others in the tree.
+const HARD_LINK: u8 = 0x80;
 
 /// 32 bytes: sizes first so nothing pads.
 #[derive(Debug, Clone)]
@@ -70,6 +79,7 @@ struct Node {
     /// Entries that are not folders, under a folder (1 for the others).
     files: u32,
     name_len: u16,
+    /// A `NodeKind`, with `HARD_LINK` set on a name of a hard-linked inode.
     kind: u8,
     change: u8,
 }
@@ -78,12 +88,15 @@ struct Node {
 pub struct Tree {
     nodes: Vec<Node>,
     names: Vec<u8>,
+    /// (a later name, the inode's first name), for each name after an inode's first: 8 bytes per
+    /// hard link, nothing for the other entries.
+    links: Vec<(u32, u32)>,
 }
 
 impl Tree {
     /// A tree holding only its root, a folder named `name`.
     pub fn new(name: &[u8]) -> Tree {
-        let mut tree = Tree { nodes: Vec::new(), names: Vec::new() };
+        let mut tree = Tree { nodes: Vec::new(), names: Vec::new(), links: Vec::new() };
         tree.push(NONE, name, NodeKind::Dir, 0);
         tree
     }
@@ -119,14 +132,68 @@ impl Tree {
         NodeId(id)
     }
 
-    /// Adds every entry's size and file count into its folders. Children always come after
-    /// their parent, so one pass from the end does it. Call once, after the last `add`.
+    /// Records `name` as another name of the inode first added as `first` (a file, a symlink…,
+    /// never a folder), which `add` was given the same size: both are marked, and `finish` counts
+    /// the inode once in each folder (see the module's doc). `first` must be the inode's first
+    /// name, the one every later name points at.
+    pub fn hard_link(&mut self, name: NodeId, first: NodeId) {
+        self.links.push((name.0, first.0));
+        self.set_hard_link(name);
+        self.set_hard_link(first);
+    }
+
+    /// Marks an entry as a name of an inode with another name in what was measured, when that
+    /// other name is not in the tree (an image file a layer's entry links to, say).
+    pub fn set_hard_link(&mut self, id: NodeId) {
+        self.nodes[id.0 as usize].kind |= HARD_LINK;
+    }
+
+    /// Whether the entry is one of several names of one inode: it shows the inode's size, and
+    /// its folders count that size once whatever the number of names inside them.
+    pub fn is_hard_link(&self, id: NodeId) -> bool {
+        self.nodes[id.0 as usize].kind & HARD_LINK != 0
+    }
+
+    /// Adds every entry's size and file count into its folders, each hard-linked inode once per
+    /// folder. Children always come after their parent, so one pass from the end does it. Call
+    /// once, after the last `add`.
     pub fn finish(&mut self) {
         for i in (1..self.nodes.len()).rev() {
             let (size, files, parent) = (self.nodes[i].size, self.nodes[i].files, self.nodes[i].parent);
             let parent = &mut self.nodes[parent as usize];
             parent.size += size;
             parent.files = parent.files.saturating_add(files);
+        }
+        self.count_links_once();
+    }
+
+    /// Takes back what the pass above added more than once: every name added its size to all
+    /// its folders, and a folder that already held a name of the same inode must not count it
+    /// again. The folders counting an inode are the ancestors of its names, a set closed upwards:
+    /// a later name's walk up stops adding at the first folder already in it, and from there on
+    /// up every folder gives the size back.
+    fn count_links_once(&mut self) {
+        let mut links = std::mem::take(&mut self.links);
+        links.sort_unstable_by_key(|&(_, first)| first);
+        for names in links.chunk_by(|a, b| a.1 == b.1) {
+            let mut counted = HashSet::new();
+            let mut at = self.nodes[names[0].1 as usize].parent;
+            while at != NONE {
+                counted.insert(at);
+                at = self.nodes[at as usize].parent;
+            }
+            for &(name, _) in names {
+                let size = self.nodes[name as usize].size;
+                let mut at = self.nodes[name as usize].parent;
+                while at != NONE && counted.insert(at) {
+                    at = self.nodes[at as usize].parent;
+                }
+                while at != NONE {
+                    let folder = &mut self.nodes[at as usize];
+                    folder.size = folder.size.saturating_sub(size);
+                    at = folder.parent;
+                }
+            }
         }
     }
 
@@ -140,7 +207,9 @@ impl Tree {
 
     /// Bytes the tree holds (nodes and names), for the memory budget.
     pub fn heap_bytes(&self) -> usize {
-        self.nodes.capacity() * std::mem::size_of::<Node>() + self.names.capacity()
+        self.nodes.capacity() * std::mem::size_of::<Node>()
+            + self.names.capacity()
+            + self.links.capacity() * std::mem::size_of::<(u32, u32)>()
     }
 
     /// Names the root (a volume's tree is named after the volume, not its `_data` folder).
@@ -170,7 +239,7 @@ impl Tree {
     }
 
     pub fn kind(&self, id: NodeId) -> NodeKind {
-        match self.nodes[id.0 as usize].kind {
+        match self.nodes[id.0 as usize].kind & !HARD_LINK {
             0 => NodeKind::Dir,
             1 => NodeKind::File,
             2 => NodeKind::Symlink,
@@ -199,6 +268,15 @@ impl Tree {
     pub fn parent(&self, id: NodeId) -> Option<NodeId> {
         let parent = self.nodes[id.0 as usize].parent;
         (parent != NONE).then_some(NodeId(parent))
+    }
+
+    /// The entry of the first level that `id` is under (itself if it is one; the root for the root).
+    pub fn first_level(&self, id: NodeId) -> NodeId {
+        let mut at = id;
+        while let Some(parent) = self.parent(at).filter(|p| *p != NodeId::ROOT) {
+            at = parent;
+        }
+        at
     }
 
     /// The entries of a folder, in no particular order.
@@ -331,6 +409,50 @@ mod tests {
         tree.each_path(NodeId::ROOT, |_, p| paths.push(String::from_utf8_lossy(p).into_owned()));
         paths.sort();
         assert_eq!(paths, ["/etc", "/etc/deep", "/etc/deep/x", "/etc/passwd", "/link"]);
+    }
+
+    #[test]
+    fn each_folder_holding_a_name_of_a_hard_linked_file_counts_it_once() {
+        // One 100-byte file named /a/x, /a/y, /b/c/z and /d/e/f/q; the first name is each in turn.
+        let names: [&[&[u8]]; 4] =
+            [&[b"a", b"x"], &[b"a", b"y"], &[b"b", b"c", b"z"], &[b"d", b"e", b"f", b"q"]];
+        for first_at in 0..names.len() {
+            let mut tree = Tree::new(b"root");
+            let mut first = None;
+            let mut ids = Vec::new();
+            for i in (0..names.len()).map(|i| (i + first_at) % names.len()) {
+                let (name, folders) = names[i].split_last().unwrap();
+                let mut at = NodeId::ROOT;
+                for folder in folders {
+                    at = tree.child(at, folder).unwrap_or_else(|| tree.add(at, folder, NodeKind::Dir, 0));
+                }
+                let id = tree.add(at, name, NodeKind::File, 100);
+                match first {
+                    None => first = Some(id),
+                    Some(first) => tree.hard_link(id, first),
+                }
+                ids.push(id);
+            }
+            let b = tree.child(NodeId::ROOT, b"b").unwrap();
+            tree.add(b, b"w", NodeKind::File, 1);
+            tree.add(NodeId::ROOT, b"solo", NodeKind::File, 5);
+            tree.finish();
+            let size_at = |path: &[&[u8]]| {
+                let at = path.iter().fold(NodeId::ROOT, |at, name| tree.child(at, name).unwrap());
+                (tree.size(at), tree.is_hard_link(at))
+            };
+            assert_eq!(size_at(&[]), (100 + 1 + 5, false), "the root, once; the first name {first_at}");
+            assert_eq!(size_at(&[b"a"]), (100, false), "two names in one folder count once");
+            assert_eq!(size_at(&[b"b"]), (101, false));
+            assert_eq!(size_at(&[b"b", b"c"]), (100, false));
+            assert_eq!(size_at(&[b"d", b"e", b"f"]), (100, false));
+            assert_eq!(size_at(&[b"d"]), (100, false));
+            for name in names {
+                assert_eq!(size_at(name), (100, true), "each name shows the file's size, marked");
+            }
+            assert_eq!(size_at(&[b"solo"]), (5, false));
+            assert_eq!(tree.files(NodeId::ROOT), 6, "names are entries");
+        }
     }
 
     #[test]

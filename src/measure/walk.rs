@@ -73,13 +73,20 @@ impl DirId {
     pub const ROOT: DirId = DirId(0);
 }
 
+/// An inode with more than one name (`nlink > 1`): the same for each of its names in a walk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Inode {
+    pub dev: u64,
+    pub ino: u64,
+}
+
 /// Sees every entry of a walk: enough to build the tree (each names its parent directory).
 pub trait Visit {
     /// A directory inside `parent`, reported before anything inside it.
     fn dir(&mut self, _id: DirId, _parent: DirId, _name: &OsStr) {}
-    /// An entry that is not a directory, with the bytes it adds to the total (0 for another
-    /// name of an inode already counted).
-    fn entry(&mut self, _parent: DirId, _name: &OsStr, _kind: Kind, _bytes: u64) {}
+    /// An entry that is not a directory, with its `lstat` size and, when its inode has other
+    /// names, that inode: the total counts its size only at the first of its names met.
+    fn entry(&mut self, _parent: DirId, _name: &OsStr, _kind: Kind, _size: u64, _linked: Option<Inode>) {}
 }
 
 /// Sizes only.
@@ -96,8 +103,14 @@ pub fn walk(root: &Path, visit: &mut impl Visit, cancel: &Cancel) -> Result<Tota
     let root_meta = fs::symlink_metadata(root).map_err(|e| unreadable(root, e))?;
     let mut counter = Counter::default();
     if !root_meta.is_dir() {
-        let bytes = counter.count(&root_meta);
-        visit.entry(DirId::ROOT, root.file_name().unwrap_or_default(), kind(&root_meta), bytes);
+        let linked = counter.count(&root_meta);
+        visit.entry(
+            DirId::ROOT,
+            root.file_name().unwrap_or_default(),
+            kind(&root_meta),
+            root_meta.len(),
+            linked,
+        );
         return Ok(counter.total);
     }
     let mut pending = vec![(root.to_path_buf(), DirId::ROOT)];
@@ -127,8 +140,8 @@ pub fn walk(root: &Path, visit: &mut impl Visit, cancel: &Cancel) -> Result<Tota
                 visit.dir(child, id, &name);
                 pending.push((entry.path(), child));
             } else {
-                let bytes = counter.count(&meta);
-                visit.entry(id, &name, kind(&meta), bytes);
+                let linked = counter.count(&meta);
+                visit.entry(id, &name, kind(&meta), meta.len(), linked);
             }
         }
         if cancel.is_cancelled() {
@@ -143,18 +156,18 @@ struct Counter {
     total: Total,
     /// Inodes with more than one name, seen so far. An inode with one name cannot come back,
     /// so memory grows with the hard links, not with the files.
-    linked: HashSet<(u64, u64)>,
+    linked: HashSet<Inode>,
 }
 
 impl Counter {
-    /// Counts an entry that is not a directory; returns the bytes it added.
-    fn count(&mut self, meta: &Metadata) -> u64 {
+    /// Counts an entry that is not a directory; returns its inode if that has other names.
+    fn count(&mut self, meta: &Metadata) -> Option<Inode> {
         self.total.entries += 1;
-        if meta.nlink() > 1 && !self.linked.insert((meta.dev(), meta.ino())) {
-            return 0;
+        let inode = (meta.nlink() > 1).then(|| Inode { dev: meta.dev(), ino: meta.ino() });
+        if inode.is_none_or(|inode| self.linked.insert(inode)) {
+            self.total.bytes += meta.len();
         }
-        self.total.bytes += meta.len();
-        meta.len()
+        inode
     }
 }
 

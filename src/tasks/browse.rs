@@ -313,6 +313,9 @@ pub fn json(browsed: &Browsed, depth: usize) -> serde_json::Value {
             "size": tree.size(id),
             "files": tree.files(id),
         });
+        if tree.is_hard_link(id) {
+            object["hard_link"] = true.into();
+        }
         if let Some(change) = tree.change(id) {
             object["change"] = change.as_str().into();
         }
@@ -340,7 +343,8 @@ pub fn json(browsed: &Browsed, depth: usize) -> serde_json::Value {
     })
 }
 
-/// A tree as text, like `du`: one line per entry down to `depth`, biggest first, indented.
+/// A tree as text, like `du`: one line per entry down to `depth`, biggest first, indented, with
+/// ncdu's `H` between size and name on each name of a hard-linked file (explained at the end).
 pub fn text(browsed: &Browsed, depth: usize) -> String {
     use measure::NodeId;
     let tree = &browsed.tree;
@@ -352,12 +356,15 @@ pub fn text(browsed: &Browsed, depth: usize) -> String {
         browsed.source.as_str(),
     );
     let mut stack: Vec<(NodeId, usize)> = vec![(NodeId::ROOT, 0)];
+    let mut hard_links = false;
     while let Some((id, level)) = stack.pop() {
         if level > 0 {
             let mark = tree.change(id).map(|change| format!(" [{}]", change.as_str())).unwrap_or_default();
             let slash = if tree.kind(id) == NodeKind::Dir { "/" } else { "" };
+            let link = if tree.is_hard_link(id) { 'H' } else { ' ' };
+            hard_links |= tree.is_hard_link(id);
             out.push_str(&format!(
-                "{:>10}  {}{}{slash}{mark}\n",
+                "{:>10} {link} {}{}{slash}{mark}\n",
                 crate::text::format::size(Some(tree.size(id))),
                 "  ".repeat(level - 1),
                 tree.name_lossy(id),
@@ -368,5 +375,58 @@ pub fn text(browsed: &Browsed, depth: usize) -> String {
             stack.extend(children.into_iter().rev().map(|c| (c, level + 1)));
         }
     }
+    if hard_links {
+        out.push_str("H: one file with several names here: each shows its size, each total counts it once\n");
+    }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::measure::NodeId;
+
+    /// `logs/big.log` and `logs/big.log.1`, one file of 4 MiB, and `old/big.log.2` a third name.
+    fn rotated() -> Browsed {
+        let mut tree = Tree::new(b"logs");
+        let logs = tree.add(NodeId::ROOT, b"logs", NodeKind::Dir, 0);
+        let first = tree.add(logs, b"big.log", NodeKind::File, 4 << 20);
+        let second = tree.add(logs, b"big.log.1", NodeKind::File, 4 << 20);
+        tree.hard_link(second, first);
+        let old = tree.add(NodeId::ROOT, b"old", NodeKind::Dir, 0);
+        let third = tree.add(old, b"big.log.2", NodeKind::File, 4 << 20);
+        tree.hard_link(third, first);
+        tree.add(NodeId::ROOT, b"notes", NodeKind::File, 5);
+        tree.finish();
+        Browsed { target: Target::Volume("logs".into()), source: SizeSource::Host, tree }
+    }
+
+    #[test]
+    fn du_json_gives_each_name_its_size_and_a_mark_and_counts_the_file_once() {
+        let json = json(&rotated(), 2);
+        assert_eq!(json["size"], (4 << 20) + 5);
+        let logs = &json["tree"]["children"][0];
+        assert_eq!(
+            (&logs["name"], &logs["size"], logs.get("hard_link")),
+            (&"logs".into(), &(4 << 20).into(), None)
+        );
+        for name in &logs["children"].as_array().expect("logs/ is listed")[..2] {
+            assert_eq!((&name["size"], &name["hard_link"]), (&(4 << 20).into(), &true.into()), "{name}");
+        }
+        let old = &json["tree"]["children"][1];
+        assert_eq!((&old["size"], &old["children"][0]["hard_link"]), (&(4 << 20).into(), &true.into()));
+        assert_eq!(json["tree"]["children"][2].get("hard_link"), None, "a file with one name");
+    }
+
+    #[test]
+    fn du_text_marks_each_name_of_a_hard_linked_file_with_h() {
+        let text = text(&rotated(), 2);
+        let four = crate::text::format::size(Some(4 << 20));
+        assert!(text.contains(&format!("{four:>10} H   big.log\n")), "{text}");
+        assert!(text.contains(&format!("{four:>10} H   big.log.1\n")), "{text}");
+        assert!(text.contains(&format!("{four:>10} H   big.log.2\n")), "{text}");
+        assert!(text.contains(&format!("{four:>10}   logs/\n")), "{text}");
+        assert!(text.contains(&format!("{:>10}   notes\n", "5 B")), "{text}");
+        assert!(text.ends_with("each total counts it once\n"), "{text}");
+    }
 }

@@ -1,5 +1,6 @@
 //! The browser overlay: one folder's entries with size, a bar of their share of the folder, file
-//! counts and, in a writable layer, what the container did to each. Reads prepared rows only.
+//! counts, ncdu's `H` on each name of a hard-linked file and, in a writable layer, what the
+//! container did to each. Reads prepared rows only.
 
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Style};
@@ -84,6 +85,8 @@ pub fn render(view: &Browser, tick: usize, frame: &mut Frame, area: Rect) {
             None => (" ", Style::new()),
         };
         let files = if row.kind == NodeKind::Dir { row.files.to_string() } else { String::new() };
+        // In the gap after FILES, which only folders fill and a folder is never a hard link.
+        let link = if row.hard_link { "H" } else { " " };
         let slash = if row.kind == NodeKind::Dir { "/" } else { "" };
         let name = fit(&format!("{}{slash}", row.name), name_width).into_owned();
         let mut line = Line::from(vec![
@@ -93,7 +96,7 @@ pub fn render(view: &Browser, tick: usize, frame: &mut Frame, area: Rect) {
             Span::styled("░".repeat(BAR - filled), theme::dim()),
             Span::raw("  "),
             Span::raw(pad(&files, 9, Align::Right)),
-            Span::raw(" "),
+            Span::styled(link, Style::new().fg(Color::Magenta)),
             Span::styled(mark, mark_style),
             Span::raw(" "),
             Span::raw(name),
@@ -107,10 +110,15 @@ pub fn render(view: &Browser, tick: usize, frame: &mut Frame, area: Rect) {
         lines.push(Line::styled("(empty)", theme::dim()));
     }
     frame.render_widget(Paragraph::new(lines), Rect { height: inner.height.saturating_sub(1), ..inner });
+    let legend = match (view.is_layer(), view.has_hard_links()) {
+        (true, true) => "+ added  ~ changed  - deleted  H one file, several names: counted once",
+        (true, false) => "+ added  ~ changed  - deleted",
+        (false, true) => "H one file with several names: each shows its size, totals count it once",
+        (false, false) => "",
+    };
     let bottom = match &view.notice {
         Some(notice) => Line::styled(fit(notice, width).into_owned(), theme::warning()),
-        None if view.is_layer() => Line::styled("+ added  ~ changed  - deleted", theme::dim()),
-        None => Line::raw(""),
+        None => Line::styled(fit(legend, width).into_owned(), theme::dim()),
     };
     frame.render_widget(
         Paragraph::new(bottom),
