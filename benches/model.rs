@@ -80,7 +80,7 @@ fn build_model(bencher: divan::Bencher, n: usize) {
 }
 
 fn loaded_app(n: usize) -> App {
-    let mut app = App::new("unix:///var/run/docker.sock", true, (160, 48));
+    let mut app = App::new("unix:///var/run/docker.sock", true, (160, 48), Default::default());
     app_fixture::feed_sources(&mut app, sources(n));
     app
 }

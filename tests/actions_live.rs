@@ -25,7 +25,7 @@ use tokio::io::AsyncWriteExt;
 /// The explorer as the runtime would have filled it from this engine.
 async fn loaded_app(engine: &Engine) -> App {
     let sources = dockdu::tasks::collect::collect(engine, Route::Host).await.expect("collect");
-    let mut app = App::new(engine.host(), true, (120, 40));
+    let mut app = App::new(engine.host(), true, (120, 40), Default::default());
     app.start();
     app.update(Msg::Engine(EngineMsg::Connected(sources.engine.clone())));
     app_fixture::feed_sources(&mut app, sources);
@@ -217,12 +217,12 @@ async fn read_only_and_dry_run_change_nothing() {
     assert_eq!(refused.problem, Problem::ReadOnly);
 
     let mut app = loaded_app(&engine).await;
-    app.read_only = true;
+    app.config.read_only = true;
     for key in ["2c", "2a", "2P", "2d", "1P", "1d", "1e", "1A"] {
         let effects = keys(&mut app, key);
         assert!(effects
             .iter()
-            .all(|e| !matches!(e, Effect::Perform(_) | Effect::OpenSession(_) | Effect::LoadImages)));
+            .all(|e| !matches!(e, Effect::Perform(_) | Effect::OpenSession(_) | Effect::LoadImages { .. })));
         assert!(app.overlay.is_none());
     }
     assert_eq!(objects(&s).await, before, "the engine's objects are as they were");
@@ -313,7 +313,10 @@ async fn a_container_that_cannot_start_is_removed_and_the_form_shows_the_whole_e
     keys(&mut app, &format!("2/{volume}\n"));
     assert!(keys(&mut app, "a").is_empty(), "the image list was asked for with the other lists");
     let image = ImageFacts { id: "sha256:x".into(), tags: vec![s.image.clone()], ..Default::default() };
-    app.update(Msg::Engine(EngineMsg::Images(Ok(vec![image]))));
+    {
+        let seq = app.loading.image_generation();
+        app.update(Msg::Engine(EngineMsg::Images { seq, result: Ok(vec![image]) }))
+    };
     keys(&mut app, "\t\t");
     keys(&mut app, &s.name("broken"));
     keys(&mut app, "\t/nope");

@@ -107,7 +107,7 @@ fn a_volume_opens_on_its_first_level_while_counting_then_goes_in_and_back() {
     let effects = keys(&mut app, "\x1b");
     assert_eq!(effects, [Effect::StopBrowsing], "closing stops the count");
     assert!(app.overlay.is_none());
-    assert_eq!((app.panel, app.view().selected), (Panel::Volumes, row_before), "the same panel and row");
+    assert_eq!((app.nav.panel, app.view().selected), (Panel::Volumes, row_before), "the same panel and row");
 }
 
 #[test]

@@ -25,7 +25,7 @@ fn the_detail_pane_masks_secret_options_and_labels_and_shows_escapes_as_text() {
         labels: map(&[("API_TOKEN", "tok-123"), ("evil", "\x1b]0;PWN\x07"), ("team", "ops")]),
         options: map(&[("type", "cifs"), ("o", "username=me"), ("password", "hunter2")]),
     };
-    let mut app = App::new("unix:///var/run/docker.sock", true, (120, 40));
+    let mut app = App::new("unix:///var/run/docker.sock", true, (120, 40), Default::default());
     app.start();
     feed(&mut app, EngineMsg::Connected(engine()));
     feed(&mut app, EngineMsg::Containers { seq: 1, containers: vec![] });

@@ -28,7 +28,7 @@ fn previewed(app: &dockdu::app::App) -> Vec<String> {
 fn five_lists_images_largest_first_and_an_image_leads_to_its_container_and_back() {
     let mut app = loaded_app(100, 30);
     keys(&mut app, "5");
-    assert_eq!(app.panel, Panel::Images);
+    assert_eq!(app.nav.panel, Panel::Images);
     assert_eq!(
         names(&app),
         ["golang:1.23", "postgres:16", "nginx:1.27", "redis:7", "app:latest", "<none> f0f0f0f0f0f0"]
@@ -39,9 +39,9 @@ fn five_lists_images_largest_first_and_an_image_leads_to_its_container_and_back(
     let screen = render(&app);
     assert!(screen.contains("nginx:1.27, nginx:latest") && screen.contains("used by (1)"), "{screen}");
     keys(&mut app, "\n"); // its one container
-    assert_eq!((app.panel, selected_name(&app)), (Panel::Containers, "web".to_owned()));
+    assert_eq!((app.nav.panel, selected_name(&app)), (Panel::Containers, "web".to_owned()));
     keys(&mut app, "\x08");
-    assert_eq!((app.panel, selected_name(&app)), (Panel::Images, "nginx:1.27".to_owned()));
+    assert_eq!((app.nav.panel, selected_name(&app)), (Panel::Images, "nginx:1.27".to_owned()));
 }
 
 #[test]
@@ -50,7 +50,7 @@ fn a_containers_detail_links_to_its_image() {
     keys(&mut app, "/db\n");
     assert!(render(&app).contains("image b0b0b0b0b0b0"), "{}", render(&app));
     keys(&mut app, "\nG\n"); // its volume, its tmpfs, then the image: the last link
-    assert_eq!((app.panel, selected_name(&app)), (Panel::Images, "postgres:16".to_owned()));
+    assert_eq!((app.nav.panel, selected_name(&app)), (Panel::Images, "postgres:16".to_owned()));
 }
 
 #[test]
@@ -85,10 +85,10 @@ fn removing_marked_images_keeps_the_one_in_use_naming_its_container() {
 #[test]
 fn read_only_refuses_image_writes_and_the_build_cache_has_none() {
     let mut app = loaded_app(100, 30);
-    app.read_only = true;
+    app.config.read_only = true;
     assert!(keys(&mut app, "5P").is_empty());
     assert!(app.overlay.is_none() && app.notice.as_deref().is_some_and(|n| n.contains("read-only")));
-    app.read_only = false;
+    app.config.read_only = false;
     keys(&mut app, "6");
     assert_eq!(app.view().rows.len(), 2);
     assert!(render(&app).contains("docker builder"), "the detail names the command that clears it");
@@ -100,11 +100,14 @@ fn read_only_refuses_image_writes_and_the_build_cache_has_none() {
 
 #[test]
 fn the_images_disk_usage_waits_for_the_containers_and_volumes_sizes_and_runs_once() {
-    let mut app = dockdu::app::App::new(&engine().host, true, (100, 30));
+    let mut app = dockdu::app::App::new(&engine().host, true, (100, 30), Default::default());
     app.start();
     let effects = feed(&mut app, EngineMsg::Connected(engine()));
-    assert!(effects.contains(&Effect::LoadImages), "the list comes with the others: {effects:?}");
-    let listed = feed(&mut app, EngineMsg::Images(Ok(images())));
+    assert!(
+        effects.iter().any(|e| matches!(e, Effect::LoadImages { .. })),
+        "the list comes with the others: {effects:?}"
+    );
+    let listed = feed_images(&mut app, Ok(images()));
     assert!(listed.is_empty(), "the volume list, and with it their sizing, is not in yet: {listed:?}");
     feed(&mut app, EngineMsg::Containers { seq: 1, containers: containers() });
     let volumes = feed(&mut app, EngineMsg::Volumes { seq: 1, volumes: volumes() });
@@ -117,29 +120,25 @@ fn the_images_disk_usage_waits_for_the_containers_and_volumes_sizes_and_runs_onc
     assert!(!sized.contains(&Effect::SizeImages), "containers are still being sized: {sized:?}");
     let sized = feed(&mut app, EngineMsg::ContainersSized { seq: 1, found: container_sizes() });
     assert!(sized.contains(&Effect::SizeImages), "{sized:?}");
-    assert!(feed(&mut app, EngineMsg::Images(Ok(images()))).is_empty(), "one at a time");
+    assert!(feed_images(&mut app, Ok(images())).is_empty(), "one at a time");
     feed(&mut app, EngineMsg::ImagesSized(Ok(Box::new(image_usage()))));
     assert!(app.inventory.images_sizes_known);
-    assert!(feed(&mut app, EngineMsg::Images(Ok(images()))).is_empty(), "nothing new to measure");
+    assert!(feed_images(&mut app, Ok(images())).is_empty(), "nothing new to measure");
     let fewer: Vec<_> = images().into_iter().skip(1).collect();
-    assert_eq!(
-        feed(&mut app, EngineMsg::Images(Ok(fewer))),
-        [Effect::SizeImages],
-        "one went: totals changed"
-    );
+    assert_eq!(feed_images(&mut app, Ok(fewer)), [Effect::SizeImages], "one went: totals changed");
     feed(&mut app, EngineMsg::ImagesSized(Ok(Box::new(image_usage()))));
     let effects = keys(&mut app, "r");
-    assert!(effects.contains(&Effect::LoadImages));
-    let sized = feed(&mut app, EngineMsg::Images(Ok(images())));
+    assert!(effects.iter().any(|e| matches!(e, Effect::LoadImages { .. })));
+    let sized = feed_images(&mut app, Ok(images()));
     assert_eq!(sized, [Effect::SizeImages], "r measures them again");
 }
 
 #[test]
 fn with_no_volume_to_size_the_images_are_measured_once_the_lists_are_in_and_containers_sized() {
-    let mut app = dockdu::app::App::new(&engine().host, true, (100, 30));
+    let mut app = dockdu::app::App::new(&engine().host, true, (100, 30), Default::default());
     app.start();
     feed(&mut app, EngineMsg::Connected(engine()));
-    assert!(feed(&mut app, EngineMsg::Images(Ok(images()))).is_empty());
+    assert!(feed_images(&mut app, Ok(images())).is_empty());
     feed(&mut app, EngineMsg::Containers { seq: 1, containers: containers() });
     feed(&mut app, EngineMsg::ContainersSized { seq: 1, found: container_sizes() });
     assert_eq!(feed(&mut app, EngineMsg::Volumes { seq: 1, volumes: Vec::new() }), [Effect::SizeImages]);
@@ -148,7 +147,7 @@ fn with_no_volume_to_size_the_images_are_measured_once_the_lists_are_in_and_cont
 #[test]
 fn a_failed_images_disk_usage_shows_question_marks_and_r_asks_again() {
     let mut app = loaded_app_before_images(100, 30);
-    assert_eq!(feed(&mut app, EngineMsg::Images(Ok(images()))), [Effect::SizeImages]);
+    assert_eq!(feed_images(&mut app, Ok(images())), [Effect::SizeImages]);
     feed(
         &mut app,
         EngineMsg::ImagesSized(Err(engine_error(
@@ -159,9 +158,9 @@ fn a_failed_images_disk_usage_shows_question_marks_and_r_asks_again() {
     keys(&mut app, "5");
     let screen = render(&app);
     assert!(screen.contains("shared size unknown: HTTP 500: a disk usage operation"), "{screen}");
-    assert!(feed(&mut app, EngineMsg::Images(Ok(images()))).is_empty(), "not again by itself");
+    assert!(feed_images(&mut app, Ok(images())).is_empty(), "not again by itself");
     keys(&mut app, "r");
-    assert_eq!(feed(&mut app, EngineMsg::Images(Ok(images()))), [Effect::SizeImages]);
+    assert_eq!(feed_images(&mut app, Ok(images())), [Effect::SizeImages]);
 }
 
 #[test]
@@ -178,17 +177,17 @@ fn an_image_imported_or_removed_elsewhere_refreshes_the_panel() {
     assert_eq!(feed(&mut app, change("untag")), [Effect::RefreshAfter(dockdu::app::EVENT_DEBOUNCE)]);
     assert!(feed(&mut app, change("import")).is_empty(), "one refresh for the burst");
     let refresh = feed(&mut app, EngineMsg::RefreshDue);
-    assert!(refresh.contains(&Effect::LoadImages), "{refresh:?}");
+    assert!(refresh.iter().any(|e| matches!(e, Effect::LoadImages { .. })), "{refresh:?}");
 }
 
 /// On an engine before API 1.42 the volumes' `/system/df` measures everything: its images and
 /// build cache answer the first load's measurement, and no second one is asked.
 #[test]
 fn an_old_engines_volumes_disk_usage_measures_the_images_too_and_none_is_asked_again() {
-    let mut app = dockdu::app::App::new(&engine().host, true, (100, 30));
+    let mut app = dockdu::app::App::new(&engine().host, true, (100, 30), Default::default());
     app.start();
     feed(&mut app, EngineMsg::Connected(engine()));
-    feed(&mut app, EngineMsg::Images(Ok(images())));
+    feed_images(&mut app, Ok(images()));
     feed(&mut app, EngineMsg::Containers { seq: 1, containers: containers() });
     feed(&mut app, EngineMsg::Volumes { seq: 1, volumes: volumes() });
     let mut everything = disk_usage();

@@ -138,7 +138,7 @@ fn inspections_of_an_older_list_still_count_but_host_paths_of_one_do_not() {
 
 #[test]
 fn a_first_connect_that_fails_is_retried_with_growing_waits_and_r_retries_now() {
-    let mut app = App::new("unix:///var/run/docker.sock", true, (80, 24));
+    let mut app = App::new("unix:///var/run/docker.sock", true, (80, 24), Default::default());
     assert_eq!(app.start(), [Effect::Connect]);
     let failed = || EngineMsg::ConnectFailed { error: timeout("connecting"), at: at_0941() };
     assert_eq!(feed(&mut app, failed()), [Effect::ConnectAfter(backoff(0))]);
@@ -182,7 +182,7 @@ fn connected_over_ssh(app: &mut App) -> u64 {
 fn an_event_stream_first_live_after_the_lists_answered_lists_again() {
     // Over ssh the stream has a connection of its own and can go live well after the lists: what
     // changed in between is on no list and in no event.
-    let mut app = App::new("ssh://me@far", false, (80, 24));
+    let mut app = App::new("ssh://me@far", false, (80, 24), Default::default());
     let first = connected_over_ssh(&mut app);
     feed(&mut app, EngineMsg::Containers { seq: first, containers: containers() });
     feed(&mut app, EngineMsg::Volumes { seq: first, volumes: volumes() });
@@ -195,7 +195,7 @@ fn an_event_stream_first_live_after_the_lists_answered_lists_again() {
 fn lists_under_way_when_the_event_stream_first_goes_live_are_kept_then_asked_again() {
     // They may have been read before the engine began telling: asked again, but once they have
     // answered, for cancelling them would hold back the first screen.
-    let mut app = App::new("ssh://me@far", false, (80, 24));
+    let mut app = App::new("ssh://me@far", false, (80, 24), Default::default());
     let first = connected_over_ssh(&mut app);
     let effects = feed(&mut app, EngineMsg::Events(EventsState::Live));
     assert!(!effects.iter().any(|e| matches!(e, Effect::LoadLists { .. })), "{effects:?}");
@@ -209,9 +209,29 @@ fn lists_under_way_when_the_event_stream_first_goes_live_are_kept_then_asked_aga
 #[test]
 fn newer_lists_and_connects_supersede_the_older_task_but_sizing_is_never_thrown_away() {
     assert_eq!(Effect::LoadLists { seq: 1 }.slot(), Some(Slot::Lists));
-    assert_eq!(Effect::LoadImages.slot(), Some(Slot::Images), "a newer image list cancels the older");
+    assert_eq!(
+        Effect::LoadImages { seq: 1 }.slot(),
+        Some(Slot::Images),
+        "a newer image list cancels the older"
+    );
     let sizing =
         [Effect::InspectContainers { seq: 1, ids: vec![] }, Effect::SizeVolumes { seq: 1, volumes: vec![] }];
     assert!(sizing.iter().all(|e| e.slot().is_none()), "sizing under way is never thrown away");
     assert_eq!(Effect::ConnectAfter(backoff(0)).slot(), Effect::Connect.slot());
+}
+
+#[test]
+fn an_older_image_list_answering_after_a_newer_one_was_asked_is_dropped() {
+    let mut app = loaded_app(100, 30);
+    let images_asked = |effects: &[Effect]| {
+        effects.iter().find_map(|e| if let Effect::LoadImages { seq } = e { Some(*seq) } else { None })
+    };
+    let older = images_asked(&keys(&mut app, "r")).expect("r lists the images");
+    let newer = images_asked(&keys(&mut app, "r")).expect("and again");
+    assert!(newer > older);
+    let before = app.inventory.images.len();
+    feed(&mut app, EngineMsg::Images { seq: older, result: Ok(Vec::new()) });
+    assert_eq!(app.inventory.images.len(), before, "a stale answer replaced the list");
+    feed(&mut app, EngineMsg::Images { seq: newer, result: Ok(Vec::new()) });
+    assert!(app.inventory.images.is_empty());
 }

@@ -14,7 +14,7 @@ const SPINNER: [char; 8] = ['⣾', '⣽', '⣻', '⢿', '⡿', '⣟', '⣯', '�
 
 /// Connected, both lists in, no size yet.
 fn listed_app() -> App {
-    let mut app = App::new("unix:///var/run/docker.sock", true, (140, 30));
+    let mut app = App::new("unix:///var/run/docker.sock", true, (140, 30), Default::default());
     app.start();
     feed(&mut app, EngineMsg::Connected(engine()));
     feed(&mut app, EngineMsg::Containers { seq: 1, containers: containers() });

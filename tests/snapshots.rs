@@ -141,14 +141,14 @@ fn inspect_overlay_masks_env_and_shows_search() {
 
 #[test]
 fn loading_state_is_the_first_frame() {
-    let mut app = App::new("unix:///var/run/docker.sock", true, (80, 24));
+    let mut app = App::new("unix:///var/run/docker.sock", true, (80, 24), Default::default());
     app.start();
     snapshot("loading", &app);
 }
 
 #[test]
 fn names_before_sizes_show_spinners() {
-    let mut app = App::new("unix:///var/run/docker.sock", true, (80, 24));
+    let mut app = App::new("unix:///var/run/docker.sock", true, (80, 24), Default::default());
     app.start();
     feed(&mut app, EngineMsg::Connected(engine()));
     feed(&mut app, EngineMsg::Containers { seq: 1, containers: containers() });
@@ -157,7 +157,7 @@ fn names_before_sizes_show_spinners() {
 
 #[test]
 fn empty_engine() {
-    let mut app = App::new("unix:///var/run/docker.sock", true, (80, 24));
+    let mut app = App::new("unix:///var/run/docker.sock", true, (80, 24), Default::default());
     app.start();
     feed(&mut app, EngineMsg::Connected(engine()));
     feed(&mut app, EngineMsg::Containers { seq: 1, containers: vec![] });
@@ -172,7 +172,7 @@ fn at_0941() -> std::time::SystemTime {
 
 #[test]
 fn engine_unreachable_offers_retry() {
-    let mut app = App::new("unix:///var/run/docker.sock", true, (80, 24));
+    let mut app = App::new("unix:///var/run/docker.sock", true, (80, 24), Default::default());
     app.start();
     let error = EngineError::new(
         "unix:///var/run/docker.sock",
@@ -265,7 +265,7 @@ fn attach_form_with_the_engines_whole_error() {
     let mut app = loaded_app(100, 30);
     keys(&mut app, "2a");
     let busybox = dockdu::model::ImageFacts { tags: vec!["busybox:latest".into()], ..Default::default() };
-    feed(&mut app, EngineMsg::Images(Ok(vec![busybox])));
+    feed_images(&mut app, Ok(vec![busybox]));
     keys(&mut app, "\t\tbroken\t/nope\n");
     let error = EngineError::new(
         "unix:///var/run/docker.sock",
@@ -307,7 +307,7 @@ fn images_panel_at_80x24() {
 #[test]
 fn images_panel_before_shared_sizes_are_measured() {
     let mut app = loaded_app_before_images(80, 24);
-    feed(&mut app, EngineMsg::Images(Ok(images())));
+    feed_images(&mut app, Ok(images()));
     keys(&mut app, "5G"); // the untagged one
     snapshot("images_measuring", &app);
 }
@@ -329,7 +329,7 @@ fn build_cache_panel_at_80x24() {
 #[test]
 fn an_empty_build_cache_says_so() {
     let mut app = loaded_app_before_images(80, 24);
-    feed(&mut app, EngineMsg::Images(Ok(Vec::new())));
+    feed_images(&mut app, Ok(Vec::new()));
     let empty = dockdu::model::DiskUsage {
         images: Some(ImagesUsage { layers_size: Some(0), ..Default::default() }),
         build_cache: Some(Default::default()),

@@ -86,7 +86,7 @@ fn once_another_engine_took_over_nothing_of_the_old_one_stays_and_minus_asks_for
     assert!(render(&app).contains("Podman Engine 4.3.1"));
     assert_eq!(keys(&mut app, "-"), [Effect::SwitchEngine("default".into())]);
     app.switched(engine(), true);
-    assert_eq!(app.previous_context.as_deref(), Some("podman"));
+    assert_eq!(app.nav.previous_context.as_deref(), Some("podman"));
 }
 
 #[test]

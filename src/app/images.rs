@@ -20,7 +20,14 @@ pub struct ImageSizing {
 
 impl App {
     /// The list, into the one place both the Images panel and the create form read it.
-    pub(super) fn on_images(&mut self, result: Result<Vec<ImageFacts>, EngineError>) -> Vec<Effect> {
+    pub(super) fn on_images(
+        &mut self,
+        seq: u64,
+        result: Result<Vec<ImageFacts>, EngineError>,
+    ) -> Vec<Effect> {
+        if !self.loading.accept_images(seq) {
+            return vec![];
+        }
         let attach_form = match &mut self.overlay {
             Some(Overlay::Form(form)) if matches!(form.kind, FormKind::Attach { .. }) => Some(form),
             _ => None,
@@ -43,14 +50,14 @@ impl App {
                     self.loading.images.refresh = true;
                 }
                 self.sources.images = images;
-                self.images = ImageList::Loaded;
+                self.loading.image_list = ImageList::Loaded;
                 self.rebuild();
             }
             Err(error) => {
                 if let Some(form) = attach_form {
                     form.images_failed(&error);
                 }
-                self.images = ImageList::Failed;
+                self.loading.image_list = ImageList::Failed;
             }
         }
         self.size_images_if_due()
@@ -88,7 +95,7 @@ impl App {
     /// are all in: on an old engine theirs measures the images too.
     pub(super) fn size_images_if_due(&mut self) -> Vec<Effect> {
         let sizing = &self.loading.images;
-        let listed = self.images == ImageList::Loaded;
+        let listed = self.loading.image_list == ImageList::Loaded;
         // Until the lists are in, their sizing (maybe a `/system/df` itself) is not planned yet;
         // once planned, a container or volume still waiting may be waiting for a `/system/df`,
         // and the engine runs one at a time: the images' must not go first.

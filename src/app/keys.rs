@@ -106,7 +106,7 @@ impl App {
             }
             None => {}
         }
-        if self.filter_typing {
+        if self.nav.filter_typing {
             self.filter_key(key);
             return vec![];
         }
@@ -114,8 +114,8 @@ impl App {
         match key.code {
             KeyCode::Char('q') => return vec![Effect::Quit],
             KeyCode::Char('?') => self.overlay = Some(Overlay::Help),
-            KeyCode::Tab => self.switch_panel((self.panel.index() + 1) % PANELS),
-            KeyCode::BackTab => self.switch_panel((self.panel.index() + PANELS - 1) % PANELS),
+            KeyCode::Tab => self.switch_panel((self.nav.panel.index() + 1) % PANELS),
+            KeyCode::BackTab => self.switch_panel((self.nav.panel.index() + PANELS - 1) % PANELS),
             KeyCode::Char(c @ '1'..='6') => self.switch_panel(c as usize - '1' as usize),
             KeyCode::Up | KeyCode::Char('k') => self.move_by(-1),
             KeyCode::Down | KeyCode::Char('j') => self.move_by(1),
@@ -127,14 +127,14 @@ impl App {
             KeyCode::Char('S') => {
                 let view = self.view_mut();
                 view.sort.reversed = !view.sort.reversed;
-                self.refresh_rows(self.panel);
+                self.refresh_rows(self.nav.panel);
             }
             KeyCode::Char('/') => {
-                self.focus = Focus::Table;
-                self.filter_typing = true;
+                self.nav.focus = Focus::Table;
+                self.nav.filter_typing = true;
             }
             KeyCode::Enter => self.enter(),
-            KeyCode::Esc if self.focus == Focus::Links => self.focus = Focus::Table,
+            KeyCode::Esc if self.nav.focus == Focus::Links => self.nav.focus = Focus::Table,
             KeyCode::Esc if !self.view().filter.is_empty() => self.set_filter(String::new()),
             KeyCode::Esc | KeyCode::Backspace => self.back(),
             KeyCode::Char('i') => return self.inspect(),
@@ -149,12 +149,12 @@ impl App {
             KeyCode::Char('A') => return self.session(false),
             KeyCode::Char('E') => {
                 let picker =
-                    EnginePicker::new(&self.sources.engine.context, self.previous_context.as_deref());
+                    EnginePicker::new(&self.sources.engine.context, self.nav.previous_context.as_deref());
                 self.overlay = Some(Overlay::Engines(picker));
                 return vec![Effect::ListContexts];
             }
             KeyCode::Char('-') => {
-                return match self.previous_context.clone() {
+                return match self.nav.previous_context.clone() {
                     Some(previous) => self.switch_to(previous),
                     None => {
                         self.notice = Some("no previous engine yet: E lists the engines".to_owned());
@@ -170,9 +170,9 @@ impl App {
     fn filter_key(&mut self, key: KeyEvent) {
         let mut filter = self.view().filter.clone();
         match key.code {
-            KeyCode::Enter => self.filter_typing = false,
+            KeyCode::Enter => self.nav.filter_typing = false,
             KeyCode::Esc => {
-                self.filter_typing = false;
+                self.nav.filter_typing = false;
                 filter.clear();
             }
             KeyCode::Backspace => {
@@ -190,7 +190,7 @@ impl App {
 
     fn set_filter(&mut self, filter: String) {
         self.view_mut().filter = filter;
-        self.refresh_rows(self.panel);
+        self.refresh_rows(self.nav.panel);
     }
 
     pub(super) fn on_mouse(&mut self, mouse: MouseEvent) -> Vec<Effect> {
@@ -215,7 +215,7 @@ impl App {
                 {
                     let position = self.view().offset + row;
                     if position < self.view().rows.len() {
-                        self.focus = Focus::Table;
+                        self.nav.focus = Focus::Table;
                         self.select(position);
                     }
                 } else if let Some(tab) =
@@ -240,15 +240,15 @@ impl App {
     }
 
     fn switch_panel(&mut self, index: usize) {
-        self.panel = Panel::ALL[index];
-        self.focus = Focus::Table;
-        self.link = 0;
+        self.nav.panel = Panel::ALL[index];
+        self.nav.focus = Focus::Table;
+        self.nav.link = 0;
     }
 
     pub(super) fn move_by(&mut self, delta: isize) {
-        if self.focus == Focus::Links {
+        if self.nav.focus == Focus::Links {
             let count = self.links().len();
-            self.link = self.link.saturating_add_signed(delta).min(count.saturating_sub(1));
+            self.nav.link = self.nav.link.saturating_add_signed(delta).min(count.saturating_sub(1));
         } else {
             let position = self.view().selected.saturating_add_signed(delta);
             self.select(position);
@@ -256,33 +256,33 @@ impl App {
     }
 
     fn move_to(&mut self, position: usize) {
-        if self.focus == Focus::Links {
-            self.link = position.min(self.links().len().saturating_sub(1));
+        if self.nav.focus == Focus::Links {
+            self.nav.link = position.min(self.links().len().saturating_sub(1));
         } else {
             self.select(position);
         }
     }
 
     fn cycle_sort(&mut self) {
-        let columns = self.panel.sort_columns();
+        let columns = self.nav.panel.sort_columns();
         let view = self.view_mut();
         let next = columns.iter().position(|c| *c == view.sort.column).map_or(0, |i| (i + 1) % columns.len());
         view.sort.column = columns[next];
         view.sort.reversed = false;
-        self.refresh_rows(self.panel);
+        self.refresh_rows(self.nav.panel);
     }
 
     /// Enter walks into the detail pane's links; Enter on a link follows it.
     fn enter(&mut self) {
         let links = self.links();
-        match self.focus {
+        match self.nav.focus {
             Focus::Table if links.len() == 1 => self.follow(&links[0]),
             Focus::Table if !links.is_empty() => {
-                self.focus = Focus::Links;
-                self.link = 0;
+                self.nav.focus = Focus::Links;
+                self.nav.link = 0;
             }
             Focus::Links => {
-                if let Some(link) = links.get(self.link) {
+                if let Some(link) = links.get(self.nav.link) {
                     self.follow(&link.clone());
                 }
             }
@@ -291,16 +291,16 @@ impl App {
     }
 
     fn follow(&mut self, link: &super::Link) {
-        self.history.push(Place { panel: self.panel, key: self.view().selected_key.clone() });
-        self.focus = Focus::Table;
+        self.nav.history.push(Place { panel: self.nav.panel, key: self.view().selected_key.clone() });
+        self.nav.focus = Focus::Table;
         self.select_key(link.panel, &link.key);
-        self.link = 0;
+        self.nav.link = 0;
     }
 
     fn back(&mut self) {
-        if let Some(place) = self.history.pop() {
-            self.focus = Focus::Table;
-            self.panel = place.panel;
+        if let Some(place) = self.nav.history.pop() {
+            self.nav.focus = Focus::Table;
+            self.nav.panel = place.panel;
             if let Some(key) = place.key {
                 self.select_key(place.panel, &key);
             }
@@ -310,7 +310,7 @@ impl App {
     /// The inspect document of the selected container or volume (for a mount, its container).
     fn inspect(&mut self) -> Vec<Effect> {
         let Some(index) = self.view().selected_index() else { return vec![] };
-        match self.panel {
+        match self.nav.panel {
             Panel::Volumes => {
                 let target = Target::Volume { name: self.inventory.volumes[index].name.clone() };
                 return self.open_inspect(target);
@@ -331,7 +331,7 @@ impl App {
     /// only ever walked here, on this key: a bind of `/` would walk the whole host.
     fn open_browser(&mut self) -> Vec<Effect> {
         let Some(index) = self.view().selected_index() else { return vec![] };
-        let (target, label) = match self.panel {
+        let (target, label) = match self.nav.panel {
             Panel::Volumes => {
                 let name = self.inventory.volumes[index].name.to_string();
                 (BrowseTarget::Volume(name.clone()), name)
@@ -349,8 +349,8 @@ impl App {
                 return vec![];
             }
         };
-        self.browse_seq += 1;
-        let seq = self.browse_seq;
+        self.loading.browse_generation += 1;
+        let seq = self.loading.browse_generation;
         self.overlay = Some(Overlay::Browser(Browser::new(target.clone(), label, seq)));
         vec![Effect::Browse { seq, target }]
     }

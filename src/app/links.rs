@@ -18,7 +18,7 @@ impl App {
         let inventory = &self.inventory;
         let container =
             |id: &ContainerId| Link { panel: Panel::Containers, key: RowKey::Container(id.clone()) };
-        match self.panel {
+        match self.nav.panel {
             Panel::Containers => {
                 let mut links = self.mount_links(index);
                 let image = &inventory.containers[index].image_id;

@@ -6,6 +6,7 @@
 
 use std::time::{Duration, SystemTime};
 
+use super::form::ImageList;
 use super::images::ImageSizing;
 use super::sizing::Sizing;
 use crate::model::{ContainerId, EngineError, VolumeName};
@@ -81,6 +82,12 @@ pub struct Loading {
     pub volumes: Sizing<VolumeName>,
     /// The images' shared sizes and the build cache.
     pub images: ImageSizing,
+    /// Where the image list stands (the list is `sources.images`).
+    pub image_list: ImageList,
+    /// The newest image list asked for.
+    image_generation: u64,
+    /// The generation of the browser's count: each `o` starts a new one.
+    pub browse_generation: u64,
     /// Failed list requests in a row, for the retry's backoff.
     failures: u32,
     refresh_pending: bool,
@@ -104,6 +111,9 @@ impl Default for Loading {
             containers: Sizing::default(),
             volumes: Sizing::default(),
             images: ImageSizing::default(),
+            image_list: ImageList::NotLoaded,
+            image_generation: 0,
+            browse_generation: 0,
             failures: 0,
             refresh_pending: false,
             watching_events: false,
@@ -190,6 +200,25 @@ impl Loading {
     /// Whether sizes are still coming for some listed object.
     pub fn sizing(&self) -> bool {
         self.containers.waiting() > 0 || self.volumes.waiting() > 0
+    }
+
+    /// A new image list: its effect, as the newest generation.
+    pub(super) fn ask_images(&mut self) -> super::Effect {
+        if self.image_list != ImageList::Loaded {
+            self.image_list = ImageList::Loading;
+        }
+        self.image_generation += 1;
+        super::Effect::LoadImages { seq: self.image_generation }
+    }
+
+    pub fn image_generation(&self) -> u64 {
+        self.image_generation
+    }
+
+    /// Whether an image list of generation `seq` is the newest asked for (an older one's task
+    /// was cancelled, but its answer may already be on its way).
+    pub(super) fn accept_images(&self, seq: u64) -> bool {
+        seq == self.image_generation
     }
 
     /// Debounces event-driven refreshes; true when a refresh timer should start.

@@ -84,7 +84,11 @@ pub enum EngineMsg {
     Events(EventsState),
     Changed(Change),
     RefreshDue,
-    Images(Result<Vec<ImageFacts>, EngineError>),
+    /// The image list asked for by generation `seq`.
+    Images {
+        seq: u64,
+        result: Result<Vec<ImageFacts>, EngineError>,
+    },
     /// The images' shared sizes and the build cache, from `/system/df`.
     ImagesSized(Result<Box<DiskUsage>, EngineError>),
     Removed(Outcome),
@@ -167,8 +171,10 @@ pub enum Effect {
     Inspect(Target),
     WatchEvents,
     RefreshAfter(Duration),
-    /// The image list (with every refresh, and for the attach form).
-    LoadImages,
+    /// The image list (with every refresh, and for the attach form), as generation `seq`.
+    LoadImages {
+        seq: u64,
+    },
     /// The images' shared sizes and the build cache (`/system/df`).
     SizeImages,
     Perform(Action),
@@ -216,7 +222,7 @@ impl Effect {
             Effect::RefreshAfter(_) => Some(Slot::Refresh),
             Effect::ListContexts => Some(Slot::Contexts),
             Effect::Browse { .. } | Effect::StopBrowsing => Some(Slot::Browse),
-            Effect::LoadImages => Some(Slot::Images),
+            Effect::LoadImages { .. } => Some(Slot::Images),
             _ => None,
         }
     }

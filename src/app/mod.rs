@@ -23,7 +23,7 @@ use crate::model::{self, EngineInfo, Inventory, Sources};
 use browser::Browser;
 use confirm::Confirm;
 use engines::EnginePicker;
-use form::{Form, ImageList};
+use form::Form;
 use inspect::InspectView;
 pub use links::Link;
 pub use loading::{Connection, EventsState, Loading, EVENT_DEBOUNCE};
@@ -90,65 +90,98 @@ struct Place {
     key: Option<RowKey>,
 }
 
+/// What the user chose at start; the session keeps it, whichever engine it is on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    /// `--read-only`: write keys say they are disabled (the engine refuses them anyway).
+    pub read_only: bool,
+    /// What `e` runs in a container.
+    pub shell_command: Vec<String>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config { read_only: false, shell_command: vec!["sh".to_owned()] }
+    }
+}
+
+/// Where the user is: the panel, each panel's rows and selection, the focus, and the way back.
 #[derive(Debug)]
-pub struct App {
-    pub sources: Sources,
-    pub inventory: Inventory,
+pub struct Navigation {
     pub panel: Panel,
     pub views: [PanelView; PANELS],
     pub focus: Focus,
+    /// The selected link, while the focus is on the detail pane's links.
     pub link: usize,
+    /// `/` is typing into the panel's filter.
     pub filter_typing: bool,
-    pub overlay: Option<Overlay>,
-    pub loading: Loading,
-    pub terminal: (u16, u16),
-    pub spinner: usize,
-    pub read_only: bool,
-    /// A one-line message in the footer until the next key: "read-only mode", an error.
-    pub notice: Option<String>,
-    /// Marked rows (Space): `d` and `P` act on them.
-    pub marks: Marks,
-    /// What `e` runs in a container.
-    pub shell_command: Vec<String>,
-    /// Where the image list stands (the list is `sources.images`).
-    pub images: ImageList,
     /// A row to select once it shows up (a volume just created).
     pending_selection: Option<(Panel, RowKey)>,
     history: Vec<Place>,
     /// The context in use before the last switch: `-` goes back to it.
     pub previous_context: Option<String>,
-    /// Generation of the browser's count: each `o` starts a new one.
-    browse_seq: u64,
+}
+
+impl Navigation {
+    fn new() -> Self {
+        Navigation {
+            panel: Panel::Containers,
+            views: Panel::ALL.map(PanelView::new),
+            focus: Focus::Table,
+            link: 0,
+            filter_typing: false,
+            pending_selection: None,
+            history: Vec::new(),
+            previous_context: None,
+        }
+    }
+
+    /// Another engine: its rows start over, each panel keeping the user's sort.
+    fn restart(&mut self) {
+        let previous_context = self.previous_context.take();
+        let sorts = self.views.each_ref().map(|view| view.sort);
+        *self = Navigation { previous_context, ..Navigation::new() };
+        for (view, sort) in self.views.iter_mut().zip(sorts) {
+            view.sort = sort;
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct App {
+    pub config: Config,
+    pub sources: Sources,
+    pub inventory: Inventory,
+    pub nav: Navigation,
+    pub overlay: Option<Overlay>,
+    /// Every load's bookkeeping: connection, lists, sizes, images, the browser's count.
+    pub loading: Loading,
+    /// Marked rows (Space): `d` and `P` act on them.
+    pub marks: Marks,
+    pub terminal: (u16, u16),
+    pub spinner: usize,
+    /// A one-line message in the footer until the next key: "read-only mode", an error.
+    pub notice: Option<String>,
 }
 
 impl App {
-    pub fn new(host: &str, local: bool, terminal: (u16, u16)) -> Self {
+    pub fn new(host: &str, local: bool, terminal: (u16, u16), config: Config) -> Self {
         let sources = Sources {
             engine: EngineInfo { host: host.to_owned(), ..Default::default() },
             local,
             ..Default::default()
         };
         App {
+            config,
             inventory: model::build(&sources),
             sources,
-            panel: Panel::Containers,
-            views: Panel::ALL.map(PanelView::new),
-            focus: Focus::Table,
-            link: 0,
-            filter_typing: false,
+            nav: Navigation::new(),
             overlay: None,
             loading: Loading::default(),
+            marks: Default::default(),
             terminal,
             spinner: 0,
-            read_only: false,
             notice: None,
-            marks: Default::default(),
-            shell_command: vec!["sh".to_owned()],
-            images: ImageList::NotLoaded,
-            pending_selection: None,
-            history: Vec::new(),
-            previous_context: None,
-            browse_seq: 0,
         }
     }
 
@@ -163,24 +196,16 @@ impl App {
     pub fn switched(&mut self, engine: EngineInfo, local: bool) -> Vec<Effect> {
         let previous = std::mem::take(&mut self.sources.engine.context);
         if !previous.is_empty() && previous != engine.context {
-            self.previous_context = Some(previous);
+            self.nav.previous_context = Some(previous);
         }
         self.sources = Sources { engine, local, ..Default::default() };
         self.inventory = model::build(&self.sources);
         self.loading = Loading::default();
-        self.views = Panel::ALL.map(|panel| {
-            let sort = self.views[panel.index()].sort;
-            PanelView { sort, ..PanelView::new(panel) }
-        });
-        self.focus = Focus::Table;
-        self.link = 0;
-        self.filter_typing = false;
+        self.nav.restart();
         self.overlay = None;
         self.marks = Default::default();
-        self.images = ImageList::NotLoaded;
-        self.pending_selection = None;
-        self.history.clear();
-        let back = self.previous_context.as_deref().map(|p| format!(" · - back to {p}")).unwrap_or_default();
+        let back =
+            self.nav.previous_context.as_deref().map(|p| format!(" · - back to {p}")).unwrap_or_default();
         self.notice = Some(format!("switched to context {}{back}", self.sources.engine.context));
         self.start()
     }
@@ -211,17 +236,17 @@ impl App {
                     picker.rows.iter().flatten().any(|row| row.reach == engines::Reach::Checking)
                 }
                 // The images' sizes can take minutes: the spinner turns only where they show.
-                None => s.images.measuring && matches!(self.panel, Panel::Images | Panel::BuildCache),
+                None => s.images.measuring && matches!(self.nav.panel, Panel::Images | Panel::BuildCache),
                 _ => false,
             }
     }
 
     pub fn view(&self) -> &PanelView {
-        &self.views[self.panel.index()]
+        &self.nav.views[self.nav.panel.index()]
     }
 
     fn view_mut(&mut self) -> &mut PanelView {
-        &mut self.views[self.panel.index()]
+        &mut self.nav.views[self.nav.panel.index()]
     }
 
     pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
@@ -245,11 +270,11 @@ impl App {
     }
 
     fn refresh_rows(&mut self, panel: Panel) {
-        let view = &self.views[panel.index()];
+        let view = &self.nav.views[panel.index()];
         let rows = panel.rows(&self.inventory, view.sort, &view.filter);
         let key = view.selected_key.clone().filter(|_| view.touched);
         let found = key.and_then(|key| rows.iter().position(|&i| panel.row_key(&self.inventory, i) == key));
-        let view = &mut self.views[panel.index()];
+        let view = &mut self.nav.views[panel.index()];
         view.rows = rows;
         view.selected = found.unwrap_or(view.selected).min(view.rows.len().saturating_sub(1));
         self.remember_selection(panel);
@@ -257,14 +282,14 @@ impl App {
     }
 
     fn remember_selection(&mut self, panel: Panel) {
-        let key = self.views[panel.index()].selected_index().map(|i| panel.row_key(&self.inventory, i));
-        self.views[panel.index()].selected_key = key;
+        let key = self.nav.views[panel.index()].selected_index().map(|i| panel.row_key(&self.inventory, i));
+        self.nav.views[panel.index()].selected_key = key;
     }
 
     /// Scrolls so the selection stays on screen.
     fn keep_visible(&mut self, panel: Panel) {
         let height = layout::table_rows(self.terminal, self.banner()).max(1);
-        let view = &mut self.views[panel.index()];
+        let view = &mut self.nav.views[panel.index()];
         if view.selected < view.offset {
             view.offset = view.selected;
         } else if view.selected >= view.offset + height {
@@ -277,15 +302,15 @@ impl App {
         let view = self.view_mut();
         view.selected = position.min(view.rows.len().saturating_sub(1));
         view.touched = true;
-        self.link = 0;
-        self.remember_selection(self.panel);
-        self.keep_visible(self.panel);
+        self.nav.link = 0;
+        self.remember_selection(self.nav.panel);
+        self.keep_visible(self.nav.panel);
     }
 
     /// Selects the row whose object has this key, if the panel shows it (clearing a filter that
     /// hides it).
     fn select_key(&mut self, panel: Panel, key: &RowKey) {
-        self.panel = panel;
+        self.nav.panel = panel;
         let shown =
             |app: &App| app.view().rows.iter().position(|&i| panel.row_key(&app.inventory, i) == *key);
         if shown(self).is_none() {
@@ -307,7 +332,7 @@ impl App {
     }
 
     pub fn can_go_back(&self) -> bool {
-        !self.history.is_empty()
+        !self.nav.history.is_empty()
     }
 
     pub fn container_state(&self, id: &str) -> Option<&crate::model::ContainerState> {

@@ -3,7 +3,6 @@
 use std::collections::HashSet;
 use std::time::SystemTime;
 
-use super::form::ImageList;
 use super::loading::{backoff, Connection, EventsState, ListKind, Part, Trouble, EVENT_DEBOUNCE};
 use super::panel::{Panel, RowKey};
 use super::{App, Effect, EngineMsg, Overlay, SessionRequest};
@@ -202,7 +201,7 @@ impl App {
                 self.inventory.engine.storage_driver = self.sources.engine.storage_driver.clone();
                 vec![]
             }
-            EngineMsg::Images(result) => self.on_images(result),
+            EngineMsg::Images { seq, result } => self.on_images(seq, result),
             EngineMsg::ImagesSized(result) => self.on_images_sized(result),
             EngineMsg::Removed(outcome) => {
                 self.marks.clear();
@@ -213,7 +212,7 @@ impl App {
                 Ok(name) => {
                     self.overlay = None;
                     self.notice = Some(format!("created volume {name}"));
-                    self.pending_selection = Some((Panel::Volumes, RowKey::Volume(name)));
+                    self.nav.pending_selection = Some((Panel::Volumes, RowKey::Volume(name)));
                     self.reload(false)
                 }
                 Err(error) => self.form_failed(error),
@@ -225,7 +224,7 @@ impl App {
                     let name =
                         if name.is_empty() { crate::text::format::short_id(&id).to_owned() } else { name };
                     if shell {
-                        let command = Some(self.shell_command.clone());
+                        let command = Some(self.config.shell_command.clone());
                         effects.push(Effect::OpenSession(SessionRequest {
                             container_id: id,
                             container: name,
@@ -295,11 +294,9 @@ impl App {
         if full {
             self.refresh_image_sizes();
         }
-        if self.images != ImageList::Loaded {
-            self.images = ImageList::Loading;
-        }
+        let images = self.loading.ask_images();
         let seq = self.loading.next_generation();
-        vec![Effect::LoadLists { seq }, Effect::LoadImages]
+        vec![Effect::LoadLists { seq }, images]
     }
 
     fn on_volumes_sized(&mut self, seq: u64, piece: VolumesSized, at: SystemTime) {
@@ -338,11 +335,11 @@ impl App {
         for panel in Panel::ALL {
             self.refresh_rows(panel);
         }
-        if let Some((panel, key)) = self.pending_selection.clone() {
+        if let Some((panel, key)) = self.nav.pending_selection.clone() {
             let shown =
-                self.views[panel.index()].rows.iter().any(|&i| panel.row_key(&self.inventory, i) == key);
+                self.nav.views[panel.index()].rows.iter().any(|&i| panel.row_key(&self.inventory, i) == key);
             if shown && self.overlay.is_none() {
-                self.pending_selection = None;
+                self.nav.pending_selection = None;
                 self.select_key(panel, &key);
             }
         }

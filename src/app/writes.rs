@@ -13,14 +13,14 @@ use crate::model::{ContainerId, ImageFacts};
 impl App {
     /// Says why a write key does nothing in read-only mode; true when it is refused.
     pub(super) fn refused_read_only(&mut self, what: &str) -> bool {
-        if self.read_only {
+        if self.config.read_only {
             self.notice = Some(format!("read-only mode: {what} is disabled"));
         }
-        self.read_only
+        self.config.read_only
     }
 
     fn selected_key(&self) -> Option<RowKey> {
-        self.view().selected_index().map(|i| self.panel.row_key(&self.inventory, i))
+        self.view().selected_index().map(|i| self.nav.panel.row_key(&self.inventory, i))
     }
 
     pub(super) fn toggle_mark(&mut self) {
@@ -33,7 +33,7 @@ impl App {
     }
 
     pub(super) fn create_volume(&mut self) -> Vec<Effect> {
-        if self.panel != Panel::Volumes {
+        if self.nav.panel != Panel::Volumes {
             self.notice = Some("c creates a volume: switch to Volumes (2)".to_owned());
         } else if !self.refused_read_only("creating a volume") {
             self.overlay = Some(Overlay::Form(Form::create_volume()));
@@ -42,7 +42,7 @@ impl App {
     }
 
     pub(super) fn attach_volume(&mut self) -> Vec<Effect> {
-        if self.panel != Panel::Volumes {
+        if self.nav.panel != Panel::Volumes {
             self.notice = Some("a attaches a volume to a new container: switch to Volumes (2)".to_owned());
             return vec![];
         }
@@ -53,17 +53,11 @@ impl App {
         let references = self.sources.images.iter().map(ImageFacts::reference).collect();
         let mut form = Form::attach(&volume, references);
         // One request at a time, and none once there are images to choose from.
-        let load = self.images.wants_loading(&self.sources.images);
-        if load {
-            self.images = ImageList::Loading;
-        }
-        form.images_pending = self.images == ImageList::Loading;
+        let load = self.loading.image_list.wants_loading(&self.sources.images);
+        let effects = if load { vec![self.loading.ask_images()] } else { vec![] };
+        form.images_pending = self.loading.image_list == ImageList::Loading;
         self.overlay = Some(Overlay::Form(form));
-        if load {
-            vec![Effect::LoadImages]
-        } else {
-            vec![]
-        }
+        effects
     }
 
     /// What `P` or `d` acts on, of the objects `of` picks from a row: the marked ones; for a
@@ -76,7 +70,7 @@ impl App {
         removal: bool,
     ) -> Pick<K> {
         let view = self.view();
-        let key = |i: &usize| of(self.panel.row_key(&self.inventory, *i));
+        let key = |i: &usize| of(self.nav.panel.row_key(&self.inventory, *i));
         if !marked.is_empty() {
             Pick::Chosen(marked.clone())
         } else if removal {
@@ -91,7 +85,7 @@ impl App {
     /// The preview of `P` (a prune) or `d` (a removal) in this panel.
     fn removal_subject(&self, removal: bool) -> Option<Subject> {
         let marks = &self.marks;
-        Some(match self.panel {
+        Some(match self.nav.panel {
             Panel::Volumes => {
                 let pick = self.pick(
                     &marks.volumes,
@@ -149,7 +143,7 @@ impl App {
     pub(super) fn selected_container_id(&self) -> Option<ContainerId> {
         let index = self.view().selected_index()?;
         let inventory = &self.inventory;
-        match self.panel {
+        match self.nav.panel {
             Panel::Containers => Some(inventory.containers[index].id.clone()),
             Panel::Volumes | Panel::Images | Panel::BuildCache => None,
             Panel::Binds => Some(inventory.bind_mounts[index].container_id.clone()),
@@ -171,7 +165,7 @@ impl App {
         let request = SessionRequest {
             container_id: container.id.clone(),
             container: container.name.clone(),
-            command: shell.then(|| self.shell_command.clone()),
+            command: shell.then(|| self.config.shell_command.clone()),
         };
         if self.refused_read_only(if shell { "a shell" } else { "attaching" }) {
             return vec![];

@@ -21,7 +21,7 @@ use futures_util::{FutureExt, StreamExt};
 use ratatui::DefaultTerminal;
 use tokio::sync::mpsc;
 
-use crate::app::{App, Effect, EngineMsg, Msg, Slot};
+use crate::app::{App, Config, Effect, EngineMsg, Msg, Slot};
 use crate::engine::{Engine, Settings};
 use crate::tasks::cleanup::Cleanup;
 use crate::tasks::sizes::Route;
@@ -89,10 +89,9 @@ struct Explorer {
 impl Explorer {
     async fn event_loop(&mut self, terminal: &mut DefaultTerminal, shell_command: Vec<String>) -> Result<()> {
         let size = terminal.size()?;
-        let mut app = App::new(self.engine.host(), self.engine.is_local(), (size.width, size.height));
+        let config = Config { read_only: self.engine.is_read_only(), shell_command };
+        let mut app = App::new(self.engine.host(), self.engine.is_local(), (size.width, size.height), config);
         app.describe_engine(self.engine.describe());
-        app.read_only = self.engine.is_read_only();
-        app.shell_command = shell_command;
         // The first frame goes out before any engine call is made.
         terminal.draw(|frame| ui::render(&app, frame))?;
 

@@ -100,7 +100,9 @@ pub fn perform(effect: Effect, context: &Context) -> Option<JoinHandle<()>> {
             tokio::time::sleep(delay).await;
             EngineMsg::RefreshDue
         }),
-        Effect::LoadImages => spawn(sender, async move { EngineMsg::Images(engine.images().await) }),
+        Effect::LoadImages { seq } => {
+            spawn(sender, async move { EngineMsg::Images { seq, result: engine.images().await } })
+        }
         Effect::SizeImages => {
             spawn(sender, async move { EngineMsg::ImagesSized(engine.image_sizes().await.map(Box::new)) })
         }

@@ -126,8 +126,8 @@ pub fn header(app: &App, frame: &mut Frame, area: Rect) {
 /// The table's keys, the current panel's writes first; the general ones go first when narrow.
 fn table_keys(app: &App) -> Vec<(&'static str, &'static str)> {
     let mut keys = vec![("↑↓", "move"), ("Enter", "follow")];
-    if !app.read_only {
-        keys.extend_from_slice(match app.panel {
+    if !app.config.read_only {
+        keys.extend_from_slice(match app.nav.panel {
             Panel::Containers => &[("d", "remove"), ("P", "prune"), ("e", "shell")][..],
             Panel::Volumes => &[("c", "create"), ("a", "attach"), ("d", "remove"), ("P", "prune")][..],
             Panel::Images => &[("d", "remove"), ("P", "prune")][..],
@@ -135,12 +135,12 @@ fn table_keys(app: &App) -> Vec<(&'static str, &'static str)> {
         });
     }
     // What fills it: only volumes, writable layers and bind sources hold files to look at.
-    if matches!(app.panel, Panel::Containers | Panel::Volumes | Panel::Binds) {
+    if matches!(app.nav.panel, Panel::Containers | Panel::Volumes | Panel::Binds) {
         keys.push(("o", "inside"));
     }
     keys.extend_from_slice(&[("/", "filter"), ("s", "sort")]);
     // A build cache record has no inspect document.
-    if app.panel != Panel::BuildCache {
+    if app.nav.panel != Panel::BuildCache {
         keys.push(("i", "inspect"));
     }
     keys.extend_from_slice(&[
@@ -178,7 +178,7 @@ pub fn tabs(app: &App, frame: &mut Frame, area: Rect) {
     let spans: Vec<Span> = Panel::ALL
         .iter()
         .map(|&panel| {
-            let style = if panel == app.panel { theme::active_tab() } else { theme::dim() };
+            let style = if panel == app.nav.panel { theme::active_tab() } else { theme::dim() };
             Span::styled(panel.tab_label(&app.inventory), style)
         })
         .collect();
@@ -215,8 +215,8 @@ pub fn footer(app: &App, frame: &mut Frame, area: Rect) {
             &[("r", "retry now"), ("E", "engines"), ("q", "quit"), ("?", "help")]
         }
         None if app.too_small() => &[("q", "quit")],
-        None if app.filter_typing => &[("type", "to filter"), ("Enter", "keep"), ("Esc", "clear")],
-        None if app.focus == Focus::Links => {
+        None if app.nav.filter_typing => &[("type", "to filter"), ("Enter", "keep"), ("Esc", "clear")],
+        None if app.nav.focus == Focus::Links => {
             &[("↑↓", "choose"), ("Enter", "go there"), ("Esc", "back to table")]
         }
         None => &[],
@@ -238,7 +238,7 @@ pub fn footer(app: &App, frame: &mut Frame, area: Rect) {
         spans.push(Span::styled(" ⌫", theme::key()));
         spans.push(Span::raw(" back"));
     }
-    if let (None, Some(previous)) = (&app.overlay, &app.previous_context) {
+    if let (None, Some(previous)) = (&app.overlay, &app.nav.previous_context) {
         spans.push(Span::styled(" -", theme::key()));
         spans.push(Span::raw(format!(" back to {previous}")));
     }
@@ -247,7 +247,7 @@ pub fn footer(app: &App, frame: &mut Frame, area: Rect) {
     }
     let footer = Paragraph::new(Line::from(spans));
     frame.render_widget(footer, area);
-    if app.read_only {
+    if app.config.read_only {
         frame.render_widget(
             Paragraph::new(Span::styled("read-only ", theme::warning())).alignment(Alignment::Right),
             area,

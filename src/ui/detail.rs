@@ -17,16 +17,17 @@ use crate::text::secrets;
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let block = Block::bordered()
         .title(Span::styled(" Details ", theme::title()))
-        .border_style(theme::border(app.focus == Focus::Links));
+        .border_style(theme::border(app.nav.focus == Focus::Links));
     let lines = app.view().selected_index().map(|index| lines(app, index)).unwrap_or_default();
     // Keep the chosen link in view when the list is longer than the pane.
-    let chosen_line = lines.iter().position(|(link, _)| app.focus == Focus::Links && *link == Some(app.link));
+    let chosen_line =
+        lines.iter().position(|(link, _)| app.nav.focus == Focus::Links && *link == Some(app.nav.link));
     let inner_height = usize::from(area.height.saturating_sub(2));
     let scroll = chosen_line.map_or(0, |line| line.saturating_sub(inner_height.saturating_sub(1)));
     let text: Vec<Line> = lines
         .into_iter()
         .map(|(link, line)| match link {
-            Some(i) if app.focus == Focus::Links && i == app.link => line.style(theme::selected()),
+            Some(i) if app.nav.focus == Focus::Links && i == app.nav.link => line.style(theme::selected()),
             _ => line,
         })
         .collect();
@@ -42,7 +43,7 @@ fn lines(app: &App, index: usize) -> Vec<(Option<usize>, Line<'static>)> {
     let field = |name: &str, value: String| {
         Line::from(vec![Span::styled(format!("{name:<11}"), theme::dim()), Span::raw(value)])
     };
-    match app.panel {
+    match app.nav.panel {
         Panel::Containers => {
             let c = &inventory.containers[index];
             push(

@@ -15,27 +15,27 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let view = app.view();
     let sort = format!("{}{}", view.sort.column.label(), if view.sort.reversed { " ▲" } else { " ▼" });
     let mut title = vec![
-        Span::styled(format!(" {} ", app.panel.title()), theme::title()),
+        Span::styled(format!(" {} ", app.nav.panel.title()), theme::title()),
         Span::styled(format!("by {sort} "), theme::dim()),
     ];
-    if !view.filter.is_empty() || app.filter_typing {
-        let cursor = if app.filter_typing { "▏" } else { "" };
+    if !view.filter.is_empty() || app.nav.filter_typing {
+        let cursor = if app.nav.filter_typing { "▏" } else { "" };
         title.push(Span::styled(format!(" /{}{cursor} ", view.filter), theme::warning()));
         title.push(Span::styled(
-            format!("{} of {} ", view.rows.len(), app.panel.len(&app.inventory)),
+            format!("{} of {} ", view.rows.len(), app.nav.panel.len(&app.inventory)),
             theme::dim(),
         ));
     }
-    if app.panel == Panel::Tmpfs && app.inventory.tmpfs_mounts.iter().any(|t| t.used.is_some()) {
+    if app.nav.panel == Panel::Tmpfs && app.inventory.tmpfs_mounts.iter().any(|t| t.used.is_some()) {
         let held = size(Some(app.inventory.totals.tmpfs_used));
         title.push(Span::styled(format!(" {held} in RAM "), theme::size()));
     }
-    let marks = app.marks.count(app.panel);
+    let marks = app.marks.count(app.nav.panel);
     if marks > 0 {
         title.push(Span::styled(format!(" {marks} marked (d/P act on them) "), theme::warning()));
     }
     let block =
-        Block::bordered().title(Line::from(title)).border_style(theme::border(app.focus == Focus::Table));
+        Block::bordered().title(Line::from(title)).border_style(theme::border(app.nav.focus == Focus::Table));
 
     if view.rows.is_empty() {
         let message = empty_message(app);
@@ -55,7 +55,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         None if waiting => theme::spinner(app.spinner).to_owned(),
         None => "?".to_owned(),
     };
-    let (header, widths, rows): (Vec<&str>, Vec<Constraint>, Vec<Row>) = match app.panel {
+    let (header, widths, rows): (Vec<&str>, Vec<Constraint>, Vec<Row>) = match app.nav.panel {
         Panel::Containers => (
             vec!["NAME", "STATE", "IMAGE", "WRITABLE", "VIRTUAL", "MOUNTS"],
             vec![
@@ -256,7 +256,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         .header(Row::new(header).style(theme::header_row()))
         .block(block)
         .column_spacing(1)
-        .row_highlight_style(if app.focus == Focus::Table {
+        .row_highlight_style(if app.nav.focus == Focus::Table {
             theme::selected()
         } else {
             theme::dim().add_modifier(ratatui::style::Modifier::REVERSED)
@@ -280,17 +280,17 @@ fn right(text: String) -> Cell<'static> {
 
 fn empty_message(app: &App) -> Line<'static> {
     let loading = &app.loading;
-    if loading.connecting() || (loading.lists_loading() && app.panel.len(&app.inventory) == 0) {
+    if loading.connecting() || (loading.lists_loading() && app.nav.panel.len(&app.inventory) == 0) {
         let what = if loading.connecting() { "Connecting to the engine" } else { "Loading" };
         return Line::styled(format!("{} {what}…", theme::spinner(app.spinner)), theme::warning());
     }
     if !app.view().filter.is_empty() {
         return Line::styled(
-            format!("No {} match “{}” (Esc clears)", app.panel.title().to_lowercase(), app.view().filter),
+            format!("No {} match “{}” (Esc clears)", app.nav.panel.title().to_lowercase(), app.view().filter),
             theme::dim(),
         );
     }
-    let text = match app.panel {
+    let text = match app.nav.panel {
         Panel::Containers => "No containers on this engine",
         Panel::Volumes => "No volumes on this engine",
         Panel::Binds => "No container bind-mounts a host path",

@@ -269,7 +269,7 @@ pub fn loaded_app(width: u16, height: u16) -> App {
 
 /// As `loaded_app`, but the image list (asked for with the others) has not answered yet.
 pub fn loaded_app_before_images(width: u16, height: u16) -> App {
-    let mut app = App::new(&engine().host, true, (width, height));
+    let mut app = App::new(&engine().host, true, (width, height), Default::default());
     app.start();
     feed(&mut app, EngineMsg::Connected(engine()));
     feed(&mut app, EngineMsg::Containers { seq: 1, containers: containers() });
@@ -300,7 +300,8 @@ pub fn hazardous_container() -> ContainerFacts {
 
 /// As `loaded_app_on`, with `extra` containers beside the fixed ones (inspected, nothing written).
 pub fn loaded_app_with(engine: EngineInfo, extra: Vec<ContainerFacts>, width: u16, height: u16) -> App {
-    let mut app = App::new(&engine.host, engine.host.starts_with("unix://"), (width, height));
+    let mut app =
+        App::new(&engine.host, engine.host.starts_with("unix://"), (width, height), Default::default());
     app.start();
     feed(&mut app, EngineMsg::Connected(engine));
     let mut found = container_sizes();
@@ -321,7 +322,7 @@ pub fn loaded_app_with(engine: EngineInfo, extra: Vec<ContainerFacts>, width: u1
         ("/etc".into(), true),
     ]);
     feed(&mut app, EngineMsg::HostPaths { seq: 1, paths });
-    feed(&mut app, EngineMsg::Images(Ok(images())));
+    feed_images(&mut app, Ok(images()));
     feed(&mut app, EngineMsg::ImagesSized(Ok(Box::new(image_usage()))));
     // The stream going live asks for the lists again (what changed before it is in no event):
     // they answer the same.
@@ -367,6 +368,12 @@ pub fn engine_error(problem: Problem, detail: &str) -> EngineError {
     EngineError::new(&engine().host, "asking the engine", problem, detail)
 }
 
+/// The image list's answer to the newest request for it.
+pub fn feed_images(app: &mut App, result: Result<Vec<ImageFacts>, EngineError>) -> Vec<dockdu::app::Effect> {
+    let seq = app.loading.image_generation();
+    feed(app, EngineMsg::Images { seq, result })
+}
+
 pub fn feed(app: &mut App, msg: EngineMsg) -> Vec<dockdu::app::Effect> {
     app.update(Msg::Engine(msg))
 }
@@ -410,7 +417,7 @@ pub fn render(app: &App) -> String {
 pub fn selected_name(app: &App) -> String {
     let index = app.view().selected_index().expect("a selected row");
     let inventory = &app.inventory;
-    match app.panel {
+    match app.nav.panel {
         dockdu::app::panel::Panel::Containers => inventory.containers[index].name.clone(),
         dockdu::app::panel::Panel::Volumes => inventory.volumes[index].name.to_string(),
         dockdu::app::panel::Panel::Binds => inventory.bind_mounts[index].source.clone(),
