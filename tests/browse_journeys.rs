@@ -68,7 +68,7 @@ fn open(app: &mut App, typed: &str) -> u64 {
 fn a_volume_opens_on_its_first_level_while_counting_then_goes_in_and_back() {
     let mut app = loaded_app(100, 30);
     keys(&mut app, "2j");
-    let row_before = app.view().selected;
+    let row_before = app.view().scroll.selected;
     let seq = open(&mut app, "o");
     assert!(matches!(browser(&app).target, Target::Volume(_)));
     assert!(app.busy(), "the spinner turns while counting");
@@ -98,7 +98,7 @@ fn a_volume_opens_on_its_first_level_while_counting_then_goes_in_and_back() {
     assert_eq!(browser(&app).path(), "/cache");
     assert_eq!(browser(&app).len(), 120);
     keys(&mut app, "\x08");
-    assert_eq!((browser(&app).path().as_str(), browser(&app).selected), ("/", 1), "back on cache");
+    assert_eq!((browser(&app).path().as_str(), browser(&app).scroll.selected), ("/", 1), "back on cache");
     keys(&mut app, "s");
     assert_eq!(rows(&app), ["cache", "current", "logs", "settings.json"], "by name");
     keys(&mut app, "s");
@@ -107,7 +107,11 @@ fn a_volume_opens_on_its_first_level_while_counting_then_goes_in_and_back() {
     let effects = keys(&mut app, "\x1b");
     assert_eq!(effects, [Effect::StopBrowsing], "closing stops the count");
     assert!(app.overlay.is_none());
-    assert_eq!((app.nav.panel, app.view().selected), (Panel::Volumes, row_before), "the same panel and row");
+    assert_eq!(
+        (app.nav.panel, app.view().scroll.selected),
+        (Panel::Volumes, row_before),
+        "the same panel and row"
+    );
 }
 
 #[test]

@@ -454,7 +454,7 @@ fn the_outcome_lists_what_the_engine_kept_first_and_scrolls_to_the_last_removal(
     let screen = render(&app);
     assert!(screen.contains("gone-39") && !screen.contains("shared-cache"), "{screen}");
     let scroll = |app: &dockdu::app::App| match &app.overlay {
-        Some(Overlay::Outcome(view)) => view.scroll,
+        Some(Overlay::Outcome(view)) => view.scroll.offset,
         _ => panic!("the outcome closed"),
     };
     let bottom = scroll(&app);

@@ -72,10 +72,14 @@ fn the_selected_container_stays_selected_while_sizes_reorder_the_rows() {
     assert_eq!(selected_name(&app), "worker");
     feed(&mut app, EngineMsg::ContainersSized { seq: 1, found: sized(&["db", "web"]) });
     assert_eq!(selected_name(&app), "worker", "db and web moved above it");
-    let position = app.view().selected;
+    let position = app.view().scroll.selected;
     feed(&mut app, EngineMsg::ContainersSized { seq: 1, found: sized(&["worker", "builder"]) });
     assert_eq!(selected_name(&app), "worker");
-    assert_eq!(app.view().selected, 2, "worker is third by size (db, web, worker, builder); was {position}");
+    assert_eq!(
+        app.view().scroll.selected,
+        2,
+        "worker is third by size (db, web, worker, builder); was {position}"
+    );
 }
 
 #[test]

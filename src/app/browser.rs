@@ -4,6 +4,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent};
 
+use super::scroll::Scroll;
 use crate::measure::{sorted_children, NodeId, NodeKind, Progress, SortBy, TopEntry, Tree};
 use crate::model::browse::{BrowseError, Target};
 use crate::model::SizeSource;
@@ -49,8 +50,7 @@ pub struct Browser {
     order: Order,
     /// A row of `order` is a hard link: found when the rows are prepared, not on every frame.
     hard_links: bool,
-    pub selected: usize,
-    pub offset: usize,
+    pub scroll: Scroll,
     /// The row selected in each folder above, to come back to.
     trail: Vec<usize>,
     /// A line for the footer ("still counting…").
@@ -78,8 +78,7 @@ impl Browser {
             dir: NodeId::ROOT,
             order: Order::Tree(Vec::new()),
             hard_links: false,
-            selected: 0,
-            offset: 0,
+            scroll: Scroll::default(),
             trail: Vec::new(),
             notice: None,
             pending: None,
@@ -148,7 +147,7 @@ impl Browser {
     }
 
     fn selected_name(&self) -> Option<String> {
-        self.row(self.selected).map(|r| r.name)
+        self.row(self.scroll.selected).map(|r| r.name)
     }
 
     fn position_of(&self, name: &str) -> Option<usize> {
@@ -169,11 +168,11 @@ impl Browser {
         };
         self.prepare();
         if let Some(name) = selected_name {
-            self.selected = self.position_of(&name).unwrap_or(0);
+            self.scroll.selected = self.position_of(&name).unwrap_or(0);
         }
         if let Some(name) = self.pending.take() {
             if let Some(position) = self.position_of(&name) {
-                self.selected = position;
+                self.scroll.selected = position;
                 self.notice = None;
                 self.enter(1);
             }
@@ -221,7 +220,7 @@ impl Browser {
             }
             _ => false,
         };
-        self.selected = self.selected.min(self.len().saturating_sub(1));
+        self.scroll.selected = self.scroll.selected.min(self.len().saturating_sub(1));
     }
 
     pub fn on_key(&mut self, key: KeyEvent, height: usize) -> BrowserAnswer {
@@ -241,7 +240,7 @@ impl Browser {
                 let name = self.selected_name();
                 self.sort = self.sort.next();
                 self.prepare();
-                self.selected = name.and_then(|n| self.position_of(&n)).unwrap_or(0);
+                self.scroll.selected = name.and_then(|n| self.position_of(&n)).unwrap_or(0);
                 self.keep_visible(height);
             }
             KeyCode::Enter | KeyCode::Right | KeyCode::Char('l') => self.enter(height),
@@ -253,28 +252,21 @@ impl Browser {
 
     fn move_by(&mut self, delta: isize, height: usize) {
         self.touched = true;
-        let last = self.len().saturating_sub(1);
-        self.selected = self.selected.saturating_add_signed(delta).min(last);
-        self.keep_visible(height);
+        self.scroll.move_by(delta, self.len(), height);
     }
 
     fn keep_visible(&mut self, height: usize) {
-        let height = height.max(1);
-        if self.selected < self.offset {
-            self.offset = self.selected;
-        } else if self.selected >= self.offset + height {
-            self.offset = self.selected + 1 - height;
-        }
+        self.scroll.keep_visible(self.len(), height);
     }
 
     fn enter(&mut self, height: usize) {
         let node = match (&self.order, &self.contents) {
-            (Order::Tree(nodes), Contents::Ready { tree, .. }) => match nodes.get(self.selected) {
+            (Order::Tree(nodes), Contents::Ready { tree, .. }) => match nodes.get(self.scroll.selected) {
                 Some(&id) if tree.kind(id) == NodeKind::Dir => id,
                 _ => return,
             },
             (Order::Counting(top), _) => {
-                if let Some(entry) = top.get(self.selected).filter(|e| e.kind == NodeKind::Dir) {
+                if let Some(entry) = top.get(self.scroll.selected).filter(|e| e.kind == NodeKind::Dir) {
                     self.notice =
                         Some(format!("still counting: {}/ opens once every size is known", entry.name));
                     self.pending = Some(entry.name.clone());
@@ -283,10 +275,10 @@ impl Browser {
             }
             _ => return,
         };
-        self.trail.push(self.selected);
+        self.trail.push(self.scroll.selected);
         self.dir = node;
-        self.selected = 0;
-        self.offset = 0;
+        self.scroll.selected = 0;
+        self.scroll.offset = 0;
         self.prepare();
         self.keep_visible(height);
     }
@@ -296,8 +288,8 @@ impl Browser {
         let Some(parent) = tree.parent(self.dir) else { return };
         self.dir = parent;
         self.prepare();
-        self.selected = self.trail.pop().unwrap_or(0).min(self.len().saturating_sub(1));
-        self.offset = 0;
+        self.scroll.selected = self.trail.pop().unwrap_or(0).min(self.len().saturating_sub(1));
+        self.scroll.offset = 0;
         self.keep_visible(height);
     }
 }
@@ -338,7 +330,7 @@ mod tests {
         assert_eq!(browser.path(), "/big");
         assert_eq!(browser.names(), ["blob"]);
         browser.on_key(key(KeyCode::Backspace), 10);
-        assert_eq!((browser.path().as_str(), browser.selected), ("/", 0));
+        assert_eq!((browser.path().as_str(), browser.scroll.selected), ("/", 0));
     }
 
     #[test]
@@ -349,7 +341,7 @@ mod tests {
         assert_eq!(browser.row(0).map(|r| r.name), Some("small".to_owned()));
         let tree = big_folder_and_small_file();
         browser.counted(Ok((tree, SizeSource::Host)));
-        assert_eq!((browser.selected, browser.row(0).map(|r| r.name)), (0, Some("big".to_owned())));
+        assert_eq!((browser.scroll.selected, browser.row(0).map(|r| r.name)), (0, Some("big".to_owned())));
         browser.on_key(key(KeyCode::Enter), 10);
         assert_eq!(browser.path(), "/big");
     }

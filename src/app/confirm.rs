@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 
 use crossterm::event::{KeyCode, KeyEvent};
 
+use super::scroll::Scroll;
 use crate::model::plan::{self, ImageScope, KeptReason, Plan, VolumeScope};
 use crate::model::{ContainerId, ImageId, Inventory, VolumeName};
 
@@ -47,7 +48,7 @@ pub enum Scope {
 pub struct Confirm {
     pub subject: Subject,
     pub plan: Plan,
-    pub scroll: usize,
+    pub scroll: Scroll,
     /// Sent to the engine; waiting for the outcome.
     pub working: bool,
 }
@@ -61,7 +62,8 @@ pub enum Answer {
 
 impl Confirm {
     pub fn new(subject: Subject, inventory: &Inventory) -> Self {
-        let mut confirm = Confirm { subject, plan: Plan::default(), scroll: 0, working: false };
+        let mut confirm =
+            Confirm { subject, plan: Plan::default(), scroll: Scroll::default(), working: false };
         confirm.replan(inventory);
         confirm
     }
@@ -117,7 +119,7 @@ impl Confirm {
                 plan
             }
         };
-        self.scroll = 0;
+        self.scroll = Scroll::default();
     }
 
     pub fn on_key(&mut self, key: KeyEvent, inventory: &Inventory) -> Answer {
@@ -138,12 +140,9 @@ impl Confirm {
         match (&mut self.subject, key.code) {
             (_, KeyCode::Esc) => return Answer::Cancel,
             (_, KeyCode::Char('n')) if !typing_label => return Answer::Cancel,
-            (_, KeyCode::Up) => self.scroll = self.scroll.saturating_sub(1),
             // The preview has about one line an object: no scrolling past them all.
-            (_, KeyCode::Down) => {
-                let objects = self.plan.len() + self.plan.kept.len();
-                self.scroll = (self.scroll + 1).min(objects);
-            }
+            (_, KeyCode::Up) => self.scroll.scroll_by(-1, self.plan.len() + self.plan.kept.len() + 1, 1),
+            (_, KeyCode::Down) => self.scroll.scroll_by(1, self.plan.len() + self.plan.kept.len() + 1, 1),
             (Subject::Volumes { pick, scope, .. }, KeyCode::Tab | KeyCode::Right) if !pick.is_removal() => {
                 *scope = match scope {
                     Scope::Anonymous => Scope::Dangling,

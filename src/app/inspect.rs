@@ -4,6 +4,7 @@
 
 use serde_json::Value;
 
+use super::scroll::Scroll;
 use crate::model::{ContainerId, ImageId, VolumeName};
 use crate::text::secrets::{self, MASK};
 
@@ -32,7 +33,7 @@ pub struct InspectView {
     pub lines: Vec<String>,
     pub error: Option<String>,
     pub revealed: bool,
-    pub scroll: usize,
+    pub scroll: Scroll,
     /// The search being typed (`/`), or the last one confirmed.
     pub query: String,
     pub typing: bool,
@@ -48,7 +49,7 @@ impl InspectView {
             lines: Vec::new(),
             error: None,
             revealed: false,
-            scroll: 0,
+            scroll: Scroll::default(),
             query: String::new(),
             typing: false,
             matches: Vec::new(),
@@ -90,12 +91,11 @@ impl InspectView {
     }
 
     pub fn scroll_by(&mut self, delta: isize, height: usize) {
-        let max = self.lines.len().saturating_sub(height);
-        self.scroll = self.scroll.saturating_add_signed(delta).min(max);
+        self.scroll.scroll_by(delta, self.lines.len(), height);
     }
 
     pub fn scroll_to_end(&mut self, height: usize) {
-        self.scroll = self.lines.len().saturating_sub(height);
+        self.scroll.scroll_to_end(self.lines.len(), height);
     }
 
     pub fn find_matches(&mut self) {
@@ -122,11 +122,11 @@ impl InspectView {
         let next = match self.current_match {
             Some(i) if forward => (i + 1) % count,
             Some(i) => (i + count - 1) % count,
-            None if forward => self.matches.iter().position(|&l| l >= self.scroll).unwrap_or(0),
-            None => self.matches.iter().rposition(|&l| l <= self.scroll).unwrap_or(count - 1),
+            None if forward => self.matches.iter().position(|&l| l >= self.scroll.offset).unwrap_or(0),
+            None => self.matches.iter().rposition(|&l| l <= self.scroll.offset).unwrap_or(count - 1),
         };
         self.current_match = Some(next);
-        self.scroll = self.matches[next].saturating_sub(2);
+        self.scroll.offset = self.matches[next].saturating_sub(2);
     }
 }
 

@@ -62,7 +62,7 @@ impl App {
                     KeyCode::Down | KeyCode::Char('j') => view.scroll_by(1, inner),
                     KeyCode::PageUp => view.scroll_by(-page, inner),
                     KeyCode::PageDown | KeyCode::Char(' ') => view.scroll_by(page, inner),
-                    KeyCode::Home | KeyCode::Char('g') => view.scroll = 0,
+                    KeyCode::Home | KeyCode::Char('g') => view.scroll.offset = 0,
                     KeyCode::End | KeyCode::Char('G') => view.scroll_by(isize::MAX, inner),
                     _ => {}
                 }
@@ -213,7 +213,7 @@ impl App {
             (None, MouseEventKind::Down(MouseButton::Left)) => {
                 if let Some(row) = layout::table_row_at(self.terminal, self.banner(), mouse.column, mouse.row)
                 {
-                    let position = self.view().offset + row;
+                    let position = self.view().scroll.offset + row;
                     if position < self.view().rows.len() {
                         self.nav.focus = Focus::Table;
                         self.select(position);
@@ -250,7 +250,7 @@ impl App {
             let count = self.links().len();
             self.nav.link = self.nav.link.saturating_add_signed(delta).min(count.saturating_sub(1));
         } else {
-            let position = self.view().selected.saturating_add_signed(delta);
+            let position = self.view().scroll.selected.saturating_add_signed(delta);
             self.select(position);
         }
     }
@@ -411,7 +411,7 @@ fn inspect_key(view: &mut InspectView, key: KeyEvent, height: usize) -> bool {
         KeyCode::Down | KeyCode::Char('j') => view.scroll_by(1, height),
         KeyCode::PageUp => view.scroll_by(-page, height),
         KeyCode::PageDown | KeyCode::Char(' ') => view.scroll_by(page, height),
-        KeyCode::Home | KeyCode::Char('g') => view.scroll = 0,
+        KeyCode::Home | KeyCode::Char('g') => view.scroll.offset = 0,
         KeyCode::End | KeyCode::Char('G') => view.scroll_to_end(height),
         KeyCode::Char('/') => {
             view.typing = true;

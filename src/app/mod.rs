@@ -16,6 +16,7 @@ mod messages;
 pub mod outcome;
 pub mod panel;
 mod results;
+pub mod scroll;
 pub mod sizing;
 mod writes;
 
@@ -31,13 +32,13 @@ use marks::Marks;
 pub use messages::{Action, Effect, EngineMsg, Msg, SessionRequest, Slot};
 use outcome::OutcomeView;
 use panel::{Panel, RowKey, Sort, PANELS};
+use scroll::Scroll;
 
 #[derive(Debug, Clone)]
 pub struct PanelView {
     /// Indices into the inventory's list for this panel, as shown.
     pub rows: Vec<usize>,
-    pub selected: usize,
-    pub offset: usize,
+    pub scroll: Scroll,
     pub sort: Sort,
     pub filter: String,
     selected_key: Option<RowKey>,
@@ -50,8 +51,7 @@ impl PanelView {
     fn new(panel: Panel) -> Self {
         PanelView {
             rows: Vec::new(),
-            selected: 0,
-            offset: 0,
+            scroll: Scroll::default(),
             sort: Sort { column: panel.sort_columns()[0], reversed: false },
             filter: String::new(),
             selected_key: None,
@@ -61,7 +61,7 @@ impl PanelView {
 
     /// The selected row's index into the inventory list.
     pub fn selected_index(&self) -> Option<usize> {
-        self.rows.get(self.selected).copied()
+        self.rows.get(self.scroll.selected).copied()
     }
 }
 
@@ -276,7 +276,7 @@ impl App {
         let found = key.and_then(|key| rows.iter().position(|&i| panel.row_key(&self.inventory, i) == key));
         let view = &mut self.nav.views[panel.index()];
         view.rows = rows;
-        view.selected = found.unwrap_or(view.selected).min(view.rows.len().saturating_sub(1));
+        view.scroll.selected = found.unwrap_or(view.scroll.selected).min(view.rows.len().saturating_sub(1));
         self.remember_selection(panel);
         self.keep_visible(panel);
     }
@@ -290,17 +290,12 @@ impl App {
     fn keep_visible(&mut self, panel: Panel) {
         let height = layout::table_rows(self.terminal, self.banner()).max(1);
         let view = &mut self.nav.views[panel.index()];
-        if view.selected < view.offset {
-            view.offset = view.selected;
-        } else if view.selected >= view.offset + height {
-            view.offset = view.selected + 1 - height;
-        }
-        view.offset = view.offset.min(view.rows.len().saturating_sub(height));
+        view.scroll.keep_visible(view.rows.len(), height);
     }
 
     pub fn select(&mut self, position: usize) {
         let view = self.view_mut();
-        view.selected = position.min(view.rows.len().saturating_sub(1));
+        view.scroll.selected = position.min(view.rows.len().saturating_sub(1));
         view.touched = true;
         self.nav.link = 0;
         self.remember_selection(self.nav.panel);

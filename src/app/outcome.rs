@@ -1,6 +1,7 @@
 //! What a removal did, as a scrollable list: what the engine kept (and why) first, since those
 //! need the user's attention, then what went. After a big prune the kept rows are reachable.
 
+use super::scroll::Scroll;
 use crate::model::outcome::Outcome;
 use crate::text::format::{pad, size, wrap, Align};
 
@@ -13,7 +14,7 @@ const SIZE_COLUMNS: usize = 10;
 pub struct OutcomeView {
     pub outcome: Outcome,
     /// First line shown.
-    pub scroll: usize,
+    pub scroll: Scroll,
 }
 
 /// How a line of the outcome reads: the view styles each kind its own way.
@@ -35,7 +36,7 @@ pub struct OutcomeLine {
 
 impl From<Outcome> for OutcomeView {
     fn from(outcome: Outcome) -> Self {
-        OutcomeView { outcome, scroll: 0 }
+        OutcomeView { outcome, scroll: Scroll::default() }
     }
 }
 
@@ -89,8 +90,7 @@ impl OutcomeView {
 
     /// Moves by `delta` lines, keeping the last line at the bottom at most.
     pub fn scroll_by(&mut self, delta: isize, (columns, rows): (usize, usize)) {
-        let max = self.lines(columns).len().saturating_sub(rows);
-        self.scroll = self.scroll.saturating_add_signed(delta).min(max);
+        self.scroll.scroll_by(delta, self.lines(columns).len(), rows);
     }
 }
 
@@ -154,10 +154,10 @@ mod tests {
         let mut view = view(30, 2);
         let total = view.lines(60).len();
         view.scroll_by(1000, (60, 10));
-        assert_eq!(view.scroll, total - 10);
+        assert_eq!(view.scroll.offset, total - 10);
         view.scroll_by(-3, (60, 10));
-        assert_eq!(view.scroll, total - 13);
+        assert_eq!(view.scroll.offset, total - 13);
         view.scroll_by(-1000, (60, 10));
-        assert_eq!(view.scroll, 0);
+        assert_eq!(view.scroll.offset, 0);
     }
 }

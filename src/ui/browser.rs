@@ -73,8 +73,8 @@ pub fn render(view: &Browser, tick: usize, frame: &mut Frame, area: Rect) {
         theme::header_row(),
     ));
     let height = usize::from(inner.height.saturating_sub(4));
-    let shown =
-        (view.offset..view.len().min(view.offset + height)).filter_map(|i| view.row(i).map(|r| (i, r)));
+    let shown = (view.scroll.offset..view.len().min(view.scroll.offset + height))
+        .filter_map(|i| view.row(i).map(|r| (i, r)));
     for (i, row) in shown {
         let share = if total == 0 { 0.0 } else { row.size as f64 / total as f64 };
         let filled = ((share * BAR as f64).round() as usize).min(BAR);
@@ -101,7 +101,7 @@ pub fn render(view: &Browser, tick: usize, frame: &mut Frame, area: Rect) {
             Span::raw(" "),
             Span::raw(name),
         ]);
-        if i == view.selected {
+        if i == view.scroll.selected {
             line = line.style(theme::selected());
         }
         lines.push(line);

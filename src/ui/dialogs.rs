@@ -178,7 +178,7 @@ pub fn confirm(confirm: &Confirm, tick: usize, frame: &mut Frame, body: Rect) {
         lines.push(Line::raw(""));
         lines.push(Line::styled(format!(" {} removing…", theme::spinner(tick)), theme::warning()));
     }
-    frame_dialog(frame, area, confirm.title(), lines, confirm.scroll);
+    frame_dialog(frame, area, confirm.title(), lines, confirm.scroll.offset);
 }
 
 pub fn outcome(view: &OutcomeView, frame: &mut Frame, body: Rect) {
@@ -199,7 +199,7 @@ pub fn outcome(view: &OutcomeView, frame: &mut Frame, body: Rect) {
         })
         .collect();
     // A resize since the last key may have made the list shorter than the scroll.
-    let scroll = view.scroll.min(lines.len().saturating_sub(rows));
+    let scroll = view.scroll.offset.min(lines.len().saturating_sub(rows));
     frame_dialog(frame, area, "Done", lines, scroll);
 }
 

@@ -14,7 +14,7 @@ pub fn render(view: &InspectView, tick: usize, frame: &mut Frame, area: Rect) {
     let block = Block::bordered()
         .title(Span::styled(format!(" inspect {} ", view.title()), theme::title()))
         .title_bottom(Span::styled(
-            format!(" {secrets} · line {}/{} ", view.scroll + 1, view.lines.len()),
+            format!(" {secrets} · line {}/{} ", view.scroll.offset + 1, view.lines.len()),
             theme::dim(),
         ))
         .border_style(theme::border(true));
@@ -35,7 +35,7 @@ pub fn render(view: &InspectView, tick: usize, frame: &mut Frame, area: Rect) {
         .lines
         .iter()
         .enumerate()
-        .skip(view.scroll)
+        .skip(view.scroll.offset)
         .take(height)
         .map(|(number, text)| {
             let line = colour_json(text);

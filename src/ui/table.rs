@@ -48,7 +48,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     }
 
     let height = usize::from(area.height.saturating_sub(3));
-    let visible = view.rows.iter().skip(view.offset).take(height);
+    let visible = view.rows.iter().skip(view.scroll.offset).take(height);
     // A size still coming shows the spinner; one that no one could measure, `?`.
     let sized = |bytes: Option<u64>, waiting: bool| match bytes {
         Some(bytes) => size(Some(bytes)),
@@ -261,7 +261,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         } else {
             theme::dim().add_modifier(ratatui::style::Modifier::REVERSED)
         });
-    let mut state = TableState::default().with_selected(Some(view.selected.saturating_sub(view.offset)));
+    let mut state = TableState::default().with_selected(Some(view.scroll.selected_on_screen()));
     frame.render_stateful_widget(table, area, &mut state);
 }
 
