@@ -51,8 +51,6 @@ pub struct Browser {
     /// A row of `order` is a hard link: found when the rows are prepared, not on every frame.
     hard_links: bool,
     pub scroll: Scroll,
-    /// The row selected in each folder above, to come back to.
-    trail: Vec<usize>,
     /// A line for the footer ("still counting…").
     pub notice: Option<String>,
     /// The folder Enter asked for while the tree was still being counted: opened once it is.
@@ -60,6 +58,14 @@ pub struct Browser {
     /// The user moved while counting: the selection follows that entry, not the first row, as
     /// sizes reorder the rows.
     touched: bool,
+}
+
+/// What is selected, kept as rows reorder: a node, once the tree is counted; while it is counted,
+/// a first-level entry (there are no nodes yet), by name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Selected {
+    Node(NodeId),
+    Entry(String),
 }
 
 pub enum BrowserAnswer {
@@ -79,7 +85,6 @@ impl Browser {
             order: Order::Tree(Vec::new()),
             hard_links: false,
             scroll: Scroll::default(),
-            trail: Vec::new(),
             notice: None,
             pending: None,
             touched: false,
@@ -146,32 +151,38 @@ impl Browser {
         (0..self.len()).filter_map(|i| self.row(i)).map(|r| r.name).collect()
     }
 
-    fn selected_name(&self) -> Option<String> {
-        self.row(self.scroll.selected).map(|r| r.name)
+    fn selected(&self) -> Option<Selected> {
+        let at = self.scroll.selected;
+        match &self.order {
+            Order::Tree(nodes) => nodes.get(at).map(|&id| Selected::Node(id)),
+            Order::Counting(top) => top.get(at).map(|e| Selected::Entry(e.name.clone())),
+        }
     }
 
-    fn position_of(&self, name: &str) -> Option<usize> {
-        match (&self.order, &self.contents) {
-            (Order::Tree(nodes), Contents::Ready { tree, .. }) => {
-                nodes.iter().position(|&id| tree.name(id) == name.as_bytes())
+    fn position_of(&self, selected: &Selected) -> Option<usize> {
+        match (selected, &self.order, &self.contents) {
+            (Selected::Node(node), Order::Tree(nodes), _) => nodes.iter().position(|id| id == node),
+            // The count has ended: the entry is the first level's node of that name.
+            (Selected::Entry(name), Order::Tree(nodes), Contents::Ready { tree, .. }) => {
+                nodes.iter().position(|&id| tree.name_lossy(id) == *name)
             }
-            (Order::Counting(top), _) => top.iter().position(|e| e.name == name),
+            (Selected::Entry(name), Order::Counting(top), _) => top.iter().position(|e| e.name == *name),
             _ => None,
         }
     }
 
     pub fn counted(&mut self, result: Result<(Tree, SizeSource), BrowseError>) {
-        let selected_name = self.selected_name().filter(|_| self.touched);
+        let selected = self.selected().filter(|_| self.touched);
         self.contents = match result {
             Ok((tree, source)) => Contents::Ready { tree, source },
             Err(why) => Contents::Failed(why.to_string()),
         };
         self.prepare();
-        if let Some(name) = selected_name {
-            self.scroll.selected = self.position_of(&name).unwrap_or(0);
+        if let Some(selected) = selected {
+            self.scroll.selected = self.position_of(&selected).unwrap_or(0);
         }
         if let Some(name) = self.pending.take() {
-            if let Some(position) = self.position_of(&name) {
+            if let Some(position) = self.position_of(&Selected::Entry(name)) {
                 self.scroll.selected = position;
                 self.notice = None;
                 self.enter(1);
@@ -237,10 +248,10 @@ impl Browser {
             KeyCode::Home | KeyCode::Char('g') => self.move_by(isize::MIN, height),
             KeyCode::End | KeyCode::Char('G') => self.move_by(isize::MAX, height),
             KeyCode::Char('s') => {
-                let name = self.selected_name();
+                let selected = self.selected();
                 self.sort = self.sort.next();
                 self.prepare();
-                self.scroll.selected = name.and_then(|n| self.position_of(&n)).unwrap_or(0);
+                self.scroll.selected = selected.and_then(|s| self.position_of(&s)).unwrap_or(0);
                 self.keep_visible(height);
             }
             KeyCode::Enter | KeyCode::Right | KeyCode::Char('l') => self.enter(height),
@@ -275,7 +286,6 @@ impl Browser {
             }
             _ => return,
         };
-        self.trail.push(self.scroll.selected);
         self.dir = node;
         self.scroll.selected = 0;
         self.scroll.offset = 0;
@@ -286,9 +296,9 @@ impl Browser {
     fn up(&mut self, height: usize) {
         let Contents::Ready { tree, .. } = &self.contents else { return };
         let Some(parent) = tree.parent(self.dir) else { return };
-        self.dir = parent;
+        let came_from = Selected::Node(std::mem::replace(&mut self.dir, parent));
         self.prepare();
-        self.scroll.selected = self.trail.pop().unwrap_or(0).min(self.len().saturating_sub(1));
+        self.scroll.selected = self.position_of(&came_from).unwrap_or(0);
         self.scroll.offset = 0;
         self.keep_visible(height);
     }
@@ -358,5 +368,23 @@ mod tests {
         assert_eq!(browser.path(), "/big");
         assert_eq!(browser.names(), ["blob"]);
         assert_eq!(browser.notice, None);
+    }
+
+    #[test]
+    fn the_selection_follows_its_entry_not_its_name_when_the_sort_changes() {
+        // Two names that show alike (not UTF-8): only the node tells them apart.
+        let mut tree = Tree::new(b"v");
+        tree.add(NodeId::ROOT, b"x\xfe", NodeKind::File, 20);
+        tree.add(NodeId::ROOT, b"x\xff", NodeKind::File, 10);
+        tree.finish();
+        let mut browser = Browser::new(Target::Volume("v".into()), "v".into(), 1);
+        browser.counted(Ok((tree, SizeSource::Host)));
+        browser.on_key(key(KeyCode::Down), 10);
+        let chosen = browser.row(browser.scroll.selected).map(|r| r.size);
+        assert_eq!(chosen, Some(10));
+        // By files (equal), then by name: the smaller file moves; the selection goes with it.
+        browser.on_key(key(KeyCode::Char('s')), 10);
+        browser.on_key(key(KeyCode::Char('s')), 10);
+        assert_eq!(browser.row(browser.scroll.selected).map(|r| r.size), chosen);
     }
 }
