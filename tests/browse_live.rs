@@ -12,7 +12,6 @@ use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
 use bollard::models::{ContainerCreateBody, HostConfig};
-use bollard::query_parameters::ListContainersOptions;
 use serde_json::Value;
 
 use support::Scenario;
@@ -117,16 +116,6 @@ fn child<'a>(node: &'a Value, name: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no {name} in {node}"))
 }
 
-async fn helpers_of(s: &Scenario, volume: &str) -> Vec<String> {
-    let filters = std::collections::HashMap::from([
-        ("label".to_owned(), vec!["dockdu.helper".to_owned()]),
-        ("volume".to_owned(), vec![volume.to_owned()]),
-    ]);
-    let options = ListContainersOptions { all: true, filters: Some(filters), ..Default::default() };
-    let list = s.docker.list_containers(Some(options)).await.expect("containers");
-    list.into_iter().filter_map(|c| c.id).collect()
-}
-
 async fn fill_volume(s: &Scenario, role: &str, keep_writer: bool) -> String {
     let volume = s.create_volume(role).await;
     let script = format!("{ENTRIES}{ANOTHER_FOLDER}");
@@ -182,7 +171,7 @@ async fn both_routes_give_the_engines_totals_for_volumes_and_a_writable_layer() 
         assert_eq!(entries(&here["tree"]), entries(&through["tree"]), "{volume}: both routes, name by name");
         let shallow = du(&["du", "volume", volume, "--json"]).await;
         assert!(shallow["tree"]["children"][0].get("children").is_none(), "--depth 1 by default");
-        assert!(helpers_of(&s, volume).await.is_empty(), "no helper container left for {volume}");
+        assert!(s.helpers_of(volume).await.is_empty(), "no helper container left for {volume}");
     }
 
     let layer_rw = containers
@@ -263,7 +252,7 @@ async fn the_helper_container_is_refused_in_read_only_and_never_left_behind() {
     .expect("dockdu");
     assert_eq!(output.status.code(), Some(2), "{output:?}");
     assert!(String::from_utf8_lossy(&output.stderr).contains("--read-only"), "{output:?}");
-    assert!(helpers_of(&s, &volume).await.is_empty());
+    assert!(s.helpers_of(&volume).await.is_empty());
 
     // Cancelled while it reads: the helper goes anyway.
     let engine = support::engine();
@@ -278,7 +267,7 @@ async fn the_helper_container_is_refused_in_read_only_and_never_left_behind() {
     let deadline = Instant::now() + Duration::from_secs(20);
     let mut seen = false;
     while !task.is_finished() && Instant::now() < deadline {
-        if !helpers_of(&s, &volume).await.is_empty() {
+        if !s.helpers_of(&volume).await.is_empty() {
             seen = true;
             break;
         }
@@ -287,7 +276,7 @@ async fn the_helper_container_is_refused_in_read_only_and_never_left_behind() {
     let _ = task.await;
     // What the read left to clean up is done once its owner's cleanup has finished.
     assert!(cleanup.finish(Duration::from_secs(20)).await, "the helper's removal did not end");
-    assert!(helpers_of(&s, &volume).await.is_empty(), "the helper container outlived the cancelled read");
+    assert!(s.helpers_of(&volume).await.is_empty(), "the helper container outlived the cancelled read");
     eprintln!("helper seen before the cancel: {seen}");
 }
 

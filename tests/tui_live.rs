@@ -146,3 +146,45 @@ async fn o_looks_inside_a_volume_and_esc_comes_back_to_it() {
     let exit = person.await.unwrap_or_else(|panic| std::panic::resume_unwind(panic.into_panic()));
     assert_eq!(exit, Some(0));
 }
+
+/// `A` on a container started without a terminal (`-d`, not `-it`) shows its lines as lines,
+/// Ctrl-P Ctrl-Q comes back (the engine's own detach keys never reach such a container), and a
+/// TERM from outside while attached ends dockdu with the terminal restored.
+#[tokio::test(flavor = "multi_thread")]
+async fn attaching_to_a_container_without_a_terminal_shows_lines_detaches_and_ends_on_a_signal() {
+    let scenario = Scenario::new().await;
+    let script = "i=0; while true; do echo tick-$i; i=$((i+1)); sleep 1; done";
+    let container = scenario.create_container("ticker", &["sh", "-c", script], HostConfig::default()).await;
+    scenario.start(&container).await;
+    let (name, run_id) = (scenario.name("ticker"), scenario.run_id.clone());
+    let person = tokio::task::spawn_blocking(move || {
+        let mut tui = pty::Pty::spawn(env!("CARGO_BIN_EXE_dockdu"), &[], 120, 40);
+        tui.wait_for("the first frame", SCREEN_LIMIT, |s| s.contents().contains("Containers"));
+        tui.send(format!("/{run_id}\r").as_bytes());
+        tui.wait_for("the running container", SCREEN_LIMIT, |s| has_line_with(s, &[&name, "running"]));
+        tui.send(b"A");
+        tui.wait_for("two of its lines, each from the left edge", SCREEN_LIMIT, |s| {
+            let lines: Vec<String> = s.contents().lines().map(str::to_owned).collect();
+            let ticks = lines.iter().filter(|l| l.starts_with("tick-")).count();
+            !s.alternate_screen()
+                && lines.iter().any(|l| l.contains("reads no input") && l.contains("Ctrl-P Ctrl-Q"))
+                && ticks >= 2
+                && !lines.iter().any(|l| l.trim_start().starts_with("tick-") && !l.starts_with("tick-"))
+        });
+        tui.send(b"\x10\x11");
+        tui.wait_for("the explorer back", SCREEN_LIMIT, |s| {
+            s.alternate_screen() && s.contents().contains(&format!("back from {name}"))
+        });
+        tui.send(b"A");
+        tui.wait_for("attached again", SCREEN_LIMIT, |s| {
+            !s.alternate_screen() && s.contents().contains("tick-")
+        });
+        let killed = std::process::Command::new("kill").args(["-TERM", &tui.pid().to_string()]).status();
+        assert!(killed.is_ok_and(|status| status.success()));
+        let exit = tui.wait_exit(SCREEN_LIMIT);
+        (exit, tui.cooked())
+    });
+    let (exit, cooked) = person.await.unwrap_or_else(|panic| std::panic::resume_unwind(panic.into_panic()));
+    assert_eq!(exit, Some(0), "TERM while attached ends dockdu as q does");
+    assert!(cooked, "the terminal is back in its cooked state");
+}

@@ -71,6 +71,8 @@ enum Selected {
 pub enum BrowserAnswer {
     Stay,
     Close,
+    /// `E`: the engine list, over the browser (a count under way goes on until the list closes).
+    Engines,
 }
 
 impl Browser {
@@ -241,6 +243,7 @@ impl Browser {
         let page = height.max(1) as isize;
         match key.code {
             KeyCode::Esc | KeyCode::Char('q') => return BrowserAnswer::Close,
+            KeyCode::Char('E') => return BrowserAnswer::Engines,
             KeyCode::Up | KeyCode::Char('k') => self.move_by(-1, height),
             KeyCode::Down | KeyCode::Char('j') => self.move_by(1, height),
             KeyCode::PageUp => self.move_by(-page, height),

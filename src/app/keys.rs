@@ -78,9 +78,10 @@ impl App {
             Some(Overlay::Engines(picker)) => {
                 return match picker.on_key(key) {
                     PickerAnswer::Stay => vec![],
+                    // The browser it may have opened over is gone too, and so is its count.
                     PickerAnswer::Close => {
                         self.overlay = None;
-                        vec![]
+                        vec![Effect::StopBrowsing]
                     }
                     PickerAnswer::Switch(name) => {
                         self.overlay = None;
@@ -91,6 +92,7 @@ impl App {
             Some(Overlay::Browser(browser)) => {
                 return match browser.on_key(key, layout::browser_rows(self.terminal)) {
                     BrowserAnswer::Stay => vec![],
+                    BrowserAnswer::Engines => self.open_engines(),
                     BrowserAnswer::Close => {
                         self.overlay = None;
                         vec![Effect::StopBrowsing]
@@ -147,12 +149,7 @@ impl App {
             KeyCode::Char('d') => return self.remove(),
             KeyCode::Char('e') => return self.session(true),
             KeyCode::Char('A') => return self.session(false),
-            KeyCode::Char('E') => {
-                let picker =
-                    EnginePicker::new(&self.sources.engine.context, self.nav.previous_context.as_deref());
-                self.overlay = Some(Overlay::Engines(picker));
-                return vec![Effect::ListContexts];
-            }
+            KeyCode::Char('E') => return self.open_engines(),
             KeyCode::Char('-') => {
                 return match self.nav.previous_context.clone() {
                     Some(previous) => self.switch_to(previous),
@@ -358,6 +355,13 @@ impl App {
     fn open_inspect(&mut self, target: Target) -> Vec<Effect> {
         self.overlay = Some(Overlay::Inspect(InspectView::loading(&target)));
         vec![Effect::Inspect(target)]
+    }
+
+    /// `E`: the docker contexts, and whether each one's engine answers.
+    fn open_engines(&mut self) -> Vec<Effect> {
+        let picker = EnginePicker::new(&self.sources.engine.context, self.nav.previous_context.as_deref());
+        self.overlay = Some(Overlay::Engines(picker));
+        vec![Effect::ListContexts]
     }
 
     /// The context in use needs no switch; any other one replaces the engine.

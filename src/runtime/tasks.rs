@@ -23,16 +23,16 @@ pub struct Tasks {
 
 impl Tasks {
     pub fn track(&mut self, slot: Option<Slot>, handle: JoinHandle<()>) {
+        self.others.retain(|task| !task.is_finished());
         match slot {
             Some(slot) => {
                 if let Some(older) = self.slots.insert(slot, handle) {
+                    // Kept until it has stopped: a way out must wait for what its drop hands on.
                     older.abort();
+                    self.others.push(older);
                 }
             }
-            None => {
-                self.others.retain(|task| !task.is_finished());
-                self.others.push(handle);
-            }
+            None => self.others.push(handle),
         }
     }
 

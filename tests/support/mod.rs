@@ -385,6 +385,21 @@ impl Scenario {
         id
     }
 
+    /// dockdu's helper containers (label `dockdu.helper`) that mount `volume`.
+    pub async fn helpers_of(&self, volume: &str) -> Vec<String> {
+        let filters = HashMap::from([
+            ("label".to_owned(), vec!["dockdu.helper".to_owned()]),
+            ("volume".to_owned(), vec![volume.to_owned()]),
+        ]);
+        let options = bollard::query_parameters::ListContainersOptions {
+            all: true,
+            filters: Some(filters),
+            ..Default::default()
+        };
+        let list = self.docker.list_containers(Some(options)).await.expect("containers");
+        list.into_iter().filter_map(|c| c.id).collect()
+    }
+
     pub async fn stop(&self, id: &str) {
         let options = StopContainerOptions { t: Some(1), ..Default::default() };
         self.docker.stop_container(id, Some(options)).await.unwrap_or_else(|e| panic!("stopping {id}: {e}"));
