@@ -6,6 +6,8 @@
 //! (state and `update`, no I/O) → `ui` (drawing only) → `runtime` (the loop) → `cli` (the
 //! script face and the entry point).
 
+// No unsafe code anywhere: system calls go through rustix and tokio.
+#![forbid(unsafe_code)]
 // Errors are values the user sees; a panic is a bug.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
