@@ -119,6 +119,13 @@ async fn create_then_attach_gives_a_container_on_the_volume_at_the_chosen_path_a
     };
     let volume = engine.create_volume(&spec).await.expect("create volume");
     assert_eq!(volume, s.name("made"));
+    // The same name again, from the form: refused, never "created".
+    let again = engine.create_volume(&spec).await.expect_err("the volume exists");
+    assert_eq!(again.problem, dockdu::model::Problem::AlreadyExists);
+    let mut app = loaded_app(&engine).await;
+    app.update(Msg::Engine(EngineMsg::VolumeCreated(Err(again))));
+    let notice = app.notice.clone().unwrap_or_default();
+    assert!(notice.contains("already exists") && !notice.starts_with("created"), "{notice}");
 
     let mut form = Form::attach(&volume, vec![s.image.clone()]);
     press(&mut form, crossterm::event::KeyCode::Down); // read-only
@@ -349,4 +356,17 @@ async fn a_container_that_cannot_start_is_removed_and_the_form_shows_the_whole_e
         let whole = message.split_whitespace().collect::<Vec<_>>().join(" ");
         assert!(dialog_text(&screen).contains(&whole), "{attempt}: not all of {message:?} shows:\n{screen}");
     }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn volume_create_refuses_a_name_that_exists_and_leaves_it_unchanged() {
+    let s = Scenario::new().await;
+    let volume = s.create_volume("exists").await;
+    let output = support::dockdu(&["volume", "create", &volume, "--label", "other=2"]).await;
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains(&format!("volume {volume} already exists")), "{stderr}");
+    assert!(output.stdout.is_empty(), "no name printed as if created");
+    let labels = s.docker.inspect_volume(&volume).await.expect("inspect").labels;
+    assert!(!labels.contains_key("other"), "the existing volume gained a label: {labels:?}");
 }

@@ -53,9 +53,23 @@ impl Engine {
         }
     }
 
+    /// Creates a volume; one that exists already is refused. The engine's own create answers
+    /// with the existing volume, unchanged (labels, options), as if it had made it: asked first,
+    /// dockdu never reports as created what it did not create. (Another client creating the
+    /// name between the two requests is not caught; the engine offers no way to.)
     pub async fn create_volume(&self, spec: &VolumeSpec) -> Result<VolumeName, EngineError> {
         let action = "creating a volume";
         self.writable(action)?;
+        if !spec.name.is_empty() {
+            match self.inspect_volume(&spec.name).await {
+                Ok(_) => {
+                    let detail = format!("volume {} already exists", spec.name);
+                    return Err(EngineError::new(&self.host, action, Problem::AlreadyExists, detail));
+                }
+                Err(e) if e.is_not_found() => {}
+                Err(e) => return Err(e),
+            }
+        }
         let request = VolumeCreateRequest {
             name: Some(spec.name.clone()).filter(|n| !n.is_empty()),
             driver: Some(spec.driver.clone()).filter(|d| !d.is_empty()),

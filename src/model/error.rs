@@ -38,6 +38,9 @@ pub enum Problem {
     Ssh,
     /// A docker context that cannot be used: not stored, unreadable, or given with `--host`.
     BadContext,
+    /// What was to be created exists already (the engine's create would have answered with the
+    /// existing object and said nothing).
+    AlreadyExists,
     Other,
 }
 
@@ -131,6 +134,7 @@ impl EngineError {
                 "`docker context ls` lists the contexts; choose one with --context NAME or DOCKER_CONTEXT"
                     .into()
             }
+            Problem::AlreadyExists => "choose another name, or remove the existing one first".into(),
             Problem::Other => "check that the host address is right and the engine is up".into(),
         }
     }
@@ -184,9 +188,12 @@ impl EngineError {
             Problem::CertFile(path) => format!("cannot use {}: {}", path.display(), self.detail.trim()),
             // ssh's own messages often start with "ssh: " already.
             Problem::Ssh => format!("ssh: {}", self.detail.trim().trim_start_matches("ssh: ")),
-            Problem::BadHost | Problem::BadContext | Problem::Tls | Problem::BadJson | Problem::Other => {
-                self.detail.trim().to_owned()
-            }
+            Problem::BadHost
+            | Problem::BadContext
+            | Problem::AlreadyExists
+            | Problem::Tls
+            | Problem::BadJson
+            | Problem::Other => self.detail.trim().to_owned(),
         }
     }
 }
