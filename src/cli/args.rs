@@ -52,7 +52,7 @@ pub struct Cli {
 
     /// Seconds that connecting and each ordinary request may take (size walks and the event
     /// stream are not bounded).
-    #[arg(long, global = true, value_name = "SECONDS", default_value_t = crate::engine::DEFAULT_TIMEOUT.as_secs(), value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, global = true, value_name = "SECONDS", default_value_t = crate::engine::DEFAULT_TIMEOUT.as_secs(), value_parser = seconds)]
     pub timeout: u64,
 
     /// Show secret-looking labels and driver options (password, token, key…) in the output
@@ -196,4 +196,25 @@ pub enum PruneCommand {
         #[command(flatten)]
         confirm: ConfirmArgs,
     },
+}
+
+/// `--timeout`: a whole number of seconds, at least 1.
+fn seconds(text: &str) -> Result<u64, String> {
+    match text.parse::<u64>() {
+        Ok(0) => Err("must be at least 1".to_owned()),
+        Ok(seconds) => Ok(seconds),
+        Err(_) => Err(format!("{text:?} is not a whole number of seconds")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_timeout_of_zero_says_it_must_be_at_least_one() {
+        assert_eq!(seconds("0"), Err("must be at least 1".to_owned()));
+        assert_eq!(seconds("5"), Ok(5));
+        assert!(seconds("-1").is_err_and(|e| e.contains("whole number")));
+    }
 }

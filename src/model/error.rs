@@ -165,6 +165,11 @@ impl EngineError {
             Problem::Refused => "connection refused".to_owned(),
             // The detail names the bound: "no answer within 30 s".
             Problem::Timeout => self.detail.trim().to_owned(),
+            // An empty body says nothing: the status's own words do.
+            Problem::Api(status) if self.detail.trim().is_empty() => {
+                let reason = http::StatusCode::from_u16(*status).ok().and_then(|s| s.canonical_reason());
+                format!("HTTP {status} {}", reason.unwrap_or("(no message)"))
+            }
             Problem::Api(status) => format!("HTTP {status}: {}", self.detail.trim()),
             Problem::ReadOnly => "refused, nothing was sent".to_owned(),
             Problem::NotTls => "the engine answered in plain HTTP, not TLS".to_owned(),
@@ -205,3 +210,15 @@ impl fmt::Display for EngineError {
 }
 
 impl std::error::Error for EngineError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_empty_error_body_shows_the_status_words() {
+        let e = EngineError::new("h", "removing volume v", Problem::Api(404), "");
+        assert_eq!(e.cause(), "HTTP 404 Not Found");
+        assert!(!e.to_string().contains(":  —"), "{e}");
+    }
+}
