@@ -76,6 +76,7 @@ pub fn engine() -> EngineInfo {
         api_version: "1.41".into(),
         os: "linux".into(),
         storage_driver: "overlay2".into(),
+        root_dir: Some("/var/lib/docker".into()),
         tls_unverified: false,
     }
 }
