@@ -299,6 +299,20 @@ pub fn hazardous_container() -> ContainerFacts {
     )
 }
 
+/// A backup job that binds a moved data root (`/srv/docker-data`) and the default one read-only.
+pub fn store_reading_container() -> ContainerFacts {
+    container(
+        "e6",
+        "backup",
+        "exited",
+        "busybox",
+        vec![
+            mount(MountKind::Bind, None, Some("/srv/docker-data/volumes"), "/backup/volumes", false),
+            mount(MountKind::Bind, None, Some("/var/lib/docker"), "/backup/default", false),
+        ],
+    )
+}
+
 /// As `loaded_app_on`, with `extra` containers beside the fixed ones (inspected, nothing written).
 pub fn loaded_app_with(engine: EngineInfo, extra: Vec<ContainerFacts>, width: u16, height: u16) -> App {
     let mut app = App::new(&engine.host, engine.host.starts_with("unix://"), (width, height));
