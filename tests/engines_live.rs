@@ -449,6 +449,37 @@ async fn podman_is_named_as_podman_with_virtual_size_above_the_layer_and_every_t
     assert_eq!(limits, [("/t".to_owned(), 16 * support::MIB), ("/t2".to_owned(), support::MIB)]);
 }
 
+/// Podman keeps its store where its `--root` says (here the test's own folder, far from
+/// `/var/lib/docker`), and names it as Docker names its data root.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bind_of_podmans_own_store_is_flagged_where_podman_keeps_it() {
+    support::connect().await;
+    let podman = Podman::start(&support::new_run_id());
+    let store = podman.dir.path().join("root");
+    let name = podman.name("store-reader");
+    let bind = format!("{}:/store:ro", store.display());
+    let (label, image) = (podman.label(), podman.image.clone());
+    podman.run(&[
+        "create",
+        "--name",
+        &name,
+        "--label",
+        &label,
+        "--network",
+        "none",
+        "-v",
+        &bind,
+        &image,
+        "true",
+    ]);
+
+    let report = report_json(&dockdu(&["--host", &podman.host(), "report", "--json"], &[]).await);
+    assert_eq!(report["engine"]["root_dir"], store.to_str().expect("a UTF-8 path"), "{}", report["engine"]);
+    let binds = report["bind_mounts"].as_array().expect("bind_mounts");
+    let bind = binds.iter().find(|b| b["container"] == name.as_str()).expect("the bind of the store");
+    assert_eq!(bind["danger"], serde_json::json!({"kind": "engine_data", "writable": false}), "{bind}");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_explorer_on_podman_drops_a_removed_volume_without_a_key() {
     support::connect().await;
