@@ -90,3 +90,19 @@ async fn a_writable_bind_of_the_engine_socket_is_flagged() {
     let row = text.lines().find(|l| l.contains(&format!("{name}:/var/run/docker.sock"))).expect("the row");
     assert!(row.trim_end().ends_with("!! socket"), "{row}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bind_into_the_data_root_the_engine_names_is_flagged_and_the_report_names_the_root() {
+    let s = Scenario::new().await;
+    let info = s.docker.info().await.expect("docker info");
+    let root = info.docker_root_dir.expect("the engine names its DockerRootDir");
+    let name = s.name("backup");
+    let binds = vec![format!("{root}/volumes:/backup:ro")];
+    s.create_container("backup", &["true"], HostConfig { binds: Some(binds), ..Default::default() }).await;
+
+    let json = report_json().await;
+    assert_eq!(json["engine"]["root_dir"], root.as_str(), "{}", json["engine"]);
+    let binds = entries(&json, "bind_mounts", &name);
+    assert_eq!(binds.len(), 1, "{binds:?}");
+    assert_eq!(binds[0]["danger"], serde_json::json!({"kind": "engine_data", "writable": false}));
+}

@@ -54,9 +54,14 @@ async fn negotiates_the_engines_api_version() {
     assert_eq!(Some(info.server_version.as_str()), version.version.as_deref());
     assert_eq!(info.host, support::docker_host());
     assert!(!info.os.is_empty(), "{info:?}");
-    // The storage driver comes from /info, asked beside the lists rather than before them.
-    assert!(!engine.storage_driver().await.expect("info").is_empty());
-    assert!(!support::inventory().await.engine.storage_driver.is_empty(), "the report names it");
+    // The storage driver and data root come from /info, asked beside the lists, not before them.
+    let details = engine.details().await.expect("info");
+    let engines_own = docker.info().await.expect("docker info");
+    assert!(!details.storage_driver.is_empty());
+    assert_eq!(Some(&details.storage_driver), engines_own.driver.as_ref());
+    assert_eq!(details.root_dir, engines_own.docker_root_dir, "the engine's DockerRootDir");
+    let reported = support::inventory().await.engine;
+    assert_eq!((reported.storage_driver, reported.root_dir), (details.storage_driver, details.root_dir));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -280,7 +285,7 @@ async fn report_json_agrees_with_the_library() {
     let library = support::inventory().await;
 
     for (key, fields) in [
-        ("engine", &["host", "server_version", "api_version", "os", "storage_driver"][..]),
+        ("engine", &["host", "server_version", "api_version", "os", "storage_driver", "root_dir"][..]),
         (
             "totals",
             &[

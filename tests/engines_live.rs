@@ -8,12 +8,14 @@ mod pty;
 mod support;
 
 use std::ffi::OsString;
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use bollard::models::HostConfig;
 use serde_json::Value;
 
+use dockdu::engine::contexts::context_id;
 use dockdu::engine::{ChangeAction, ChangeKind, Engine, Settings, DEFAULT_HOST};
 use support::docker_config::DockerConfig;
 use support::podman::Podman;
@@ -81,6 +83,87 @@ async fn the_docker_clis_current_context_or_docker_context_chooses_the_engine_an
     let report = report_json(&dockdu(&["report", "--json"], &default).await);
     assert_eq!(report["engine"]["context"], "default", "DOCKER_CONTEXT wins over the current context");
     assert_eq!(report["engine"]["host"], support::docker_host());
+}
+
+/// The group of the engine's socket: a user in it reaches the engine.
+fn socket_group() -> u32 {
+    let host = support::docker_host();
+    let socket = host.strip_prefix("unix://").unwrap_or(&host);
+    std::fs::metadata(socket).expect("the engine's socket").gid()
+}
+
+/// dockdu as another user (nobody, in the engine socket's group, as `sudo -u` or a service account
+/// runs it), with `env`, no Docker variable of the caller's; bounded in time.
+async fn dockdu_as_another_user(args: &[&str], env: &[(&str, OsString)]) -> Run {
+    let outputs = TempDir::new("another-user");
+    let mut command = Command::new("setpriv");
+    command.args(["--reuid=65534", &format!("--regid={}", socket_group()), "--clear-groups", DOCKDU]);
+    without_docker_env(&mut command).args(args).envs(env.iter().map(|(k, v)| (k, v))).stdin(Stdio::null());
+    run_bounded(command, outputs.path().to_owned(), DOCKDU_RUN).await
+}
+
+/// `sudo -u`, `setpriv` and service accounts keep a HOME the user cannot read. As the docker CLI
+/// does, dockdu warns that it cannot load the config file and goes on with its defaults; only a
+/// context named by `--context` or `DOCKER_CONTEXT` must be read.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unreadable_docker_config_is_a_warning_and_only_a_context_named_by_the_user_must_be_read() {
+    support::connect().await;
+    let config = DockerConfig::new();
+    config.create_context("here", &format!("host={}", support::docker_host()));
+    config.use_context("here");
+    // HOME and DOCKER_CONFIG inside a folder only root can enter.
+    std::fs::set_permissions(config.dir.path(), std::fs::Permissions::from_mode(0o700)).expect("chmod");
+    let config_file = config.path().join("config.json");
+
+    let run = dockdu_as_another_user(&["report", "--json"], &config.env()).await;
+    assert_eq!(run.status.code(), Some(0), "{}", run.stderr);
+    let report = report_json(&run);
+    assert_eq!(report["engine"]["context"], "default", "config.json unread: the default context");
+    let warning = format!(
+        "dockdu: WARNING: Error loading config file: cannot read {}: Permission denied",
+        config_file.display()
+    );
+    assert!(run.stderr.starts_with(&warning) && run.stderr.lines().count() == 1, "{}", run.stderr);
+
+    // The explorer starts too; its screen is its own, the warning stays on the one it left.
+    let (env, socket_group) = (config.env(), socket_group());
+    let person = tokio::task::spawn_blocking(move || {
+        let env: Vec<(&str, &std::ffi::OsStr)> = env.iter().map(|(k, v)| (*k, v.as_os_str())).collect();
+        let user = ["--reuid=65534", &format!("--regid={socket_group}"), "--clear-groups", DOCKDU];
+        let mut tui = pty::Pty::spawn_env("setpriv", &user, &env, 140, 40);
+        tui.wait_for("the explorer connected on the default context", SCREEN_LIMIT, |s| {
+            let header = s.contents().lines().next().unwrap_or_default().to_owned();
+            s.alternate_screen() && header.contains("context default · unix://") && header.contains("● live")
+        });
+        let explorer = tui.parser.screen().contents();
+        tui.send(b"q");
+        let exit = tui.wait_exit(SCREEN_LIMIT);
+        tui.wait_for("the terminal given back", SCREEN_LIMIT, |s| !s.alternate_screen());
+        (exit, explorer, tui.parser.screen().contents())
+    });
+    let (exit, explorer, after) =
+        person.await.unwrap_or_else(|panic| std::panic::resume_unwind(panic.into_panic()));
+    assert_eq!(exit, Some(0), "{after}");
+    assert!(!explorer.contains("WARNING"), "the explorer's screen is its own:\n{explorer}");
+    assert!(after.starts_with(&warning), "said before the explorer, and still there:\n{after}");
+
+    let docker_context = [config.env(), vec![("DOCKER_CONTEXT", "here".into())]].concat();
+    for (args, env) in [
+        (&["--context", "here", "report", "--json"][..], config.env()),
+        (&["report", "--json"][..], docker_context),
+    ] {
+        let run = dockdu_as_another_user(args, &env).await;
+        assert_eq!(
+            run.status.code(),
+            Some(2),
+            "a named context that cannot be read is refused: {}",
+            run.stderr
+        );
+        assert!(run.stdout.is_empty(), "{}", run.stdout);
+        let meta = config.path().join("contexts/meta").join(context_id("here")).join("meta.json");
+        let refusal = format!("context here: cannot read {}: Permission denied", meta.display());
+        assert!(run.stderr.lines().last().is_some_and(|l| l.contains(&refusal)), "{args:?}: {}", run.stderr);
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -364,6 +447,37 @@ async fn podman_is_named_as_podman_with_virtual_size_above_the_layer_and_every_t
         .map(|m| (m["destination"].as_str().unwrap_or("").to_owned(), m["size_limit"].as_u64().unwrap_or(0)))
         .collect();
     assert_eq!(limits, [("/t".to_owned(), 16 * support::MIB), ("/t2".to_owned(), support::MIB)]);
+}
+
+/// Podman keeps its store where its `--root` says (here the test's own folder, far from
+/// `/var/lib/docker`), and names it as Docker names its data root.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bind_of_podmans_own_store_is_flagged_where_podman_keeps_it() {
+    support::connect().await;
+    let podman = Podman::start(&support::new_run_id());
+    let store = podman.dir.path().join("root");
+    let name = podman.name("store-reader");
+    let bind = format!("{}:/store:ro", store.display());
+    let (label, image) = (podman.label(), podman.image.clone());
+    podman.run(&[
+        "create",
+        "--name",
+        &name,
+        "--label",
+        &label,
+        "--network",
+        "none",
+        "-v",
+        &bind,
+        &image,
+        "true",
+    ]);
+
+    let report = report_json(&dockdu(&["--host", &podman.host(), "report", "--json"], &[]).await);
+    assert_eq!(report["engine"]["root_dir"], store.to_str().expect("a UTF-8 path"), "{}", report["engine"]);
+    let binds = report["bind_mounts"].as_array().expect("bind_mounts");
+    let bind = binds.iter().find(|b| b["container"] == name.as_str()).expect("the bind of the store");
+    assert_eq!(bind["danger"], serde_json::json!({"kind": "engine_data", "writable": false}), "{bind}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -7,7 +7,7 @@ use dockdu::app::form::Submit;
 use dockdu::app::panel::{Panel, SortColumn};
 use dockdu::app::{App, Effect, EngineMsg, Focus, Msg, Overlay};
 use dockdu::model::plan::KeptReason;
-use dockdu::model::{Change, ChangeAction, ChangeKind, Problem};
+use dockdu::model::{Change, ChangeAction, ChangeKind, DangerKind, EngineDetails, EngineInfo, Problem};
 
 fn names(app: &dockdu::app::App) -> Vec<String> {
     let inventory = &app.inventory;
@@ -578,4 +578,28 @@ fn a_running_containers_tmpfs_is_read_off_the_loop_on_a_local_engine_only() {
     let (remote, effects) = inspected(false);
     assert!(!effects.iter().any(|e| matches!(e, Effect::ReadTmpfs { .. })), "remote: nothing to read here");
     assert!(!remote.reads_tmpfs(), "remote: no timer either");
+}
+
+#[test]
+fn a_bind_of_the_engines_data_root_is_flagged_once_the_engine_names_it_wherever_it_is() {
+    // Connected: /version answered, /info not yet.
+    let engine = EngineInfo { storage_driver: String::new(), root_dir: None, ..engine() };
+    let mut app = loaded_app_with(engine, vec![store_reading_container()], 120, 30);
+    let danger = |app: &App, source: &str| {
+        let bind = app.inventory.bind_mounts.iter().find(|b| b.source == source).expect("the bind");
+        bind.danger.map(|d| d.kind)
+    };
+    assert_eq!(danger(&app, "/srv/docker-data/volumes"), None, "no root known yet");
+    assert_eq!(danger(&app, "/var/lib/docker"), None, "nor taken for granted");
+
+    let details =
+        EngineDetails { storage_driver: "overlay2".into(), root_dir: Some("/srv/docker-data".into()) };
+    assert_eq!(feed(&mut app, EngineMsg::Details(details)), []);
+    assert_eq!(danger(&app, "/srv/docker-data/volumes"), Some(DangerKind::EngineData));
+    assert_eq!(danger(&app, "/var/lib/docker"), None, "the default, not this engine's store");
+    assert_eq!(app.inventory.engine.storage_driver, "overlay2", "the header's driver too");
+    keys(&mut app, "3");
+    let screen = render(&app);
+    assert!(screen.lines().any(|l| l.starts_with("│!  /srv/docker-data/volumes")), "marked:\n{screen}");
+    assert!(screen.lines().any(|l| l.starts_with("│   /var/lib/docker")), "unmarked:\n{screen}");
 }

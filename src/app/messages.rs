@@ -15,8 +15,8 @@ use crate::model::plan::Plan;
 use crate::model::sized::{ContainerSized, VolumesSized};
 use crate::model::tmpfs::{TmpfsProbe, TmpfsUse};
 use crate::model::{
-    Change, ContainerFacts, ContainerId, DiskUsage, EngineError, EngineInfo, ImageFacts, VolumeFacts,
-    VolumeName,
+    Change, ContainerFacts, ContainerId, DiskUsage, EngineDetails, EngineError, EngineInfo, ImageFacts,
+    VolumeFacts, VolumeName,
 };
 
 #[derive(Debug)]
@@ -41,7 +41,8 @@ pub enum EngineMsg {
         error: EngineError,
         at: SystemTime,
     },
-    StorageDriver(String),
+    /// `/info`'s storage driver and data root.
+    Details(EngineDetails),
     Containers {
         seq: u64,
         containers: Vec<ContainerFacts>,
@@ -145,7 +146,7 @@ pub enum Effect {
     Connect,
     /// Connect again after a failed first connect.
     ConnectAfter(Duration),
-    /// The engine's storage driver, for the header.
+    /// The engine's `/info`: its storage driver for the header, its data root for the binds.
     Describe,
     LoadLists {
         seq: u64,

@@ -196,9 +196,10 @@ impl App {
                 }
                 vec![Effect::RefreshAfter(EVENT_DEBOUNCE)]
             }
-            EngineMsg::StorageDriver(driver) => {
-                self.sources.engine.storage_driver = driver;
-                self.inventory.engine.storage_driver = self.sources.engine.storage_driver.clone();
+            EngineMsg::Details(details) => {
+                // The data root decides which binds are flagged: build again.
+                self.sources.engine.set_details(details);
+                self.rebuild();
                 vec![]
             }
             EngineMsg::Images { seq, result } => self.on_images(seq, result),

@@ -21,7 +21,7 @@ use crate::tasks::cleanup::Cleanup;
 use crate::tasks::collect;
 use crate::tasks::sizes::Route;
 use args::{Cli, Command, ConfirmArgs, DuTarget, ImagesScope, PruneCommand, Scope, VolumeCommand};
-use output::error_line;
+use output::{error_line, warning_line};
 use writes::Finish;
 
 /// The whole program: what `main` runs.
@@ -96,11 +96,16 @@ fn settings(cli: &Cli) -> Settings {
         .dir,
         home,
         default_host,
+        current_context: None,
     }
 }
 
 async fn run(cli: Cli) -> anyhow::Result<Finish> {
-    let settings = settings(&cli);
+    let mut settings = settings(&cli);
+    // Said before the explorer takes the terminal: a line written later would garble its screen.
+    if let Some(unread) = settings.read_config_file() {
+        warning_line(&format!("Error loading config file: {unread}"));
+    }
     let timeout = std::time::Duration::from_secs(cli.timeout);
     if let Some(Command::Report { json, all_contexts: true }) = cli.command {
         return fleet::report(&settings, timeout, json, cli.reveal_secrets, cli.engine_sizes).await;

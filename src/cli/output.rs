@@ -59,6 +59,12 @@ pub fn error_line(message: &str) {
     let _ = writeln!(io::stderr().lock(), "dockdu: {}", visible(message));
 }
 
+/// `dockdu: WARNING: <message>` on stderr: something is wrong and the command goes on, as the
+/// docker CLI words its own warnings.
+pub fn warning_line(message: &str) {
+    let _ = writeln!(io::stderr().lock(), "dockdu: WARNING: {}", visible(message));
+}
+
 /// A question on stderr, left open for the answer to follow on the same line.
 pub fn question(text: &str) -> io::Result<()> {
     let mut err = io::stderr().lock();

@@ -66,12 +66,10 @@ fn docker_globals(args: &[OsString]) -> Option<(Vec<OsString>, &[OsString])> {
         if text == PLUGIN_NAME {
             return Some((ours, &args[at + 1..]));
         }
-        let (name, attached) = match text.split_once('=') {
-            Some((name, value)) if name.starts_with("--") => (name, Some(value.to_owned())),
+        let (name, attached) = match (text.split_once('='), short_attached(text)) {
+            (Some((name, value)), _) if name.starts_with("--") => (name, Some(value.to_owned())),
             // pflag takes a short option's value attached: `-Htcp://h:2375`.
-            _ if text.len() > 2 && !text.starts_with("--") && text.starts_with('-') => {
-                (&text[..2], Some(text[2..].to_owned()))
-            }
+            (_, Some((name, value))) => (name, Some(value.to_owned())),
             _ => (text, None),
         };
         match Global::named(name)? {
@@ -98,6 +96,15 @@ fn docker_globals(args: &[OsString]) -> Option<(Vec<OsString>, &[OsString])> {
         at += 1;
     }
     None
+}
+
+/// `-Xvalue` as `("-X", "value")`, cut after the option's character, whatever its width in
+/// bytes (`-éx` is the user's text, not ASCII); `None` for `--long`, `-X` alone, or no option.
+fn short_attached(text: &str) -> Option<(&str, &str)> {
+    let rest = text.strip_prefix('-').filter(|rest| !rest.starts_with('-'))?;
+    let option = rest.chars().next()?;
+    let cut = 1 + option.len_utf8();
+    Some((&text[..cut], &text[cut..])).filter(|(_, value)| !value.is_empty())
 }
 
 /// A docker CLI global option, and the dockdu option it becomes (`None`: accepted, not used).
@@ -159,6 +166,20 @@ mod tests {
         assert_eq!(invocation(given), run(&[plugin, "--host", "tcp://h:2375", "--config", "/cfg"]));
         let given = argv(&[plugin, "-c", "x", "--tls=false", "-l", "info", "dockdu", "report"]);
         assert_eq!(invocation(given), run(&[plugin, "--context", "x", "report"]));
+    }
+
+    #[test]
+    fn a_short_option_with_a_character_beyond_ascii_is_handed_on_not_a_panic() {
+        let plugin = "docker-dockdu";
+        // Not a docker option: left for dockdu's own parser, which names it.
+        for args in [&[plugin, "-éx"][..], &[plugin, "-é"], &[plugin, "-Hé", "dockdu"], &[plugin, "-€"]]
+        {
+            let expected =
+                if args.ends_with(&["dockdu"]) { run(&[plugin, "--host", "é"]) } else { run(args) };
+            assert_eq!(invocation(argv(args)), expected, "{args:?}");
+        }
+        let given = argv(&[plugin, "-cdev-é", "dockdu", "du", "volume", "données"]);
+        assert_eq!(invocation(given), run(&[plugin, "--context", "dev-é", "du", "volume", "données"]));
     }
 
     #[test]

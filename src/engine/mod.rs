@@ -39,7 +39,7 @@ pub use events::{Change, ChangeAction, ChangeKind, Events};
 pub use target::{ContextEntry, Settings, Target};
 pub use write::{ContainerSpec, Session, SessionTarget, VolumeSpec, DETACH_KEYS, HELPER_LABEL, HELPER_MOUNT};
 
-use crate::model::{ContainerFacts, EngineInfo, EngineKind, VolumeFacts};
+use crate::model::{ContainerFacts, EngineDetails, EngineInfo, EngineKind, VolumeFacts};
 use transport::Transport;
 
 /// The newest API version whose answers dockdu knows how to read.
@@ -195,11 +195,11 @@ impl Engine {
         })
     }
 
-    /// The storage driver, from `/info`: slower than `/version`, and only for the header, so it
-    /// is asked for beside the lists rather than before them.
-    pub async fn storage_driver(&self) -> Result<String, EngineError> {
+    /// The storage driver and data root, from `/info`: slower than `/version`, and needed only
+    /// for the header and the binds' danger, so it is asked for beside the lists, not before them.
+    pub async fn details(&self) -> Result<EngineDetails, EngineError> {
         let info: wire::Info = self.get_json("reading engine info", "/info", Some(self.timeout)).await?;
-        Ok(info.driver.unwrap_or_default())
+        Ok(info.into_details())
     }
 
     pub async fn containers(&self) -> Result<Vec<ContainerFacts>, EngineError> {

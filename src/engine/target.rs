@@ -28,6 +28,8 @@ pub struct Settings {
     pub home: Option<String>,
     /// The docker CLI's config folder (`--config`, `DOCKER_CONFIG`, `~/.docker`).
     pub config_dir: PathBuf,
+    /// `currentContext` from the config folder's `config.json`, once `read_config_file` read it.
+    pub current_context: Option<String>,
     /// The default context's address when neither `--host` nor `DOCKER_HOST` gives one.
     pub default_host: String,
 }
@@ -53,6 +55,19 @@ impl Settings {
         DockerConfig { dir: self.config_dir.clone() }
     }
 
+    /// Reads `config.json` once, as the docker CLI does when it starts. A file that cannot be read
+    /// or parsed (a HOME the user cannot enter, under `sudo -u` or a service account) stops
+    /// nothing: the docker CLI warns and goes on with its defaults, and so does dockdu. Returns
+    /// why it could not be read, for that warning.
+    pub fn read_config_file(&mut self) -> Option<ContextError> {
+        let (current, unread) = match self.config().current_context() {
+            Ok(current) => (current, None),
+            Err(e) => (None, Some(e)),
+        };
+        self.current_context = current;
+        unread
+    }
+
     /// The engine chosen as the docker CLI would choose it.
     pub fn target(&self) -> Result<Target, EngineError> {
         let name = self.context_name()?;
@@ -70,13 +85,9 @@ impl Settings {
             (Some(_), None) => Ok(DEFAULT_CONTEXT.to_owned()),
             (None, Some(context)) => Ok(context),
             (None, None) if given(&self.docker_host).is_some() => Ok(DEFAULT_CONTEXT.to_owned()),
-            (None, None) => match given(&self.docker_context) {
-                Some(context) => Ok(context),
-                None => {
-                    let current = self.config().current_context().map_err(|e| context_error("current", e))?;
-                    Ok(current.unwrap_or_else(|| DEFAULT_CONTEXT.to_owned()))
-                }
-            },
+            (None, None) => Ok(given(&self.docker_context)
+                .or_else(|| given(&self.current_context))
+                .unwrap_or_else(|| DEFAULT_CONTEXT.to_owned())),
         }
     }
 
@@ -203,11 +214,13 @@ mod tests {
         }
 
         fn settings(&self) -> Settings {
-            Settings {
+            let mut settings = Settings {
                 config_dir: self.0.clone(),
                 default_host: DEFAULT_HOST.to_owned(),
                 ..Default::default()
-            }
+            };
+            assert_eq!(settings.read_config_file(), None, "config.json is readable");
+            settings
         }
     }
 
@@ -270,6 +283,51 @@ mod tests {
         );
         folder.write("config.json", r#"{"currentContext":"vanished"}"#);
         assert!(folder.settings().target().unwrap_err().to_string().contains("\"vanished\""));
+    }
+
+    #[test]
+    fn a_config_file_that_cannot_be_read_is_a_warning_and_the_defaults_apply() {
+        for (role, config_json, why) in [
+            ("unreadable-json", Some("{broken"), "key must be a string"),
+            ("unreadable-dir", None, "Is a directory"),
+        ] {
+            let folder = Folder::new(role);
+            folder.host_context("named", "tcp://named:2375");
+            match config_json {
+                Some(text) => folder.write("config.json", text),
+                None => std::fs::create_dir_all(folder.0.join("config.json")).unwrap(),
+            }
+            let mut settings = Settings {
+                config_dir: folder.0.clone(),
+                default_host: DEFAULT_HOST.to_owned(),
+                ..Default::default()
+            };
+            let unread = settings.read_config_file().expect("a warning");
+            assert!(
+                unread.to_string().contains("config.json") && unread.to_string().contains(why),
+                "{unread}"
+            );
+            assert_eq!(chosen(&settings).0, "default", "the docker CLI's default, as it does");
+            let named = Settings { context_flag: some("named"), ..settings.clone() };
+            assert_eq!(chosen(&named), ("named".into(), "tcp://named:2375".into()), "contexts still read");
+            let named = Settings { docker_context: some("named"), ..settings };
+            assert_eq!(chosen(&named).0, "named");
+        }
+    }
+
+    #[test]
+    fn a_context_named_by_the_user_that_cannot_be_read_is_a_refusal_saying_why() {
+        let folder = Folder::new("unreadable-context");
+        let meta = folder.0.join("contexts/meta").join(context_id("named")).join("meta.json");
+        std::fs::create_dir_all(&meta).unwrap();
+        for settings in [
+            Settings { context_flag: some("named"), ..folder.settings() },
+            Settings { docker_context: some("named"), ..folder.settings() },
+        ] {
+            let error = settings.target().unwrap_err();
+            let expected = format!("context named: cannot read {}: Is a directory", meta.display());
+            assert!(error.is_refusal() && error.to_string().contains(&expected), "{error}");
+        }
     }
 
     #[test]

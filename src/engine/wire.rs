@@ -12,8 +12,8 @@ use serde_json::Value;
 use crate::model::tmpfs::{parse_tmpfs_options, tmpfs_from_mount};
 use crate::model::{
     BuildCacheFacts, BuildCacheRecord, ContainerDetails, ContainerFacts, ContainerSizes, ContainerState,
-    DiskUsage, ImageFacts, ImageSizes, ImagesUsage, MountFacts, MountKind, TmpfsFacts, VolumeFacts,
-    VolumeName, VolumeUsage,
+    DiskUsage, EngineDetails, ImageFacts, ImageSizes, ImagesUsage, MountFacts, MountKind, TmpfsFacts,
+    VolumeFacts, VolumeName, VolumeUsage,
 };
 
 /// One element of a JSON list, kept as its text until it is decoded on its own: no tree of
@@ -251,11 +251,24 @@ impl BuildCache {
     }
 }
 
-/// The one part of `/info` shown: its typed model also holds enums other engines extend.
+/// The parts of `/info` dockdu uses; its typed model also holds enums other engines extend. A
+/// field of another type is taken as absent, so it cannot cost the others.
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "PascalCase", default)]
 pub struct Info {
-    pub driver: Option<String>,
+    pub driver: Option<Value>,
+    /// Podman's compat API sends its `GraphRoot` here.
+    pub docker_root_dir: Option<Value>,
+}
+
+impl Info {
+    pub fn into_details(self) -> EngineDetails {
+        let text = |value: Option<Value>| value.as_ref().and_then(Value::as_str).map(str::to_owned);
+        EngineDetails {
+            storage_driver: text(self.driver).unwrap_or_default(),
+            root_dir: text(self.docker_root_dir).filter(|root| !root.is_empty()),
+        }
+    }
 }
 
 /// `GET /volumes` wraps the list.
@@ -439,6 +452,8 @@ pub struct TerminalConfig {
 
 #[cfg(test)]
 mod tests {
+    use serde_json::json;
+
     use super::*;
 
     fn fixture(name: &str) -> Value {
@@ -456,6 +471,43 @@ mod tests {
 
     fn items(values: Vec<Value>) -> Vec<Item> {
         values.iter().map(|v| serde_json::value::to_raw_value(v).unwrap()).collect()
+    }
+
+    fn details(value: Value) -> EngineDetails {
+        serde_json::from_str::<Info>(&value.to_string()).unwrap().into_details()
+    }
+
+    #[test]
+    fn info_names_the_storage_driver_and_the_data_root_on_docker_and_podman() {
+        // Trimmed from Engine 20.10's `/info` and Podman 4.3's compat `/info` (its GraphRoot).
+        let docker = json!({"Driver": "fuse-overlayfs", "DockerRootDir": "/var/lib/docker", "Plugins": {}});
+        assert_eq!(
+            details(docker),
+            EngineDetails {
+                storage_driver: "fuse-overlayfs".into(),
+                root_dir: Some("/var/lib/docker".into())
+            }
+        );
+        let podman =
+            json!({"Driver": "overlay", "DockerRootDir": "/srv/podman/root", "ServerVersion": "4.3.1"});
+        assert_eq!(details(podman).root_dir.as_deref(), Some("/srv/podman/root"));
+    }
+
+    #[test]
+    fn info_without_a_data_root_or_with_an_odd_one_still_gives_the_driver() {
+        for info in [
+            json!({"Driver": "overlay2"}),
+            json!({"Driver": "overlay2", "DockerRootDir": null}),
+            json!({"Driver": "overlay2", "DockerRootDir": ""}),
+            json!({"Driver": "overlay2", "DockerRootDir": 7}),
+        ] {
+            assert_eq!(
+                details(info.clone()),
+                EngineDetails { storage_driver: "overlay2".into(), root_dir: None },
+                "{info}"
+            );
+        }
+        assert_eq!(details(json!({})), EngineDetails::default());
     }
 
     #[test]

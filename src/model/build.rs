@@ -175,7 +175,10 @@ fn sizes_known(sources: &Sources) -> bool {
 }
 
 fn bind_mounts(sources: &Sources) -> Vec<BindMount> {
-    let socket = sources.engine.host.strip_prefix("unix://");
+    let engine = super::EnginePaths {
+        socket: sources.engine.host.strip_prefix("unix://"),
+        root: sources.engine.root_dir.as_deref(),
+    };
     let mut binds: Vec<BindMount> = sources
         .containers
         .iter()
@@ -185,7 +188,7 @@ fn bind_mounts(sources: &Sources) -> Vec<BindMount> {
             let source = mount.source.clone().unwrap_or_default();
             BindMount {
                 source_exists: sources.host_paths.get(&source).copied(),
-                danger: super::danger::classify(&source, mount.rw, socket),
+                danger: super::danger::classify(&source, mount.rw, engine),
                 source,
                 destination: mount.destination.clone(),
                 container: container.name.clone(),

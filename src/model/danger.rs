@@ -4,8 +4,10 @@
 //! Where a subpath counts too:
 //! - `/proc`, `/sys`, `/dev`: every subpath (`/proc/sysrq-trigger`, `/sys/fs/cgroup`, `/dev/sda`
 //!   reach the kernel or a disk directly).
-//! - `/var/lib/docker`: every subpath (other containers' layers and volumes), and every folder
-//!   holding it (`/var`, `/var/lib`).
+//! - the engine's data root, as the engine names it (`DockerRootDir` in `/info`: Docker's
+//!   `--data-root`, `/var/lib/docker` by default; Podman's `GraphRoot`): every subpath (other
+//!   containers' layers and volumes), and every folder holding it (`/var`, `/var/lib`). Until the
+//!   engine has named it, no path is taken for it.
 //! - the engine's socket: the socket itself, any `docker.sock` or `podman.sock`, and every folder
 //!   holding the socket dockdu is connected to (`/run`, `/var/run`).
 //! - `/`, `/etc`, `/boot`, `/root`, `/home`: the folder itself only. `/etc/localtime` or
@@ -35,7 +37,7 @@ pub enum DangerKind {
     RootHome,
     /// `/home`: every user's home.
     Homes,
-    /// `/var/lib/docker`: every container's layers and volumes.
+    /// The engine's data root (`/var/lib/docker` by default): every container's layers and volumes.
     EngineData,
 }
 
@@ -46,7 +48,16 @@ pub struct Danger {
     pub writable: bool,
 }
 
-const ENGINE_DATA: &str = "/var/lib/docker";
+/// Where the engine lives on its host, as far as dockdu knows: what a bind must not reach.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct EnginePaths<'a> {
+    /// The unix socket dockdu reaches the engine through, if it does (`unix:///var/run/docker.sock`
+    /// or a bare path).
+    pub socket: Option<&'a str>,
+    /// The engine's data root (`DockerRootDir` from `/info`), once the engine has answered.
+    pub root: Option<&'a str>,
+}
+
 const SOCKET_NAMES: [&str; 2] = ["docker.sock", "podman.sock"];
 
 impl DangerKind {
@@ -85,23 +96,23 @@ impl DangerKind {
     }
 }
 
-/// The danger of binding `source` (a host path), `rw` or not. `engine_socket` is the unix socket
-/// dockdu reaches the engine through, if it does (`unix:///var/run/docker.sock` or a bare path).
-pub fn classify(source: &str, rw: bool, engine_socket: Option<&str>) -> Option<Danger> {
-    kind(source, engine_socket).map(|kind| Danger { kind, writable: rw })
+/// The danger of binding `source` (a host path), `rw` or not, into a container of the engine at
+/// `engine`.
+pub fn classify(source: &str, rw: bool, engine: EnginePaths) -> Option<Danger> {
+    kind(source, engine).map(|kind| Danger { kind, writable: rw })
 }
 
-fn kind(source: &str, engine_socket: Option<&str>) -> Option<DangerKind> {
+fn kind(source: &str, engine: EnginePaths) -> Option<DangerKind> {
     let source = normalize(source)?;
     if source == "/" {
         return Some(DangerKind::HostRoot);
     }
     let name = source.rsplit('/').next().unwrap_or_default();
-    let socket = engine_socket.and_then(|s| normalize(s.strip_prefix("unix://").unwrap_or(s)));
+    let socket = engine.socket.and_then(|s| normalize(s.strip_prefix("unix://").unwrap_or(s)));
     if SOCKET_NAMES.contains(&name) || socket.is_some_and(|socket| within(&socket, &source)) {
         return Some(DangerKind::EngineSocket);
     }
-    if within(&source, ENGINE_DATA) || within(ENGINE_DATA, &source) {
+    if engine.root.and_then(normalize).is_some_and(|root| within(&source, &root) || within(&root, &source)) {
         return Some(DangerKind::EngineData);
     }
     let whole = [
@@ -148,10 +159,16 @@ fn normalize(path: &str) -> Option<String> {
 mod tests {
     use super::*;
 
-    const SOCKET: Option<&str> = Some("unix:///var/run/docker.sock");
+    /// Docker's default `--data-root`, reached through its default socket.
+    const DOCKER: EnginePaths =
+        EnginePaths { socket: Some("unix:///var/run/docker.sock"), root: Some("/var/lib/docker") };
 
     fn kind_of(source: &str) -> Option<DangerKind> {
-        classify(source, true, SOCKET).map(|d| d.kind)
+        classify(source, true, DOCKER).map(|d| d.kind)
+    }
+
+    fn kind_on(source: &str, engine: EnginePaths) -> Option<DangerKind> {
+        classify(source, true, engine).map(|d| d.kind)
     }
 
     #[test]
@@ -161,9 +178,10 @@ mod tests {
         assert_eq!(kind_of("/run/user/1000/podman/podman.sock"), Some(DangerKind::EngineSocket));
         assert_eq!(kind_of("/var/run"), Some(DangerKind::EngineSocket));
         assert_eq!(kind_of("/run/"), Some(DangerKind::EngineSocket));
-        let custom = Some("/srv/engine/api.sock");
-        assert_eq!(classify("/srv/engine", false, custom).map(|d| d.kind), Some(DangerKind::EngineSocket));
-        assert_eq!(classify("/srv/engine", false, Some("tcp://10.0.0.1:2375")), None);
+        let custom = EnginePaths { socket: Some("/srv/engine/api.sock"), root: None };
+        assert_eq!(kind_on("/srv/engine", custom), Some(DangerKind::EngineSocket));
+        let remote = EnginePaths { socket: Some("tcp://10.0.0.1:2375"), root: None };
+        assert_eq!(kind_on("/srv/engine", remote), None);
         assert_eq!(kind_of("/run/lock"), None, "a sibling of the socket is not the socket");
     }
 
@@ -195,6 +213,33 @@ mod tests {
     }
 
     #[test]
+    fn the_engines_data_root_is_the_one_it_names_wherever_it_is() {
+        let moved = EnginePaths { root: Some("/srv/docker-data/"), ..DOCKER };
+        assert_eq!(kind_on("/srv/docker-data", moved), Some(DangerKind::EngineData));
+        assert_eq!(kind_on("/srv/docker-data/volumes/x/_data", moved), Some(DangerKind::EngineData));
+        assert_eq!(kind_on("/srv", moved), Some(DangerKind::EngineData), "it holds the store");
+        assert_eq!(kind_on("/srv/docker-data2", moved), None);
+        assert_eq!(kind_on("/var/lib/docker", moved), None, "not this engine's store");
+        assert_eq!(kind_on("/var", moved), None);
+        let podman = EnginePaths { socket: None, root: Some("/var/lib/containers/storage") };
+        assert_eq!(kind_on("/var/lib/containers/storage/volumes", podman), Some(DangerKind::EngineData));
+        assert_eq!(kind_on("/var/lib/docker", podman), None);
+        let dotted = EnginePaths { root: Some("/data/./docker/../engine"), ..DOCKER };
+        assert_eq!(kind_on("/data/engine/overlay2", dotted), Some(DangerKind::EngineData));
+    }
+
+    #[test]
+    fn until_the_engine_names_its_data_root_no_path_is_taken_for_it() {
+        let unknown = EnginePaths { root: None, ..DOCKER };
+        assert_eq!(kind_on("/var/lib/docker", unknown), None);
+        assert_eq!(kind_on("/var/lib/docker/volumes/x/_data", unknown), None);
+        assert_eq!(kind_on("/var/run/docker.sock", unknown), Some(DangerKind::EngineSocket));
+        assert_eq!(kind_on("/etc", unknown), Some(DangerKind::HostConfig));
+        let relative = EnginePaths { root: Some("docker"), ..DOCKER };
+        assert_eq!(kind_on("/docker", relative), None, "a relative root names no host path");
+    }
+
+    #[test]
     fn dots_are_read_as_the_engine_reads_them() {
         assert_eq!(kind_of("/srv/../etc"), Some(DangerKind::HostConfig));
         assert_eq!(kind_of("/srv/./data"), None);
@@ -203,14 +248,15 @@ mod tests {
 
     #[test]
     fn writable_is_carried_so_the_view_can_be_loudest_there() {
+        let unknown = EnginePaths::default();
         assert_eq!(
-            classify("/etc", false, None),
+            classify("/etc", false, unknown),
             Some(Danger { kind: DangerKind::HostConfig, writable: false })
         );
         assert_eq!(
-            classify("/etc", true, None),
+            classify("/etc", true, unknown),
             Some(Danger { kind: DangerKind::HostConfig, writable: true })
         );
-        assert_eq!(classify("/srv/www", true, SOCKET), None);
+        assert_eq!(classify("/srv/www", true, DOCKER), None);
     }
 }

@@ -278,6 +278,9 @@ pub struct EngineInfo {
     pub api_version: String,
     pub os: String,
     pub storage_driver: String,
+    /// Where the engine keeps its layers and volumes on its host (`DockerRootDir` from `/info`;
+    /// Podman's `GraphRoot`): `null` until the engine has said.
+    pub root_dir: Option<String>,
     /// Reached over TLS without checking the engine's certificate (`https://` without
     /// `DOCKER_TLS_VERIFY`, as the docker CLI allows): anyone in between could be answering.
     pub tls_unverified: bool,
@@ -288,4 +291,18 @@ impl EngineInfo {
     pub fn connection_warning(&self) -> Option<&'static str> {
         self.tls_unverified.then_some("TLS unverified")
     }
+
+    /// Takes what `/info` told, which comes after `/version`.
+    pub fn set_details(&mut self, details: EngineDetails) {
+        self.storage_driver = details.storage_driver;
+        self.root_dir = details.root_dir;
+    }
+}
+
+/// What `/info` tells of the engine beyond `/version`: slower to answer, so asked beside the lists.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EngineDetails {
+    pub storage_driver: String,
+    /// `DockerRootDir` (Podman sends its `GraphRoot` there): where its layers and volumes are.
+    pub root_dir: Option<String>,
 }

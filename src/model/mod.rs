@@ -21,7 +21,7 @@ pub mod validate;
 
 pub use build::{build, is_anonymous_volume, Sources};
 pub use change::{Change, ChangeAction, ChangeKind};
-pub use danger::{Danger, DangerKind};
+pub use danger::{Danger, DangerKind, EnginePaths};
 pub use error::{CertificateProblem, EngineError, Problem};
 pub use facts::*;
 pub use ids::{ContainerId, ImageId, VolumeName};

@@ -37,10 +37,10 @@ pub fn perform(effect: Effect, context: &Context) -> Option<JoinHandle<()>> {
             tokio::time::sleep(delay).await;
             connect(engine).await
         }),
-        // Only the header needs it: a failure leaves it blank.
+        // The header's driver and the binds' data root: a failure leaves both unknown.
         Effect::Describe => tokio::spawn(async move {
-            if let Ok(driver) = engine.storage_driver().await {
-                let _ = sender.send(EngineMsg::StorageDriver(driver)).await;
+            if let Ok(details) = engine.details().await {
+                let _ = sender.send(EngineMsg::Details(details)).await;
             }
         }),
         // Both lists at once, in one task so that a newer generation cancels both.

@@ -1,6 +1,7 @@
 //! Gathers everything the model needs, concurrently: the container list, then each container's
 //! inspect and sizes; the volume list, then the volumes' sizes, then (unless that `/system/df`
-//! measured them already) the image list and the images' and build cache's; the storage driver.
+//! measured them already) the image list and the images' and build cache's; the storage driver
+//! and the data root.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -32,11 +33,11 @@ pub async fn collect(engine: &Engine, route: Route) -> Result<Sources, EngineErr
         }
         Ok::<_, EngineError>((volumes, sized, images, usage))
     };
-    let ((mut containers, inspected), (volumes, mut sizes, images, usage), storage_driver) =
-        tokio::try_join!(containers, volumes, engine.storage_driver())?;
+    let ((mut containers, inspected), (volumes, mut sizes, images, usage), details) =
+        tokio::try_join!(containers, volumes, engine.details())?;
     // Removed between the list and its inspect: it is gone, not of unknown size.
     containers.retain(|c| inspected.contains_key(&c.id));
-    info.storage_driver = storage_driver;
+    info.set_details(details);
     let mut tmpfs = HashMap::with_capacity(inspected.len());
     let mut pids = HashMap::new();
     for (id, sized) in inspected {

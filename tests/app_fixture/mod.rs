@@ -76,6 +76,7 @@ pub fn engine() -> EngineInfo {
         api_version: "1.41".into(),
         os: "linux".into(),
         storage_driver: "overlay2".into(),
+        root_dir: Some("/var/lib/docker".into()),
         tls_unverified: false,
     }
 }
@@ -294,6 +295,20 @@ pub fn hazardous_container() -> ContainerFacts {
         vec![
             mount(MountKind::Bind, None, Some("/var/run/docker.sock"), "/var/run/docker.sock", true),
             mount(MountKind::Bind, None, Some("/etc"), "/host/etc", false),
+        ],
+    )
+}
+
+/// A backup job that binds a moved data root (`/srv/docker-data`) and the default one read-only.
+pub fn store_reading_container() -> ContainerFacts {
+    container(
+        "e6",
+        "backup",
+        "exited",
+        "busybox",
+        vec![
+            mount(MountKind::Bind, None, Some("/srv/docker-data/volumes"), "/backup/volumes", false),
+            mount(MountKind::Bind, None, Some("/var/lib/docker"), "/backup/default", false),
         ],
     )
 }
