@@ -31,8 +31,11 @@ impl App {
             EngineMsg::Connected(info) => {
                 self.sources.engine = info;
                 self.loading.connection = Connection::Connected;
-                let mut effects = self.reload(true);
-                effects.push(Effect::Describe);
+                // Names first: the container list shares the engine only with the volume list and
+                // the event stream; the image list and `/info` wait until it has answered.
+                let seq = self.relist(true);
+                self.loading.hold_until_listed(seq);
+                let mut effects = vec![Effect::LoadLists { seq }];
                 if self.loading.start_watching() {
                     effects.push(Effect::WatchEvents);
                 }
@@ -62,7 +65,7 @@ impl App {
                 let ids = self.loading.containers.plan(seq, containers.iter().map(|c| (&c.id, sized(&c.id))));
                 self.sources.containers = containers;
                 self.rebuild();
-                let mut effects = Vec::new();
+                let mut effects = self.released_by_list(seq);
                 if ids.is_empty() {
                     // Nothing to size: the images' turn may have come.
                     effects.extend(self.size_images_if_due());
@@ -108,10 +111,12 @@ impl App {
                 effects
             }
             EngineMsg::ListFailed { seq, list, error, at } => {
-                match self.loading.list_failed(list, seq, error, at) {
-                    Some(delay) => vec![Effect::RefreshAfter(delay)],
-                    None => vec![],
-                }
+                let mut effects = match list {
+                    ListKind::Containers => self.released_by_list(seq),
+                    ListKind::Volumes => vec![],
+                };
+                effects.extend(self.loading.list_failed(list, seq, error, at).map(Effect::RefreshAfter));
+                effects
             }
             EngineMsg::ContainersSized { seq, found } => {
                 for (id, sized) in found {
@@ -152,7 +157,8 @@ impl App {
                 vec![]
             }
             EngineMsg::TmpfsUsed { seq, used } => {
-                if seq >= self.loading.generation() {
+                // Read every 5 s: most readings change nothing, and then nothing is rebuilt.
+                if seq >= self.loading.generation() && used != self.sources.tmpfs_used {
                     self.sources.tmpfs_used = used;
                     self.rebuild();
                 }
@@ -284,6 +290,12 @@ impl App {
     /// container and volume again (and re-inspects every container); the sizes on screen stay
     /// until the new ones arrive.
     pub(super) fn reload(&mut self, full: bool) -> Vec<Effect> {
+        let seq = self.relist(full);
+        vec![Effect::LoadLists { seq }, self.loading.ask_images()]
+    }
+
+    /// A new generation of lists; a full one measures everything again.
+    fn relist(&mut self, full: bool) -> u64 {
         if full {
             for c in &self.sources.containers {
                 self.loading.containers.changed(c.id.clone());
@@ -291,13 +303,18 @@ impl App {
             for v in &self.sources.volumes {
                 self.loading.volumes.changed(v.name.clone());
             }
-        }
-        if full {
             self.refresh_image_sizes();
         }
-        let images = self.loading.ask_images();
-        let seq = self.loading.next_generation();
-        vec![Effect::LoadLists { seq }, images]
+        self.loading.next_generation()
+    }
+
+    /// What waited for the container list after a connect: `/info` and the image list.
+    fn released_by_list(&mut self, seq: u64) -> Vec<Effect> {
+        if self.loading.listed(seq) {
+            vec![Effect::Describe, self.loading.ask_images()]
+        } else {
+            vec![]
+        }
     }
 
     fn on_volumes_sized(&mut self, seq: u64, piece: VolumesSized, at: SystemTime) {
