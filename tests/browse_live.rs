@@ -324,3 +324,23 @@ async fn a_helper_leaves_no_anonymous_volume_of_its_image_and_keeps_the_one_it_r
     s.docker.inspect_volume(&volume).await.expect("the volume it read is kept");
     let _ = s.docker.remove_image(&image, None::<bollard::query_parameters::RemoveImageOptions>, None).await;
 }
+
+/// An anonymous volume is found back by a unique prefix of its name, as `report` and the
+/// explorer show it cut (`52184f5b67bb…`); a prefix that fits two exits 1 naming both.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn du_takes_an_anonymous_volume_by_a_unique_prefix_and_names_both_of_an_ambiguous_one() {
+    let s = Scenario::new().await;
+    let shared = format!("{:08x}", support::rand_u64() as u32);
+    let first = s.create_anonymous_looking_volume(&format!("{shared}a")).await;
+    let second = s.create_anonymous_looking_volume(&format!("{shared}b")).await;
+    let unique = &first[..shared.len() + 4];
+    let found = du(&["du", "volume", unique, "--json"]).await;
+    assert_eq!(found["target"]["name"], Value::from(first.as_str()), "the prefix names the whole volume");
+
+    let prefix = shared.clone();
+    let output =
+        tokio::task::spawn_blocking(move || dockdu(&["du", "volume", &prefix])).await.expect("dockdu");
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains(&first) && stderr.contains(&second), "both candidates named: {stderr}");
+}

@@ -33,6 +33,8 @@ impl Target {
 pub enum BrowseError {
     /// No such volume, container or path.
     NotFound(String),
+    /// A prefix that fits several: the message names them.
+    Ambiguous(String),
     /// Not allowed or not possible as asked; nothing was changed.
     Refused(String),
     Engine(EngineError),
@@ -42,9 +44,10 @@ pub enum BrowseError {
 impl std::fmt::Display for BrowseError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            BrowseError::NotFound(why) | BrowseError::Refused(why) | BrowseError::Other(why) => {
-                f.write_str(why)
-            }
+            BrowseError::NotFound(why)
+            | BrowseError::Ambiguous(why)
+            | BrowseError::Refused(why)
+            | BrowseError::Other(why) => f.write_str(why),
             BrowseError::Engine(e) => write!(f, "{e}"),
         }
     }

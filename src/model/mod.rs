@@ -13,6 +13,7 @@ pub mod images;
 pub mod outcome;
 mod ownership;
 pub mod plan;
+pub mod resolve;
 pub mod sized;
 pub mod spec;
 mod state;

@@ -10,7 +10,7 @@ use crate::measure::{
     self, local, tar::TarTree, Cancel, Change, Layout, NodeKind, Progress, Tree, WalkError,
 };
 pub use crate::model::browse::{BrowseError, Target};
-use crate::model::{ContainerFacts, ContainerId, MountKind, SizeSource};
+use crate::model::{resolve, ContainerFacts, ContainerId, MountKind, SizeSource};
 use crate::tasks::cleanup::Cleanup;
 
 #[derive(Debug)]
@@ -34,32 +34,33 @@ pub async fn measure(
     cleanup: &Cleanup,
 ) -> Result<Browsed, BrowseError> {
     let here = engine.is_local() && !via_engine;
-    let browsed = |source, mut tree: Tree| {
+    // Named as found: a prefix the user typed becomes the volume's or container's full name.
+    let browsed = |target: Target, source, mut tree: Tree| {
         if !matches!(target, Target::Bind(_)) {
             tree.set_root_name(target.name().as_bytes());
         }
-        Browsed { target: target.clone(), source, tree }
+        Browsed { target, source, tree }
     };
     match target {
         Target::Volume(name) => {
             let volumes = engine.volumes().await?;
-            let volume = volumes
-                .iter()
-                .find(|v| &v.name == name)
-                .ok_or_else(|| BrowseError::NotFound(format!("no such volume: {name}")))?;
+            let volume = resolve::volume(&volumes, name).map_err(|e| unresolved(e, "volume", name))?;
+            let name = volume.name.as_str();
+            let found = Target::Volume(name.to_owned());
             if here && !volume.mountpoint.is_empty() {
                 let root = PathBuf::from(&volume.mountpoint);
                 match walk_here(root, Layout::Plain, &mut progress).await? {
-                    Ok(tree) => return Ok(browsed(SizeSource::Host, tree)),
+                    Ok(tree) => return Ok(browsed(found, SizeSource::Host, tree)),
                     Err(WalkError::Unreadable { .. }) => {} // through the engine, below
                     Err(WalkError::Cancelled) => return Err(BrowseError::Other("cancelled".to_owned())),
                 }
             }
             let tree = volume_through_engine(engine, name, &mut progress, cleanup).await?;
-            Ok(browsed(SizeSource::Engine, tree))
+            Ok(browsed(found, SizeSource::Engine, tree))
         }
         Target::Container(name) => {
             let container = find_container(engine, name).await?;
+            let found = Target::Container(container.name.clone());
             let changes = engine.layer_changes(&container.id).await?;
             if here {
                 let details = engine.container_details(&container.id, false).await?;
@@ -68,17 +69,17 @@ pub async fn measure(
                         walk_here(PathBuf::from(upper), Layout::Layer, &mut progress).await?
                     {
                         local::mark_changes(&mut tree, &change_map(&changes));
-                        return Ok(browsed(SizeSource::Host, tree));
+                        return Ok(browsed(found, SizeSource::Host, tree));
                     }
                 }
             }
             let tree = layer_through_engine(engine, &container.id, &changes, &mut progress).await?;
-            Ok(browsed(SizeSource::Engine, tree))
+            Ok(browsed(found, SizeSource::Engine, tree))
         }
         Target::Bind(path) => {
             if here {
                 match walk_here(PathBuf::from(path), Layout::Plain, &mut progress).await? {
-                    Ok(tree) => return Ok(browsed(SizeSource::Host, tree)),
+                    Ok(tree) => return Ok(browsed(target.clone(), SizeSource::Host, tree)),
                     Err(WalkError::Unreadable { error, .. })
                         if error.kind() == std::io::ErrorKind::NotFound =>
                     {
@@ -100,18 +101,21 @@ pub async fn measure(
                 )));
             };
             let tree = archive_tree(engine, &id, &destination, &mut progress).await?;
-            Ok(browsed(SizeSource::Engine, tree))
+            Ok(browsed(target.clone(), SizeSource::Engine, tree))
         }
     }
 }
 
 async fn find_container(engine: &Engine, name: &str) -> Result<ContainerFacts, BrowseError> {
     let containers = engine.containers().await?;
-    let name = name.strip_prefix('/').unwrap_or(name);
-    containers
-        .into_iter()
-        .find(|c| c.name == name || c.id == name || (name.len() >= 4 && c.id.starts_with(name)))
-        .ok_or_else(|| BrowseError::NotFound(format!("no such container: {name}")))
+    resolve::container(&containers, name).cloned().map_err(|e| unresolved(e, "container", name))
+}
+
+fn unresolved(why: resolve::Unresolved, kind: &str, given: &str) -> BrowseError {
+    match why {
+        resolve::Unresolved::Missing => BrowseError::NotFound(why.message(kind, given)),
+        resolve::Unresolved::Ambiguous(_) => BrowseError::Ambiguous(why.message(kind, given)),
+    }
 }
 
 /// Stops a walk on another thread when the task waiting for it goes away.

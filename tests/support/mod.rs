@@ -64,6 +64,14 @@ pub fn new_run_id() -> String {
     format!("dockdu-test-{}-{n}-{nanos}", std::process::id())
 }
 
+/// A random number, from std's randomly seeded hasher (no crate needed for a test name).
+pub fn rand_u64() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u64(SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_nanos() as u64));
+    hasher.finish()
+}
+
 /// The engine address the tests (and dockdu) use: `DOCKER_HOST`, else the default socket.
 pub fn docker_host() -> String {
     std::env::var("DOCKER_HOST").ok().filter(|h| !h.is_empty()).unwrap_or_else(|| DEFAULT_HOST.to_owned())
@@ -296,6 +304,20 @@ impl Scenario {
     /// A named local volume `<run id>-<role>`, labelled.
     pub async fn create_volume(&self, role: &str) -> String {
         let name = self.name(role);
+        let request = VolumeCreateRequest {
+            name: Some(name.clone()),
+            labels: Some(self.labels()),
+            ..Default::default()
+        };
+        self.docker.create_volume(request).await.unwrap_or_else(|e| panic!("creating volume {name}: {e}"));
+        name
+    }
+
+    /// A volume named as the engine names an anonymous one (64 hex digits), starting with
+    /// `prefix`; the rest is random.
+    pub async fn create_anonymous_looking_volume(&self, prefix: &str) -> String {
+        let random: String = (0..4).map(|_| format!("{:016x}", rand_u64())).collect();
+        let name = format!("{prefix}{}", &random[prefix.len()..]);
         let request = VolumeCreateRequest {
             name: Some(name.clone()),
             labels: Some(self.labels()),
