@@ -24,11 +24,11 @@ impl Unresolved {
 }
 
 /// The one item `given` names: an exact match first, else the one a prefix fits.
-fn one<'a, T>(
-    items: &'a [T],
+fn one<T>(
+    items: &[T],
     exact: impl Fn(&T) -> bool,
     prefix: impl Fn(&T) -> Option<&str>,
-) -> Result<&'a T, Unresolved> {
+) -> Result<&T, Unresolved> {
     if let Some(found) = items.iter().find(|item| exact(item)) {
         return Ok(found);
     }
