@@ -3,7 +3,7 @@
 mod app_fixture;
 
 use app_fixture::*;
-use dockdu::app::form::Submit;
+use dockdu::app::form::{FieldId, Submit};
 use dockdu::app::panel::{Panel, SortColumn};
 use dockdu::app::{App, Effect, EngineMsg, Focus, Msg, Overlay};
 use dockdu::model::plan::KeptReason;
@@ -44,10 +44,10 @@ fn containers_open_sorted_by_writable_size_and_sort_keys_change_it() {
 fn filtering_narrows_rows_as_you_type_and_esc_clears() {
     let mut app = loaded_app(100, 30);
     keys(&mut app, "2/dang");
-    assert!(app.nav.filter_typing);
+    assert!(app.nav.filter_input.is_some());
     assert_eq!(names(&app), ["old-logs"]);
     keys(&mut app, "\n");
-    assert!(!app.nav.filter_typing);
+    assert!(app.nav.filter_input.is_none());
     assert_eq!(app.view().filter, "dang");
     keys(&mut app, "\x1b");
     assert_eq!(app.view().rows.len(), 4);
@@ -602,4 +602,102 @@ fn a_bind_of_the_engines_data_root_is_flagged_once_the_engine_names_it_wherever_
     let screen = render(&app);
     assert!(screen.lines().any(|l| l.starts_with("│!  /srv/docker-data/volumes")), "marked:\n{screen}");
     assert!(screen.lines().any(|l| l.starts_with("│   /var/lib/docker")), "unmarked:\n{screen}");
+}
+
+fn ctrl(c: char) -> Msg {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+}
+
+#[test]
+fn slash_on_a_kept_filter_opens_it_selected_typing_replaces_it_and_an_arrow_edits_it() {
+    let mut app = loaded_app(100, 30);
+    keys(&mut app, "2/dang\n");
+    assert_eq!(app.view().filter, "dang");
+    keys(&mut app, "/pg");
+    assert_eq!(app.view().filter, "pg", "typing after / replaces the kept filter");
+    assert_eq!(names(&app), ["pgdata"]);
+    keys(&mut app, "\n");
+    keys(&mut app, "/");
+    app.update(key(crossterm::event::KeyCode::End));
+    keys(&mut app, "da");
+    assert_eq!(app.view().filter, "pgda", "after a movement, typing edits it");
+    app.update(ctrl('w'));
+    assert_eq!(app.view().filter, "", "Ctrl-W removes the word before the cursor");
+    assert_eq!(app.view().rows.len(), 4);
+}
+
+#[test]
+fn the_form_edits_text_as_a_shell_does_and_a_space_never_changes_a_choice() {
+    let mut app = loaded_app(100, 30);
+    keys(&mut app, "2a");
+    feed_images(&mut app, Ok(vec![image("busybox:latest")]));
+    // Command: typed, then edited with Ctrl-A, Ctrl-E, Ctrl-W, Ctrl-U.
+    keys(&mut app, "\t\t\tsleep 1000");
+    app.update(ctrl('w'));
+    keys(&mut app, "600");
+    app.update(ctrl('a'));
+    keys(&mut app, "x");
+    app.update(ctrl('e'));
+    assert_eq!(form_value(&app, FieldId::Command), "xsleep 600");
+    app.update(ctrl('u'));
+    assert_eq!(form_value(&app, FieldId::Command), "");
+    // Labels, then Network: a space typed there leaves `none` chosen.
+    keys(&mut app, "\tteam=ops, tier=db\t ");
+    assert!(render(&app).contains("‹ none ›"), "a space changed the network");
+    let effects = keys(&mut app, "\n");
+    let [Effect::Perform(dockdu::app::Action::Submit(Submit::CreateContainer { spec, .. }))] =
+        effects.as_slice()
+    else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(spec.network_mode, "none");
+    assert_eq!(spec.labels, [("team".to_owned(), "ops".to_owned()), ("tier".to_owned(), "db".to_owned())]);
+}
+
+fn form_value(app: &App, id: FieldId) -> String {
+    let field = form(app).fields.iter().find(|f| f.id == id).expect("the field");
+    match &field.input {
+        dockdu::app::form::Input::Text(input) => input.text().to_owned(),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_forms_error_clears_as_soon_as_the_field_is_valid() {
+    let mut app = loaded_app(100, 30);
+    keys(&mut app, "2c");
+    keys(&mut app, "bad name!\n");
+    assert!(form(&app).error.as_deref().is_some_and(|e| e.contains("not a valid name")));
+    keys(&mut app, "\x08");
+    assert!(form(&app).error.is_some(), "`bad name` is still not a name");
+    app.update(ctrl('w'));
+    assert_eq!(form(&app).error, None, "`bad` is a name: the error went");
+}
+
+#[test]
+fn the_footer_offers_only_the_keys_the_focused_field_takes() {
+    let mut app = loaded_app(120, 30);
+    keys(&mut app, "2a");
+    feed_images(&mut app, Ok(vec![image("busybox:latest")]));
+    let footer = |app: &App| render(app).lines().last().unwrap_or_default().to_owned();
+    assert!(
+        footer(&app).contains("Ctrl-U clear") && !footer(&app).contains("space"),
+        "text: {}",
+        footer(&app)
+    );
+    keys(&mut app, "\t");
+    assert!(
+        footer(&app).contains("space toggle") && !footer(&app).contains("Ctrl-U"),
+        "toggle: {}",
+        footer(&app)
+    );
+    keys(&mut app, "\t\t\t\t");
+    assert!(
+        footer(&app).contains("←→ choose") && !footer(&app).contains("space"),
+        "choice: {}",
+        footer(&app)
+    );
+    keys(&mut app, "\x1b2P\t\t");
+    assert!(!footer(&app).contains("Enter/y"), "y is a letter while a label is typed: {}", footer(&app));
 }

@@ -79,6 +79,11 @@ impl Confirm {
         }
     }
 
+    /// A label filter is being typed: `y` and `n` are letters there.
+    pub fn typing_label(&self) -> bool {
+        matches!(&self.subject, Subject::Volumes { pick, scope: Scope::Label, .. } if !pick.is_removal())
+    }
+
     /// Whether the force step applies: chosen containers, one of them running.
     pub fn needs_force(&self) -> bool {
         matches!(&self.subject, Subject::Containers { pick: Pick::Chosen(_), force: false, .. })
@@ -127,8 +132,7 @@ impl Confirm {
             return Answer::Stay;
         }
         // While a label is typed, y and n are letters; Enter and Esc still decide.
-        let typing_label =
-            matches!(&self.subject, Subject::Volumes { pick, scope: Scope::Label, .. } if !pick.is_removal());
+        let typing_label = self.typing_label();
         let confirms = key.code == KeyCode::Enter || (key.code == KeyCode::Char('y') && !typing_label);
         if confirms {
             if self.plan.is_empty() {

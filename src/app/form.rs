@@ -1,8 +1,9 @@
 //! Forms: create a volume; start a container on a volume. Input is checked with Docker's rules
 //! before anything is sent; the engine's own refusals come back into the form.
 
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+use super::input::TextInput;
 use crate::model::spec::{ContainerSpec, VolumeSpec};
 use crate::model::{validate, ImageFacts};
 
@@ -40,7 +41,7 @@ impl FieldId {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Input {
-    Text(String),
+    Text(TextInput),
     Toggle(bool),
     /// One of `options`; `selected` indexes it (and means nothing while it is empty).
     Choice {
@@ -121,7 +122,7 @@ impl AfterStart {
 pub const NETWORKS: [&str; 3] = ["none", "bridge", "host"];
 
 fn text(id: FieldId, value: &str, hint: &'static str) -> Field {
-    Field { id, input: Input::Text(value.to_owned()), hint }
+    Field { id, input: Input::Text(TextInput::new(value)), hint }
 }
 
 fn choice(id: FieldId, options: Vec<String>) -> Field {
@@ -178,6 +179,7 @@ impl Form {
                 Field { id: FieldId::ReadOnly, input: Input::Toggle(false), hint: "space toggles" },
                 text(FieldId::Name, "", "empty: the engine picks one"),
                 text(FieldId::Command, "", "empty: the image's own; quotes group words"),
+                text(FieldId::Labels, "", "key=value, key2=value2"),
                 choice(FieldId::Network, NETWORKS.map(str::to_owned).to_vec()),
                 choice(FieldId::Then, AfterStart::ALL.map(|a| a.label().to_owned()).to_vec()),
             ],
@@ -202,7 +204,7 @@ impl Form {
     /// A text field's value, trimmed.
     fn value(&self, id: FieldId) -> &str {
         match self.field(id).map(|f| &f.input) {
-            Some(Input::Text(value)) => value.trim(),
+            Some(Input::Text(value)) => value.text().trim(),
             _ => "",
         }
     }
@@ -238,12 +240,18 @@ impl Form {
         self.error = Some(format!("listing images failed: {error}"));
     }
 
+    /// The focused field's kind of input, for the footer's keys.
+    pub fn focused(&self) -> &Input {
+        &self.fields[self.focus].input
+    }
+
     pub fn on_key(&mut self, key: KeyEvent) -> FormAnswer {
         if self.working {
             return FormAnswer::Stay;
         }
         let count = self.fields.len();
         let field = &mut self.fields[self.focus];
+        let plain = !key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
         match (key.code, &mut field.input) {
             (KeyCode::Esc, _) => return FormAnswer::Cancel,
             (KeyCode::Enter, _) => match self.submit() {
@@ -256,18 +264,30 @@ impl Form {
             },
             (KeyCode::Tab | KeyCode::Down, _) => self.focus = (self.focus + 1) % count,
             (KeyCode::BackTab | KeyCode::Up, _) => self.focus = (self.focus + count - 1) % count,
-            (KeyCode::Char(' '), Input::Toggle(on)) => *on = !*on,
-            (KeyCode::Left | KeyCode::Right | KeyCode::Char(' '), Input::Choice { options, selected })
-                if !options.is_empty() =>
-            {
+            (_, Input::Text(value)) => {
+                value.on_key(key);
+            }
+            (KeyCode::Char(' '), Input::Toggle(on)) if plain => *on = !*on,
+            // Only arrows change a choice: a space typed by mistake leaves it as it is.
+            (KeyCode::Left | KeyCode::Right, Input::Choice { options, selected }) if !options.is_empty() => {
                 let step = if key.code == KeyCode::Left { options.len() - 1 } else { 1 };
                 *selected = (*selected + step) % options.len();
             }
-            (KeyCode::Backspace, Input::Text(value)) => {
-                value.pop();
+            // A letter picks the next option starting with it.
+            (KeyCode::Char(c), Input::Choice { options, selected }) if plain && !options.is_empty() => {
+                let starts = |o: &String| o.chars().next().is_some_and(|f| f.eq_ignore_ascii_case(&c));
+                let next = (1..=options.len())
+                    .map(|i| (*selected + i) % options.len())
+                    .find(|&i| starts(&options[i]));
+                if let Some(next) = next {
+                    *selected = next;
+                }
             }
-            (KeyCode::Char(c), Input::Text(value)) => value.push(c),
             _ => {}
+        }
+        // An error shown goes once what was typed is valid (or says what is wrong now).
+        if self.error.is_some() && !self.working {
+            self.error = self.submit().err();
         }
         FormAnswer::Stay
     }
@@ -312,7 +332,7 @@ impl Form {
                         mount_path,
                         read_only: self.toggled(FieldId::ReadOnly),
                         network_mode: self.chosen(FieldId::Network).to_owned(),
-                        labels: Vec::new(),
+                        labels: validate::key_values(self.value(FieldId::Labels))?,
                         interactive: true,
                     },
                     shell: after == Some(AfterStart::Shell),
@@ -384,7 +404,7 @@ mod tests {
         press(&mut form, KeyCode::Down);
         press(&mut form, KeyCode::Down); // read-only
         press(&mut form, KeyCode::Char(' '));
-        for _ in 0..4 {
+        for _ in 0..5 {
             press(&mut form, KeyCode::Down); // then
         }
         press(&mut form, KeyCode::Right);

@@ -8,6 +8,7 @@ use super::browser::{Browser, BrowserAnswer};
 use super::confirm::Answer;
 use super::engines::{EnginePicker, PickerAnswer};
 use super::form::FormAnswer;
+use super::input::TextInput;
 use super::inspect::{InspectView, Target};
 use super::panel::{Panel, PANELS};
 use super::{Action, App, Connection, Effect, Focus, Overlay, Place};
@@ -25,10 +26,16 @@ impl App {
             return vec![Effect::Quit];
         }
         // A chord is not its letter: Ctrl-D must not remove, and Ctrl-J (a newline typed before
-        // raw mode) must not type a `j` into a filter or a form.
-        if matches!(key.code, KeyCode::Char(_))
-            && key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
-        {
+        // raw mode) must not type a `j`. Only text being typed takes chords (Ctrl-U, Ctrl-W…),
+        // as editing keys; the text input ignores the others.
+        let chord = matches!(key.code, KeyCode::Char(_))
+            && key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+        let typing = match &self.overlay {
+            Some(Overlay::Form(_)) => true,
+            None => self.nav.filter_input.is_some(),
+            Some(_) => false,
+        };
+        if chord && !typing {
             return vec![];
         }
         self.notice = None;
@@ -108,7 +115,7 @@ impl App {
             }
             None => {}
         }
-        if self.nav.filter_typing {
+        if self.nav.filter_input.is_some() {
             self.filter_key(key);
             return vec![];
         }
@@ -131,9 +138,10 @@ impl App {
                 view.sort.reversed = !view.sort.reversed;
                 self.refresh_rows(self.nav.panel);
             }
+            // A kept filter opens selected: typing replaces it, an arrow keeps it to edit.
             KeyCode::Char('/') => {
                 self.nav.focus = Focus::Table;
-                self.nav.filter_typing = true;
+                self.nav.filter_input = Some(TextInput::reopened(&self.view().filter));
             }
             KeyCode::Enter => self.enter(),
             KeyCode::Esc if self.nav.focus == Focus::Links => self.nav.focus = Focus::Table,
@@ -165,17 +173,17 @@ impl App {
     }
 
     fn filter_key(&mut self, key: KeyEvent) {
-        let mut filter = self.view().filter.clone();
+        let Some(input) = &mut self.nav.filter_input else { return };
+        let edited = input.on_key(key);
+        let filter = input.text().to_owned();
         match key.code {
-            KeyCode::Enter => self.nav.filter_typing = false,
+            _ if edited => {}
+            KeyCode::Enter => self.nav.filter_input = None,
             KeyCode::Esc => {
-                self.nav.filter_typing = false;
-                filter.clear();
+                self.nav.filter_input = None;
+                self.set_filter(String::new());
+                return;
             }
-            KeyCode::Backspace => {
-                filter.pop();
-            }
-            KeyCode::Char(c) => filter.push(c),
             KeyCode::Up => self.move_by(-1),
             KeyCode::Down => self.move_by(1),
             _ => {}

@@ -6,6 +6,7 @@ pub mod confirm;
 pub mod engines;
 pub mod form;
 mod images;
+pub mod input;
 pub mod inspect;
 mod keys;
 pub mod layout;
@@ -25,6 +26,7 @@ use browser::Browser;
 use confirm::Confirm;
 use engines::EnginePicker;
 use form::Form;
+use input::TextInput;
 use inspect::InspectView;
 pub use links::Link;
 pub use loading::{Connection, EventsState, Loading, EVENT_DEBOUNCE};
@@ -113,8 +115,8 @@ pub struct Navigation {
     pub focus: Focus,
     /// The selected link, while the focus is on the detail pane's links.
     pub link: usize,
-    /// `/` is typing into the panel's filter.
-    pub filter_typing: bool,
+    /// The panel's filter while `/` types into it.
+    pub filter_input: Option<TextInput>,
     /// A row to select once it shows up (a volume just created).
     pending_selection: Option<(Panel, RowKey)>,
     history: Vec<Place>,
@@ -129,7 +131,7 @@ impl Navigation {
             views: Panel::ALL.map(PanelView::new),
             focus: Focus::Table,
             link: 0,
-            filter_typing: false,
+            filter_input: None,
             pending_selection: None,
             history: Vec::new(),
             previous_context: None,

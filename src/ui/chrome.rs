@@ -7,6 +7,7 @@ use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use super::theme;
+use crate::app::form::Input;
 use crate::app::loading::{ListKind, Part};
 use crate::app::panel::Panel;
 use crate::app::{App, Connection, EventsState, Focus, Overlay};
@@ -192,11 +193,27 @@ pub fn footer(app: &App, frame: &mut Frame, area: Rect) {
         Some(Overlay::Confirm(c)) if c.needs_force() => {
             &[("Enter", "remove"), ("f", "force"), ("Esc", "cancel")]
         }
+        Some(Overlay::Confirm(c)) if c.typing_label() => {
+            &[("type", "a label"), ("Enter", "remove"), ("Tab", "scope"), ("Esc", "cancel")]
+        }
         Some(Overlay::Confirm(_)) => &[("Enter/y", "remove"), ("↑↓", "scroll"), ("Esc/n", "cancel")],
         Some(Overlay::Outcome(_)) => &[("↑↓ PgUp PgDn", "scroll"), ("Esc", "close")],
-        Some(Overlay::Form(_)) => {
-            &[("Tab/↑↓", "field"), ("←→/space", "choose"), ("Enter", "go"), ("Esc", "cancel")]
-        }
+        // Only the keys the focused field takes.
+        Some(Overlay::Form(form)) => match form.focused() {
+            Input::Text(_) => &[
+                ("Tab/↑↓", "field"),
+                ("←→", "move"),
+                ("Ctrl-U", "clear"),
+                ("Enter", "go"),
+                ("Esc", "cancel"),
+            ],
+            Input::Toggle(_) => {
+                &[("Tab/↑↓", "field"), ("space", "toggle"), ("Enter", "go"), ("Esc", "cancel")]
+            }
+            Input::Choice { .. } => {
+                &[("Tab/↑↓", "field"), ("←→", "choose"), ("Enter", "go"), ("Esc", "cancel")]
+            }
+        },
         Some(Overlay::Engines(_)) => {
             &[("type", "to filter"), ("↑↓", "choose"), ("Enter", "switch"), ("Esc", "close")]
         }
@@ -215,7 +232,9 @@ pub fn footer(app: &App, frame: &mut Frame, area: Rect) {
             &[("r", "retry now"), ("E", "engines"), ("q", "quit"), ("?", "help")]
         }
         None if app.too_small() => &[("q", "quit")],
-        None if app.nav.filter_typing => &[("type", "to filter"), ("Enter", "keep"), ("Esc", "clear")],
+        None if app.nav.filter_input.is_some() => {
+            &[("type", "to filter"), ("Ctrl-U", "clear"), ("Enter", "keep"), ("Esc", "clear and close")]
+        }
         None if app.nav.focus == Focus::Links => {
             &[("↑↓", "choose"), ("Enter", "go there"), ("Esc", "back to table")]
         }

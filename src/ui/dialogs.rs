@@ -212,8 +212,11 @@ pub fn form(form: &Form, tick: usize, frame: &mut Frame, body: Rect) {
     for (i, field) in form.fields.iter().enumerate() {
         let focused = i == form.focus;
         let value = match &field.input {
-            Input::Text(value) if focused => format!("{value}▏"),
-            Input::Text(value) => value.clone(),
+            Input::Text(value) if focused => {
+                let (before, after) = value.split();
+                format!("{before}▏{after}")
+            }
+            Input::Text(value) => value.text().to_owned(),
             Input::Toggle(on) => format!("[{}]", if *on { "yes" } else { "no" }),
             Input::Choice { options, .. } if options.is_empty() && form.images_pending => {
                 "(listing local images…)".to_owned()

@@ -18,9 +18,15 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         Span::styled(format!(" {} ", app.nav.panel.title()), theme::title()),
         Span::styled(format!("by {sort} "), theme::dim()),
     ];
-    if !view.filter.is_empty() || app.nav.filter_typing {
-        let cursor = if app.nav.filter_typing { "▏" } else { "" };
-        title.push(Span::styled(format!(" /{}{cursor} ", view.filter), theme::warning()));
+    if let Some(input) = &app.nav.filter_input {
+        // Reopened and not yet edited, the kept filter shows selected: typing replaces it.
+        let (before, after) = input.split();
+        let style = if input.is_selected() { theme::selected() } else { theme::warning() };
+        title.push(Span::styled(" /", theme::warning()));
+        title.push(Span::styled(format!("{before}▏{after}"), style));
+        title.push(Span::raw(" "));
+    } else if !view.filter.is_empty() {
+        title.push(Span::styled(format!(" /{} ", view.filter), theme::warning()));
         title.push(Span::styled(
             format!("{} of {} ", view.rows.len(), app.nav.panel.len(&app.inventory)),
             theme::dim(),
