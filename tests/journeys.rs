@@ -701,3 +701,34 @@ fn the_footer_offers_only_the_keys_the_focused_field_takes() {
     keys(&mut app, "\x1b2P\t\t");
     assert!(!footer(&app).contains("Enter/y"), "y is a letter while a label is typed: {}", footer(&app));
 }
+
+#[test]
+fn the_filter_matches_a_labels_key_value_or_both_but_never_a_secrets_value() {
+    let mut app = loaded_app(100, 30);
+    keys(&mut app, "2/team=ops");
+    assert_eq!(names(&app), ["old-logs"]);
+    keys(&mut app, "\x1b/compose.project");
+    assert_eq!(names(&app), ["pgdata"], "by the key");
+    keys(&mut app, "\x1b/shop");
+    assert_eq!(names(&app), ["pgdata"], "by the value");
+}
+
+#[test]
+fn star_marks_every_row_shown_esc_asks_before_clearing_and_u_clears() {
+    let mut app = loaded_app(100, 30);
+    keys(&mut app, "2/a\n*");
+    let shown = app.view().rows.len();
+    assert!(shown > 1);
+    assert_eq!(app.marks.count(Panel::Volumes), shown, "every row the filter shows");
+    keys(&mut app, "\x1b");
+    assert!(app.view().filter.is_empty(), "the first Esc clears the filter");
+    keys(&mut app, "\x1b");
+    assert_eq!(app.marks.count(Panel::Volumes), shown, "the next one only asks");
+    assert!(app.notice.as_deref().is_some_and(|n| n.contains("Esc again clears")), "{:?}", app.notice);
+    keys(&mut app, "\x1b");
+    assert_eq!(app.marks.count(Panel::Volumes), 0, "and the one after clears");
+    keys(&mut app, "* j\x1b");
+    assert!(app.marks.count(Panel::Volumes) > 0, "another key in between: the Esc only asks again");
+    keys(&mut app, "u");
+    assert_eq!(app.marks, Default::default());
+}

@@ -39,6 +39,11 @@ impl App {
             return vec![];
         }
         self.notice = None;
+        let clearing_marks = std::mem::take(&mut self.nav.esc_clears_marks);
+        if clearing_marks && key.code == KeyCode::Esc && self.overlay.is_none() {
+            self.clear_marks();
+            return vec![];
+        }
         match &mut self.overlay {
             Some(Overlay::Confirm(confirm)) => {
                 return match confirm.on_key(key, &self.inventory) {
@@ -146,11 +151,14 @@ impl App {
             KeyCode::Enter => self.enter(),
             KeyCode::Esc if self.nav.focus == Focus::Links => self.nav.focus = Focus::Table,
             KeyCode::Esc if !self.view().filter.is_empty() => self.set_filter(String::new()),
+            KeyCode::Esc if self.marks.count(self.nav.panel) > 0 => self.ask_to_clear_marks(),
             KeyCode::Esc | KeyCode::Backspace => self.back(),
             KeyCode::Char('i') => return self.inspect(),
             KeyCode::Char('o') => return self.open_browser(),
             KeyCode::Char('r') => return self.refresh(),
             KeyCode::Char(' ') => self.toggle_mark(),
+            KeyCode::Char('*') => self.mark_all_shown(),
+            KeyCode::Char('u') => self.clear_marks(),
             KeyCode::Char('c') => return self.create_volume(),
             KeyCode::Char('a') => return self.attach_volume(),
             KeyCode::Char('P') => return self.prune(),

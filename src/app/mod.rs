@@ -117,6 +117,8 @@ pub struct Navigation {
     pub link: usize,
     /// The panel's filter while `/` types into it.
     pub filter_input: Option<TextInput>,
+    /// Esc was pressed with marks set: the next Esc clears them.
+    esc_clears_marks: bool,
     /// A row to select once it shows up (a volume just created).
     pending_selection: Option<(Panel, RowKey)>,
     history: Vec<Place>,
@@ -132,6 +134,7 @@ impl Navigation {
             focus: Focus::Table,
             link: 0,
             filter_input: None,
+            esc_clears_marks: false,
             pending_selection: None,
             history: Vec::new(),
             previous_context: None,

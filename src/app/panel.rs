@@ -3,6 +3,7 @@
 use std::cmp::Ordering;
 
 use crate::model::{ContainerId, ImageId, Inventory, VolumeName};
+use crate::text::secrets::is_secret_key;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Panel {
@@ -95,15 +96,27 @@ impl Panel {
     /// Whether the row matches a lower-case filter: any of its visible words.
     fn matches(self, inventory: &Inventory, index: usize, needle: &str) -> bool {
         let has = |s: &str| s.to_lowercase().contains(needle);
+        // A label matches by its key, its value or `key=value`; a secret's value never does (a
+        // filter would give it away letter by letter).
+        let labelled = |labels: &std::collections::BTreeMap<String, String>| {
+            labels.iter().any(|(key, value)| {
+                has(key) || (!is_secret_key(key) && (has(value) || has(&format!("{key}={value}"))))
+            })
+        };
         match self {
             Panel::Containers => {
                 let c = &inventory.containers[index];
-                has(&c.name) || has(&c.image) || has(c.state.as_str()) || c.id.starts_with(needle)
+                has(&c.name)
+                    || has(&c.image)
+                    || has(c.state.as_str())
+                    || c.id.starts_with(needle)
+                    || labelled(&c.labels)
             }
             Panel::Volumes => {
                 let v = &inventory.volumes[index];
                 has(&v.name)
                     || has(&v.driver)
+                    || labelled(&v.labels)
                     || v.containers.iter().any(|o| has(&o.container))
                     || (v.dangling && "dangling".contains(needle))
             }
@@ -119,6 +132,7 @@ impl Panel {
                 let i = &inventory.images[index];
                 i.tags.iter().any(|t| has(t))
                     || i.short_id().starts_with(needle)
+                    || labelled(&i.labels)
                     || i.containers.iter().any(|c| has(c))
                     || (i.dangling && "dangling".contains(needle))
             }
@@ -252,4 +266,21 @@ impl SortColumn {
 pub struct Sort {
     pub column: SortColumn,
     pub reversed: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Volume;
+
+    #[test]
+    fn a_secrets_value_never_matches_a_filter_but_its_key_does() {
+        let labels = [("db_password".to_owned(), "hunter2".to_owned())].into();
+        let volume = Volume { name: "vault".into(), labels, ..Default::default() };
+        let inventory = Inventory { volumes: vec![volume], ..Default::default() };
+        let sort = Sort { column: SortColumn::Name, reversed: false };
+        assert!(Panel::Volumes.rows(&inventory, sort, "hunter").is_empty(), "the value gave the secret away");
+        assert!(Panel::Volumes.rows(&inventory, sort, "db_password=hun").is_empty());
+        assert_eq!(Panel::Volumes.rows(&inventory, sort, "password"), [0]);
+    }
 }

@@ -32,6 +32,36 @@ impl App {
         }
     }
 
+    /// Marks every row the panel shows (the filter's, when one is set).
+    pub(super) fn mark_all_shown(&mut self) {
+        let keys: Vec<RowKey> =
+            self.view().rows.iter().map(|&i| self.nav.panel.row_key(&self.inventory, i)).collect();
+        let mut marked = 0;
+        for key in &keys {
+            if !self.marks.contains(key) {
+                marked += usize::from(self.marks.toggle(key));
+            }
+        }
+        if marked == 0 && self.marks.count(self.nav.panel) == 0 {
+            self.notice = Some("marks are for containers, volumes and images".to_owned());
+        }
+    }
+
+    pub(super) fn clear_marks(&mut self) {
+        let count = self.marks.containers.len() + self.marks.volumes.len() + self.marks.images.len();
+        self.marks.clear();
+        if count > 0 {
+            self.notice = Some(format!("cleared {count} mark{}", if count == 1 { "" } else { "s" }));
+        }
+    }
+
+    /// Esc with marks set: said first, so one Esc too many does not lose a careful selection.
+    pub(super) fn ask_to_clear_marks(&mut self) {
+        let count = self.marks.count(self.nav.panel);
+        self.notice = Some(format!("{count} marked: Esc again clears the marks (u clears them too)"));
+        self.nav.esc_clears_marks = true;
+    }
+
     pub(super) fn create_volume(&mut self) -> Vec<Effect> {
         if self.nav.panel != Panel::Volumes {
             self.notice = Some("c creates a volume: switch to Volumes (2)".to_owned());
