@@ -202,3 +202,41 @@ fn each_name_of_a_hard_linked_file_shows_its_size_marked_and_counts_once() {
     );
     insta::assert_snapshot!("browser_hard_links_80x24", render(&app));
 }
+
+/// `d2` before `d19`, by files folders with more first (a file is one), and `S` turns any order
+/// around, the selection staying on its entry.
+#[test]
+fn the_browser_sorts_names_naturally_by_files_too_and_s_reverses() {
+    let mut tree = Tree::new(b"v");
+    let d19 = tree.add(NodeId::ROOT, b"d19", NodeKind::Dir, 0);
+    tree.add(d19, b"a", NodeKind::File, 1);
+    let d2 = tree.add(NodeId::ROOT, b"d2", NodeKind::Dir, 0);
+    for name in [b"a", b"b", b"c"] {
+        tree.add(d2, name, NodeKind::File, 1);
+    }
+    tree.add(NodeId::ROOT, b"big", NodeKind::File, 100);
+    tree.finish();
+    let mut app = loaded_app(80, 24);
+    let seq = match keys(&mut app, "2o").as_slice() {
+        [Effect::Browse { seq, .. }] => *seq,
+        effects => panic!("{effects:?}"),
+    };
+    feed(&mut app, EngineMsg::Browsed { seq, result: Ok((tree, SizeSource::Host)) });
+    assert_eq!(browser(&app).names(), ["big", "d2", "d19"], "by size");
+    keys(&mut app, "s");
+    assert_eq!(browser(&app).names(), ["big", "d2", "d19"], "by name, naturally: d2 before d19");
+    keys(&mut app, "s");
+    assert_eq!(browser(&app).names(), ["d2", "big", "d19"], "by files: 3, then the file and d19 (1 each)");
+    keys(&mut app, "S");
+    assert_eq!(browser(&app).names(), ["d19", "big", "d2"], "reversed");
+    assert!(render(&app).contains("by files, reversed"));
+}
+
+#[test]
+fn o_on_a_bind_whose_host_path_is_missing_says_why_and_opens_nothing() {
+    let mut app = loaded_app(100, 30);
+    keys(&mut app, "3/gone\n");
+    assert!(keys(&mut app, "o").is_empty(), "no count started");
+    assert!(app.overlay.is_none());
+    assert!(render(&app).contains("/home/me/gone does not exist on this host"), "{}", render(&app));
+}

@@ -5,7 +5,7 @@
 use crossterm::event::{KeyCode, KeyEvent};
 
 use super::scroll::Scroll;
-use crate::measure::{sorted_children, NodeId, NodeKind, Progress, SortBy, TopEntry, Tree};
+use crate::measure::{natural, sorted_children, NodeId, NodeKind, Progress, SortBy, TopEntry, Tree};
 use crate::model::browse::{BrowseError, Target};
 use crate::model::SizeSource;
 
@@ -45,6 +45,8 @@ pub struct Browser {
     pub seq: u64,
     pub contents: Contents,
     pub sort: SortBy,
+    /// `S`: the order turned around (smallest, fewest, Z→A first).
+    pub reversed: bool,
     /// The folder shown.
     pub dir: NodeId,
     order: Order,
@@ -83,6 +85,7 @@ impl Browser {
             seq,
             contents: Contents::Counting(Progress::default()),
             sort: SortBy::Size,
+            reversed: false,
             dir: NodeId::ROOT,
             order: Order::Tree(Vec::new()),
             hard_links: false,
@@ -214,17 +217,28 @@ impl Browser {
         self.order = match &self.contents {
             Contents::Counting(progress) => {
                 let mut top = progress.top.clone();
+                // As `sorted_children` orders a counted folder: a file counts as one.
+                let files = |e: &TopEntry| if e.kind == NodeKind::Dir { e.files } else { 1 };
                 top.sort_unstable_by(|a, b| {
-                    let by_name = a.name.cmp(&b.name);
+                    let by_name = natural(a.name.as_bytes(), b.name.as_bytes());
                     match self.sort {
                         SortBy::Size => b.size.cmp(&a.size).then(by_name),
-                        SortBy::Count => b.files.cmp(&a.files).then(by_name),
+                        SortBy::Count => files(b).cmp(&files(a)).then(by_name),
                         SortBy::Name => by_name,
                     }
                 });
+                if self.reversed {
+                    top.reverse();
+                }
                 Order::Counting(top)
             }
-            Contents::Ready { tree, .. } => Order::Tree(sorted_children(tree, self.dir, self.sort)),
+            Contents::Ready { tree, .. } => {
+                let mut nodes = sorted_children(tree, self.dir, self.sort);
+                if self.reversed {
+                    nodes.reverse();
+                }
+                Order::Tree(nodes)
+            }
             Contents::Failed(_) => Order::Tree(Vec::new()),
         };
         self.hard_links = match (&self.order, &self.contents) {
@@ -250,18 +264,22 @@ impl Browser {
             KeyCode::PageDown => self.move_by(page, height),
             KeyCode::Home | KeyCode::Char('g') => self.move_by(isize::MIN, height),
             KeyCode::End | KeyCode::Char('G') => self.move_by(isize::MAX, height),
-            KeyCode::Char('s') => {
-                let selected = self.selected();
-                self.sort = self.sort.next();
-                self.prepare();
-                self.scroll.selected = selected.and_then(|s| self.position_of(&s)).unwrap_or(0);
-                self.keep_visible(height);
-            }
+            KeyCode::Char('s') => self.resort(height, |browser| browser.sort = browser.sort.next()),
+            KeyCode::Char('S') => self.resort(height, |browser| browser.reversed = !browser.reversed),
             KeyCode::Enter | KeyCode::Right | KeyCode::Char('l') => self.enter(height),
             KeyCode::Backspace | KeyCode::Left | KeyCode::Char('h') => self.up(height),
             _ => {}
         }
         BrowserAnswer::Stay
+    }
+
+    /// Another order, keeping the selected entry selected.
+    fn resort(&mut self, height: usize, change: impl FnOnce(&mut Self)) {
+        let selected = self.selected();
+        change(self);
+        self.prepare();
+        self.scroll.selected = selected.and_then(|s| self.position_of(&s)).unwrap_or(0);
+        self.keep_visible(height);
     }
 
     fn move_by(&mut self, delta: isize, height: usize) {

@@ -354,7 +354,13 @@ impl App {
                 (BrowseTarget::Container(container.id.to_string()), container.name.clone())
             }
             Panel::Binds => {
-                let source = self.inventory.bind_mounts[index].source.clone();
+                let bind = &self.inventory.bind_mounts[index];
+                if bind.source_exists == Some(false) {
+                    self.notice =
+                        Some(format!("{} does not exist on this host: nothing to look inside", bind.source));
+                    return vec![];
+                }
+                let source = bind.source.clone();
                 (BrowseTarget::Bind(source.clone()), source)
             }
             Panel::Tmpfs | Panel::Images | Panel::BuildCache => {

@@ -16,7 +16,7 @@ mod walk;
 
 pub use local::{Layout, Progress, TopEntry};
 pub use pool::{default_threads, Pool};
-pub use tree::{sorted_children, Change, NodeId, NodeKind, SortBy, Tree};
+pub use tree::{natural, sorted_children, Change, NodeId, NodeKind, SortBy, Tree};
 pub use walk::{size, walk, Cancel, DirId, Inode, Kind, Total, Visit, WalkError};
 
 #[cfg(test)]

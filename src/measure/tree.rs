@@ -360,15 +360,17 @@ impl SortBy {
     }
 }
 
-/// The entries of a folder in order: biggest (or most files) first, names A→Z; ties by name.
-/// Keys are gathered first so the sort compares flat tuples, not nodes all over the arena.
+/// The entries of a folder in order: biggest (or most files: a file is one) first, names in
+/// natural order (`d2` before `d19`); ties by name. Keys are gathered first so the sort compares
+/// flat tuples, not nodes all over the arena.
 pub fn sorted_children(tree: &Tree, dir: NodeId, by: SortBy) -> Vec<NodeId> {
     let mut keyed: Vec<(u64, &[u8], NodeId)> = tree
         .children(dir)
         .map(|id| {
+            let files = if tree.kind(id) == NodeKind::Dir { tree.files(id) } else { 1 };
             let key = match by {
                 SortBy::Size => u64::MAX - tree.size(id),
-                SortBy::Count => u64::MAX - u64::from(tree.files(id)),
+                SortBy::Count => u64::MAX - u64::from(files),
                 SortBy::Name => 0,
             };
             (key, tree.name(id), id)
@@ -378,9 +380,18 @@ pub fn sorted_children(tree: &Tree, dir: NodeId, by: SortBy) -> Vec<NodeId> {
     // unique within a folder: the order is total, so unstable sorts are exact.
     keyed.sort_unstable_by_key(|k| k.0);
     for run in keyed.chunk_by_mut(|a, b| a.0 == b.0) {
-        run.sort_unstable_by(|a, b| a.1.cmp(b.1));
+        run.sort_unstable_by(|a, b| natural(a.1, b.1));
     }
     keyed.into_iter().map(|(_, _, id)| id).collect()
+}
+
+/// Names in the order a person counts (`d2` before `d19`); bytes that are not UTF-8 compare as
+/// bytes, so the order stays total.
+pub fn natural(a: &[u8], b: &[u8]) -> std::cmp::Ordering {
+    match (std::str::from_utf8(a), std::str::from_utf8(b)) {
+        (Ok(a), Ok(b)) => alphanumeric_sort::compare_str(a, b).then_with(|| a.cmp(b)),
+        _ => a.cmp(b),
+    }
 }
 
 #[cfg(test)]

@@ -28,7 +28,10 @@ pub fn render(view: &Browser, tick: usize, frame: &mut Frame, area: Rect) {
     };
     let block = Block::bordered()
         .title(Span::styled(format!(" inside {what} {} ", view.label), theme::title()))
-        .title_bottom(Span::styled(format!(" {sort} "), theme::dim()))
+        .title_bottom(Span::styled(
+            format!(" {sort}{} ", if view.reversed { ", reversed" } else { "" }),
+            theme::dim(),
+        ))
         .border_style(theme::border(true));
     frame.render_widget(Clear, area);
     let inner = block.inner(area);

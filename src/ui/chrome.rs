@@ -217,9 +217,13 @@ pub fn footer(app: &App, frame: &mut Frame, area: Rect) {
         Some(Overlay::Engines(_)) => {
             &[("type", "to filter"), ("↑↓", "choose"), ("Enter", "switch"), ("Esc", "close")]
         }
-        Some(Overlay::Browser(_)) => {
-            &[("↑↓", "move"), ("Enter/→", "open"), ("Backspace/←", "up"), ("s", "sort"), ("Esc", "close")]
-        }
+        Some(Overlay::Browser(_)) => &[
+            ("↑↓", "move"),
+            ("Enter/→", "open"),
+            ("Backspace/←", "up"),
+            ("s/S", "sort/reverse"),
+            ("Esc", "close"),
+        ],
         Some(Overlay::Inspect(view)) if view.typing => &[("Enter", "search"), ("Esc", "cancel")],
         Some(Overlay::Inspect(_)) => &[
             ("↑↓", "scroll"),
