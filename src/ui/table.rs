@@ -1,7 +1,7 @@
 //! The main table of the current panel, from the panel's column descriptions
 //! (`app/columns`). Only the rows on screen are built.
 
-use ratatui::layout::{Alignment, Constraint, Rect};
+use ratatui::layout::{Alignment, Constraint, Flex, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Block, Paragraph, Row, Table, TableState};
@@ -11,7 +11,7 @@ use super::theme;
 use crate::app::columns::{self, Cell, Column, Face, Room, Tone};
 use crate::app::panel::Panel;
 use crate::app::{App, Focus};
-use crate::text::format::{size, Align};
+use crate::text::format::{fit, size, Align};
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let view = app.view();
@@ -72,33 +72,49 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
 
 const COLUMN_GAP: u16 = 1;
 
-/// The panel's table from its column descriptions: the rows on screen only.
+/// The panel's table from its column descriptions: the rows on screen only, each cell cut with
+/// `…` to the width its column gets (ratatui's table would cut it without a sign).
 fn table<'a, R>(app: &App, face: &Face, columns: &[Column<R>], items: &'a [R], area: Rect) -> Table<'a> {
     let view = app.view();
-    let header: Vec<&str> = columns.iter().map(|column| column.header).collect();
+    let widths = widths(columns, area.width.saturating_sub(2));
+    let header: Vec<ratatui::widgets::Cell> = columns
+        .iter()
+        .zip(&widths)
+        .map(|(column, &width)| fit(column.header, usize::from(width)).into_owned().into())
+        .collect();
     let height = usize::from(area.height.saturating_sub(3));
     let rows: Vec<Row> = (view.rows.iter().skip(view.scroll.offset).take(height))
         .filter_map(|&i| Some((i, items.get(i)?)))
         .map(|(i, item)| {
             let marked = app.marks.contains(&app.nav.panel.row_key(&app.inventory, i));
-            let cells = columns.iter().enumerate().map(|(n, column)| {
+            let cells = columns.iter().zip(&widths).enumerate().map(|(n, (column, &width))| {
                 // Only the first column, the name, carries the mark.
-                draw_cell(column.align, (column.cell)(item, face), marked && n == 0)
+                draw_cell(column.align, (column.cell)(item, face), usize::from(width), marked && n == 0)
             });
             Row::new(cells.collect::<Vec<_>>())
         })
         .collect();
+    Table::new(rows, widths.iter().map(|&width| Constraint::Length(width)))
+        .header(Row::new(header).style(theme::header_row()))
+}
+
+/// What each column gets of `width`, by its rule: the split ratatui's table would make, done here
+/// so each cell can be cut to it.
+fn widths<R>(columns: &[Column<R>], width: u16) -> Vec<u16> {
     let rules = columns.iter().map(|column| match column.room {
         Room::Exactly(columns) => Constraint::Length(columns),
         Room::Share(weight) => Constraint::Fill(weight),
     });
-    Table::new(rows, rules).header(Row::new(header).style(theme::header_row()))
+    let areas =
+        Layout::horizontal(rules).flex(Flex::Start).spacing(COLUMN_GAP).split(Rect::new(0, 0, width, 1));
+    areas.iter().map(|area| area.width).collect()
 }
 
-/// A cell in its tone; a marked row's name after `● `.
-fn draw_cell<'a>(align: Align, cell: Cell, marked: bool) -> ratatui::widgets::Cell<'a> {
+/// A cell cut to its width, in its tone; a marked row's name after `● `.
+fn draw_cell<'a>(align: Align, cell: Cell, width: usize, marked: bool) -> ratatui::widgets::Cell<'a> {
     let mark = if marked { "● " } else { "" };
-    let text = Span::styled(cell.text.into_owned(), style(cell.tone));
+    let room = width.saturating_sub(mark.chars().count());
+    let text = Span::styled(fit(&cell.text, room).into_owned(), style(cell.tone));
     let line =
         if marked { Line::from(vec![Span::styled(mark, theme::warning()), text]) } else { Line::from(text) };
     let alignment = match align {

@@ -284,6 +284,11 @@ pub fn loaded_app_on(engine: EngineInfo, width: u16, height: u16) -> App {
     loaded_app_with(engine, vec![], width, height)
 }
 
+/// A stopped container made from `image`, mounting nothing: for names and images of any shape.
+pub fn plain_container(id: &str, name: &str, image: &str) -> ContainerFacts {
+    container(id, name, "exited", image, vec![])
+}
+
 /// A running CI runner that binds the engine's socket writable and the host's /etc read-only.
 pub fn hazardous_container() -> ContainerFacts {
     container(
