@@ -8,6 +8,7 @@ use ratatui::widgets::{Block, Paragraph, Row, Table, TableState};
 use ratatui::Frame;
 
 use super::theme;
+use super::untrusted::fitted;
 use crate::app::columns::{self, Cell, Column, Face, Room, Tone};
 use crate::app::panel::Panel;
 use crate::app::{App, Focus};
@@ -72,8 +73,9 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
 
 const COLUMN_GAP: u16 = 1;
 
-/// The panel's table from its column descriptions: the rows on screen only, each cell cut with
-/// `…` to the width its column gets (ratatui's table would cut it without a sign).
+/// The panel's table from its column descriptions: the rows on screen only, each cell shown
+/// visibly and cut with `…` to the width its column gets (ratatui's table would cut it without a
+/// sign).
 fn table<'a, R>(app: &App, face: &Face, columns: &[Column<R>], items: &'a [R], area: Rect) -> Table<'a> {
     let view = app.view();
     let widths = widths(columns, area.width.saturating_sub(2));
@@ -110,11 +112,11 @@ fn widths<R>(columns: &[Column<R>], width: u16) -> Vec<u16> {
     areas.iter().map(|area| area.width).collect()
 }
 
-/// A cell cut to its width, in its tone; a marked row's name after `● `.
+/// A cell shown visibly, cut to its width, in its tone; a marked row's name after `● `.
 fn draw_cell<'a>(align: Align, cell: Cell, width: usize, marked: bool) -> ratatui::widgets::Cell<'a> {
     let mark = if marked { "● " } else { "" };
     let room = width.saturating_sub(mark.chars().count());
-    let text = Span::styled(fit(&cell.text, room).into_owned(), style(cell.tone));
+    let text = Span::styled(fitted(&cell.text, room), style(cell.tone));
     let line =
         if marked { Line::from(vec![Span::styled(mark, theme::warning()), text]) } else { Line::from(text) };
     let alignment = match align {
