@@ -3,7 +3,8 @@
 //! and clear it, a CJK label, a secret-looking label; a container whose bind mount's host path
 //! holds a colour escape, a newline and CJK. `report`, a prune preview and the explorer must
 //! show these as text, never let the terminal interpret them, keep the columns lined up, and
-//! hide the secret unless asked; `report --json` must keep every value exact.
+//! hide the secret unless asked; `report --json` must keep every value exact. The explorer's
+//! prune preview shows the labels as `report` does, and a bidi override as `\u{202e}`.
 
 mod pty;
 mod support;
@@ -24,6 +25,9 @@ const EVIL_SHOWN: &str = "evil=\\x1b]0;PWN\\x07\\x1b[2J";
 const CJK_KEY: &str = "説明";
 const CJK_VALUE: &str = "データベース";
 const SECRET: &str = "hunter2";
+/// A bidi override: raw, it makes the rest of the line read backwards.
+const BIDI: &str = "a\u{202e}b";
+const BIDI_SHOWN: &str = "bidi=a\\u{202e}b";
 const SCREEN_LIMIT: Duration = Duration::from_secs(30);
 
 struct Hostile {
@@ -41,6 +45,7 @@ async fn hostile() -> Hostile {
     labels.insert(CJK_KEY.to_owned(), CJK_VALUE.to_owned());
     // The local driver refuses options it does not know, so the secret is a label.
     labels.insert("password".to_owned(), SECRET.to_owned());
+    labels.insert("bidi".to_owned(), BIDI.to_owned());
     let request =
         VolumeCreateRequest { name: Some(volume.clone()), labels: Some(labels), ..Default::default() };
     scenario.docker.create_volume(request).await.expect("creating the hostile volume");
@@ -202,8 +207,24 @@ async fn the_explorer_shows_hostile_labels_as_text_and_the_terminal_keeps_its_ti
         let screen = tui.parser.screen().contents();
         assert!(screen.contains(&format!("{CJK_KEY}={CJK_VALUE}")), "{screen}");
         assert!(screen.contains(&format!("password={MASK}")) && !screen.contains(SECRET), "{screen}");
+        assert!(screen.contains(BIDI_SHOWN) && !screen.contains('\u{202e}'), "{screen}");
         // `\x1b[2J` did not clear the screen: the header and tabs drawn before it are still there.
         assert!(screen.contains("dockdu") && screen.contains("Volumes"), "{screen}");
+
+        // The prune preview of the volumes the filter shows, all dangling ones: the labels on
+        // the volume's row as `report` shows them (the first, `bidi`, sorts first), cut with `…`
+        // where the dialog ends rather than wrapped into a line of their own.
+        tui.send(b"P\t");
+        tui.wait_for("the prune preview of the hostile volume", SCREEN_LIMIT, |s| {
+            let text = s.contents();
+            text.contains("Will remove 1 volume") && text.contains(&format!("volume    {volume}"))
+        });
+        let screen = tui.parser.screen().contents();
+        let row = screen.lines().find(|l| l.contains(&format!("volume    {volume}"))).unwrap_or_default();
+        assert!(row.contains(&format!("named      {BIDI_SHOWN},")) && row.contains("…│"), "{screen}");
+        assert!(!screen.contains('\u{202e}') && !screen.contains(SECRET), "{screen}");
+        tui.send(b"\x1b");
+        tui.wait_for("the preview closed", SCREEN_LIMIT, |s| !s.contents().contains("Will remove"));
 
         tui.send(format!("3/{run_id}\r").as_bytes());
         tui.wait_for("the hostile bind", SCREEN_LIMIT, |s| {

@@ -2,6 +2,7 @@
 //! the runtime performs the effects and feeds their results back as messages.
 
 pub mod browser;
+pub mod columns;
 pub mod confirm;
 pub mod engines;
 pub mod form;

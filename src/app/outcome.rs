@@ -4,6 +4,7 @@
 use super::scroll::Scroll;
 use crate::model::outcome::Outcome;
 use crate::text::format::{pad, size, wrap, Align};
+use crate::text::sanitize::visible;
 
 /// Columns of the kind ("container", "volume"), of the name (at least) and of a size.
 const KIND_COLUMNS: usize = 9;
@@ -62,7 +63,7 @@ impl OutcomeView {
         // As wide as the widest name, so names sharing a long prefix stay apart; a dialog too
         // narrow for it shortens names (with `…`) before anything else.
         let names = removed.iter().map(|r| &r.name).chain(kept.iter().map(|k| &k.name));
-        let widest = names.map(|n| crate::text::format::width(n)).max().unwrap_or(0);
+        let widest = names.map(|n| crate::text::format::width(&visible(n))).max().unwrap_or(0);
         let room = columns.saturating_sub(2 + KIND_COLUMNS + 2 + SIZE_COLUMNS);
         let name_columns = widest.max(NAME_MIN_COLUMNS).min(room);
         let row = |kind: &str, name: &str, rest: &str| row(kind, name, name_columns, rest);
@@ -72,7 +73,7 @@ impl OutcomeView {
             let indent = 2 + KIND_COLUMNS + 1;
             for skipped in kept {
                 lines.push(line(LineKind::Kept, row(&skipped.kind.to_string(), &skipped.name, "")));
-                for part in wrap(&skipped.reason, columns.saturating_sub(indent + 1)) {
+                for part in wrap(&visible(&skipped.reason), columns.saturating_sub(indent + 1)) {
                     lines.push(line(LineKind::Kept, format!("{}{part}", " ".repeat(indent))));
                 }
             }
@@ -94,9 +95,11 @@ impl OutcomeView {
     }
 }
 
+/// Names and reasons are the engine's text: shown visibly, as everywhere on screen, so a newline
+/// cannot break the list and widths count what shows.
 fn row(kind: &str, name: &str, name_columns: usize, rest: &str) -> String {
     let kind = pad(kind, KIND_COLUMNS, Align::Left);
-    let name = pad(name, name_columns, Align::Left);
+    let name = pad(&visible(name), name_columns, Align::Left);
     format!("  {kind} {name} {rest}").trim_end().to_owned()
 }
 

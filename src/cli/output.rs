@@ -3,21 +3,15 @@
 //! A reader that went away (`| head -1`) ends the output quietly; any other failure to write is
 //! an error the user is told about. Nothing here panics.
 
-use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use anyhow::{Context, Result};
 
 use crate::text::format::{self, Align};
 use crate::text::sanitize::visible;
-use crate::text::secrets;
 
-/// Widest a name (container, volume, image) is shown before it is cut with `…`.
-pub const NAME_COLUMNS: usize = 40;
-/// Widest a path (host path, `container:path`) is shown before it is cut with `…`.
-pub const PATH_COLUMNS: usize = 64;
-/// Widest a short word (state, driver, mode, size) is shown.
-pub const WORD_COLUMNS: usize = 16;
+// The caps live with the other words and numbers, where the column descriptions (app) reach them.
+pub use crate::text::format::{NAME_COLUMNS, PATH_COLUMNS, WORD_COLUMNS};
 
 /// Whether text written to stdout found a reader.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,12 +66,7 @@ pub fn question(text: &str) -> io::Result<()> {
     err.flush()
 }
 
-/// `k=v,k2=v2`, secret-looking values masked unless revealed.
-pub fn key_values(map: &BTreeMap<String, String>, reveal: bool) -> String {
-    let pairs: Vec<String> =
-        map.iter().map(|(k, v)| format!("{k}={}", secrets::shown(k, v, reveal))).collect();
-    pairs.join(",")
-}
+pub use crate::text::secrets::key_values;
 
 /// One column of a table: its title, alignment, and the most columns a cell may take.
 pub struct Column {
@@ -178,15 +167,5 @@ mod tests {
         let columns = [Column::left("PATH", PATH_COLUMNS), Column::left("MODE", 4)];
         table(&mut out, "", &columns, true, &rows(&[&["/a\x1b[41m\nb", "rw"], &["/c", "ro"]]));
         assert_eq!(out, "PATH           MODE\n/a\\x1b[41m\\nb  rw\n/c             ro\n");
-    }
-
-    #[test]
-    fn secret_values_are_masked_in_key_values_until_revealed() {
-        let map = BTreeMap::from([
-            ("password".to_owned(), "hunter2".to_owned()),
-            ("team".to_owned(), "a".to_owned()),
-        ]);
-        assert_eq!(key_values(&map, false), format!("password={},team=a", secrets::MASK));
-        assert_eq!(key_values(&map, true), "password=hunter2,team=a");
     }
 }

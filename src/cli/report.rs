@@ -3,9 +3,10 @@
 
 use std::fmt::Write;
 
-use crate::cli::output::{key_values, table, Column, NAME_COLUMNS, PATH_COLUMNS, WORD_COLUMNS};
-use crate::model::Inventory;
-use crate::text::format::{danger_marker, image_name, mode, size, volume_name};
+use crate::app::columns::{self, Column, Face};
+use crate::cli::output::{self, table};
+use crate::model::{Inventory, Volume};
+use crate::text::format::size;
 use crate::text::sanitize::visible;
 use crate::text::secrets::masked_map;
 
@@ -55,55 +56,12 @@ pub fn text(inventory: &Inventory, reveal_secrets: bool) -> String {
         visible(&e.storage_driver)
     );
 
+    let face = Face::Report { reveal_secrets };
     let _ = writeln!(out, "CONTAINERS  {} · {} writable", t.containers, size(Some(t.containers_size_rw)));
-    let rows = inventory.containers.iter().map(|c| {
-        vec![
-            c.name.clone(),
-            c.state.to_string(),
-            size(c.size_rw),
-            size(c.size_root_fs),
-            c.mounts.len().to_string(),
-            image_name(&c.image),
-        ]
-    });
-    let columns = [
-        Column::left("NAME", NAME_COLUMNS),
-        Column::left("STATE", WORD_COLUMNS),
-        Column::right("WRITABLE", WORD_COLUMNS),
-        Column::right("VIRTUAL", WORD_COLUMNS),
-        Column::right("MOUNTS", WORD_COLUMNS),
-        Column::left("IMAGE", NAME_COLUMNS),
-    ];
-    section(&mut out, &columns, rows);
+    section(&mut out, columns::CONTAINERS.report, &inventory.containers, &face);
 
     let _ = writeln!(out, "VOLUMES  {} · {}", t.volumes, size(Some(t.volumes_size)));
-    let rows = inventory.volumes.iter().map(|v| {
-        let users: Vec<String> = v
-            .containers
-            .iter()
-            .map(|o| format!("{}:{} ({})", o.container, o.destination, mode(o.rw)))
-            .collect();
-        let users = if users.is_empty() { "dangling".to_owned() } else { users.join(", ") };
-        vec![
-            volume_name(&v.name, v.anonymous),
-            v.driver.clone(),
-            size(v.size),
-            v.ref_count.to_string(),
-            users,
-            key_values(&v.options, reveal_secrets),
-            key_values(&v.labels, reveal_secrets),
-        ]
-    });
-    let columns = [
-        Column::left("NAME", NAME_COLUMNS),
-        Column::left("DRIVER", WORD_COLUMNS),
-        Column::right("SIZE", WORD_COLUMNS),
-        Column::right("USERS", WORD_COLUMNS),
-        Column::left("USED BY", PATH_COLUMNS),
-        Column::left("OPTIONS", NAME_COLUMNS),
-        Column::left("LABELS", NAME_COLUMNS),
-    ];
-    section(&mut out, &columns, rows);
+    section(&mut out, columns::VOLUMES.report, &inventory.volumes, &face);
 
     let _ = writeln!(
         out,
@@ -111,22 +69,8 @@ pub fn text(inventory: &Inventory, reveal_secrets: bool) -> String {
         t.dangling_volumes,
         size(Some(t.reclaimable_volume_bytes))
     );
-    let rows = inventory.volumes.iter().filter(|v| v.dangling).map(|v| {
-        let kind = if v.anonymous { "anonymous" } else { "named" };
-        vec![
-            volume_name(&v.name, v.anonymous),
-            size(v.size),
-            kind.to_owned(),
-            v.created_at.clone().unwrap_or_default(),
-        ]
-    });
-    let columns = [
-        Column::left("NAME", NAME_COLUMNS),
-        Column::right("SIZE", WORD_COLUMNS),
-        Column::left("KIND", WORD_COLUMNS),
-        Column::left("CREATED", NAME_COLUMNS),
-    ];
-    section(&mut out, &columns, rows);
+    let dangling: Vec<&Volume> = inventory.volumes.iter().filter(|v| v.dangling).collect();
+    section(&mut out, columns::DANGLING_VOLUMES, dangling, &face);
 
     let missing = inventory.bind_mounts.iter().filter(|b| b.source_exists == Some(false)).count();
     let dangers = inventory.bind_mounts.iter().filter_map(|b| b.danger);
@@ -139,59 +83,21 @@ pub fn text(inventory: &Inventory, reveal_secrets: bool) -> String {
         dangers.count(),
         writable
     );
-    let rows = inventory.bind_mounts.iter().map(|b| {
-        let flag = match b.source_exists {
-            Some(true) => "",
-            Some(false) => "MISSING",
-            None => "?",
-        };
-        let danger =
-            b.danger.map(|d| format!("{} {}", danger_marker(d.writable), d.kind.label())).unwrap_or_default();
-        vec![
-            b.source.clone(),
-            format!("{}:{}", b.container, b.destination),
-            mode(b.rw).to_owned(),
-            flag.to_owned(),
-            danger,
-        ]
-    });
-    let columns = [
-        Column::left("HOST PATH", PATH_COLUMNS),
-        Column::left("CONTAINER:PATH", PATH_COLUMNS),
-        Column::left("MODE", WORD_COLUMNS),
-        Column::left("STATUS", WORD_COLUMNS),
-        Column::left("DANGER", WORD_COLUMNS),
-    ];
-    section(&mut out, &columns, rows);
+    section(&mut out, columns::BINDS.report, &inventory.bind_mounts, &face);
 
     let _ =
         writeln!(out, "TMPFS MOUNTS  {} · {} in RAM", inventory.tmpfs_mounts.len(), size(Some(t.tmpfs_used)));
-    let rows = inventory.tmpfs_mounts.iter().map(|m| {
-        let limit = m.tmpfs.size_limit.map_or_else(|| "unlimited".to_owned(), |b| size(Some(b)));
-        let used = match (m.used, m.used_unknown) {
-            (Some(bytes), _) => size(Some(bytes)),
-            (None, unknown) => format!("— {}", unknown.map_or("", |u| u.label())),
-        };
-        vec![
-            m.container.clone(),
-            m.tmpfs.destination.clone(),
-            used,
-            limit,
-            m.tmpfs.mode.clone().unwrap_or_default(),
-            m.tmpfs.options.join(","),
-        ]
-    });
-    let columns = [
-        Column::left("CONTAINER", NAME_COLUMNS),
-        Column::left("PATH", PATH_COLUMNS),
-        Column::right("IN RAM", NAME_COLUMNS),
-        Column::right("LIMIT", WORD_COLUMNS),
-        Column::left("MODE", WORD_COLUMNS),
-        Column::left("OPTIONS", NAME_COLUMNS),
-    ];
-    section(&mut out, &columns, rows);
-    images(&mut out, inventory);
-    build_cache(&mut out, inventory);
+    section(&mut out, columns::TMPFS.report, &inventory.tmpfs_mounts, &face);
+
+    let _ = writeln!(
+        out,
+        "IMAGES  {} · {} · {} reclaimable (unused images' unique sizes)",
+        t.images,
+        known_size(t.images_size),
+        size(Some(t.reclaimable_image_bytes))
+    );
+    section(&mut out, columns::IMAGES.report, &inventory.images, &face);
+    build_cache(&mut out, inventory, &face);
     let _ = writeln!(out, "RECLAIMABLE  {}", size(Some(t.reclaimable_bytes)));
     out
 }
@@ -201,42 +107,7 @@ fn known_size(bytes: Option<u64>) -> String {
     bytes.map_or_else(|| "unknown".to_owned(), |b| size(Some(b)))
 }
 
-fn images(out: &mut String, inventory: &Inventory) {
-    let t = &inventory.totals;
-    let _ = writeln!(
-        out,
-        "IMAGES  {} · {} · {} reclaimable (unused images' unique sizes)",
-        t.images,
-        known_size(t.images_size),
-        size(Some(t.reclaimable_image_bytes))
-    );
-    let rows = inventory.images.iter().map(|i| {
-        let tags = if i.tags.is_empty() { "<none>".to_owned() } else { i.tags.join(", ") };
-        vec![
-            tags,
-            i.short_id().to_owned(),
-            size(i.size),
-            size(i.shared_size),
-            size(i.unique_size),
-            i.containers.len().to_string(),
-            if i.dangling { "dangling".to_owned() } else { String::new() },
-            i.created_at.clone(),
-        ]
-    });
-    let columns = [
-        Column::left("REPOSITORY:TAG", NAME_COLUMNS),
-        Column::left("ID", WORD_COLUMNS),
-        Column::right("SIZE", WORD_COLUMNS),
-        Column::right("SHARED", WORD_COLUMNS),
-        Column::right("UNIQUE", WORD_COLUMNS),
-        Column::right("CONTAINERS", WORD_COLUMNS),
-        Column::left("", WORD_COLUMNS),
-        Column::left("CREATED", NAME_COLUMNS),
-    ];
-    section(out, &columns, rows);
-}
-
-fn build_cache(out: &mut String, inventory: &Inventory) {
+fn build_cache(out: &mut String, inventory: &Inventory, face: &Face) {
     let Some(cache) = &inventory.build_cache else {
         out.push_str("BUILD CACHE  unknown (the engine did not measure it)\n\n");
         return;
@@ -248,35 +119,26 @@ fn build_cache(out: &mut String, inventory: &Inventory) {
         size(Some(cache.size)),
         size(Some(cache.reclaimable))
     );
-    let yes = |b: bool| if b { "yes" } else { "" }.to_owned();
-    let rows = cache.records.iter().map(|r| {
-        vec![
-            crate::text::format::short_id(&r.id).to_owned(),
-            r.kind.clone(),
-            size(r.size),
-            yes(r.in_use),
-            yes(r.shared),
-            r.last_used_at.clone().unwrap_or_default(),
-        ]
-    });
-    let columns = [
-        Column::left("ID", WORD_COLUMNS),
-        Column::left("TYPE", WORD_COLUMNS),
-        Column::right("SIZE", WORD_COLUMNS),
-        Column::left("IN USE", WORD_COLUMNS),
-        Column::left("SHARED", WORD_COLUMNS),
-        Column::left("LAST USED", NAME_COLUMNS),
-    ];
-    section(out, &columns, rows);
+    section(out, columns::BUILD_CACHE.report, &cache.records, face);
 }
 
-/// One section's table, or `(none)`, then a blank line.
-fn section(out: &mut String, columns: &[Column], rows: impl Iterator<Item = Vec<String>>) {
-    let rows: Vec<Vec<String>> = rows.collect();
+/// One section's table from the panel's column descriptions, or `(none)`, then a blank line.
+fn section<'r, R: 'r>(
+    out: &mut String,
+    columns: &[Column<R>],
+    rows: impl IntoIterator<Item = &'r R>,
+    face: &Face,
+) {
+    let rows: Vec<Vec<String>> = rows
+        .into_iter()
+        .map(|row| columns.iter().map(|column| (column.cell)(row, face).text.into_owned()).collect())
+        .collect();
     if rows.is_empty() {
         out.push_str("  (none)\n");
     } else {
-        table(out, INDENT, columns, true, &rows);
+        let columns: Vec<output::Column> =
+            columns.iter().map(|c| output::Column { title: c.header, align: c.align, max: c.most }).collect();
+        table(out, INDENT, &columns, true, &rows);
     }
     out.push('\n');
 }

@@ -1,15 +1,15 @@
-//! The one sanitiser for text that reaches a terminal outside ratatui (report text, prune
-//! previews and outcomes, error lines). Names, labels, paths and engine messages are the
-//! engine's or another user's text: an escape sequence in them could retitle the terminal or
-//! clear the lines above a `[y/N]`. Control characters are shown, never interpreted. JSON output
-//! does not come here: serde escapes it exactly.
+//! The one sanitiser for text that reaches a terminal: report text, prune previews and outcomes,
+//! error lines, and the explorer's screen (through `ui/untrusted.rs`). Names, labels, paths and
+//! engine messages are the engine's or another user's text: an escape sequence in them could
+//! retitle the terminal or clear the lines above a `[y/N]`. Control characters are shown, never
+//! interpreted. JSON output does not come here: serde escapes it exactly.
 
 use std::borrow::Cow;
 use std::fmt::Write;
 
 /// `text` with every control character written visibly: `\n`, `\t`, `\r`, `\x1b`, `\u{9b}`.
 pub fn visible(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(is_control) {
+    if !text.chars().any(is_escaped) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
@@ -18,10 +18,10 @@ pub fn visible(text: &str) -> Cow<'_, str> {
             '\n' => out.push_str("\\n"),
             '\t' => out.push_str("\\t"),
             '\r' => out.push_str("\\r"),
-            c if (c as u32) < 0x100 && is_control(c) => {
+            c if (c as u32) < 0x100 && is_escaped(c) => {
                 let _ = write!(out, "\\x{:02x}", c as u32);
             }
-            c if is_control(c) => {
+            c if is_escaped(c) => {
                 let _ = write!(out, "\\u{{{:x}}}", c as u32);
             }
             c => out.push(c),
@@ -30,9 +30,10 @@ pub fn visible(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// C0, DEL and C1 controls (C1's CSI, `\u{9b}`, starts a sequence on many terminals), and the
-/// bidirectional overrides that make a line read differently from what it holds.
-fn is_control(c: char) -> bool {
+/// Whether `visible` writes `c` as an escape: C0, DEL and C1 controls (C1's CSI, `\u{9b}`,
+/// starts a sequence on many terminals), and the bidirectional overrides that make a line read
+/// differently from what it holds.
+pub fn is_escaped(c: char) -> bool {
     c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 

@@ -28,6 +28,12 @@ pub fn masked_map(map: &BTreeMap<String, String>, reveal: bool) -> BTreeMap<Stri
     map.iter().map(|(k, v)| (k.clone(), shown(k, v, reveal).to_owned())).collect()
 }
 
+/// `k=v,k2=v2`, secret-looking values masked unless revealed.
+pub fn key_values(map: &BTreeMap<String, String>, reveal: bool) -> String {
+    let pairs: Vec<String> = map.iter().map(|(k, v)| format!("{k}={}", shown(k, v, reveal))).collect();
+    pairs.join(",")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -52,5 +58,15 @@ mod tests {
         assert_eq!(hidden["type"], "cifs");
         assert_eq!(hidden["password"], MASK);
         assert_eq!(masked_map(&options, true), options);
+    }
+
+    #[test]
+    fn secret_values_are_masked_in_key_values_until_revealed() {
+        let map = BTreeMap::from([
+            ("password".to_owned(), "hunter2".to_owned()),
+            ("team".to_owned(), "a".to_owned()),
+        ]);
+        assert_eq!(key_values(&map, false), format!("password={MASK},team=a"));
+        assert_eq!(key_values(&map, true), "password=hunter2,team=a");
     }
 }

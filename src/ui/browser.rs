@@ -9,6 +9,7 @@ use ratatui::widgets::{Block, Clear, Paragraph};
 use ratatui::Frame;
 
 use super::theme;
+use super::untrusted::{fitted, shown};
 use crate::app::browser::{Browser, Contents};
 use crate::measure::{Change, NodeKind, SortBy};
 use crate::text::format::{fit, pad, size, Align};
@@ -27,7 +28,7 @@ pub fn render(view: &Browser, tick: usize, frame: &mut Frame, area: Rect) {
         SortBy::Count => "by files",
     };
     let block = Block::bordered()
-        .title(Span::styled(format!(" inside {what} {} ", view.label), theme::title()))
+        .title(Span::styled(format!(" inside {what} {} ", shown(&view.label)), theme::title()))
         .title_bottom(Span::styled(
             format!(" {sort}{} ", if view.reversed { ", reversed" } else { "" }),
             theme::dim(),
@@ -49,11 +50,11 @@ pub fn render(view: &Browser, tick: usize, frame: &mut Frame, area: Rect) {
             )),
         ]),
         Contents::Ready { source, .. } => Line::from(vec![
-            Span::styled(fit(&view.path(), width.saturating_sub(40)).into_owned(), theme::title()),
+            Span::styled(fitted(&view.path(), width.saturating_sub(40)), theme::title()),
             Span::raw(format!("  {} in {}", size(Some(total)), crate::text::format::count(files, "file"))),
             Span::styled(format!("  measured by the {}", source.as_str()), theme::dim()),
         ]),
-        Contents::Failed(why) => Line::styled(fit(why, width).into_owned(), theme::error()),
+        Contents::Failed(why) => Line::styled(fitted(why, width), theme::error()),
     };
     lines.push(status);
     lines.push(if view.is_layer() {
@@ -91,7 +92,7 @@ pub fn render(view: &Browser, tick: usize, frame: &mut Frame, area: Rect) {
         // In the gap after FILES, which only folders fill and a folder is never a hard link.
         let link = if row.hard_link { "H" } else { " " };
         let slash = if row.kind == NodeKind::Dir { "/" } else { "" };
-        let name = fit(&format!("{}{slash}", row.name), name_width).into_owned();
+        let name = fitted(&format!("{}{slash}", row.name), name_width);
         let mut line = Line::from(vec![
             Span::styled(pad(&size(Some(row.size)), 10, Align::Right), theme::size()),
             Span::raw("  "),
@@ -120,7 +121,8 @@ pub fn render(view: &Browser, tick: usize, frame: &mut Frame, area: Rect) {
         (false, false) => "",
     };
     let bottom = match &view.notice {
-        Some(notice) => Line::styled(fit(notice, width).into_owned(), theme::warning()),
+        // The notice quotes a folder's name.
+        Some(notice) => Line::styled(fitted(notice, width), theme::warning()),
         None => Line::styled(fit(legend, width).into_owned(), theme::dim()),
     };
     frame.render_widget(

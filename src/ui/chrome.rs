@@ -7,6 +7,7 @@ use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use super::theme;
+use super::untrusted::shown;
 use crate::app::form::Input;
 use crate::app::loading::{ListKind, Part};
 use crate::app::panel::Panel;
@@ -30,15 +31,18 @@ pub fn header(app: &App, frame: &mut Frame, area: Rect) {
         first.push(Span::styled(format!("{} {activity}  ", theme::spinner(app.spinner)), theme::warning()));
     }
     if !engine.context.is_empty() {
-        first.push(Span::raw(format!("context {} · ", engine.context)));
+        first.push(Span::raw(format!("context {} · ", shown(&engine.context))));
     }
-    first.push(Span::raw(engine.host.clone()));
+    first.push(Span::raw(shown(&engine.host).into_owned()));
     first.extend(engine.connection_warning().map(|w| Span::styled(format!(" ({w})"), theme::warning())));
     if !engine.server_version.is_empty() {
         first.push(Span::styled(
             format!(
                 " · {} {} (API {}) · {}",
-                engine.product, engine.server_version, engine.api_version, engine.storage_driver
+                shown(&engine.product),
+                shown(&engine.server_version),
+                shown(&engine.api_version),
+                shown(&engine.storage_driver)
             ),
             theme::dim(),
         ));
@@ -263,10 +267,11 @@ pub fn footer(app: &App, frame: &mut Frame, area: Rect) {
     }
     if let (None, Some(previous)) = (&app.overlay, &app.nav.previous_context) {
         spans.push(Span::styled(" -", theme::key()));
-        spans.push(Span::raw(format!(" back to {previous}")));
+        spans.push(Span::raw(format!(" back to {}", shown(previous))));
     }
     if let Some(notice) = &app.notice {
-        spans = vec![Span::styled(format!(" {notice}"), theme::warning())];
+        // Notices quote names and the engine's messages.
+        spans = vec![Span::styled(format!(" {}", shown(notice)), theme::warning())];
     }
     let footer = Paragraph::new(Line::from(spans));
     frame.render_widget(footer, area);
@@ -288,7 +293,7 @@ pub fn banner(app: &App, frame: &mut Frame, area: Rect) {
     };
     let line = Line::from(vec![
         Span::styled(format!(" ⚠ {what} failed at {}: ", clock(trouble.at)), theme::error()),
-        Span::raw(trouble.error.cause()),
+        Span::raw(shown(&trouble.error.cause()).into_owned()),
         Span::raw(" · "),
         Span::styled("r", theme::key()),
         Span::raw(" retries"),

@@ -5,14 +5,13 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 use ratatui::Frame;
 
+use super::untrusted::{key_and_value, shown};
 use super::{image_detail, theme};
 use crate::app::panel::Panel;
 use crate::app::{App, Focus};
 use crate::model::tmpfs::TmpfsUnread;
 use crate::model::{Inventory, MountKind, SizeSource};
 use crate::text::format::{danger_marker, image_name, mode, short_id, size, volume_name};
-use crate::text::sanitize::visible;
-use crate::text::secrets;
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let block = Block::bordered()
@@ -49,15 +48,18 @@ fn lines(app: &App, index: usize) -> Vec<(Option<usize>, Line<'static>)> {
             push(
                 None,
                 Line::from(vec![
-                    Span::styled(c.name.clone(), theme::title()),
+                    Span::styled(shown(&c.name).into_owned(), theme::title()),
                     Span::raw("  "),
-                    Span::styled(c.state.to_string(), theme::state(Some(&c.state))),
-                    Span::styled(format!("  {}  {}", c.status, short_id(&c.id)), theme::dim()),
+                    Span::styled(shown(c.state.as_str()).into_owned(), theme::state(Some(&c.state))),
+                    Span::styled(format!("  {}  {}", shown(&c.status), short_id(&c.id)), theme::dim()),
                 ]),
             );
             push(
                 None,
-                field("image", format!("{}   virtual {}", image_name(&c.image), size(c.size_root_fs))),
+                field(
+                    "image",
+                    format!("{}   virtual {}", shown(&image_name(&c.image)), size(c.size_root_fs)),
+                ),
             );
             let waiting = app.loading.containers.is_waiting(&c.id);
             let origin = match c.size_source {
@@ -79,11 +81,13 @@ fn lines(app: &App, index: usize) -> Vec<(Option<usize>, Line<'static>)> {
                     MountKind::Volume => {
                         let name = mount.name.clone().unwrap_or_default();
                         let anonymous = inventory.volume(&name).is_some_and(|v| v.anonymous);
-                        (format!("volume {}", volume_name(&name, anonymous)), mount.name.is_some())
+                        (format!("volume {}", shown(&volume_name(&name, anonymous))), mount.name.is_some())
                     }
-                    MountKind::Bind => (format!("bind {}", mount.source.clone().unwrap_or_default()), true),
+                    MountKind::Bind => {
+                        (format!("bind {}", shown(mount.source.as_deref().unwrap_or_default())), true)
+                    }
                     MountKind::Tmpfs => ("tmpfs".to_owned(), true),
-                    ref other => (other.label().to_owned(), false),
+                    ref other => (shown(other.label()).into_owned(), false),
                 };
                 let others = sharers(
                     inventory,
@@ -92,10 +96,10 @@ fn lines(app: &App, index: usize) -> Vec<(Option<usize>, Line<'static>)> {
                     mount.name.as_deref().or(mount.source.as_deref()),
                 );
                 let mut spans =
-                    vec![Span::raw(format!(" {what} → {} ({})", mount.destination, mode(mount.rw)))];
+                    vec![Span::raw(format!(" {what} → {} ({})", shown(&mount.destination), mode(mount.rw)))];
                 if !others.is_empty() {
-                    spans
-                        .push(Span::styled(format!("  shared with {}", others.join(", ")), theme::warning()));
+                    let others = shown(&others.join(", ")).into_owned();
+                    spans.push(Span::styled(format!("  shared with {others}"), theme::warning()));
                 }
                 push(is_link.then_some(link), Line::from(spans));
                 link += usize::from(is_link);
@@ -107,15 +111,18 @@ fn lines(app: &App, index: usize) -> Vec<(Option<usize>, Line<'static>)> {
                 push(
                     Some(link),
                     Line::from(vec![
-                        Span::raw(format!(" image {} ", image.short_id())),
-                        Span::styled(format!("{tags}  unique {}", size(image.unique_size)), theme::dim()),
+                        Span::raw(format!(" image {} ", shown(image.short_id()))),
+                        Span::styled(
+                            format!("{}  unique {}", shown(&tags), size(image.unique_size)),
+                            theme::dim(),
+                        ),
                     ]),
                 );
             }
         }
         Panel::Volumes => {
             let v = &inventory.volumes[index];
-            let mut title = vec![Span::styled(v.name.to_string(), theme::title())];
+            let mut title = vec![Span::styled(shown(&v.name).into_owned(), theme::title())];
             if v.anonymous {
                 title.push(Span::styled("  anonymous", theme::dim()));
             }
@@ -137,7 +144,7 @@ fn lines(app: &App, index: usize) -> Vec<(Option<usize>, Line<'static>)> {
                     Span::styled(format!("{:<11}", "size"), theme::dim()),
                     Span::raw(format!("{} ", size(v.size))),
                     Span::styled(origin, theme::dim()),
-                    Span::raw(format!("   driver {}   created {created}", v.driver)),
+                    Span::raw(format!("   driver {}   created {}", shown(&v.driver), shown(&created))),
                 ]),
             );
             push(None, Line::styled(format!("used by ({})", v.containers.len()), theme::header_row()));
@@ -146,13 +153,16 @@ fn lines(app: &App, index: usize) -> Vec<(Option<usize>, Line<'static>)> {
                 push(
                     Some(link),
                     Line::from(vec![
-                        Span::raw(format!(" {} ", owner.container)),
-                        Span::styled(format!("({})", state.map_or("", |s| s.as_str())), theme::state(state)),
-                        Span::raw(format!(" at {} ({})", owner.destination, mode(owner.rw))),
+                        Span::raw(format!(" {} ", shown(&owner.container))),
+                        Span::styled(
+                            format!("({})", shown(state.map_or("", |s| s.as_str()))),
+                            theme::state(state),
+                        ),
+                        Span::raw(format!(" at {} ({})", shown(&owner.destination), mode(owner.rw))),
                     ]),
                 );
             }
-            push(None, field("mountpoint", v.mountpoint.clone()));
+            push(None, field("mountpoint", shown(&v.mountpoint).into_owned()));
             key_values(&mut push, "labels", &v.labels);
             key_values(&mut push, "options", &v.options);
         }
@@ -165,7 +175,11 @@ fn lines(app: &App, index: usize) -> Vec<(Option<usize>, Line<'static>)> {
             };
             push(
                 None,
-                Line::from(vec![Span::styled(b.source.clone(), theme::title()), Span::raw("  "), exists]),
+                Line::from(vec![
+                    Span::styled(shown(&b.source).into_owned(), theme::title()),
+                    Span::raw("  "),
+                    exists,
+                ]),
             );
             if let Some(danger) = b.danger {
                 let reach = if danger.writable { "writable" } else { "read-only" };
@@ -188,14 +202,20 @@ fn lines(app: &App, index: usize) -> Vec<(Option<usize>, Line<'static>)> {
             for (link, owner) in this.take(1).chain(rest).enumerate() {
                 push(
                     Some(link),
-                    Line::raw(format!(" {} at {} ({})", owner.container, owner.destination, mode(owner.rw))),
+                    Line::raw(format!(
+                        " {} at {} ({})",
+                        shown(&owner.container),
+                        shown(&owner.destination),
+                        mode(owner.rw)
+                    )),
                 );
             }
         }
         Panel::Tmpfs => {
             let t = &inventory.tmpfs_mounts[index];
-            push(None, Line::from(Span::styled(format!("tmpfs at {}", t.tmpfs.destination), theme::title())));
-            push(Some(0), Line::raw(format!(" container {}", t.container)));
+            let title = format!("tmpfs at {}", shown(&t.tmpfs.destination));
+            push(None, Line::from(Span::styled(title, theme::title())));
+            push(Some(0), Line::raw(format!(" container {}", shown(&t.container))));
             let held = match (t.used, t.used_unknown) {
                 (Some(bytes), _) => Line::from(vec![
                     Span::styled(format!("{:<11}", "in RAM"), theme::dim()),
@@ -213,8 +233,9 @@ fn lines(app: &App, index: usize) -> Vec<(Option<usize>, Line<'static>)> {
                     t.tmpfs.size_limit.map_or_else(|| "none (half of RAM)".to_owned(), |b| size(Some(b))),
                 ),
             );
-            push(None, field("mode", t.tmpfs.mode.clone().unwrap_or_else(|| "default (1777)".to_owned())));
-            push(None, field("options", t.tmpfs.options.join(",")));
+            let tmpfs_mode = t.tmpfs.mode.as_deref().map_or("default (1777)".into(), shown);
+            push(None, field("mode", tmpfs_mode.into_owned()));
+            push(None, field("options", shown(&t.tmpfs.options.join(",")).into_owned()));
         }
         Panel::Images => out.extend(image_detail::image(app, &inventory.images[index])),
         Panel::BuildCache => {
@@ -245,15 +266,11 @@ fn key_values(
     }
     push(None, Line::styled(title.to_owned(), theme::header_row()));
     for (key, value) in map {
-        // A CIFS volume's `password=…` stays hidden; `i` then `v` reveals it. Control characters
-        // are shown as `\x1b` rather than dropped, so the label reads as it really is.
-        let value = secrets::shown(key, value, false);
+        // A CIFS volume's `password=…` stays hidden; `i` then `v` reveals it.
+        let (key, value) = key_and_value(key, value, false);
         push(
             None,
-            Line::from(vec![
-                Span::styled(format!(" {}", visible(key)), theme::dim()),
-                Span::raw(format!("={}", visible(value))),
-            ]),
+            Line::from(vec![Span::styled(format!(" {key}"), theme::dim()), Span::raw(format!("={value}"))]),
         );
     }
 }

@@ -1,17 +1,19 @@
 //! Dialogs that lead to writes: the removal preview, its outcome, and the forms.
 
 use ratatui::layout::Rect;
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 use ratatui::Frame;
 
 use super::theme;
+use super::untrusted::{fitted, key_values, padded, shown};
 use crate::app::confirm::{Confirm, Pick, Scope, Subject};
 use crate::app::form::{Form, Input};
 use crate::app::layout;
 use crate::app::outcome::{LineKind, OutcomeView};
 use crate::model::plan::ImageScope;
-use crate::text::format::{fit, pad, size, volume_name, width, wrap, Align};
+use crate::text::format::{pad, size, volume_name, width, wrap, Align};
 
 /// The narrowest the name column gets, so short names still line up with a readable gap.
 const NAME_MIN_COLUMNS: usize = 28;
@@ -24,7 +26,7 @@ const LABEL_COLUMNS: usize = 15;
 fn frame_dialog(frame: &mut Frame, area: Rect, title: &str, lines: Vec<Line<'static>>, scroll: usize) {
     let block = Block::bordered()
         .title(Span::styled(
-            format!(" {} ", fit(title, usize::from(area.width.saturating_sub(4)))),
+            format!(" {} ", fitted(title, usize::from(area.width.saturating_sub(4)))),
             theme::title(),
         ))
         .border_style(theme::border(true));
@@ -35,12 +37,21 @@ fn frame_dialog(frame: &mut Frame, area: Rect, title: &str, lines: Vec<Line<'sta
     );
 }
 
+/// A row of the preview on one line of `columns`: its spans, then `last` (labels, a status: text
+/// of any length) cut with `…` where the dialog ends. A row that wrapped would start a line
+/// that reads as another row.
+fn one_line(mut row: Vec<Span<'static>>, last: &str, style: Style, columns: usize) -> Line<'static> {
+    let used: usize = row.iter().map(Span::width).sum();
+    row.push(Span::styled(fitted(last, columns.saturating_sub(used)), style));
+    Line::from(row)
+}
+
 /// "Only the 3 containers matching filter “web”."
 fn filtered_note<K>(pick: &Pick<K>, noun: &str) -> Option<Line<'static>> {
     let Pick::Filtered { filter, keys } = pick else { return None };
     let plural = if keys.len() == 1 { "" } else { "s" };
     Some(Line::styled(
-        format!(" Only the {} {noun}{plural} matching filter “{}”.", keys.len(), fit(filter, 40)),
+        format!(" Only the {} {noun}{plural} matching filter “{}”.", keys.len(), fitted(filter, 40)),
         theme::warning(),
     ))
 }
@@ -50,10 +61,10 @@ pub fn confirm(confirm: &Confirm, tick: usize, frame: &mut Frame, body: Rect) {
     let area = layout::list_dialog(body);
     // As wide as the widest name, so names sharing a long prefix stay apart; `…` only past the
     // dialog's width.
-    let widest = (plan.containers.iter().map(|c| width(&c.name)))
-        .chain(plan.volumes.iter().map(|v| width(&volume_name(&v.name, v.anonymous))))
-        .chain(plan.images.iter().map(|i| width(&i.reference())))
-        .chain(plan.kept.iter().map(|k| width(&k.name).saturating_sub(10)))
+    let widest = (plan.containers.iter().map(|c| width(&shown(&c.name))))
+        .chain(plan.volumes.iter().map(|v| width(&shown(&volume_name(&v.name, v.anonymous)))))
+        .chain(plan.images.iter().map(|i| width(&shown(&i.reference()))))
+        .chain(plan.kept.iter().map(|k| width(&shown(&k.name)).saturating_sub(10)))
         .max()
         .unwrap_or(0);
     let room = usize::from(area.width.saturating_sub(2)).saturating_sub(ROW_COLUMNS_BESIDES_NAME);
@@ -138,40 +149,42 @@ pub fn confirm(confirm: &Confirm, tick: usize, frame: &mut Frame, body: Rect) {
     } else {
         lines.push(Line::styled(format!(" {}:", plan.headline("Will remove")), theme::warning()));
     }
+    let columns = usize::from(area.width.saturating_sub(2));
     for c in &plan.containers {
-        lines.push(Line::from(vec![
-            Span::raw(format!("  container {} ", pad(&c.name, name_columns, Align::Left))),
+        let row = vec![
+            Span::raw(format!("  container {} ", padded(&c.name, name_columns, Align::Left))),
             Span::styled(pad(&size(c.size_rw), SIZE_COLUMNS, Align::Right), theme::size()),
             Span::raw("  "),
-            Span::styled(pad(c.state.as_str(), STATE_COLUMNS, Align::Left), theme::state(Some(&c.state))),
-            Span::styled(c.status.clone(), theme::dim()),
-        ]));
+            Span::styled(padded(c.state.as_str(), STATE_COLUMNS, Align::Left), theme::state(Some(&c.state))),
+        ];
+        lines.push(one_line(row, &c.status, theme::dim(), columns));
     }
     for v in &plan.volumes {
-        let labels: Vec<String> = v.labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
-        lines.push(Line::from(vec![
+        let row = vec![
             Span::raw(format!(
                 "  volume    {} ",
-                pad(&volume_name(&v.name, v.anonymous), name_columns, Align::Left)
+                padded(&volume_name(&v.name, v.anonymous), name_columns, Align::Left)
             )),
             Span::styled(pad(&size(v.size), SIZE_COLUMNS, Align::Right), theme::size()),
             Span::raw(format!("  {}", pad(if v.anonymous { "anonymous" } else { "named" }, 9, Align::Left))),
-            Span::styled(format!("  {}", labels.join(",")), theme::dim()),
-        ]));
+        ];
+        // As the CLI's preview shows them: secrets masked, escapes visible.
+        lines.push(one_line(row, &format!("  {}", key_values(&v.labels, false)), theme::dim(), columns));
     }
     for i in &plan.images {
         let what = crate::model::images::other_tags(&i.tags);
-        lines.push(Line::from(vec![
-            Span::raw(format!("  image     {} ", pad(&i.reference(), name_columns, Align::Left))),
+        let row = vec![
+            Span::raw(format!("  image     {} ", padded(&i.reference(), name_columns, Align::Left))),
             Span::styled(pad(&size(i.size), SIZE_COLUMNS, Align::Right), theme::size()),
-            Span::styled(format!("  {what}"), theme::dim()),
-        ]));
+        ];
+        lines.push(one_line(row, &format!("  {what}"), theme::dim(), columns));
     }
     if !plan.kept.is_empty() {
         lines.push(Line::raw(""));
         lines.push(Line::styled(" Kept:", theme::header_row()));
         for k in &plan.kept {
-            lines.push(Line::raw(format!("  {} {}", pad(&k.name, name_columns + 10, Align::Left), k.reason)));
+            let row = vec![Span::raw(format!("  {} ", padded(&k.name, name_columns + 10, Align::Left)))];
+            lines.push(one_line(row, &k.reason.to_string(), Style::new(), columns));
         }
     }
     if confirm.working {
@@ -222,8 +235,9 @@ pub fn form(form: &Form, tick: usize, frame: &mut Frame, body: Rect) {
                 "(listing local images…)".to_owned()
             }
             Input::Choice { options, .. } if options.is_empty() => "(none available)".to_owned(),
+            // Image tags, from the engine.
             Input::Choice { options, selected } => {
-                format!("‹ {} ›", options.get(*selected).map_or("", String::as_str))
+                format!("‹ {} ›", shown(options.get(*selected).map_or("", String::as_str)))
             }
         };
         let label_style = if focused { theme::key() } else { theme::dim() };
@@ -236,7 +250,7 @@ pub fn form(form: &Form, tick: usize, frame: &mut Frame, body: Rect) {
     lines.push(Line::raw(""));
     if let Some(error) = &form.error {
         // Wrapped here, so the height fits it exactly: the engine's whole message stays readable.
-        for part in wrap(error, columns.saturating_sub(2)) {
+        for part in wrap(&shown(error), columns.saturating_sub(2)) {
             lines.push(Line::styled(format!(" {part}"), theme::error()));
         }
     } else if form.working {

@@ -7,9 +7,10 @@ use ratatui::widgets::{Block, Clear, Paragraph};
 use ratatui::Frame;
 
 use super::theme;
+use super::untrusted::{fitted, padded, shown};
 use crate::app::engines::{EnginePicker, Reach};
 use crate::app::layout;
-use crate::text::format::{fit, pad, Align};
+use crate::text::format::Align;
 
 const NAME_COLUMNS: usize = 18;
 const HOST_COLUMNS: usize = 32;
@@ -32,14 +33,14 @@ pub fn render(picker: &EnginePicker, tick: usize, frame: &mut Frame, body: Rect)
         ));
         return draw(frame, area, lines);
     };
-    let shown = picker.shown();
-    if shown.is_empty() {
+    let listed = picker.shown();
+    if listed.is_empty() {
         lines.push(Line::styled(" no context matches the filter", theme::dim()));
     }
     // Keep the selection in view under the filter line.
     let room = inner_rows.saturating_sub(1).max(1);
     let first = picker.selected.saturating_sub(room - 1);
-    for (position, row) in shown.iter().enumerate().skip(first).take(room) {
+    for (position, row) in listed.iter().enumerate().skip(first).take(room) {
         let marker = if row.name == picker.current {
             "● "
         } else if picker.previous.as_deref() == Some(row.name.as_str()) {
@@ -50,17 +51,17 @@ pub fn render(picker: &EnginePicker, tick: usize, frame: &mut Frame, body: Rect)
         let (reach, style) = match &row.reach {
             Reach::Checking => (format!("{} checking", theme::spinner(tick)), theme::dim()),
             Reach::Answers { product, containers, volumes } => (
-                format!("{product} · {containers} containers · {volumes} volumes"),
+                format!("{} · {containers} containers · {volumes} volumes", shown(product)),
                 ratatui::style::Style::new(),
             ),
-            Reach::Fails(why) => (format!("✗ {why}"), theme::error()),
+            Reach::Fails(why) => (format!("✗ {}", shown(why)), theme::error()),
         };
-        let reach = fit(&reach, reach_columns).into_owned();
+        let reach = fitted(&reach, reach_columns);
         let mut spans = vec![
             Span::raw(format!(" {marker}")),
-            Span::raw(pad(&fit(&row.name, NAME_COLUMNS), NAME_COLUMNS, Align::Left)),
+            Span::raw(padded(&row.name, NAME_COLUMNS, Align::Left)),
             Span::raw(" "),
-            Span::styled(pad(&fit(&row.host, HOST_COLUMNS), HOST_COLUMNS, Align::Left), theme::dim()),
+            Span::styled(padded(&row.host, HOST_COLUMNS, Align::Left), theme::dim()),
             Span::raw(" "),
             Span::styled(reach, style),
         ];

@@ -4,10 +4,10 @@
 use ratatui::text::{Line, Span};
 
 use super::theme;
+use super::untrusted::shown;
 use crate::app::App;
 use crate::model::{BuildCacheRecord, Image, ImageSizeSource};
 use crate::text::format::size;
-use crate::text::sanitize::visible;
 
 /// A line of the pane, with the index of the link it shows, if any.
 pub type DetailLine = (Option<usize>, Line<'static>);
@@ -18,8 +18,8 @@ fn field(name: &str, value: String) -> Line<'static> {
 
 pub fn image(app: &App, image: &Image) -> Vec<DetailLine> {
     let mut out: Vec<DetailLine> = Vec::new();
-    let name = image.tags.first().cloned().unwrap_or_else(|| "<none>".to_owned());
-    let mut title = vec![Span::styled(name, theme::title())];
+    let name = image.tags.first().map_or("<none>", String::as_str);
+    let mut title = vec![Span::styled(shown(name).into_owned(), theme::title())];
     title.push(Span::styled(format!("  {}", image.short_id()), theme::dim()));
     if image.dangling {
         title.push(Span::styled("  dangling: untagged", theme::warning()));
@@ -29,7 +29,7 @@ pub fn image(app: &App, image: &Image) -> Vec<DetailLine> {
     let origin = match (image.sizes_source, &sizing.failed) {
         (Some(ImageSizeSource::DiskUsage), _) => "shared and unique from /system/df".to_owned(),
         (Some(ImageSizeSource::ImageList), _) => "shared and unique from the image list".to_owned(),
-        (None, Some(error)) => format!("shared size unknown: {}", error.cause()),
+        (None, Some(error)) => format!("shared size unknown: {}", shown(&error.cause())),
         (None, None) if sizing.measuring => "measuring shared sizes (/system/df)…".to_owned(),
         (None, None) => "shared size not measured yet".to_owned(),
     };
@@ -52,17 +52,17 @@ pub fn image(app: &App, image: &Image) -> Vec<DetailLine> {
         out.push((
             Some(link),
             Line::from(vec![
-                Span::raw(format!(" {name} ")),
-                Span::styled(format!("({})", state.map_or("", |s| s.as_str())), theme::state(state)),
+                Span::raw(format!(" {} ", shown(name))),
+                Span::styled(format!("({})", shown(state.map_or("", |s| s.as_str()))), theme::state(state)),
             ]),
         ));
     }
     if image.containers.is_empty() {
         out.push((None, Line::styled(" no container: d removes it, P prunes the unused", theme::dim())));
     }
-    out.push((None, field("created", image.created_at.clone())));
+    out.push((None, field("created", shown(&image.created_at).into_owned())));
     if image.tags.len() > 1 {
-        out.push((None, field("tags", image.tags.join(", "))));
+        out.push((None, field("tags", shown(&image.tags.join(", ")).into_owned())));
     }
     if let Some(origin) = origin {
         out.push((None, Line::from(Span::styled(origin, theme::dim()))));
@@ -77,8 +77,8 @@ pub fn cache_record(app: &App, record: &BuildCacheRecord) -> Vec<DetailLine> {
         (
             None,
             Line::from(vec![
-                Span::styled(record.id.clone(), theme::title()),
-                Span::styled(format!("  {}", record.kind), theme::dim()),
+                Span::styled(shown(&record.id).into_owned(), theme::title()),
+                Span::styled(format!("  {}", shown(&record.kind)), theme::dim()),
             ]),
         ),
         (
@@ -104,11 +104,11 @@ pub fn cache_record(app: &App, record: &BuildCacheRecord) -> Vec<DetailLine> {
                 ),
             ),
         ),
-        (None, field("last used", record.last_used_at.clone().unwrap_or_else(|| "never".to_owned()))),
+        (None, field("last used", record.last_used_at.as_deref().map_or("never".into(), shown).into_owned())),
     ];
     if !record.description.is_empty() {
         // Written by whoever built: control characters show as text, never interpreted.
-        out.push((None, field("made by", visible(&record.description).into_owned())));
+        out.push((None, field("made by", shown(&record.description).into_owned())));
     }
     out
 }

@@ -7,12 +7,13 @@ use ratatui::widgets::{Block, Clear, Paragraph};
 use ratatui::Frame;
 
 use super::theme;
+use super::untrusted::shown;
 use crate::app::inspect::InspectView;
 
 pub fn render(view: &InspectView, tick: usize, frame: &mut Frame, area: Rect) {
     let secrets = if view.revealed { "secrets shown" } else { "secrets masked" };
     let block = Block::bordered()
-        .title(Span::styled(format!(" inspect {} ", view.title()), theme::title()))
+        .title(Span::styled(format!(" inspect {} ", shown(&view.title())), theme::title()))
         .title_bottom(Span::styled(
             format!(" {secrets} · line {}/{} ", view.scroll.offset + 1, view.lines.len()),
             theme::dim(),
@@ -22,7 +23,7 @@ pub fn render(view: &InspectView, tick: usize, frame: &mut Frame, area: Rect) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if let Some(error) = &view.error {
-        frame.render_widget(Paragraph::new(Line::styled(error.clone(), theme::error())), inner);
+        frame.render_widget(Paragraph::new(Line::styled(shown(error).into_owned(), theme::error())), inner);
         return;
     }
     if view.is_loading() {
@@ -38,7 +39,8 @@ pub fn render(view: &InspectView, tick: usize, frame: &mut Frame, area: Rect) {
         .skip(view.scroll.offset)
         .take(height)
         .map(|(number, text)| {
-            let line = colour_json(text);
+            // serde escapes control characters in JSON strings, but not a bidi override.
+            let line = colour_json(&shown(text));
             if Some(number) == current {
                 line.style(theme::selected())
             } else if view.matches.binary_search(&number).is_ok() {

@@ -11,6 +11,7 @@ mod image_detail;
 mod inspect;
 mod table;
 pub mod theme;
+mod untrusted;
 
 use std::time::SystemTime;
 
@@ -22,6 +23,7 @@ use ratatui::Frame;
 use crate::app::{layout, App, Connection, Overlay};
 use crate::model::{EngineError, Problem};
 use crate::text::format::clock;
+use untrusted::shown;
 
 /// Every key the help lists, for tests that check it all shows.
 pub fn help_keys() -> &'static [(&'static str, &'static str)] {
@@ -29,6 +31,11 @@ pub fn help_keys() -> &'static [(&'static str, &'static str)] {
 }
 
 pub fn render(app: &App, frame: &mut Frame) {
+    draw(app, frame);
+    untrusted::guard(frame.buffer_mut());
+}
+
+fn draw(app: &App, frame: &mut Frame) {
     let area = frame.area();
     if layout::too_small((area.width, area.height)) {
         too_small(frame, area);
@@ -77,17 +84,18 @@ fn too_small(frame: &mut Frame, area: Rect) {
 
 /// The first connect failed: what, why, what to try; retries go on by themselves.
 fn engine_error(app: &App, error: &EngineError, at: SystemTime, attempt: u32, frame: &mut Frame, area: Rect) {
+    let host = shown(&error.host);
     let headline = if error.problem == Problem::Timeout {
-        format!("The Docker engine at {} is not answering", error.host)
+        format!("The Docker engine at {host} is not answering")
     } else {
-        format!("Cannot use the Docker engine at {}", error.host)
+        format!("Cannot use the Docker engine at {host}")
     };
     let text = vec![
         Line::raw(""),
         Line::styled(headline, theme::error()),
         Line::raw(""),
-        Line::raw(format!("{} failed at {}: {}", error.action, clock(at), error.cause())),
-        Line::styled(format!("Hint: {}", error.hint()), theme::warning()),
+        Line::raw(format!("{} failed at {}: {}", shown(&error.action), clock(at), shown(&error.cause()))),
+        Line::styled(format!("Hint: {}", shown(&error.hint())), theme::warning()),
         Line::raw(""),
         Line::raw(format!("{} retrying by itself (attempt {})", theme::spinner(app.spinner), attempt + 1)),
         Line::from(vec![

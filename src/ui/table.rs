@@ -1,15 +1,18 @@
-//! The main table of the current panel. Only the rows on screen are built.
+//! The main table of the current panel, from the panel's column descriptions
+//! (`app/columns`). Only the rows on screen are built.
 
-use ratatui::layout::{Alignment, Constraint, Rect};
+use ratatui::layout::{Alignment, Constraint, Flex, Layout, Rect};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span, Text};
-use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState};
+use ratatui::widgets::{Block, Paragraph, Row, Table, TableState};
 use ratatui::Frame;
 
 use super::theme;
-use crate::app::panel::{Panel, RowKey};
+use super::untrusted::fitted;
+use crate::app::columns::{self, Cell, Column, Face, Room, Tone};
+use crate::app::panel::Panel;
 use crate::app::{App, Focus};
-use crate::model::tmpfs::TmpfsUnread;
-use crate::text::format::{danger_marker, image_name, mode, size, volume_name};
+use crate::text::format::{fit, size, Align};
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let view = app.view();
@@ -53,216 +56,19 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         return;
     }
 
-    let height = usize::from(area.height.saturating_sub(3));
-    let visible = view.rows.iter().skip(view.scroll.offset).take(height);
-    // A size still coming shows the spinner; one that no one could measure, `?`.
-    let sized = |bytes: Option<u64>, waiting: bool| match bytes {
-        Some(bytes) => size(Some(bytes)),
-        None if waiting => theme::spinner(app.spinner).to_owned(),
-        None => "?".to_owned(),
+    let face = Face::Explorer { loading: &app.loading, spinner: theme::spinner(app.spinner) };
+    let inventory = &app.inventory;
+    let records = inventory.build_cache.as_ref().map_or(&[][..], |c| c.records.as_slice());
+    let table = match app.nav.panel {
+        Panel::Containers => table(app, &face, columns::CONTAINERS.explorer, &inventory.containers, area),
+        Panel::Volumes => table(app, &face, columns::VOLUMES.explorer, &inventory.volumes, area),
+        Panel::Binds => table(app, &face, columns::BINDS.explorer, &inventory.bind_mounts, area),
+        Panel::Tmpfs => table(app, &face, columns::TMPFS.explorer, &inventory.tmpfs_mounts, area),
+        Panel::Images => table(app, &face, columns::IMAGES.explorer, &inventory.images, area),
+        Panel::BuildCache => table(app, &face, columns::BUILD_CACHE.explorer, records, area),
     };
-    let (header, widths, rows): (Vec<&str>, Vec<Constraint>, Vec<Row>) = match app.nav.panel {
-        Panel::Containers => (
-            vec!["NAME", "STATE", "IMAGE", "WRITABLE", "VIRTUAL", "MOUNTS"],
-            vec![
-                Constraint::Fill(3),
-                Constraint::Length(10),
-                Constraint::Fill(2),
-                Constraint::Length(10),
-                Constraint::Length(10),
-                Constraint::Length(6),
-            ],
-            visible
-                .map(|&i| {
-                    let c = &app.inventory.containers[i];
-                    let waiting = app.loading.containers.is_waiting(&c.id);
-                    Row::new(vec![
-                        marked(app, &RowKey::Container(c.id.clone()), c.name.clone()),
-                        Cell::from(Span::styled(c.state.as_str(), theme::state(Some(&c.state)))),
-                        Cell::from(image_name(&c.image)),
-                        right(sized(c.size_rw, waiting)),
-                        right(sized(c.size_root_fs, waiting)),
-                        right(c.mounts.len().to_string()),
-                    ])
-                })
-                .collect(),
-        ),
-        Panel::Volumes => (
-            vec!["NAME", "DRIVER", "SIZE", "USERS", "", "CREATED"],
-            vec![
-                Constraint::Fill(3),
-                Constraint::Length(8),
-                Constraint::Length(10),
-                Constraint::Length(5),
-                Constraint::Length(9),
-                Constraint::Length(20),
-            ],
-            visible
-                .map(|&i| {
-                    let v = &app.inventory.volumes[i];
-                    let size = sized(v.size, app.loading.volumes.is_waiting(&v.name));
-                    let badge =
-                        if v.dangling { Span::styled("dangling", theme::warning()) } else { Span::raw("") };
-                    Row::new(vec![
-                        marked(app, &RowKey::Volume(v.name.clone()), volume_name(&v.name, v.anonymous)),
-                        Cell::from(v.driver.as_str()),
-                        right(size),
-                        right(v.ref_count.to_string()),
-                        Cell::from(badge),
-                        Cell::from(Span::styled(
-                            v.created_at.as_deref().unwrap_or("").replace('T', " "),
-                            theme::dim(),
-                        )),
-                    ])
-                })
-                .collect(),
-        ),
-        Panel::Binds => (
-            vec!["", "HOST PATH", "CONTAINER", "DESTINATION", "MODE", ""],
-            vec![
-                Constraint::Length(2),
-                Constraint::Fill(3),
-                Constraint::Fill(2),
-                Constraint::Fill(2),
-                Constraint::Length(4),
-                Constraint::Length(8),
-            ],
-            visible
-                .map(|&i| {
-                    let b = &app.inventory.bind_mounts[i];
-                    let flag = match b.source_exists {
-                        Some(false) => Span::styled("MISSING", theme::error()),
-                        None => Span::styled("?", theme::dim()),
-                        Some(true) => Span::raw(""),
-                    };
-                    let (marker, source) = match b.danger {
-                        Some(danger) => (
-                            Span::styled(danger_marker(danger.writable), theme::danger(danger.writable)),
-                            Span::styled(b.source.as_str(), theme::danger(danger.writable)),
-                        ),
-                        None => (Span::raw(""), Span::raw(b.source.as_str())),
-                    };
-                    Row::new(vec![
-                        Cell::from(marker),
-                        Cell::from(source),
-                        Cell::from(b.container.as_str()),
-                        Cell::from(b.destination.as_str()),
-                        Cell::from(mode(b.rw)),
-                        Cell::from(flag),
-                    ])
-                })
-                .collect(),
-        ),
-        Panel::Tmpfs => (
-            vec!["CONTAINER", "DESTINATION", "IN RAM", "LIMIT", "MODE", "OPTIONS"],
-            vec![
-                Constraint::Fill(2),
-                Constraint::Fill(2),
-                Constraint::Length(10),
-                Constraint::Length(10),
-                Constraint::Length(5),
-                Constraint::Fill(2),
-            ],
-            visible
-                .map(|&i| {
-                    let t = &app.inventory.tmpfs_mounts[i];
-                    let used = match (t.used, t.used_unknown) {
-                        (Some(bytes), _) => size(Some(bytes)),
-                        (None, Some(TmpfsUnread::Pending)) => theme::spinner(app.spinner).to_owned(),
-                        (None, _) => "—".to_owned(),
-                    };
-                    Row::new(vec![
-                        Cell::from(t.container.as_str()),
-                        Cell::from(t.tmpfs.destination.as_str()),
-                        right(used),
-                        right(t.tmpfs.size_limit.map_or_else(|| "unlimited".to_owned(), |b| size(Some(b)))),
-                        Cell::from(t.tmpfs.mode.clone().unwrap_or_default()),
-                        Cell::from(Span::styled(t.tmpfs.options.join(","), theme::dim())),
-                    ])
-                })
-                .collect(),
-        ),
-        Panel::Images => {
-            // Shared and unique sizes come from `/system/df` (or the list on API 1.42+).
-            let pending = |bytes: Option<u64>| match bytes {
-                Some(bytes) => size(Some(bytes)),
-                None if app.loading.images.failed.is_some() => "?".to_owned(),
-                None if app.loading.images.measuring => theme::spinner(app.spinner).to_owned(),
-                None => "…".to_owned(),
-            };
-            (
-                vec!["REPOSITORY:TAG", "SIZE", "SHARED", "UNIQUE", "USED", "", "CREATED"],
-                vec![
-                    Constraint::Fill(3),
-                    Constraint::Length(9),
-                    Constraint::Length(9),
-                    Constraint::Length(9),
-                    Constraint::Length(4),
-                    Constraint::Length(8),
-                    Constraint::Length(10),
-                ],
-                visible
-                    .map(|&i| {
-                        let image = &app.inventory.images[i];
-                        let name = if image.dangling { image.reference() } else { image.tags.join(", ") };
-                        let badge = if image.dangling {
-                            Span::styled("dangling", theme::warning())
-                        } else {
-                            Span::raw("")
-                        };
-                        Row::new(vec![
-                            marked(app, &RowKey::Image(image.id.clone()), name),
-                            right(size(image.size)),
-                            right(pending(image.shared_size)),
-                            right(pending(image.unique_size)),
-                            right(image.containers.len().to_string()),
-                            Cell::from(badge),
-                            Cell::from(Span::styled(
-                                image.created_at.get(..10).unwrap_or_default().to_owned(),
-                                theme::dim(),
-                            )),
-                        ])
-                    })
-                    .collect(),
-            )
-        }
-        Panel::BuildCache => {
-            let records = app.inventory.build_cache.as_ref().map_or(&[][..], |c| c.records.as_slice());
-            let yes = |b: bool| Cell::from(if b { "yes" } else { "" });
-            (
-                vec!["ID", "TYPE", "SIZE", "IN USE", "SHARED", "LAST USED"],
-                vec![
-                    Constraint::Length(12),
-                    Constraint::Fill(2),
-                    Constraint::Length(10),
-                    Constraint::Length(6),
-                    Constraint::Length(6),
-                    Constraint::Length(20),
-                ],
-                visible
-                    .map(|&i| {
-                        let r = &records[i];
-                        Row::new(vec![
-                            Cell::from(crate::text::format::short_id(&r.id).to_owned()),
-                            Cell::from(r.kind.clone()),
-                            right(size(r.size)),
-                            yes(r.in_use),
-                            yes(r.shared),
-                            Cell::from(Span::styled(
-                                r.last_used_at.as_deref().unwrap_or("").replace('T', " "),
-                                theme::dim(),
-                            )),
-                        ])
-                    })
-                    .collect(),
-            )
-        }
-    };
-    let table = Table::new(rows, widths)
-        .header(Row::new(header).style(theme::header_row()))
-        .block(block)
-        .column_spacing(1)
-        .row_highlight_style(if app.nav.focus == Focus::Table {
+    let table =
+        table.block(block).column_spacing(COLUMN_GAP).row_highlight_style(if app.nav.focus == Focus::Table {
             theme::selected()
         } else {
             theme::dim().add_modifier(ratatui::style::Modifier::REVERSED)
@@ -271,17 +77,70 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     frame.render_stateful_widget(table, area, &mut state);
 }
 
-/// A name with a mark in front when the row is marked for `d`/`P`.
-fn marked(app: &App, key: &RowKey, name: String) -> Cell<'static> {
-    if app.marks.contains(key) {
-        Cell::from(Line::from(vec![Span::styled("● ", theme::warning()), Span::raw(name)]))
-    } else {
-        Cell::from(name)
-    }
+const COLUMN_GAP: u16 = 1;
+
+/// The panel's table from its column descriptions: the rows on screen only, each cell shown
+/// visibly and cut with `…` to the width its column gets (ratatui's table would cut it without a
+/// sign).
+fn table<'a, R>(app: &App, face: &Face, columns: &[Column<R>], items: &'a [R], area: Rect) -> Table<'a> {
+    let view = app.view();
+    let widths = widths(columns, area.width.saturating_sub(2));
+    let header: Vec<ratatui::widgets::Cell> = columns
+        .iter()
+        .zip(&widths)
+        .map(|(column, &width)| fit(column.header, usize::from(width)).into_owned().into())
+        .collect();
+    let height = usize::from(area.height.saturating_sub(3));
+    let rows: Vec<Row> = (view.rows.iter().skip(view.scroll.offset).take(height))
+        .filter_map(|&i| Some((i, items.get(i)?)))
+        .map(|(i, item)| {
+            let marked = app.marks.contains(&app.nav.panel.row_key(&app.inventory, i));
+            let cells = columns.iter().zip(&widths).enumerate().map(|(n, (column, &width))| {
+                // Only the first column, the name, carries the mark.
+                draw_cell(column.align, (column.cell)(item, face), usize::from(width), marked && n == 0)
+            });
+            Row::new(cells.collect::<Vec<_>>())
+        })
+        .collect();
+    Table::new(rows, widths.iter().map(|&width| Constraint::Length(width)))
+        .header(Row::new(header).style(theme::header_row()))
 }
 
-fn right(text: String) -> Cell<'static> {
-    Cell::from(Text::from(text).alignment(Alignment::Right))
+/// What each column gets of `width`, by its rule: the split ratatui's table would make, done here
+/// so each cell can be cut to it.
+fn widths<R>(columns: &[Column<R>], width: u16) -> Vec<u16> {
+    let rules = columns.iter().map(|column| match column.room {
+        Room::Exactly(columns) => Constraint::Length(columns),
+        Room::Share(weight) => Constraint::Fill(weight),
+    });
+    let areas =
+        Layout::horizontal(rules).flex(Flex::Start).spacing(COLUMN_GAP).split(Rect::new(0, 0, width, 1));
+    areas.iter().map(|area| area.width).collect()
+}
+
+/// A cell shown visibly, cut to its width, in its tone; a marked row's name after `● `.
+fn draw_cell<'a>(align: Align, cell: Cell, width: usize, marked: bool) -> ratatui::widgets::Cell<'a> {
+    let mark = if marked { "● " } else { "" };
+    let room = width.saturating_sub(mark.chars().count());
+    let text = Span::styled(fitted(&cell.text, room), style(cell.tone));
+    let line =
+        if marked { Line::from(vec![Span::styled(mark, theme::warning()), text]) } else { Line::from(text) };
+    let alignment = match align {
+        Align::Left => Alignment::Left,
+        Align::Right => Alignment::Right,
+    };
+    ratatui::widgets::Cell::from(Text::from(line).alignment(alignment))
+}
+
+fn style(tone: Tone) -> Style {
+    match tone {
+        Tone::Plain => Style::new(),
+        Tone::Quiet => theme::dim(),
+        Tone::Warning => theme::warning(),
+        Tone::Error => theme::error(),
+        Tone::State(state) => theme::state(Some(state)),
+        Tone::Danger { writable } => theme::danger(writable),
+    }
 }
 
 fn empty_message(app: &App) -> Line<'static> {

@@ -55,7 +55,7 @@ pub fn image_id(reference: &str) -> String {
     format!("sha256:{}", pair.repeat(32))
 }
 
-fn volume(name: &str, labels: &[(&str, &str)]) -> VolumeFacts {
+pub fn volume(name: &str, labels: &[(&str, &str)]) -> VolumeFacts {
     VolumeFacts {
         name: name.into(),
         driver: "local".into(),
@@ -285,6 +285,11 @@ pub fn loaded_app_on(engine: EngineInfo, width: u16, height: u16) -> App {
     loaded_app_with(engine, vec![], width, height)
 }
 
+/// A stopped container made from `image`, mounting nothing: for names and images of any shape.
+pub fn plain_container(id: &str, name: &str, image: &str) -> ContainerFacts {
+    container(id, name, "exited", image, vec![])
+}
+
 /// A running CI runner that binds the engine's socket writable and the host's /etc read-only.
 pub fn hazardous_container() -> ContainerFacts {
     container(
@@ -315,6 +320,17 @@ pub fn store_reading_container() -> ContainerFacts {
 
 /// As `loaded_app_on`, with `extra` containers beside the fixed ones (inspected, nothing written).
 pub fn loaded_app_with(engine: EngineInfo, extra: Vec<ContainerFacts>, width: u16, height: u16) -> App {
+    loaded_app_with_volumes(engine, extra, vec![], width, height)
+}
+
+/// As `loaded_app_with`, with `extra_volumes` too (each measured here at 4 KiB).
+pub fn loaded_app_with_volumes(
+    engine: EngineInfo,
+    extra: Vec<ContainerFacts>,
+    extra_volumes: Vec<VolumeFacts>,
+    width: u16,
+    height: u16,
+) -> App {
     let mut app =
         App::new(&engine.host, engine.host.starts_with("unix://"), (width, height), Default::default());
     app.start();
@@ -327,9 +343,18 @@ pub fn loaded_app_with(engine: EngineInfo, extra: Vec<ContainerFacts>, width: u1
     let mut listed = containers();
     listed.extend(extra);
     feed(&mut app, EngineMsg::Containers { seq: 1, containers: listed.clone() });
-    feed(&mut app, EngineMsg::Volumes { seq: 1, volumes: volumes() });
+    let mut sized = volume_sizes();
+    for v in &extra_volumes {
+        sized.push(VolumesSized::One(
+            v.name.clone(),
+            Some(Measured { value: 4096, source: SizeSource::Host }),
+        ));
+    }
+    let mut volumes = volumes();
+    volumes.extend(extra_volumes);
+    feed(&mut app, EngineMsg::Volumes { seq: 1, volumes: volumes.clone() });
     feed(&mut app, EngineMsg::ContainersSized { seq: 1, found });
-    feed(&mut app, EngineMsg::VolumesSized { seq: 1, sized: volume_sizes(), at: std::time::UNIX_EPOCH });
+    feed(&mut app, EngineMsg::VolumesSized { seq: 1, sized, at: std::time::UNIX_EPOCH });
     let paths = HashMap::from([
         ("/srv/www".into(), true),
         ("/home/me/gone".into(), false),
@@ -347,7 +372,7 @@ pub fn loaded_app_with(engine: EngineInfo, extra: Vec<ContainerFacts>, width: u1
         _ => None,
     }) {
         feed(&mut app, EngineMsg::Containers { seq, containers: listed.clone() });
-        feed(&mut app, EngineMsg::Volumes { seq, volumes: volumes() });
+        feed(&mut app, EngineMsg::Volumes { seq, volumes: volumes.clone() });
     }
     app
 }

@@ -1,0 +1,217 @@
+//! Each panel's columns, declared once: the header, how wide, which side, and how a row's cell
+//! reads. The explorer's table (`ui/table.rs`) and `dockdu report`'s text (`cli/report.rs`) both
+//! render from these, each face picking its columns in its own order; a cell's words differ
+//! between faces only where a face says so here (a spinner while a size is coming, a date cut to
+//! fit). Styling stays in the ui: a cell names its tone (a warning, a container's state), the ui
+//! colours it. Cells are raw text: each face shows control characters visibly and cuts with `…`.
+//!
+//! Here in the app, below both faces: the ui may not use the script face, and the report has no
+//! business with ratatui.
+
+mod containers;
+mod images;
+mod mounts;
+mod volumes;
+
+use std::borrow::Cow;
+
+use super::loading::Loading;
+use crate::model::ContainerState;
+use crate::text::format::{self, Align};
+
+pub use containers::CONTAINERS;
+pub use images::{BUILD_CACHE, IMAGES};
+pub use mounts::{BINDS, TMPFS};
+pub use volumes::{DANGLING_VOLUMES, VOLUMES};
+
+/// A panel's columns: the explorer's, left to right, and the report's, which takes the same
+/// descriptions in its own order and adds what only a whole report has room for.
+pub struct Columns<R: 'static> {
+    pub explorer: &'static [Column<R>],
+    pub report: &'static [Column<R>],
+}
+
+/// One column: its header, how wide it may be in each face, its side, and how a row's cell reads.
+pub struct Column<R> {
+    /// The explorer's word; the report renames a few with `titled`.
+    pub header: &'static str,
+    pub align: Align,
+    /// The explorer's rule: what the screen's width gives it.
+    pub room: Room,
+    /// The report sizes a column to its widest cell, but never past this many columns.
+    pub most: usize,
+    pub cell: for<'r> fn(&'r R, &Face<'_>) -> Cell<'r>,
+}
+
+/// How the explorer shares the table's width.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Room {
+    /// Exactly this many columns: sizes, states, dates.
+    Exactly(u16),
+    /// A share, by this weight, of what the fixed columns leave: names and paths.
+    Share(u16),
+}
+
+/// Who shows the cells, and what it knows beyond the row.
+#[derive(Debug, Clone, Copy)]
+pub enum Face<'a> {
+    /// The explorer: a size still being measured shows the spinner.
+    Explorer { loading: &'a Loading, spinner: &'static str },
+    /// `dockdu report`, which waits for what it can measure: what is unknown stays `—`.
+    Report { reveal_secrets: bool },
+}
+
+/// A cell's words and its tone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cell<'r> {
+    pub text: Cow<'r, str>,
+    pub tone: Tone<'r>,
+}
+
+/// What a cell means beyond its words; the ui gives each its colour, the report none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone<'r> {
+    Plain,
+    /// Secondary: dates, options.
+    Quiet,
+    /// Wants attention: `dangling`.
+    Warning,
+    /// Something is wrong: a host path that is gone.
+    Error,
+    State(&'r ContainerState),
+    /// A bind that hands the host to the container: loudest when writable.
+    Danger {
+        writable: bool,
+    },
+}
+
+impl<R> Column<R> {
+    pub const fn left(
+        header: &'static str,
+        room: Room,
+        most: usize,
+        cell: for<'r> fn(&'r R, &Face<'_>) -> Cell<'r>,
+    ) -> Self {
+        Column { header, align: Align::Left, room, most, cell }
+    }
+
+    pub const fn right(
+        header: &'static str,
+        room: Room,
+        most: usize,
+        cell: for<'r> fn(&'r R, &Face<'_>) -> Cell<'r>,
+    ) -> Self {
+        Column { header, align: Align::Right, room, most, cell }
+    }
+
+    /// The same column under another header (the report's wording).
+    pub const fn titled(self, header: &'static str) -> Self {
+        Column { header, ..self }
+    }
+}
+
+impl<'r> Cell<'r> {
+    pub fn plain(text: impl Into<Cow<'r, str>>) -> Self {
+        Cell { text: text.into(), tone: Tone::Plain }
+    }
+
+    pub fn toned(text: impl Into<Cow<'r, str>>, tone: Tone<'r>) -> Self {
+        Cell { text: text.into(), tone }
+    }
+
+    /// A word shown only when `on` (`dangling`, `yes`), in `tone`.
+    fn flag(on: bool, word: &'static str, tone: Tone<'r>) -> Self {
+        Cell::toned(if on { word } else { "" }, tone)
+    }
+}
+
+impl Face<'_> {
+    /// A size that is known, still coming (the explorer's spinner), or not to be had (`?` in the
+    /// explorer; `—` in the report).
+    fn size(&self, bytes: Option<u64>, coming: impl FnOnce(&Loading) -> bool) -> Cow<'static, str> {
+        match (bytes, self) {
+            (Some(bytes), _) => format::size(Some(bytes)).into(),
+            (None, Face::Report { .. }) => format::size(None).into(),
+            (None, Face::Explorer { loading, spinner }) if coming(loading) => (*spinner).into(),
+            (None, Face::Explorer { .. }) => "?".into(),
+        }
+    }
+
+    fn reveal_secrets(&self) -> bool {
+        matches!(self, Face::Report { reveal_secrets: true })
+    }
+
+    /// The engine's timestamp (`2026-11-20T10:00:00Z`): whole in the report, with a space for
+    /// the `T` in the explorer, which reads it more than it parses it.
+    fn timestamp<'r>(&self, at: &'r str) -> Cow<'r, str> {
+        match self {
+            Face::Report { .. } => at.into(),
+            Face::Explorer { .. } => at.replace('T', " ").into(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::model::{Container, ContainerId, Image, Volume};
+    use crate::text::secrets::MASK;
+
+    fn texts<R>(columns: &[Column<R>], row: &R, face: &Face) -> Vec<String> {
+        columns.iter().map(|column| (column.cell)(row, face).text.into_owned()).collect()
+    }
+
+    fn headers<R>(columns: &[Column<R>]) -> Vec<&'static str> {
+        columns.iter().map(|column| column.header).collect()
+    }
+
+    #[test]
+    fn a_size_being_measured_shows_the_spinner_in_the_explorer_and_a_dash_in_the_report() {
+        let web = Container { id: ContainerId::new("a1"), name: "web".into(), ..Default::default() };
+        let mut loading = Loading::default();
+        loading.containers.plan(1, [(&web.id, false)]);
+        let explorer = Face::Explorer { loading: &loading, spinner: "⣾" };
+        let report = Face::Report { reveal_secrets: false };
+        assert_eq!(texts(CONTAINERS.explorer, &web, &explorer), ["web", "created", "", "⣾", "⣾", "0"]);
+        assert_eq!(texts(CONTAINERS.report, &web, &report), ["web", "created", "—", "—", "0", ""]);
+        // No one is measuring it any more: the explorer says it cannot tell.
+        loading.containers.answered(1, "a1");
+        let explorer = Face::Explorer { loading: &loading, spinner: "⣾" };
+        assert_eq!(texts(CONTAINERS.explorer, &web, &explorer)[3], "?");
+        let sized = Container { size_rw: Some(12 << 20), ..web };
+        assert_eq!(texts(CONTAINERS.explorer, &sized, &explorer)[3], "12 MiB");
+        assert_eq!(texts(CONTAINERS.report, &sized, &report)[2], "12 MiB");
+    }
+
+    #[test]
+    fn both_faces_take_the_same_descriptions_in_their_own_order_and_words() {
+        assert_eq!(headers(CONTAINERS.explorer), ["NAME", "STATE", "IMAGE", "WRITABLE", "VIRTUAL", "MOUNTS"]);
+        assert_eq!(headers(CONTAINERS.report), ["NAME", "STATE", "WRITABLE", "VIRTUAL", "MOUNTS", "IMAGE"]);
+        assert_eq!(headers(BINDS.report), ["HOST PATH", "CONTAINER:PATH", "MODE", "STATUS", "DANGER"]);
+        assert_eq!(headers(IMAGES.report)[5], "CONTAINERS");
+        let image =
+            Image { id: format!("sha256:{}", "f0".repeat(32)).into(), dangling: true, ..Default::default() };
+        let loading = Loading::default();
+        let explorer = Face::Explorer { loading: &loading, spinner: "⣾" };
+        // The explorer has no ID column: an untagged image is named by its short id there.
+        assert_eq!(texts(IMAGES.explorer, &image, &explorer)[0], "<none> f0f0f0f0f0f0");
+        let report = texts(IMAGES.report, &image, &Face::Report { reveal_secrets: false });
+        assert_eq!(report[..2], ["<none>", "f0f0f0f0f0f0"]);
+    }
+
+    #[test]
+    fn secret_looking_labels_are_masked_unless_the_report_reveals_them() {
+        let volume = Volume {
+            name: "share".into(),
+            labels: BTreeMap::from([("api_token".to_owned(), "hunter2".to_owned())]),
+            ..Default::default()
+        };
+        let labels = |face: &Face| texts(VOLUMES.report, &volume, face).pop().unwrap_or_default();
+        assert_eq!(labels(&Face::Report { reveal_secrets: false }), format!("api_token={MASK}"));
+        assert_eq!(labels(&Face::Report { reveal_secrets: true }), "api_token=hunter2");
+        let loading = Loading::default();
+        assert_eq!(labels(&Face::Explorer { loading: &loading, spinner: "⣾" }), format!("api_token={MASK}"));
+    }
+}
