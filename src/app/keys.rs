@@ -25,6 +25,11 @@ impl App {
         if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
             return vec![Effect::Quit];
         }
+        // Nothing shows below the minimum size but the request to enlarge it: a key that acted
+        // unseen (a panel switched, a row removed) would surprise the user once it is larger.
+        if self.too_small() {
+            return if key.code == KeyCode::Char('q') { vec![Effect::Quit] } else { vec![] };
+        }
         // A chord is not its letter: Ctrl-D must not remove, and Ctrl-J (a newline typed before
         // raw mode) must not type a `j`. Only text being typed takes chords (Ctrl-U, Ctrl-W…),
         // as editing keys; the text input ignores the others.
@@ -124,7 +129,7 @@ impl App {
             self.filter_key(key);
             return vec![];
         }
-        let page = layout::table_rows(self.terminal, self.banner()).max(1) as isize;
+        let page = layout::table_rows(self.terminal, self.banner(), self.view().rows.len()).max(1) as isize;
         match key.code {
             KeyCode::Char('q') => return vec![Effect::Quit],
             KeyCode::Char('?') => self.overlay = Some(Overlay::Help),
@@ -207,6 +212,9 @@ impl App {
     }
 
     pub(super) fn on_mouse(&mut self, mouse: MouseEvent) -> Vec<Effect> {
+        if self.too_small() {
+            return vec![];
+        }
         match (&mut self.overlay, mouse.kind) {
             (Some(Overlay::Inspect(view)), MouseEventKind::ScrollDown) => {
                 view.scroll_by(WHEEL_STEP, layout::inspect_rows(self.terminal))
@@ -224,8 +232,13 @@ impl App {
             (None, MouseEventKind::ScrollDown) => self.move_by(WHEEL_STEP),
             (None, MouseEventKind::ScrollUp) => self.move_by(-WHEEL_STEP),
             (None, MouseEventKind::Down(MouseButton::Left)) => {
-                if let Some(row) = layout::table_row_at(self.terminal, self.banner(), mouse.column, mouse.row)
-                {
+                if let Some(row) = layout::table_row_at(
+                    self.terminal,
+                    self.banner(),
+                    self.view().rows.len(),
+                    mouse.column,
+                    mouse.row,
+                ) {
                     let position = self.view().scroll.offset + row;
                     if position < self.view().rows.len() {
                         self.nav.focus = Focus::Table;

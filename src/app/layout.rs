@@ -6,8 +6,9 @@ use ratatui::layout::Rect;
 /// Below this the layout cannot show a table and its details legibly.
 pub const MIN_WIDTH: u16 = 60;
 pub const MIN_HEIGHT: u16 = 15;
-/// The engine's line, the totals, the reclaimable bytes.
-const HEADER_ROWS: u16 = 3;
+/// The table keeps at least this many rows of data (plus its border and column header) at the
+/// minimum size; the detail pane gives way first.
+const MIN_TABLE_ROWS: u16 = 3;
 /// From this width the detail pane sits beside the table instead of below it.
 const SIDE_BY_SIDE_WIDTH: u16 = 140;
 
@@ -28,10 +29,12 @@ pub fn too_small((width, height): (u16, u16)) -> bool {
     width < MIN_WIDTH || height < MIN_HEIGHT
 }
 
-/// The screen's parts; `banner` gives a failed request's line its row.
-pub fn areas(area: Rect, banner: bool) -> Areas {
+/// The screen's parts; `banner` gives a failed request's line its row. Stacked, the table takes
+/// what its `rows` need (at least `MIN_TABLE_ROWS`) up to its share, and the detail pane the
+/// rest: a panel of four rows leaves the detail room to say everything.
+pub fn areas(area: Rect, banner: bool, rows: usize) -> Areas {
     let row = |y: u16, height: u16| Rect { x: area.x, y, width: area.width, height };
-    let header = row(area.y, HEADER_ROWS.min(area.height));
+    let header = row(area.y, header_rows(area.height).min(area.height));
     let footer = row(area.bottom().saturating_sub(1), 1.min(area.height));
     let tabs = row(header.bottom(), 1);
     let banner = row(tabs.bottom(), u16::from(banner));
@@ -45,26 +48,42 @@ pub fn areas(area: Rect, banner: bool) -> Areas {
             Rect { x: main.x + table_width, width: main.width - table_width, ..main },
         )
     } else {
-        let detail_height = (main_height * 2 / 5).clamp(7, 14).min(main_height);
-        let table_height = main_height - detail_height;
+        let detail_height = (main_height * 2 / 5)
+            .clamp(7, 14)
+            .min(main_height.saturating_sub(MIN_TABLE_ROWS + 3))
+            .min(main_height);
+        // Border, column header, border: 3 rows around the data.
+        let wanted = u16::try_from(rows).unwrap_or(u16::MAX).max(MIN_TABLE_ROWS).saturating_add(3);
+        let table_height = (main_height - detail_height).min(wanted);
+        let detail_height = main_height - table_height;
         (row(main_top, table_height), row(main_top + table_height, detail_height))
     };
     let body = row(tabs.y, footer.y.saturating_sub(tabs.y));
     Areas { header, tabs, banner, table, detail, footer, body }
 }
 
+/// The header's lines: the engine; the totals; the build cache and what is reclaimable. A short
+/// terminal keeps the totals first (in one line with the live marker), then the engine's line.
+pub fn header_rows(height: u16) -> u16 {
+    match height {
+        24.. => 3,
+        18..=23 => 2,
+        _ => 1,
+    }
+}
+
 fn screen((width, height): (u16, u16)) -> Rect {
     Rect { x: 0, y: 0, width, height }
 }
 
-/// Table rows that fit between the border and the column header.
-pub fn table_rows(size: (u16, u16), banner: bool) -> usize {
-    usize::from(areas(screen(size), banner).table.height.saturating_sub(3))
+/// Table rows that fit between the border and the column header, for a panel of `rows`.
+pub fn table_rows(size: (u16, u16), banner: bool, rows: usize) -> usize {
+    usize::from(areas(screen(size), banner, rows).table.height.saturating_sub(3))
 }
 
 /// The visible table row under a click, counted from the top of the view.
-pub fn table_row_at(size: (u16, u16), banner: bool, column: u16, row: u16) -> Option<usize> {
-    let table = areas(screen(size), banner).table;
+pub fn table_row_at(size: (u16, u16), banner: bool, rows: usize, column: u16, row: u16) -> Option<usize> {
+    let table = areas(screen(size), banner, rows).table;
     let first = table.y + 2;
     let inside = column > table.x && column < table.right().saturating_sub(1);
     (inside && row >= first && row < table.bottom().saturating_sub(1)).then(|| usize::from(row - first))
@@ -72,7 +91,7 @@ pub fn table_row_at(size: (u16, u16), banner: bool, column: u16, row: u16) -> Op
 
 /// The tab under a click, given each tab's width (tabs are as wide as their labels).
 pub fn tab_at(size: (u16, u16), column: u16, row: u16, widths: &[u16]) -> Option<usize> {
-    let tabs = areas(screen(size), false).tabs;
+    let tabs = areas(screen(size), false, 0).tabs;
     if row != tabs.y || column < tabs.x {
         return None;
     }
@@ -88,13 +107,13 @@ pub fn tab_at(size: (u16, u16), column: u16, row: u16, widths: &[u16]) -> Option
 
 /// Lines of JSON the inspect overlay shows at once.
 pub fn inspect_rows(size: (u16, u16)) -> usize {
-    usize::from(areas(screen(size), false).body.height.saturating_sub(3))
+    usize::from(areas(screen(size), false, 0).body.height.saturating_sub(3))
 }
 
 /// Rows of entries the browser shows at once (its border, header lines and column titles
 /// aside).
 pub fn browser_rows(size: (u16, u16)) -> usize {
-    usize::from(areas(screen(size), false).body.height.saturating_sub(6))
+    usize::from(areas(screen(size), false, 0).body.height.saturating_sub(6))
 }
 
 /// The widest the removal preview and its outcome get.
@@ -111,7 +130,7 @@ pub fn list_dialog(body: Rect) -> Rect {
 
 /// Columns and rows inside the list dialog's border, for wrapping and scrolling its lines.
 pub fn list_dialog_inner(size: (u16, u16)) -> (usize, usize) {
-    let area = list_dialog(areas(screen(size), false).body);
+    let area = list_dialog(areas(screen(size), false, 0).body);
     (usize::from(area.width.saturating_sub(2)), usize::from(area.height.saturating_sub(2)))
 }
 
@@ -121,33 +140,33 @@ mod tests {
 
     #[test]
     fn eighty_by_twenty_four_stacks_table_over_detail() {
-        let a = areas(screen((80, 24)), false);
+        let a = areas(screen((80, 24)), false, 100);
         assert_eq!((a.header.height, a.tabs.y, a.footer.y), (3, 3, 23));
         assert_eq!(a.table.height + a.detail.height, 19);
         assert_eq!(a.detail.y, a.table.bottom());
-        assert_eq!(table_rows((80, 24), false), 9);
+        assert_eq!(table_rows((80, 24), false, 100), 9);
     }
 
     #[test]
     fn a_banner_takes_one_row_from_the_table_and_moves_clicks_down() {
-        let a = areas(screen((80, 24)), true);
+        let a = areas(screen((80, 24)), true, 100);
         assert_eq!((a.banner.y, a.banner.height, a.table.y), (4, 1, 5));
         assert_eq!(a.table.height + a.detail.height, 18, "the row comes out of the panes");
-        assert_eq!(table_row_at((80, 24), true, 5, 7), Some(0));
+        assert_eq!(table_row_at((80, 24), true, 100, 5, 7), Some(0));
     }
 
     #[test]
     fn wide_terminals_put_detail_beside_the_table() {
-        let a = areas(screen((200, 50)), false);
+        let a = areas(screen((200, 50)), false, 100);
         assert_eq!(a.table.y, a.detail.y);
         assert_eq!(a.table.width + a.detail.width, 200);
     }
 
     #[test]
     fn clicks_map_to_rows_inside_the_table_only() {
-        assert_eq!(table_row_at((80, 24), false, 5, 6), Some(0));
-        assert_eq!(table_row_at((80, 24), false, 5, 5), None, "the column header");
-        assert_eq!(table_row_at((80, 24), false, 0, 7), None, "the border");
+        assert_eq!(table_row_at((80, 24), false, 100, 5, 6), Some(0));
+        assert_eq!(table_row_at((80, 24), false, 100, 5, 5), None, "the column header");
+        assert_eq!(table_row_at((80, 24), false, 100, 0, 7), None, "the border");
         assert_eq!(tab_at((80, 24), 20, 3, &[16, 13, 11]), Some(1));
         assert_eq!(tab_at((80, 24), 45, 3, &[16, 13, 11]), None, "past the last tab");
     }
@@ -155,7 +174,7 @@ mod tests {
     #[test]
     fn list_dialogs_cover_the_panels_exactly_from_top_border_to_bottom_border() {
         for size in [(80, 24), (100, 30), (200, 50)] {
-            let a = areas(screen(size), false);
+            let a = areas(screen(size), false, 100);
             let dialog = list_dialog(a.body);
             assert_eq!((dialog.y, dialog.bottom()), (a.table.y, a.detail.bottom()), "{size:?}");
         }

@@ -294,7 +294,8 @@ impl App {
 
     /// Scrolls so the selection stays on screen.
     fn keep_visible(&mut self, panel: Panel) {
-        let height = layout::table_rows(self.terminal, self.banner()).max(1);
+        let rows = self.nav.views[panel.index()].rows.len();
+        let height = layout::table_rows(self.terminal, self.banner(), rows).max(1);
         let view = &mut self.nav.views[panel.index()];
         view.scroll.keep_visible(view.rows.len(), height);
     }

@@ -33,6 +33,16 @@ pub fn render(view: &Browser, tick: usize, frame: &mut Frame, area: Rect) {
             format!(" {sort}{} ", if view.reversed { ", reversed" } else { "" }),
             theme::dim(),
         ))
+        .title_bottom(
+            Line::styled(
+                match view.len() {
+                    0 => String::new(),
+                    len => format!(" {}/{len} ", view.scroll.selected + 1),
+                },
+                theme::dim(),
+            )
+            .right_aligned(),
+        )
         .border_style(theme::border(true));
     frame.render_widget(Clear, area);
     let inner = block.inner(area);

@@ -125,7 +125,15 @@ pub fn header(app: &App, frame: &mut Frame, area: Rect) {
     if let Some(breakdown) = breakdowns.into_iter().find(|b| crate::text::format::width(b) <= room) {
         third.push(Span::styled(breakdown, theme::dim()));
     }
-    frame.render_widget(Paragraph::new(vec![Line::from(first), Line::from(second), Line::from(third)]), area);
+    let lines = if area.height >= 2 {
+        vec![Line::from(first), Line::from(second), Line::from(third)]
+    } else {
+        // One line: the live marker and the totals; the engine's line waits for more room.
+        let mut line: Vec<Span> = first.into_iter().take(2).collect();
+        line.extend(second);
+        vec![Line::from(line)]
+    };
+    frame.render_widget(Paragraph::new(lines), area);
 }
 
 /// The table's keys, the current panel's writes first; the general ones go first when narrow.

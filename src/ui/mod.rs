@@ -41,7 +41,7 @@ fn draw(app: &App, frame: &mut Frame) {
         too_small(frame, area);
         return;
     }
-    let areas = layout::areas(area, app.banner());
+    let areas = layout::areas(area, app.banner(), app.view().rows.len());
     chrome::header(app, frame, areas.header);
     chrome::tabs(app, frame, areas.tabs);
     if let Connection::Unreachable { error, at, attempt } = &app.loading.connection {

@@ -43,8 +43,15 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     if marks > 0 {
         title.push(Span::styled(format!(" {marks} marked (d/P act on them) "), theme::warning()));
     }
-    let block =
-        Block::bordered().title(Line::from(title)).border_style(theme::border(app.nav.focus == Focus::Table));
+    // Where the selection is among the rows shown, on the bottom border: `3/10`.
+    let position = match view.rows.len() {
+        0 => String::new(),
+        len => format!(" {}/{len} ", view.scroll.selected + 1),
+    };
+    let block = Block::bordered()
+        .title(Line::from(title))
+        .title_bottom(Line::styled(position, theme::dim()).right_aligned())
+        .border_style(theme::border(app.nav.focus == Focus::Table));
 
     if view.rows.is_empty() {
         let message = empty_message(app);
