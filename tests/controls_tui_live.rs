@@ -138,3 +138,79 @@ async fn l_shows_the_last_lines_then_a_new_one_while_following_and_slash_finds_o
     let exit = person.await.unwrap_or_else(|panic| std::panic::resume_unwind(panic.into_panic()));
     assert_eq!(exit, Some(0));
 }
+
+/// A measure, not a check (`cargo test --test controls_tui_live -- --ignored --nocapture`): a
+/// container writing `CHATTY_LINES` lines every 0.1 s (default 1,000: about 10,000 a second), its
+/// log open and following in dockdu; how fast the lines really come, how long typed keys take to
+/// show, and dockdu's CPU and memory meanwhile.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore]
+async fn measure_a_chatty_containers_log() {
+    let per_tick: u32 = std::env::var("CHATTY_LINES").ok().and_then(|n| n.parse().ok()).unwrap_or(1000);
+    let script = format!(
+        "i=0; while true; do j=0; while [ $j -lt {per_tick} ]; do j=$((j+1)); i=$((i+1)); \
+         echo \"line-$i GET /api/items?page=$j 200 1.2ms\"; done; sleep 0.1; done"
+    );
+    let s = Scenario::new().await;
+    let id = s.create_container("chatty", &["sh", "-c", &script], HostConfig::default()).await;
+    s.start(&id).await;
+    let (name, run_id) = (s.name("chatty"), s.run_id.clone());
+    let person = tokio::task::spawn_blocking(move || {
+        let mut tui = pty::Pty::spawn(DOCKDU, &[], 120, 40);
+        tui.wait_for("the first frame", SCREEN_LIMIT, |s| s.contents().contains("Containers"));
+        tui.send(format!("/{run_id}\r").as_bytes());
+        tui.wait_for("the running container", SCREEN_LIMIT, |s| has_line_with(s, &[&name, "running"]));
+        tui.send(b"L");
+        tui.wait_for("its log, dropping old lines", SCREEN_LIMIT, |s| s.contents().contains("dropped"));
+        let seen = |tui: &pty::Pty| {
+            let text = tui.parser.screen().contents();
+            let dropped =
+                text.split("the oldest ").nth(1).and_then(|r| r.split(' ').next()?.parse::<u64>().ok());
+            dropped.unwrap_or(0) + 10_000
+        };
+        tui.drain();
+        let (lines_before, cpu_before, at) =
+            (seen(&tui), pty::cpu_time(tui.pid()), std::time::Instant::now());
+        let window = Duration::from_secs(10);
+        while at.elapsed() < window {
+            tui.drain();
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        tui.drain();
+        let elapsed = at.elapsed().as_secs_f64();
+        let rate = (seen(&tui) - lines_before) as f64 / elapsed;
+        let cpu = (pty::cpu_time(tui.pid()) - cpu_before).as_secs_f64() / elapsed * 100.0;
+        // Keys while following: a search typed letter by letter, each timed to the frame that shows it.
+        let mut typed = String::from("/");
+        let mut delays = Vec::new();
+        for c in "/line-4242".chars() {
+            if c != '/' {
+                typed.push(c);
+            }
+            let sent = tui.send(c.to_string().as_bytes());
+            let shown = tui.wait_for("the typed key", SCREEN_LIMIT, |s| s.contents().contains(&typed));
+            delays.push(shown.saturating_duration_since(sent));
+        }
+        tui.send(b"\x1b");
+        tui.wait_for("the search cleared", SCREEN_LIMIT, |s| s.contents().contains("/ to search"));
+        let sent = tui.send(b"\x1b");
+        let closed = tui.wait_for("the view closed", SCREEN_LIMIT, |s| !s.contents().contains("┌ log "));
+        delays.push(closed.saturating_duration_since(sent));
+        let (rss, peak) = pty::memory(tui.pid());
+        tui.send(b"q");
+        let exit = tui.wait_exit(SCREEN_LIMIT);
+        delays.sort();
+        println!(
+            "lines arriving: {rate:.0}/s; dockdu CPU while following: {cpu:.1}% of a core; keys to frame: \
+             median {:?}, max {:?} ({} keys); RSS {} MiB (peak {} MiB)",
+            delays[delays.len() / 2],
+            delays[delays.len() - 1],
+            delays.len(),
+            rss >> 20,
+            peak >> 20
+        );
+        exit
+    });
+    let exit = person.await.unwrap_or_else(|panic| std::panic::resume_unwind(panic.into_panic()));
+    assert_eq!(exit, Some(0));
+}
