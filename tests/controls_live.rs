@@ -3,7 +3,8 @@
 //! engine reports it, stop is allowed the container's stop timeout beyond the request bound,
 //! `--read-only` refuses them all in the engine module, and a log is read through the engine:
 //! the last lines, stderr apart, a terminal's raw bytes, new lines as they come, the end when the
-//! container stops, picking up after a restart, and a driver that keeps nothing.
+//! container stops, picking up after a restart, and a driver that keeps nothing; the same through
+//! a Podman service of the test's own.
 
 mod support;
 
@@ -199,4 +200,57 @@ async fn a_driver_that_keeps_nothing_is_named() {
     };
     assert_eq!(driver.as_deref(), Some("none"));
     assert!(detail.contains("does not support reading"), "the engine's words: {detail}");
+}
+
+/// The same log and controls through Podman's Docker-compatible service: its own frames, its own
+/// logging (k8s-file), its own words for a driver that keeps nothing ("this container is using
+/// the 'none' log driver, cannot read logs").
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_podman_a_log_reads_and_the_controls_work() {
+    let podman = support::podman::Podman::start(&support::new_run_id());
+    let name = podman.name("talk");
+    let script = "echo out-1; echo err-1 >&2; echo out-2; trap 'exit 0' TERM; while true; do sleep 0.1; done";
+    let (label, image) = (podman.label(), podman.image.clone());
+    let common = ["--label", &label, "--network", "none"];
+    podman.run(&[&["run", "-d", "--name", &name][..], &common, &[&image, "sh", "-c", script]].concat());
+    let host = podman.host();
+    let choice = dockdu::engine::HostChoice {
+        flag: Some(&host),
+        default_host: dockdu::engine::DEFAULT_HOST,
+        ..Default::default()
+    };
+    let engine = Engine::new(&choice).expect("a client for podman");
+    engine.negotiate().await.expect("podman answers");
+
+    let mut log = engine.follow_logs(&name, &LogsFrom::Tail(1000)).await.expect("the log opens");
+    let mut lines = Vec::new();
+    while lines.len() < 3 {
+        let line = next_line(&mut log).await.expect("a line");
+        lines.push((line.stream, line.text));
+    }
+    lines.sort_by_key(|(_, text)| text.clone());
+    assert_eq!(
+        lines,
+        [
+            (LogStream::Stderr, "err-1".to_owned()),
+            (LogStream::Stdout, "out-1".to_owned()),
+            (LogStream::Stdout, "out-2".to_owned())
+        ]
+    );
+    for each in [Control::Stop, Control::Start, Control::Restart, Control::Kill] {
+        engine.control(&name, &name, each).await.unwrap_or_else(|e| panic!("{}: {e}", each.verb()));
+    }
+    let state = podman.run(&["inspect", "--format", "{{.State.Status}}", &name]);
+    assert_eq!(state, "exited", "killed");
+
+    let silent = podman.name("silent");
+    let none = ["run", "-d", "--name", &silent, "--log-driver", "none"];
+    podman.run(&[&none[..], &common, &[&image, "sleep", "600"]].concat());
+    match engine.follow_logs(&silent, &LogsFrom::Tail(1000)).await {
+        Err(LogsUnreadable::NotKept { driver, .. }) => assert_eq!(driver.as_deref(), Some("none")),
+        Err(other) => panic!("{other:?}"),
+        Ok(mut log) => {
+            panic!("a log opened: {:?}", tokio::time::timeout(Duration::from_secs(2), log.next()).await)
+        }
+    }
 }
