@@ -488,3 +488,21 @@ fn snapshot_the_log_view_at_80x24() {
     keys(&mut app, "/timed out\n");
     insta::assert_snapshot!("log_view_80x24", render(&app));
 }
+
+#[test]
+fn a_following_view_still_ends_on_the_newest_line_after_the_terminal_grows() {
+    let (mut app, _) = web_log(80, 24);
+    app.update(dockdu::app::Msg::Resize(100, 40));
+    let screen = render(&app);
+    let last = screen.lines().rev().find(|l| l.contains("request")).unwrap_or_default();
+    assert!(last.contains("request 1000 served"), "{screen}");
+    assert!(screen.contains("request 970 served"), "the taller view is filled:\n{screen}");
+}
+
+#[test]
+fn switching_engines_closes_the_log() {
+    let (mut app, _) = web_log(100, 30);
+    let other = dockdu::model::EngineInfo { context: "other".into(), ..engine() };
+    app.switched(other, false);
+    assert!(app.overlay.is_none(), "the old engine's log is gone with it");
+}

@@ -46,8 +46,11 @@ pub fn render(view: &LogView, frame: &mut Frame, area: Rect) {
     frame.render_widget(block, area);
     let columns = usize::from(inner.width).saturating_sub(GUTTER);
     let needle = view.query.to_lowercase();
+    // A resize since the last line came: a following view still ends on the newest line.
+    let last_screen = view.lines.len().saturating_sub(inner_height);
+    let first = if view.following { last_screen } else { view.scroll.offset.min(last_screen) };
     let lines: Vec<Line> = (view.lines.iter().enumerate())
-        .skip(view.scroll.offset)
+        .skip(first)
         .take(inner_height)
         .map(|(index, line)| {
             let gutter =
