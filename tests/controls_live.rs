@@ -116,9 +116,11 @@ async fn next_line(log: &mut LogFollow) -> Option<LogLine> {
     }
 }
 
-/// Prints line-1…line-1500, one line to stderr, then waits for /tmp/go and prints one more.
+/// Prints line-1…line-1500; once /tmp/err is there one line to stderr; once /tmp/go is there one
+/// more line. The files order the streams: the engine copies stdout and stderr apart, so a
+/// stderr line written at once could land anywhere among the stdout lines before it.
 const NUMBERED: &str = "i=0; while [ $i -lt 1500 ]; do i=$((i+1)); echo line-$i; done; \
-    echo oops-on-stderr >&2; \
+    while [ ! -e /tmp/err ]; do sleep 0.1; done; echo oops-on-stderr >&2; \
     while [ ! -e /tmp/go ]; do sleep 0.1; done; echo line-after-go; \
     trap 'exit 0' TERM; while true; do sleep 0.1; done";
 
@@ -128,15 +130,12 @@ async fn a_log_gives_its_last_lines_then_new_ones_and_ends_when_the_container_st
     let id = s.create_container("chatty", &["sh", "-c", NUMBERED], HostConfig::default()).await;
     s.start(&id).await;
     let engine = support::engine();
-    // Everything before /tmp/go is written once its last stdout line and its stderr line are in
-    // (the engine copies the two streams apart: either may come first).
+    // All 1,500 lines are in the log before the stderr line is asked for, and that one before
+    // the tail is read.
     let mut first = engine.follow_logs(&id, &LogsFrom::Tail(2000)).await.expect("the log opens");
-    let (mut last, mut oops) = (false, false);
-    while !(last && oops) {
-        let line = next_line(&mut first).await.expect("the container is still writing");
-        last |= line.text == "line-1500";
-        oops |= line.text == "oops-on-stderr";
-    }
+    while next_line(&mut first).await.expect("the container is still writing").text != "line-1500" {}
+    s.put_file(&id, "/tmp", "err", 0).await;
+    while next_line(&mut first).await.expect("the stderr line").text != "oops-on-stderr" {}
     drop(first);
 
     let mut log = engine.follow_logs(&id, &LogsFrom::Tail(1000)).await.expect("the log opens");
@@ -144,13 +143,15 @@ async fn a_log_gives_its_last_lines_then_new_ones_and_ends_when_the_container_st
     while tail.len() < 1000 {
         tail.push(next_line(&mut log).await.expect("a line"));
     }
-    let stdout: Vec<&str> =
-        tail.iter().filter(|l| l.stream == LogStream::Stdout).map(|l| l.text.as_str()).collect();
-    assert_eq!(stdout.last(), Some(&"line-1500"), "the last lines, newest last");
-    assert!(!stdout.contains(&"line-500"), "no more than the last 1,000");
-    let stderr: Vec<&LogLine> = tail.iter().filter(|l| l.stream == LogStream::Stderr).collect();
-    assert_eq!(stderr.len(), 1);
-    assert_eq!(stderr[0].text, "oops-on-stderr", "stderr comes apart, without its newline");
+    let texts: Vec<&str> = tail.iter().map(|l| l.text.as_str()).collect();
+    assert_eq!((texts[0], texts[998]), ("line-502", "line-1500"), "the last 1,000 lines, newest last");
+    let last = &tail[999];
+    assert_eq!(
+        (last.stream, last.text.as_str()),
+        (LogStream::Stderr, "oops-on-stderr"),
+        "without its newline"
+    );
+    assert!(tail[..999].iter().all(|l| l.stream == LogStream::Stdout));
     assert!(tail.iter().all(|l| l.timestamp.is_some()), "each line carries the engine's time");
 
     // Following: a line written now arrives on the open log.
