@@ -112,7 +112,7 @@ fn capitalised(word: &str) -> String {
 /// The footer's keys for the menu in its stage.
 pub fn footer_keys(menu: &ControlMenu) -> Vec<(&'static str, &'static str)> {
     match &menu.stage {
-        Stage::Choosing => vec![("↑↓", "choose"), ("Enter", "do it"), ("key", "do that"), ("Esc", "close")],
+        Stage::Choosing => vec![("↑↓", "choose"), ("Enter", "do it"), ("Esc", "close")],
         Stage::Confirming(control) => vec![("Enter/y", control.verb()), ("Esc/n", "back")],
         Stage::Working(control) => vec![("", control.doing()), ("Esc", "hide (it goes on)")],
         Stage::Failed { .. } => vec![("Esc", "close")],
