@@ -123,6 +123,14 @@ impl App {
                 }
                 return vec![];
             }
+            Some(Overlay::Control(_)) => return super::controls::menu_key(self, key),
+            Some(Overlay::Logs(view)) => {
+                if super::logs::log_key(view, key, layout::inspect_rows(self.terminal)) {
+                    self.overlay = None;
+                    return vec![Effect::StopLogs];
+                }
+                return vec![];
+            }
             None => {}
         }
         if self.nav.filter_input.is_some() {
@@ -170,6 +178,8 @@ impl App {
             KeyCode::Char('d') => return self.remove(),
             KeyCode::Char('e') => return self.session(true),
             KeyCode::Char('A') => return self.session(false),
+            KeyCode::Char('x') => return self.open_controls(),
+            KeyCode::Char('L') => return self.open_logs(),
             KeyCode::Char('E') => return self.open_engines(),
             KeyCode::Char('-') => {
                 return match self.nav.previous_context.clone() {
@@ -227,6 +237,12 @@ impl App {
             }
             (Some(Overlay::Outcome(view)), MouseEventKind::ScrollUp) => {
                 view.scroll_by(-WHEEL_STEP, layout::list_dialog_inner(self.terminal))
+            }
+            (Some(Overlay::Logs(view)), MouseEventKind::ScrollDown) => {
+                view.scroll_by(WHEEL_STEP, layout::inspect_rows(self.terminal))
+            }
+            (Some(Overlay::Logs(view)), MouseEventKind::ScrollUp) => {
+                view.scroll_by(-WHEEL_STEP, layout::inspect_rows(self.terminal))
             }
             (Some(_), _) => {}
             (None, MouseEventKind::ScrollDown) => self.move_by(WHEEL_STEP),

@@ -9,7 +9,10 @@ use super::engines::{EngineRow, Reach};
 use super::form::Submit;
 use super::inspect::Target;
 use super::loading::{EventsState, ListKind};
+use super::logs::LogEvent;
 use crate::model::browse::BrowseError;
+use crate::model::controls::ControlRequest;
+use crate::model::logs::LogsFrom;
 use crate::model::outcome::Outcome;
 use crate::model::plan::Plan;
 use crate::model::sized::{ContainerSized, VolumesSized};
@@ -122,6 +125,16 @@ pub enum EngineMsg {
     },
     /// Switching to another engine failed before anything changed.
     SwitchFailed(EngineError),
+    /// The engine's answer to a start, stop, restart, pause, unpause or kill.
+    Controlled {
+        request: ControlRequest,
+        result: Result<(), EngineError>,
+    },
+    /// The log of generation `seq`: opened or not, lines, its end.
+    Log {
+        seq: u64,
+        event: LogEvent,
+    },
 }
 
 /// A write the user confirmed, as data: the runtime performs it and reports back.
@@ -129,6 +142,8 @@ pub enum EngineMsg {
 pub enum Action {
     Remove(Plan),
     Submit(Submit),
+    /// Start, stop, restart, pause, unpause or kill one container.
+    Control(ControlRequest),
 }
 
 /// An interactive session that takes over the terminal until it ends.
@@ -191,6 +206,14 @@ pub enum Effect {
     ListContexts,
     /// Replace the engine with the one this context names: every task of the old one ends.
     SwitchEngine(String),
+    /// Read a container's log from `from` and follow it, as generation `seq`.
+    FollowLogs {
+        seq: u64,
+        container: ContainerId,
+        from: LogsFrom,
+    },
+    /// The log view closed: its reading stops.
+    StopLogs,
     Quit,
 }
 
@@ -207,6 +230,8 @@ pub enum Slot {
     Browse,
     /// The image list: an older answer must not overwrite a newer one.
     Images,
+    /// The open log: another container's, a closed view or an engine switch ends the reading.
+    Logs,
 }
 
 impl Effect {
@@ -224,6 +249,7 @@ impl Effect {
             Effect::ListContexts => Some(Slot::Contexts),
             Effect::Browse { .. } | Effect::StopBrowsing => Some(Slot::Browse),
             Effect::LoadImages { .. } => Some(Slot::Images),
+            Effect::FollowLogs { .. } | Effect::StopLogs => Some(Slot::Logs),
             _ => None,
         }
     }

@@ -4,6 +4,7 @@
 pub mod browser;
 pub mod columns;
 pub mod confirm;
+pub mod controls;
 pub mod engines;
 pub mod form;
 mod images;
@@ -13,6 +14,7 @@ mod keys;
 pub mod layout;
 mod links;
 pub mod loading;
+pub mod logs;
 mod marks;
 mod messages;
 pub mod outcome;
@@ -25,12 +27,14 @@ mod writes;
 use crate::model::{self, EngineInfo, Inventory, Sources};
 use browser::Browser;
 use confirm::Confirm;
+use controls::ControlMenu;
 use engines::EnginePicker;
 use form::Form;
 use input::TextInput;
 use inspect::InspectView;
 pub use links::Link;
 pub use loading::{Connection, EventsState, Loading, EVENT_DEBOUNCE};
+use logs::LogView;
 use marks::Marks;
 pub use messages::{Action, Effect, EngineMsg, Msg, SessionRequest, Slot};
 use outcome::OutcomeView;
@@ -84,6 +88,10 @@ pub enum Overlay {
     Outcome(OutcomeView),
     Engines(EnginePicker),
     Browser(Browser),
+    /// `x`: what can be done to a container, and the confirmation of stop and kill.
+    Control(ControlMenu),
+    /// `L`: a container's log, following.
+    Logs(LogView),
 }
 
 /// Where the user was, for Esc/Backspace after following a link.
@@ -168,6 +176,8 @@ pub struct App {
     pub spinner: usize,
     /// A one-line message in the footer until the next key: "read-only mode", an error.
     pub notice: Option<String>,
+    /// The newest log view's generation: lines of an older one are dropped.
+    pub log_generation: u64,
 }
 
 impl App {
@@ -188,6 +198,7 @@ impl App {
             terminal,
             spinner: 0,
             notice: None,
+            log_generation: 0,
         }
     }
 
@@ -238,6 +249,8 @@ impl App {
                 Some(Overlay::Confirm(confirm)) => confirm.working,
                 Some(Overlay::Form(form)) => form.working,
                 Some(Overlay::Browser(browser)) => browser.counting(),
+                Some(Overlay::Control(menu)) => matches!(menu.stage, controls::Stage::Working(_)),
+                Some(Overlay::Logs(view)) => view.is_opening(),
                 Some(Overlay::Engines(picker)) => {
                     picker.rows.iter().flatten().any(|row| row.reach == engines::Reach::Checking)
                 }

@@ -185,8 +185,9 @@ impl App {
                 vec![]
             }
             EngineMsg::Changed(change) => {
+                let mut effects = self.log_container_started(change.kind, change.action, &change.id);
                 if !change.is_relevant() || !self.loading.connected() {
-                    return vec![];
+                    return effects;
                 }
                 if change.changes_size() {
                     match change.kind {
@@ -197,10 +198,10 @@ impl App {
                         ChangeKind::Image => {}
                     }
                 }
-                if !self.loading.want_refresh() {
-                    return vec![];
+                if self.loading.want_refresh() {
+                    effects.push(Effect::RefreshAfter(EVENT_DEBOUNCE));
                 }
-                vec![Effect::RefreshAfter(EVENT_DEBOUNCE)]
+                effects
             }
             EngineMsg::Details(details) => {
                 // The data root decides which binds are flagged: build again.
@@ -267,6 +268,8 @@ impl App {
                 self.notice = Some(error.to_string());
                 vec![]
             }
+            EngineMsg::Controlled { request, result } => self.controlled(request, result),
+            EngineMsg::Log { seq, event } => self.on_log(seq, event),
             // A refresh the events asked for (a burst ended, or the stream came back after an
             // outage): the lists again; or, if the engine was never reached, a connect now.
             EngineMsg::RefreshDue => {
@@ -352,6 +355,9 @@ impl App {
         self.inventory = model::build(&self.sources);
         for panel in Panel::ALL {
             self.refresh_rows(panel);
+        }
+        if let Some(Overlay::Control(menu)) = &mut self.overlay {
+            menu.refresh(&self.inventory);
         }
         if let Some((panel, key)) = self.nav.pending_selection.clone() {
             let shown =

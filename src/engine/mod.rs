@@ -11,6 +11,7 @@ mod endpoint;
 mod error;
 mod events;
 mod images;
+mod logs;
 mod size_walks;
 mod ssh;
 mod stream;
@@ -36,6 +37,7 @@ pub use endpoint::{
 };
 pub use error::{CertificateProblem, EngineError, Problem};
 pub use events::{Change, ChangeAction, ChangeKind, Events};
+pub use logs::LogFollow;
 pub use target::{ContextEntry, Settings, Target};
 pub use write::{ContainerSpec, Session, SessionTarget, VolumeSpec, DETACH_KEYS, HELPER_LABEL, HELPER_MOUNT};
 

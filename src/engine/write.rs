@@ -6,14 +6,16 @@ use std::pin::Pin;
 
 use bollard::models::{ContainerCreateBody, ExecConfig, HostConfig, Mount, MountType, VolumeCreateRequest};
 use bollard::query_parameters::{
-    AttachContainerOptions, CreateContainerOptions, RemoveContainerOptions, RemoveImageOptions,
-    RemoveVolumeOptions, ResizeContainerTTYOptions, ResizeExecOptions, StartContainerOptions,
+    AttachContainerOptions, CreateContainerOptions, KillContainerOptions, RemoveContainerOptions,
+    RemoveImageOptions, RemoveVolumeOptions, ResizeContainerTTYOptions, ResizeExecOptions,
+    RestartContainerOptions, StartContainerOptions, StopContainerOptions,
 };
 use bytes::Bytes;
 use futures_util::{Stream, StreamExt};
 use tokio::io::AsyncWrite;
 
 use super::{error, Engine, EngineError, Problem};
+use crate::model::controls::Control;
 pub use crate::model::spec::{ContainerSpec, VolumeSpec};
 use crate::model::{ContainerId, VolumeName};
 
@@ -192,6 +194,64 @@ impl Engine {
             .start_container(id, None::<StartContainerOptions>)
             .await
             .map_err(|e| self.error(action, e))
+    }
+
+    /// Starts, stops, restarts, pauses, unpauses or kills a container: one request each. Stop and
+    /// restart are answered only once the container has stopped, which may take its whole stop
+    /// timeout (`docker run --stop-timeout`, 10 s unless set): they are allowed that on top of
+    /// the ordinary bound.
+    pub async fn control(&self, id: &str, name: &str, control: Control) -> Result<(), EngineError> {
+        let action = format!("{} container {name}", control.doing());
+        self.writable(&action)?;
+        let docker = if control.waits_for_stop() {
+            let grace = self.stop_timeout(id, &action).await?;
+            self.docker.clone().with_timeout(self.timeout + grace)
+        } else {
+            self.docker.clone()
+        };
+        let result = match control {
+            Control::Start => docker.start_container(id, None::<StartContainerOptions>).await,
+            Control::Stop => docker.stop_container(id, None::<StopContainerOptions>).await,
+            Control::Restart => docker.restart_container(id, None::<RestartContainerOptions>).await,
+            Control::Pause => docker.pause_container(id).await,
+            Control::Unpause => docker.unpause_container(id).await,
+            Control::Kill => docker.kill_container(id, None::<KillContainerOptions>).await,
+        };
+        result.map_err(|e| match e {
+            // The bound was ours: name it, with the stop timeout it allowed for.
+            bollard::errors::Error::RequestTimeoutError => {
+                let detail = format!("no answer within {} s", docker.timeout().as_secs());
+                EngineError::new(&self.host, &action, Problem::Timeout, detail)
+            }
+            e => error::from_bollard(&self.host, &action, e),
+        })
+    }
+
+    /// How long the engine may wait for a container to stop before it kills it: its own
+    /// `StopTimeout`, else the engine's default of 10 s. A negative one waits forever; it is
+    /// bounded here at ten minutes.
+    async fn stop_timeout(&self, id: &str, action: &str) -> Result<std::time::Duration, EngineError> {
+        const ENGINE_DEFAULT: u64 = 10;
+        const LONGEST: u64 = 600;
+        #[derive(serde::Deserialize, Default)]
+        struct Inspect {
+            #[serde(rename = "Config", default)]
+            config: Option<Config>,
+        }
+        #[derive(serde::Deserialize, Default)]
+        struct Config {
+            #[serde(rename = "StopTimeout", default)]
+            stop_timeout: Option<i64>,
+        }
+        let path = format!("/containers/{}/json", super::encode_path(id));
+        let inspect: Inspect = self.get_json(action, &path, Some(self.timeout)).await?;
+        let seconds = inspect.config.and_then(|c| c.stop_timeout);
+        let seconds = match seconds {
+            Some(s) if s < 0 => LONGEST,
+            Some(s) => (s as u64).min(LONGEST),
+            None => ENGINE_DEFAULT,
+        };
+        Ok(std::time::Duration::from_secs(seconds))
     }
 
     /// Runs `command` in a running container on a TTY, attached.

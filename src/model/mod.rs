@@ -5,11 +5,13 @@
 pub mod browse;
 mod build;
 pub mod change;
+pub mod controls;
 pub mod danger;
 pub mod error;
 pub mod facts;
 pub mod ids;
 pub mod images;
+pub mod logs;
 pub mod outcome;
 mod ownership;
 pub mod plan;

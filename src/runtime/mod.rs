@@ -6,6 +6,7 @@
 
 mod contexts;
 mod events;
+mod logs;
 mod perform;
 mod session;
 pub mod signals;

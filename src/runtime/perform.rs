@@ -131,6 +131,15 @@ pub fn perform(effect: Effect, context: &Context) -> Option<JoinHandle<()>> {
         }),
         // Replaces (so ends) the count under way.
         Effect::StopBrowsing => tokio::spawn(async {}),
+        Effect::Perform(Action::Control(request)) => spawn(sender, async move {
+            let result = engine.control(&request.id, &request.name, request.control).await;
+            EngineMsg::Controlled { request, result }
+        }),
+        Effect::FollowLogs { seq, container, from } => {
+            tokio::spawn(super::logs::follow(engine, seq, container, from, sender))
+        }
+        // Replaces (so ends) the log being read.
+        Effect::StopLogs => tokio::spawn(async {}),
         // Handled by the loop, which owns the terminal, the engine and the settings.
         Effect::OpenSession(_) | Effect::Quit | Effect::SwitchEngine(_) | Effect::ListContexts => {
             return None

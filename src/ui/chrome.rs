@@ -139,6 +139,15 @@ pub fn header(app: &App, frame: &mut Frame, area: Rect) {
 /// The table's keys, the current panel's writes first; the general ones go first when narrow.
 fn table_keys(app: &App) -> Vec<(&'static str, &'static str)> {
     let mut keys = vec![("↑↓", "move"), ("Enter", "follow")];
+    // A container's controls and log: from its row, or from a bind's or a tmpfs mount's.
+    let container_row = matches!(app.nav.panel, Panel::Containers | Panel::Binds | Panel::Tmpfs);
+    if container_row {
+        keys.extend_from_slice(if app.config.read_only {
+            &[("L", "logs")][..]
+        } else {
+            &[("x", "control"), ("L", "logs")]
+        });
+    }
     if !app.config.read_only {
         keys.extend_from_slice(match app.nav.panel {
             Panel::Containers => &[("d", "remove"), ("P", "prune"), ("e", "shell")][..],
@@ -199,7 +208,21 @@ pub fn tabs(app: &App, frame: &mut Frame, area: Rect) {
 }
 
 pub fn footer(app: &App, frame: &mut Frame, area: Rect) {
+    let menu_keys;
     let keys: &[(&str, &str)] = match &app.overlay {
+        Some(Overlay::Control(menu)) => {
+            menu_keys = super::menu::footer_keys(menu);
+            &menu_keys
+        }
+        Some(Overlay::Logs(view)) if view.is_opening() => &[("", "opening the log…"), ("Esc", "cancel")],
+        Some(Overlay::Logs(view)) if view.typing => &[("Enter", "search"), ("Esc", "cancel")],
+        Some(Overlay::Logs(_)) => &[
+            ("↑↓ PgUp PgDn", "scroll"),
+            ("End", "follow"),
+            ("/", "search"),
+            ("n/N", "next/prev"),
+            ("Esc", "close"),
+        ],
         Some(Overlay::Help) => &[("Esc", "close help"), ("q", "close")],
         Some(Overlay::Confirm(c)) if c.working => &[("", "removing…")],
         Some(Overlay::Confirm(c)) if c.needs_force() => {

@@ -9,6 +9,8 @@ mod engines;
 mod help;
 mod image_detail;
 mod inspect;
+mod logs;
+mod menu;
 mod table;
 pub mod theme;
 mod untrusted;
@@ -61,6 +63,8 @@ fn draw(app: &App, frame: &mut Frame) {
         Some(Overlay::Form(form)) => dialogs::form(form, app.spinner, frame, areas.body),
         Some(Overlay::Engines(picker)) => engines::render(picker, app.spinner, frame, areas.body),
         Some(Overlay::Browser(view)) => browser::render(view, app.spinner, frame, areas.body),
+        Some(Overlay::Control(menu)) => menu::render(menu, app.spinner, frame, areas.body),
+        Some(Overlay::Logs(view)) => logs::render(view, frame, areas.body),
         None => {}
     }
 }
