@@ -195,7 +195,7 @@ fn x_and_l_act_on_the_container_of_a_bind_row_and_of_a_volumes_user_link() {
     keys(&mut app, "\x1b");
     // Volumes: shared-cache has two users; the second link is worker.
     keys(&mut app, "2jj\nj");
-    assert_eq!(app.nav.focus, Focus::Links);
+    assert_eq!(app.nav.focus, Focus::Detail);
     keys(&mut app, "x");
     assert_eq!(menu(&app).name, "worker");
     keys(&mut app, "\x1b");

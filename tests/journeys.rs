@@ -67,7 +67,7 @@ fn following_a_volume_to_its_container_and_back() {
     assert_eq!(selected_name(&app), "shared-cache");
     // Two users: Enter walks into the links, Enter again follows the chosen one.
     keys(&mut app, "\n");
-    assert_eq!(app.nav.focus, Focus::Links);
+    assert_eq!(app.nav.focus, Focus::Detail);
     keys(&mut app, "j\n");
     assert_eq!(app.nav.panel, Panel::Containers);
     assert_eq!(selected_name(&app), "worker");
@@ -731,4 +731,25 @@ fn star_marks_every_row_shown_esc_asks_before_clearing_and_u_clears() {
     assert!(app.marks.count(Panel::Volumes) > 0, "another key in between: the Esc only asks again");
     keys(&mut app, "u");
     assert_eq!(app.marks, Default::default());
+}
+
+/// A container with more to say than the pane holds: the border says how much is cut and how to
+/// see it; `→` gives the pane the keys, `PgDn` scrolls, the top then says what is above.
+#[test]
+fn the_detail_pane_says_what_is_cut_and_scrolls_to_it() {
+    let mut labelled = hazardous_container();
+    labelled.labels = (1..=14).map(|i| (format!("label-{i:02}"), format!("value {i}"))).collect();
+    let mut app = loaded_app_with(engine(), vec![labelled], 80, 24);
+    keys(&mut app, "/ci-runner\n");
+    let screen = render(&app);
+    assert!(screen.contains("more · → to scroll") && !screen.contains("label-14"), "{screen}");
+    keys(&mut app, "l");
+    assert_eq!(app.nav.focus, Focus::Detail);
+    app.update(key(crossterm::event::KeyCode::PageDown));
+    app.update(key(crossterm::event::KeyCode::PageDown));
+    let screen = render(&app);
+    assert!(screen.contains("label-14=value 14") && screen.contains("↑ 12 more"), "{screen}");
+    assert!(!screen.contains("more · "), "nothing below the last row: {screen}");
+    keys(&mut app, "\x1b");
+    assert_eq!(app.nav.focus, Focus::Table);
 }

@@ -129,7 +129,7 @@ impl App {
     /// included), the one a bind or tmpfs row belongs to, or the container a link in the detail
     /// pane points at (a volume's or an image's users).
     pub(super) fn target_container(&self) -> Option<ContainerId> {
-        if self.nav.focus == Focus::Links && self.nav.panel != Panel::Containers {
+        if self.nav.focus == Focus::Detail && self.nav.panel != Panel::Containers {
             if let Some(RowKey::Container(id)) = self.links().get(self.nav.link).map(|l| l.key.clone()) {
                 return Some(id);
             }

@@ -137,6 +137,9 @@ impl App {
             self.filter_key(key);
             return vec![];
         }
+        if self.nav.focus == Focus::Detail && self.detail_key(key) {
+            return vec![];
+        }
         let page = layout::table_rows(self.terminal, self.banner(), self.view().rows.len()).max(1) as isize;
         match key.code {
             KeyCode::Char('q') => return vec![Effect::Quit],
@@ -162,7 +165,7 @@ impl App {
                 self.nav.filter_input = Some(TextInput::reopened(&self.view().filter));
             }
             KeyCode::Enter => self.enter(),
-            KeyCode::Esc if self.nav.focus == Focus::Links => self.nav.focus = Focus::Table,
+            KeyCode::Right | KeyCode::Char('l') => self.focus_detail(),
             KeyCode::Esc if !self.view().filter.is_empty() => self.set_filter(String::new()),
             KeyCode::Esc if self.marks.count(self.nav.panel) > 0 => self.ask_to_clear_marks(),
             KeyCode::Esc | KeyCode::Backspace => self.back(),
@@ -285,24 +288,16 @@ impl App {
         self.nav.panel = Panel::ALL[index];
         self.nav.focus = Focus::Table;
         self.nav.link = 0;
+        self.nav.detail_scroll = 0;
     }
 
     pub(super) fn move_by(&mut self, delta: isize) {
-        if self.nav.focus == Focus::Links {
-            let count = self.links().len();
-            self.nav.link = self.nav.link.saturating_add_signed(delta).min(count.saturating_sub(1));
-        } else {
-            let position = self.view().scroll.selected.saturating_add_signed(delta);
-            self.select(position);
-        }
+        let position = self.view().scroll.selected.saturating_add_signed(delta);
+        self.select(position);
     }
 
     fn move_to(&mut self, position: usize) {
-        if self.nav.focus == Focus::Links {
-            self.nav.link = position.min(self.links().len().saturating_sub(1));
-        } else {
-            self.select(position);
-        }
+        self.select(position);
     }
 
     fn cycle_sort(&mut self) {
@@ -319,16 +314,74 @@ impl App {
         let links = self.links();
         match self.nav.focus {
             Focus::Table if links.len() == 1 => self.follow(&links[0]),
-            Focus::Table if !links.is_empty() => {
-                self.nav.focus = Focus::Links;
-                self.nav.link = 0;
-            }
-            Focus::Links => {
+            Focus::Table if !links.is_empty() => self.focus_detail(),
+            Focus::Detail => {
                 if let Some(link) = links.get(self.nav.link) {
                     self.follow(&link.clone());
                 }
             }
             Focus::Table => {}
+        }
+    }
+
+    /// The detail pane takes the keys: its links, and scrolling what does not fit.
+    fn focus_detail(&mut self) {
+        self.nav.focus = Focus::Detail;
+        self.nav.link = 0;
+        self.choose_link(0);
+    }
+
+    /// Keys while the detail pane has the focus; false for those it leaves to the explorer.
+    fn detail_key(&mut self, key: KeyEvent) -> bool {
+        let (_, height) = self.detail_size();
+        let page = height.max(1) as isize;
+        let has_links = !self.links().is_empty();
+        match key.code {
+            KeyCode::Up | KeyCode::Char('k') if has_links => self.choose_link(-1),
+            KeyCode::Down | KeyCode::Char('j') if has_links => self.choose_link(1),
+            KeyCode::Up | KeyCode::Char('k') => self.scroll_detail(-1),
+            KeyCode::Down | KeyCode::Char('j') => self.scroll_detail(1),
+            KeyCode::PageUp => self.scroll_detail(-page),
+            KeyCode::PageDown => self.scroll_detail(page),
+            KeyCode::Home | KeyCode::Char('g') if has_links => self.choose_link(isize::MIN),
+            KeyCode::End | KeyCode::Char('G') if has_links => self.choose_link(isize::MAX),
+            KeyCode::Home | KeyCode::Char('g') => self.scroll_detail(isize::MIN),
+            KeyCode::End | KeyCode::Char('G') => self.scroll_detail(isize::MAX),
+            KeyCode::Esc | KeyCode::Left | KeyCode::Char('h') => self.nav.focus = Focus::Table,
+            _ => return false,
+        }
+        true
+    }
+
+    /// The detail pane's columns and rows inside its border.
+    fn detail_size(&self) -> (usize, usize) {
+        layout::detail_inner(self.terminal, self.banner(), self.view().rows.len())
+    }
+
+    fn scroll_detail(&mut self, delta: isize) {
+        let (columns, height) = self.detail_size();
+        let rows = self.detail_rows(columns).len();
+        let scroll = self.nav.detail_scroll.saturating_add_signed(delta);
+        self.nav.detail_scroll = scroll.min(rows.saturating_sub(height));
+    }
+
+    /// Moves the chosen link by `delta` and scrolls the pane so its rows show.
+    fn choose_link(&mut self, delta: isize) {
+        let count = self.links().len();
+        self.nav.link = self.nav.link.saturating_add_signed(delta).min(count.saturating_sub(1));
+        let (columns, height) = self.detail_size();
+        let rows = self.detail_rows(columns);
+        let chosen = |row: &&super::detail::Row| row.link == Some(self.nav.link);
+        let (Some(first), Some(last)) =
+            (rows.iter().position(|r| chosen(&r)), rows.iter().rposition(|r| chosen(&r)))
+        else {
+            return;
+        };
+        let scroll = &mut self.nav.detail_scroll;
+        if first < *scroll {
+            *scroll = first;
+        } else if last >= *scroll + height {
+            *scroll = (last + 1).saturating_sub(height).min(first);
         }
     }
 

@@ -81,6 +81,12 @@ pub fn table_rows(size: (u16, u16), banner: bool, rows: usize) -> usize {
     usize::from(areas(screen(size), banner, rows).table.height.saturating_sub(3))
 }
 
+/// The detail pane's columns and rows inside its border.
+pub fn detail_inner(size: (u16, u16), banner: bool, rows: usize) -> (usize, usize) {
+    let detail = areas(screen(size), banner, rows).detail;
+    (usize::from(detail.width.saturating_sub(2)), usize::from(detail.height.saturating_sub(2)))
+}
+
 /// The visible table row under a click, counted from the top of the view.
 pub fn table_row_at(size: (u16, u16), banner: bool, rows: usize, column: u16, row: u16) -> Option<usize> {
     let table = areas(screen(size), banner, rows).table;

@@ -5,6 +5,7 @@ pub mod browser;
 pub mod columns;
 pub mod confirm;
 pub mod controls;
+pub mod detail;
 pub mod engines;
 pub mod form;
 mod images;
@@ -75,8 +76,9 @@ impl PanelView {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Focus {
     Table,
-    /// Walking the detail pane's links (a volume's users, a container's mounts).
-    Links,
+    /// The detail pane: walking its links (a volume's users, a container's mounts) and scrolling
+    /// what does not fit.
+    Detail,
 }
 
 #[derive(Debug, Clone)]
@@ -124,6 +126,8 @@ pub struct Navigation {
     pub focus: Focus,
     /// The selected link, while the focus is on the detail pane's links.
     pub link: usize,
+    /// The detail pane's first row shown.
+    pub detail_scroll: usize,
     /// The panel's filter while `/` types into it.
     pub filter_input: Option<TextInput>,
     /// Esc was pressed with marks set: the next Esc clears them.
@@ -142,6 +146,7 @@ impl Navigation {
             views: Panel::ALL.map(PanelView::new),
             focus: Focus::Table,
             link: 0,
+            detail_scroll: 0,
             filter_input: None,
             esc_clears_marks: false,
             pending_selection: None,
@@ -318,6 +323,7 @@ impl App {
         view.scroll.selected = position.min(view.rows.len().saturating_sub(1));
         view.touched = true;
         self.nav.link = 0;
+        self.nav.detail_scroll = 0;
         self.remember_selection(self.nav.panel);
         self.keep_visible(self.nav.panel);
     }

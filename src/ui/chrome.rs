@@ -274,8 +274,11 @@ pub fn footer(app: &App, frame: &mut Frame, area: Rect) {
         None if app.nav.filter_input.is_some() => {
             &[("type", "to filter"), ("Ctrl-U", "clear"), ("Enter", "keep"), ("Esc", "clear and close")]
         }
-        None if app.nav.focus == Focus::Links => {
-            &[("↑↓", "choose"), ("Enter", "go there"), ("Esc", "back to table")]
+        None if app.nav.focus == Focus::Detail && app.links().is_empty() => {
+            &[("↑↓ PgUp PgDn", "scroll"), ("Esc/←", "back to table"), ("?", "help")]
+        }
+        None if app.nav.focus == Focus::Detail => {
+            &[("↑↓", "choose"), ("PgUp PgDn", "scroll"), ("Enter", "go there"), ("Esc/←", "back to table")]
         }
         None => &[],
     };

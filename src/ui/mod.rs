@@ -7,7 +7,6 @@ mod detail;
 mod dialogs;
 mod engines;
 mod help;
-mod image_detail;
 mod inspect;
 mod logs;
 mod menu;

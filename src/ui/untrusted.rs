@@ -28,13 +28,7 @@ pub fn padded(raw: &str, columns: usize, align: Align) -> String {
     pad(&visible(raw), columns, align)
 }
 
-/// A label's or an option's key and value as shown, the value masked when the key looks secret
-/// and `reveal` is off.
-pub fn key_and_value<'a>(key: &'a str, value: &'a str, reveal: bool) -> (Cow<'a, str>, Cow<'a, str>) {
-    (visible(key), visible(secrets::shown(key, value, reveal)))
-}
-
-/// `k=v,k2=v2` as `key_value` shows each.
+/// `k=v,k2=v2` as a detail row shows each.
 pub fn key_values(map: &BTreeMap<String, String>, reveal: bool) -> String {
     visible(&secrets::key_values(map, reveal)).into_owned()
 }
@@ -61,11 +55,11 @@ mod tests {
 
     #[test]
     fn labels_are_masked_and_their_escapes_shown() {
-        let (key, value) = key_and_value("api_token", "hunter2", false);
-        assert_eq!((key.as_ref(), value.as_ref()), ("api_token", secrets::MASK));
-        assert_eq!(key_and_value("api_token", "hunter2", true).1, "hunter2");
-        let (key, value) = key_and_value("evil\u{202e}", "\x1b]0;PWN\x07\nFAKE", false);
-        assert_eq!(format!("{key}={value}"), "evil\\u{202e}=\\x1b]0;PWN\\x07\\nFAKE");
+        let labels = [("api_token".to_owned(), "hunter2".to_owned())].into();
+        assert_eq!(key_values(&labels, false), format!("api_token={}", secrets::MASK));
+        assert_eq!(key_values(&labels, true), "api_token=hunter2");
+        let labels = [("evil\u{202e}".to_owned(), "\x1b]0;PWN\x07\nFAKE".to_owned())].into();
+        assert_eq!(key_values(&labels, false), "evil\\u{202e}=\\x1b]0;PWN\\x07\\nFAKE");
         assert_eq!(fitted("a\nb-long-name", 6), "a\\nb-…");
     }
 
