@@ -235,22 +235,3 @@ fn an_older_image_list_answering_after_a_newer_one_was_asked_is_dropped() {
     feed(&mut app, EngineMsg::Images { seq: newer, result: Ok(Vec::new()) });
     assert!(app.inventory.images.is_empty());
 }
-
-#[test]
-fn a_failed_container_list_still_lets_the_image_list_and_info_go() {
-    let mut app = App::new("unix:///var/run/docker.sock", true, (80, 24), Default::default());
-    app.start();
-    feed(&mut app, EngineMsg::Connected(engine()));
-    let failed = EngineMsg::ListFailed {
-        seq: 1,
-        list: ListKind::Containers,
-        error: timeout("listing containers"),
-        at: UNIX_EPOCH,
-    };
-    let effects = feed(&mut app, failed);
-    assert!(effects.contains(&Effect::Describe), "{effects:?}");
-    assert!(effects.iter().any(|e| matches!(e, Effect::LoadImages { .. })), "{effects:?}");
-    assert!(effects.iter().any(|e| matches!(e, Effect::RefreshAfter(_))), "and the retry: {effects:?}");
-    let again = feed(&mut app, EngineMsg::Containers { seq: 1, containers: containers() });
-    assert!(!again.contains(&Effect::Describe), "released once: {again:?}");
-}

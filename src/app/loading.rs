@@ -86,9 +86,6 @@ pub struct Loading {
     pub image_list: ImageList,
     /// The newest image list asked for.
     image_generation: u64,
-    /// After a connect, the generation of lists whose container list `/info` and the image list
-    /// wait for.
-    held_for: Option<u64>,
     /// The generation of the browser's count: each `o` starts a new one.
     pub browse_generation: u64,
     /// Failed list requests in a row, for the retry's backoff.
@@ -116,7 +113,6 @@ impl Default for Loading {
             images: ImageSizing::default(),
             image_list: ImageList::NotLoaded,
             image_generation: 0,
-            held_for: None,
             browse_generation: 0,
             failures: 0,
             refresh_pending: false,
@@ -204,17 +200,6 @@ impl Loading {
     /// Whether sizes are still coming for some listed object.
     pub fn sizing(&self) -> bool {
         self.containers.waiting() > 0 || self.volumes.waiting() > 0
-    }
-
-    /// `/info` and the image list wait for the container list of generation `seq`.
-    pub(super) fn hold_until_listed(&mut self, seq: u64) {
-        self.held_for = Some(seq);
-    }
-
-    /// The container list of generation `seq` answered (or failed): true once, when what waited
-    /// for it (or for an older one) may go.
-    pub(super) fn listed(&mut self, seq: u64) -> bool {
-        self.held_for.take_if(|held| seq >= *held).is_some()
     }
 
     /// A new image list: its effect, as the newest generation.

@@ -31,11 +31,8 @@ impl App {
             EngineMsg::Connected(info) => {
                 self.sources.engine = info;
                 self.loading.connection = Connection::Connected;
-                // Names first: the container list shares the engine only with the volume list and
-                // the event stream; the image list and `/info` wait until it has answered.
-                let seq = self.relist(true);
-                self.loading.hold_until_listed(seq);
-                let mut effects = vec![Effect::LoadLists { seq }];
+                let mut effects = self.reload(true);
+                effects.push(Effect::Describe);
                 if self.loading.start_watching() {
                     effects.push(Effect::WatchEvents);
                 }
@@ -65,7 +62,7 @@ impl App {
                 let ids = self.loading.containers.plan(seq, containers.iter().map(|c| (&c.id, sized(&c.id))));
                 self.sources.containers = containers;
                 self.rebuild();
-                let mut effects = self.released_by_list(seq);
+                let mut effects = Vec::new();
                 if ids.is_empty() {
                     // Nothing to size: the images' turn may have come.
                     effects.extend(self.size_images_if_due());
@@ -111,12 +108,7 @@ impl App {
                 effects
             }
             EngineMsg::ListFailed { seq, list, error, at } => {
-                let mut effects = match list {
-                    ListKind::Containers => self.released_by_list(seq),
-                    ListKind::Volumes => vec![],
-                };
-                effects.extend(self.loading.list_failed(list, seq, error, at).map(Effect::RefreshAfter));
-                effects
+                self.loading.list_failed(list, seq, error, at).map(Effect::RefreshAfter).into_iter().collect()
             }
             EngineMsg::ContainersSized { seq, found } => {
                 for (id, sized) in found {
@@ -309,15 +301,6 @@ impl App {
             self.refresh_image_sizes();
         }
         self.loading.next_generation()
-    }
-
-    /// What waited for the container list after a connect: `/info` and the image list.
-    fn released_by_list(&mut self, seq: u64) -> Vec<Effect> {
-        if self.loading.listed(seq) {
-            vec![Effect::Describe, self.loading.ask_images()]
-        } else {
-            vec![]
-        }
     }
 
     fn on_volumes_sized(&mut self, seq: u64, piece: VolumesSized, at: SystemTime) {
