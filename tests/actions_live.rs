@@ -370,3 +370,49 @@ async fn volume_create_refuses_a_name_that_exists_and_leaves_it_unchanged() {
     let labels = s.docker.inspect_volume(&volume).await.expect("inspect").labels;
     assert!(!labels.contains_key("other"), "the existing volume gained a label: {labels:?}");
 }
+
+/// Scripts read one JSON document whatever happened: `outcome` is always there (empty when
+/// there was nothing to remove, null when nothing was sent), and `refused` says why not.
+#[tokio::test(flavor = "multi_thread")]
+async fn every_prune_json_has_its_outcome_key_and_a_refusal_says_why() {
+    let s = Scenario::new().await;
+    let filter = format!("label=dockdu.test={}", s.run_id);
+    let nothing =
+        dockdu(&["prune", "volumes", "--scope", "dangling", "--filter", &filter, "--yes", "--json"]).await;
+    assert_eq!(nothing.status.code(), Some(0), "{nothing:?}");
+    let document = support::json_output(&nothing);
+    assert_eq!(document["outcome"]["removed"], serde_json::json!([]), "{document}");
+
+    let idle = s.create_volume("idle").await;
+    let refused = dockdu(&[
+        "--read-only",
+        "prune",
+        "volumes",
+        "--scope",
+        "dangling",
+        "--filter",
+        &filter,
+        "--yes",
+        "--json",
+    ])
+    .await;
+    assert_eq!(refused.status.code(), Some(2), "{refused:?}");
+    let document: serde_json::Value = serde_json::from_slice(&refused.stdout).expect("JSON on stdout");
+    assert!(
+        document["outcome"].is_null()
+            && document["refused"].as_str().is_some_and(|r| r.contains("read-only")),
+        "{document}"
+    );
+    assert_eq!(document["plan"]["volumes"][0]["name"], serde_json::json!(idle));
+
+    let dry =
+        dockdu(&["prune", "volumes", "--scope", "dangling", "--filter", &filter, "--dry-run", "--json"])
+            .await;
+    let document = support::json_output(&dry);
+    assert!(
+        document.as_object().is_some_and(|d| d.contains_key("outcome")) && document["outcome"].is_null(),
+        "{document}"
+    );
+    let (_, volumes) = objects(&s).await;
+    assert!(volumes.contains(&idle), "nothing was removed");
+}

@@ -2,6 +2,7 @@
 //! stops after one line, a disk that is full, and the log file. Each runs the real binary
 //! against the real engine.
 
+mod pty;
 mod support;
 
 use std::io::{BufRead, BufReader, Read};
@@ -112,4 +113,36 @@ async fn the_log_file_is_readable_by_its_owner_only_and_names_requests_without_t
     );
     // The container list's body holds `"Id":` and this container's name; the log holds neither.
     assert!(!text.contains("\"Id\":") && !text.contains(&name), "a response body in the log:\n{text}");
+}
+
+/// On a terminal `report` fits its width, cutting labels before names; piped, every row is whole.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn report_fits_a_terminals_width_names_first_and_writes_whole_rows_to_a_pipe() {
+    let s = Scenario::new().await;
+    let mut labels = s.labels();
+    labels.insert("note".to_owned(), "a label long enough to push the row past eighty columns".to_owned());
+    let name = s.name("a-volume-with-a-long-name");
+    let request =
+        VolumeCreateRequest { name: Some(name.clone()), labels: Some(labels), ..Default::default() };
+    s.docker.create_volume(request).await.expect("creating the volume");
+
+    let piped = dockdu(dockdu_command(&["report"])).await;
+    let text = String::from_utf8_lossy(&piped.stdout);
+    let row = text.lines().find(|l| l.contains(&name) && l.contains("note=")).expect("the volume's row");
+    assert!(row.contains("past eighty columns"), "piped: the whole row: {row}");
+
+    let screen = tokio::task::spawn_blocking(move || {
+        let mut tty = pty::Pty::spawn(env!("CARGO_BIN_EXE_dockdu"), &["report"], 80, 200);
+        tty.wait_exit(std::time::Duration::from_secs(60));
+        tty.parser.screen().contents()
+    })
+    .await
+    .expect("the pty");
+    assert!(screen.lines().all(|l| dockdu::text::format::width(l) <= 80), "{screen}");
+    // The volumes' row has more columns than 80 hold: the labels go first, cut with `…`.
+    let listed = screen.lines().find(|l| l.contains(" local ")).unwrap_or_else(|| panic!("{screen}"));
+    assert!(listed.ends_with('…') && !listed.contains("past eighty"), "{listed}");
+    // The dangling volumes' row has room for the whole name once the other columns gave way.
+    let dangling = screen.lines().find(|l| l.contains(" named ")).unwrap_or_else(|| panic!("{screen}"));
+    assert!(dangling.contains(&name), "the name whole: {dangling}");
 }

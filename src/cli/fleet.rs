@@ -67,7 +67,7 @@ pub async fn report(
     if json {
         output::json(&serde_json::to_string_pretty(&document(&entries, reveal_secrets))?)?;
     } else {
-        output::text(&text(&entries, reveal_secrets))?;
+        output::text(&text(&entries, reveal_secrets, output::terminal_width()))?;
     }
     match entries.iter().filter(|e| e.outcome.is_err()).count() {
         0 => Ok(Finish::Done),
@@ -103,14 +103,14 @@ pub fn document(entries: &[Entry], reveal_secrets: bool) -> Value {
 }
 
 /// Each context's report under its name, then the totals across the engines that answered.
-pub fn text(entries: &[Entry], reveal_secrets: bool) -> String {
+pub fn text(entries: &[Entry], reveal_secrets: bool, fit: Option<usize>) -> String {
     let mut out = String::new();
     let mut sum = Totals::default();
     for entry in entries {
         let _ = writeln!(out, "=== context {} · {}", visible(&entry.name), visible(&entry.host));
         match &entry.outcome {
             Ok(inventory) => {
-                out.push_str(&report::text(inventory, reveal_secrets));
+                out.push_str(&report::text(inventory, reveal_secrets, fit));
                 add(&mut sum, &inventory.totals);
             }
             Err(error) => {
@@ -193,7 +193,7 @@ mod tests {
 
     #[test]
     fn text_ends_with_totals_across_the_engines_that_answered() {
-        let text = text(&[reporting("a", 2, 1024), reporting("b", 1, 1024), unreachable("c")], false);
+        let text = text(&[reporting("a", 2, 1024), reporting("b", 1, 1024), unreachable("c")], false, None);
         assert!(text.contains("=== context a · tcp://a:2375") && text.contains("=== context c · ssh://gone"));
         assert!(text.contains("  error: connecting failed on ssh://gone: ssh: Connection refused"), "{text}");
         let last = text.lines().last().unwrap();

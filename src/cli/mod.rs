@@ -126,7 +126,7 @@ async fn run(cli: Cli) -> anyhow::Result<Finish> {
             if json {
                 output::json(&report::json(&inventory, reveal_secrets))?;
             } else {
-                output::text(&report::text(&inventory, reveal_secrets))?;
+                output::text(&report::text(&inventory, reveal_secrets, output::terminal_width()))?;
             }
             Ok(Finish::Done)
         }

@@ -10,9 +10,6 @@ use anyhow::{Context, Result};
 use crate::text::format::{self, Align};
 use crate::text::sanitize::visible;
 
-// The caps live with the other words and numbers, where the column descriptions (app) reach them.
-pub use crate::text::format::{NAME_COLUMNS, PATH_COLUMNS, WORD_COLUMNS};
-
 /// Whether text written to stdout found a reader.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Delivery {
@@ -68,48 +65,90 @@ pub fn question(text: &str) -> io::Result<()> {
 
 pub use crate::text::secrets::key_values;
 
-/// One column of a table: its title, alignment, and the most columns a cell may take.
+/// One column of a table: its title, alignment, and whether it gives way last on a narrow
+/// terminal (the names).
 pub struct Column {
     pub title: &'static str,
     pub align: Align,
-    pub max: usize,
+    pub kept: bool,
 }
 
 impl Column {
-    pub const fn left(title: &'static str, max: usize) -> Column {
-        Column { title, align: Align::Left, max }
+    pub const fn left(title: &'static str) -> Column {
+        Column { title, align: Align::Left, kept: false }
     }
 
-    pub const fn right(title: &'static str, max: usize) -> Column {
-        Column { title, align: Align::Right, max }
+    pub const fn right(title: &'static str) -> Column {
+        Column { title, align: Align::Right, kept: false }
+    }
+
+    /// Shrinks only once every other column has.
+    pub const fn kept(self) -> Column {
+        Column { kept: true, ..self }
     }
 }
 
-/// Rows under `columns`, each column as wide as its widest cell up to its cap (by display
-/// width, cut with `…`); the last column stays whole. Cells are shown visibly first, so a
-/// newline in a path cannot start a line and widths count what the terminal will show.
+/// How wide text output may be: a terminal's width, or none for a pipe or a file, which take
+/// whole rows.
+pub fn terminal_width() -> Option<usize> {
+    use std::io::IsTerminal;
+    if !io::stdout().is_terminal() {
+        return None;
+    }
+    crossterm::terminal::size().ok().map(|(columns, _)| usize::from(columns))
+}
+
+/// The fewest columns a shrunk column keeps: room for its title, or a few characters and `…`.
+const SHRUNK: usize = 6;
+
+/// Rows under `columns`, each column as wide as its widest cell (by display width). With `fit`
+/// (a terminal's width) a line wider than it shrinks its columns from the right, the kept ones
+/// (the names) last, and cuts cells with `…`; without, every row is whole. Cells are shown visibly
+/// first, so a newline in a path cannot start a line and widths count what the terminal shows.
 /// `header` prints the titles; `indent` starts every line.
-pub fn table(out: &mut String, indent: &str, columns: &[Column], header: bool, rows: &[Vec<String>]) {
+pub fn table(
+    out: &mut String,
+    indent: &str,
+    columns: &[Column],
+    header: bool,
+    rows: &[Vec<String>],
+    fit: Option<usize>,
+) {
     let rows: Vec<Vec<std::borrow::Cow<str>>> =
         rows.iter().map(|row| row.iter().map(|cell| visible(cell)).collect()).collect();
-    let widths: Vec<usize> = columns
+    let mut widths: Vec<usize> = columns
         .iter()
         .enumerate()
         .map(|(i, column)| {
             let title = if header { format::width(column.title) } else { 0 };
             let widest = rows.iter().filter_map(|row| row.get(i)).map(|cell| format::width(cell)).max();
-            title.max(widest.unwrap_or(0)).min(column.max)
+            title.max(widest.unwrap_or(0))
         })
         .collect();
+    if let Some(fit) = fit {
+        let used = |widths: &[usize]| {
+            format::width(indent) + widths.iter().sum::<usize>() + 2 * widths.len().saturating_sub(1)
+        };
+        let (kept, rest): (Vec<usize>, Vec<usize>) = (0..widths.len()).rev().partition(|&i| columns[i].kept);
+        let order = rest.into_iter().chain(kept);
+        for i in order {
+            let excess = used(&widths).saturating_sub(fit);
+            if excess == 0 {
+                break;
+            }
+            let floor = if header { format::width(columns[i].title) } else { 0 }.max(SHRUNK).min(widths[i]);
+            widths[i] -= excess.min(widths[i] - floor);
+        }
+    }
+    let last = columns.len().saturating_sub(1);
     let mut line = |cells: &mut dyn Iterator<Item = &str>| {
         let mut text = String::from(indent);
-        let cells: Vec<&str> = cells.collect();
-        for (i, (cell, column)) in cells.iter().zip(columns).enumerate() {
+        for (i, (cell, column)) in cells.zip(columns).enumerate() {
             if i > 0 {
                 text.push_str("  ");
             }
-            if i + 1 == cells.len() && column.align == Align::Left {
-                text.push_str(cell);
+            if i == last && column.align == Align::Left {
+                text.push_str(&format::fit(cell, widths[i]));
             } else {
                 text.push_str(&format::pad(cell, widths[i], column.align));
             }
@@ -136,14 +175,9 @@ mod tests {
     #[test]
     fn cjk_cells_line_up_by_display_width() {
         let mut out = String::new();
-        let columns = [Column::left("PATH", PATH_COLUMNS), Column::right("SIZE", 8), Column::left("WHO", 9)];
-        table(
-            &mut out,
-            " ",
-            &columns,
-            true,
-            &rows(&[&["/srv/データ", "1 KiB", "web"], &["/srv/ab", "2 MiB", "db"]]),
-        );
+        let columns = [Column::left("PATH"), Column::right("SIZE"), Column::left("WHO")];
+        let cells = rows(&[&["/srv/データ", "1 KiB", "web"], &["/srv/ab", "2 MiB", "db"]]);
+        table(&mut out, " ", &columns, true, &cells, None);
         let lines: Vec<&str> = out.lines().collect();
         // データ is six columns wide: the rows below it are padded to match.
         assert_eq!(
@@ -153,19 +187,28 @@ mod tests {
     }
 
     #[test]
-    fn long_cells_are_cut_with_an_ellipsis_but_the_last_column_stays_whole() {
-        let mut out = String::new();
-        let long = "n".repeat(50);
-        let columns = [Column::left("NAME", 10), Column::left("LABELS", 10)];
-        table(&mut out, "", &columns, false, &rows(&[&[&long, &long]]));
-        assert_eq!(out, format!("nnnnnnnnn…  {long}\n"));
+    fn piped_rows_are_whole_and_a_terminal_cuts_from_the_right_the_names_last() {
+        let name = "dockdu-manual-a-rather-long-volume-name";
+        let labels = "team=ops,tier=database,backup=nightly";
+        let columns = [Column::left("NAME").kept(), Column::right("SIZE"), Column::left("LABELS")];
+        let cells = rows(&[&[name, "1 KiB", labels]]);
+        let mut piped = String::new();
+        table(&mut piped, "", &columns, false, &cells, None);
+        assert_eq!(piped, format!("{name}  1 KiB  {labels}\n"), "whole when piped");
+        let mut narrow = String::new();
+        table(&mut narrow, "", &columns, false, &cells, Some(60));
+        assert_eq!(format::width(narrow.trim_end()), 60, "{narrow}");
+        assert!(narrow.starts_with(name) && narrow.trim_end().ends_with('…'), "labels gave way: {narrow}");
+        let mut tiny = String::new();
+        table(&mut tiny, "", &columns, false, &cells, Some(30));
+        assert!(tiny.starts_with("dockdu-manual") && tiny.contains('…'), "then the name: {tiny}");
     }
 
     #[test]
     fn control_characters_in_cells_are_shown_and_counted_as_shown() {
         let mut out = String::new();
-        let columns = [Column::left("PATH", PATH_COLUMNS), Column::left("MODE", 4)];
-        table(&mut out, "", &columns, true, &rows(&[&["/a\x1b[41m\nb", "rw"], &["/c", "ro"]]));
+        let columns = [Column::left("PATH"), Column::left("MODE")];
+        table(&mut out, "", &columns, true, &rows(&[&["/a\x1b[41m\nb", "rw"], &["/c", "ro"]]), None);
         assert_eq!(out, "PATH           MODE\n/a\\x1b[41m\\nb  rw\n/c             ro\n");
     }
 }

@@ -6,7 +6,7 @@ use std::fmt::Write;
 use crate::app::columns::{self, Column, Face};
 use crate::cli::output::{self, table};
 use crate::model::{Inventory, Volume};
-use crate::text::format::size;
+use crate::text::format::{size, width};
 use crate::text::sanitize::visible;
 use crate::text::secrets::masked_map;
 
@@ -39,13 +39,14 @@ fn with_secrets_masked(inventory: &Inventory) -> Inventory {
 
 const INDENT: &str = "  ";
 
-pub fn text(inventory: &Inventory, reveal_secrets: bool) -> String {
+/// The report for a person: sections of whole rows, fitted to `fit` columns when on a terminal.
+pub fn text(inventory: &Inventory, reveal_secrets: bool, fit: Option<usize>) -> String {
     let e = &inventory.engine;
     let t = &inventory.totals;
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{}{} · context {} · {} {} (API {}) · {} · {}\n",
+        "{}{} · context {} · {} {} (API {}) · {} · {}",
         visible(&e.host),
         e.connection_warning().map(|w| format!(" ({w})")).unwrap_or_default(),
         visible(&e.context),
@@ -55,13 +56,14 @@ pub fn text(inventory: &Inventory, reveal_secrets: bool) -> String {
         visible(&e.os),
         visible(&e.storage_driver)
     );
+    out.push('\n');
 
     let face = Face::Report { reveal_secrets };
     let _ = writeln!(out, "CONTAINERS  {} · {} writable", t.containers, size(Some(t.containers_size_rw)));
-    section(&mut out, columns::CONTAINERS.report, &inventory.containers, &face);
+    section(&mut out, fit, columns::CONTAINERS.report, &inventory.containers, &face);
 
     let _ = writeln!(out, "VOLUMES  {} · {}", t.volumes, size(Some(t.volumes_size)));
-    section(&mut out, columns::VOLUMES.report, &inventory.volumes, &face);
+    section(&mut out, fit, columns::VOLUMES.report, &inventory.volumes, &face);
 
     let _ = writeln!(
         out,
@@ -70,7 +72,7 @@ pub fn text(inventory: &Inventory, reveal_secrets: bool) -> String {
         size(Some(t.reclaimable_volume_bytes))
     );
     let dangling: Vec<&Volume> = inventory.volumes.iter().filter(|v| v.dangling).collect();
-    section(&mut out, columns::DANGLING_VOLUMES, dangling, &face);
+    section(&mut out, fit, columns::DANGLING_VOLUMES, dangling, &face);
 
     let missing = inventory.bind_mounts.iter().filter(|b| b.source_exists == Some(false)).count();
     let dangers = inventory.bind_mounts.iter().filter_map(|b| b.danger);
@@ -83,11 +85,11 @@ pub fn text(inventory: &Inventory, reveal_secrets: bool) -> String {
         dangers.count(),
         writable
     );
-    section(&mut out, columns::BINDS.report, &inventory.bind_mounts, &face);
+    section(&mut out, fit, columns::BINDS.report, &inventory.bind_mounts, &face);
 
     let _ =
         writeln!(out, "TMPFS MOUNTS  {} · {} in RAM", inventory.tmpfs_mounts.len(), size(Some(t.tmpfs_used)));
-    section(&mut out, columns::TMPFS.report, &inventory.tmpfs_mounts, &face);
+    section(&mut out, fit, columns::TMPFS.report, &inventory.tmpfs_mounts, &face);
 
     let _ = writeln!(
         out,
@@ -96,9 +98,35 @@ pub fn text(inventory: &Inventory, reveal_secrets: bool) -> String {
         known_size(t.images_size),
         size(Some(t.reclaimable_image_bytes))
     );
-    section(&mut out, columns::IMAGES.report, &inventory.images, &face);
-    build_cache(&mut out, inventory, &face);
+    section(&mut out, fit, columns::IMAGES.report, &inventory.images, &face);
+    build_cache(&mut out, fit, inventory, &face);
     let _ = writeln!(out, "RECLAIMABLE  {}", size(Some(t.reclaimable_bytes)));
+    match fit {
+        Some(fit) => out.lines().map(|line| fitted_line(line, fit)).collect(),
+        None => out,
+    }
+}
+
+/// A line wider than the terminal: a heading or the engine's line goes on in the next lines,
+/// broken after its ` · ` separators (tables are fitted already).
+fn fitted_line(line: &str, fit: usize) -> String {
+    if width(line) <= fit || !line.contains(" · ") {
+        return format!("{line}\n");
+    }
+    let mut out = String::new();
+    let mut current = String::new();
+    for (i, part) in line.split(" · ").enumerate() {
+        let piece = if i == 0 { part.to_owned() } else { format!(" · {part}") };
+        if !current.is_empty() && width(&current) + width(&piece) > fit {
+            out.push_str(&current);
+            out.push('\n');
+            current = format!("   {}", piece.trim_start_matches(" · "));
+        } else {
+            current.push_str(&piece);
+        }
+    }
+    out.push_str(&current);
+    out.push('\n');
     out
 }
 
@@ -107,7 +135,7 @@ fn known_size(bytes: Option<u64>) -> String {
     bytes.map_or_else(|| "unknown".to_owned(), |b| size(Some(b)))
 }
 
-fn build_cache(out: &mut String, inventory: &Inventory, face: &Face) {
+fn build_cache(out: &mut String, fit: Option<usize>, inventory: &Inventory, face: &Face) {
     let Some(cache) = &inventory.build_cache else {
         out.push_str("BUILD CACHE  unknown (the engine did not measure it)\n\n");
         return;
@@ -119,12 +147,13 @@ fn build_cache(out: &mut String, inventory: &Inventory, face: &Face) {
         size(Some(cache.size)),
         size(Some(cache.reclaimable))
     );
-    section(out, columns::BUILD_CACHE.report, &cache.records, face);
+    section(out, fit, columns::BUILD_CACHE.report, &cache.records, face);
 }
 
 /// One section's table from the panel's column descriptions, or `(none)`, then a blank line.
 fn section<'r, R: 'r>(
     out: &mut String,
+    fit: Option<usize>,
     columns: &[Column<R>],
     rows: impl IntoIterator<Item = &'r R>,
     face: &Face,
@@ -136,9 +165,13 @@ fn section<'r, R: 'r>(
     if rows.is_empty() {
         out.push_str("  (none)\n");
     } else {
-        let columns: Vec<output::Column> =
-            columns.iter().map(|c| output::Column { title: c.header, align: c.align, max: c.most }).collect();
-        table(out, INDENT, &columns, true, &rows);
+        // The first column names the row: it gives way last.
+        let columns: Vec<output::Column> = columns
+            .iter()
+            .enumerate()
+            .map(|(i, c)| output::Column { title: c.header, align: c.align, kept: i == 0 })
+            .collect();
+        table(out, INDENT, &columns, true, &rows, fit);
     }
     out.push('\n');
 }
@@ -183,18 +216,18 @@ mod tests {
 
     #[test]
     fn text_shows_escapes_visibly_and_masks_secrets_unless_revealed() {
-        let text = text(&hostile(), false);
+        let text = text(&hostile(), false, None);
         assert!(!text.contains(['\x1b', '\x07']), "{text}");
         assert!(text.contains("evil=\\x1b]0;PWN\\x07\\x1b[2J"), "{text}");
         assert!(text.contains(&format!("db_password={MASK}")) && text.contains(&format!("password={MASK}")));
         assert!(!text.contains("hunter2") && !text.contains("cifs-pass"), "{text}");
-        let revealed = super::text(&hostile(), true);
+        let revealed = super::text(&hostile(), true, None);
         assert!(revealed.contains("db_password=hunter2") && revealed.contains("password=cifs-pass"));
     }
 
     #[test]
     fn a_bind_path_with_a_newline_stays_on_its_row_and_the_columns_line_up() {
-        let text = text(&hostile(), false);
+        let text = text(&hostile(), false, None);
         let at_container =
             |line: &str, what: &str| line.find(what).map(|i| crate::text::format::width(&line[..i]));
         let header = text.lines().find(|l| l.contains("HOST PATH")).unwrap();
@@ -212,7 +245,7 @@ mod tests {
         inventory.bind_mounts[1].source = "/var/run/docker.sock".into();
         inventory.bind_mounts[1].danger =
             Some(crate::model::Danger { kind: crate::model::DangerKind::EngineSocket, writable: true });
-        let text = text(&inventory, false);
+        let text = text(&inventory, false, None);
         assert!(text.contains("· 1 hand the host to a container (1 writable)"), "{text}");
         let row = text.lines().find(|l| l.contains("/var/run/docker.sock")).unwrap();
         assert!(row.trim_end().ends_with("!! socket"), "{row}");

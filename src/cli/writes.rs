@@ -7,13 +7,13 @@ use std::io::{BufRead, IsTerminal};
 use anyhow::Result;
 use serde_json::json;
 
-use crate::cli::output::{self, key_values, table, Column, Delivery, NAME_COLUMNS, WORD_COLUMNS};
+use crate::cli::output::{self, key_values, table, Column, Delivery};
 use crate::engine::{Engine, VolumeSpec};
 use crate::model::plan::{self, ImageScope, Plan, VolumeScope};
 use crate::model::{build, validate};
 use crate::tasks::actions::{self, Outcome};
 use crate::tasks::sizes::Route;
-use crate::text::format::{size, volume_name};
+use crate::text::format::size;
 use crate::text::secrets::masked_map;
 
 /// How a command ended, for the exit status.
@@ -106,43 +106,52 @@ pub async fn prune_images(
 }
 
 async fn carry_out(engine: &Engine, plan: Plan, confirm: Confirm) -> Result<Finish> {
-    if confirm.json && (confirm.dry_run || plan.is_empty()) {
+    // With `--json`, one document at the end, whatever happened: the plan, what was done
+    // (`outcome`: null when nothing was sent) and, when nothing was, why (`refused`).
+    let document = |outcome: Option<&Outcome>, refused: Option<&str>| -> Result<()> {
         let shown = shown_plan(&plan, confirm.reveal_secrets);
-        output::json(&serde_json::to_string_pretty(&json!({ "plan": shown, "dry_run": confirm.dry_run }))?)?;
-        return Ok(Finish::Done);
-    }
+        let document =
+            json!({ "plan": shown, "dry_run": confirm.dry_run, "outcome": outcome, "refused": refused });
+        output::json(&serde_json::to_string_pretty(&document)?)?;
+        Ok(())
+    };
     let delivery = if confirm.json {
         Delivery::Delivered
     } else {
-        output::text(&preview(&plan, confirm.reveal_secrets))?
+        output::text(&preview(&plan, confirm.reveal_secrets, output::terminal_width()))?
     };
     if confirm.dry_run || plan.is_empty() {
+        if confirm.json {
+            let nothing = Outcome::default();
+            document((!confirm.dry_run).then_some(&nothing), None)?;
+        }
         return Ok(Finish::Done);
     }
-    if engine.is_read_only() {
-        return Ok(Finish::Refused("read-only mode: nothing removed".to_owned()));
-    }
-    if !confirm.yes {
-        if !std::io::stdin().is_terminal() {
-            return Ok(Finish::Refused(
-                "no terminal to confirm on: pass --yes to remove, nothing removed".to_owned(),
-            ));
-        }
+    let refused = if engine.is_read_only() {
+        Some("read-only mode: nothing removed")
+    } else if confirm.yes {
+        None
+    } else if !std::io::stdin().is_terminal() {
+        Some("no terminal to confirm on: pass --yes to remove, nothing removed")
+    } else if delivery == Delivery::ReaderGone {
         // Asking about a preview no one could read would be asking blind.
-        if delivery == Delivery::ReaderGone {
-            return Ok(Finish::Refused("the preview could not be shown: nothing removed".to_owned()));
+        Some("the preview could not be shown: nothing removed")
+    } else if !ask(&format!("{}? [y/N] ", plan.headline("Remove")))? {
+        Some("not confirmed: nothing removed")
+    } else {
+        None
+    };
+    if let Some(why) = refused {
+        if confirm.json {
+            document(None, Some(why))?;
         }
-        let question = format!("{}? [y/N] ", plan.headline("Remove"));
-        if !ask(&question)? {
-            return Ok(Finish::Refused("not confirmed: nothing removed".to_owned()));
-        }
+        return Ok(Finish::Refused(why.to_owned()));
     }
     let outcome = actions::remove(engine, &plan).await;
     if confirm.json {
-        let shown = shown_plan(&plan, confirm.reveal_secrets);
-        output::json(&serde_json::to_string_pretty(&json!({ "plan": shown, "outcome": outcome }))?)?;
+        document(Some(&outcome), None)?;
     } else {
-        output::text(&report(&outcome))?;
+        output::text(&report(&outcome, output::terminal_width()))?;
     }
     Ok(if outcome.skipped.is_empty() { Finish::Done } else { Finish::Partial })
 }
@@ -164,14 +173,10 @@ fn ask(question: &str) -> Result<bool> {
 }
 
 /// The columns of a preview or outcome row: what happens, to what, its size, and the rest.
-const ROW: [Column; 4] = [
-    Column::left("", WORD_COLUMNS),
-    Column::left("", NAME_COLUMNS),
-    Column::right("", WORD_COLUMNS),
-    Column::left("", 0),
-];
+const ROW: [Column; 4] =
+    [Column::left("").kept(), Column::left("").kept(), Column::right(""), Column::left("")];
 
-pub fn preview(plan: &Plan, reveal_secrets: bool) -> String {
+pub fn preview(plan: &Plan, reveal_secrets: bool, fit: Option<usize>) -> String {
     let mut out = String::new();
     if plan.is_empty() {
         out.push_str("Nothing to remove.\n");
@@ -185,12 +190,7 @@ pub fn preview(plan: &Plan, reveal_secrets: bool) -> String {
     let volumes = plan.volumes.iter().map(|v| {
         let kind = if v.anonymous { "anonymous" } else { "named" };
         let labels = key_values(&v.labels, reveal_secrets);
-        vec![
-            "volume".to_owned(),
-            volume_name(&v.name, v.anonymous),
-            size(v.size),
-            format!("{kind}  {labels}"),
-        ]
+        vec!["volume".to_owned(), v.name.to_string(), size(v.size), format!("{kind}  {labels}")]
     });
     let images = plan.images.iter().map(|i| {
         let note = crate::model::images::other_tags(&i.tags);
@@ -206,11 +206,11 @@ pub fn preview(plan: &Plan, reveal_secrets: bool) -> String {
         .iter()
         .map(|k| vec!["kept".to_owned(), k.name.clone(), String::new(), k.reason.to_string()]);
     let rows: Vec<Vec<String>> = containers.chain(volumes).chain(images).chain(kept).collect();
-    table(&mut out, "  ", &ROW, false, &rows);
+    table(&mut out, "  ", &ROW, false, &rows, fit);
     out
 }
 
-pub fn report(outcome: &Outcome) -> String {
+pub fn report(outcome: &Outcome, fit: Option<usize>) -> String {
     let mut out = format!(
         "Removed {} object{} ({}).\n",
         outcome.removed.len(),
@@ -226,7 +226,7 @@ pub fn report(outcome: &Outcome) -> String {
         .iter()
         .map(|s| vec![format!("kept {}", s.kind), s.name.clone(), String::new(), s.reason.to_string()]);
     let rows: Vec<Vec<String>> = removed.chain(kept).collect();
-    table(&mut out, "  ", &ROW, false, &rows);
+    table(&mut out, "  ", &ROW, false, &rows, fit);
     out
 }
 
@@ -262,7 +262,7 @@ mod tests {
 
     #[test]
     fn the_preview_shows_escapes_as_text_masks_secrets_and_lines_up_sizes() {
-        let text = preview(&plan(), false);
+        let text = preview(&plan(), false, None);
         assert!(!text.contains(['\x1b', '\x07']), "{text}");
         assert!(
             text.contains("evil=\\x1b]0;PWN\\x07\\x1b[2J") && text.contains(&format!("db_password={MASK}"))
@@ -275,7 +275,7 @@ mod tests {
             .collect();
         assert_eq!(size_ends.len(), 2, "{text}");
         assert_eq!(size_ends[0], size_ends[1], "sizes line up:\n{text}");
-        assert!(preview(&plan(), true).contains("db_password=hunter2"));
+        assert!(preview(&plan(), true, None).contains("db_password=hunter2"));
     }
 
     #[test]
@@ -288,7 +288,7 @@ mod tests {
                 reason: "in use: volume is in use\n- [\x1b[2Jabc]".to_owned(),
             }],
         };
-        let text = report(&outcome);
+        let text = report(&outcome, None);
         assert_eq!(text.lines().count(), 3, "{text}");
         assert!(text.contains("removed volume  idle  2 KiB"), "{text}");
         assert!(text.contains("kept volume     late") && text.contains("in use\\n- [\\x1b[2Jabc]"), "{text}");

@@ -48,13 +48,6 @@ pub fn volume_name(name: &str, anonymous: bool) -> String {
     }
 }
 
-/// Widest a name (container, volume, image) is shown in text output before it is cut with `…`.
-pub const NAME_COLUMNS: usize = 40;
-/// Widest a path (host path, `container:path`) is shown in text output before it is cut with `…`.
-pub const PATH_COLUMNS: usize = 64;
-/// Widest a short word (state, driver, mode, size) is shown in text output.
-pub const WORD_COLUMNS: usize = 16;
-
 /// How many terminal columns `text` takes (CJK takes two a character).
 pub fn width(text: &str) -> usize {
     UnicodeWidthStr::width(text)

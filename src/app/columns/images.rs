@@ -4,36 +4,31 @@ use std::borrow::Cow;
 
 use super::{Cell, Column, Columns, Face, Room, Tone};
 use crate::model::{BuildCacheRecord, Image};
-use crate::text::format::{short_id, size, NAME_COLUMNS, WORD_COLUMNS};
+use crate::text::format::{short_id, size};
 
 /// Every tag. An untagged image is `<none>`: the report's ID column tells it apart, the explorer,
 /// which has none, adds its short id.
-const TAGS: Column<Image> = Column::left("REPOSITORY:TAG", Room::Share(3), NAME_COLUMNS, |i, face| {
+const TAGS: Column<Image> = Column::left("REPOSITORY:TAG", Room::Share(3), |i, face| {
     Cell::plain(match face {
         _ if !i.tags.is_empty() => i.tags.join(", "),
         Face::Explorer { .. } => i.reference(),
         Face::Report { .. } => "<none>".to_owned(),
     })
 });
-const ID: Column<Image> =
-    Column::left("ID", Room::Exactly(12), WORD_COLUMNS, |i, _| Cell::plain(i.short_id()));
-const SIZE: Column<Image> =
-    Column::right("SIZE", Room::Exactly(9), WORD_COLUMNS, |i, _| Cell::plain(size(i.size)));
-const SHARED: Column<Image> = Column::right("SHARED", Room::Exactly(9), WORD_COLUMNS, |i, face| {
-    Cell::plain(shared_or_unique(i.shared_size, face))
-});
+const ID: Column<Image> = Column::left("ID", Room::Exactly(12), |i, _| Cell::plain(i.short_id()));
+const SIZE: Column<Image> = Column::right("SIZE", Room::Exactly(9), |i, _| Cell::plain(size(i.size)));
+const SHARED: Column<Image> =
+    Column::right("SHARED", Room::Exactly(9), |i, face| Cell::plain(shared_or_unique(i.shared_size, face)));
 /// What removing it frees.
-const UNIQUE: Column<Image> = Column::right("UNIQUE", Room::Exactly(9), WORD_COLUMNS, |i, face| {
-    Cell::plain(shared_or_unique(i.unique_size, face))
-});
+const UNIQUE: Column<Image> =
+    Column::right("UNIQUE", Room::Exactly(9), |i, face| Cell::plain(shared_or_unique(i.unique_size, face)));
 /// Containers, in any state, made from it.
 const USED: Column<Image> =
-    Column::right("USED", Room::Exactly(4), WORD_COLUMNS, |i, _| Cell::plain(i.containers.len().to_string()));
-const DANGLING: Column<Image> = Column::left("", Room::Exactly(8), WORD_COLUMNS, |i, _| {
-    Cell::flag(i.dangling, "dangling", Tone::Warning)
-});
+    Column::right("USED", Room::Exactly(4), |i, _| Cell::plain(i.containers.len().to_string()));
+const DANGLING: Column<Image> =
+    Column::left("", Room::Exactly(8), |i, _| Cell::flag(i.dangling, "dangling", Tone::Warning));
 /// The day in the explorer, the whole timestamp in the report.
-const CREATED: Column<Image> = Column::left("CREATED", Room::Exactly(10), NAME_COLUMNS, |i, face| {
+const CREATED: Column<Image> = Column::left("CREATED", Room::Exactly(10), |i, face| {
     let at = match face {
         Face::Explorer { .. } => i.created_at.get(..10).unwrap_or_default(),
         Face::Report { .. } => i.created_at.as_str(),
@@ -59,20 +54,19 @@ pub const IMAGES: Columns<Image> = Columns {
 };
 
 const RECORD_ID: Column<BuildCacheRecord> =
-    Column::left("ID", Room::Exactly(12), WORD_COLUMNS, |r, _| Cell::plain(short_id(&r.id)));
+    Column::left("ID", Room::Exactly(12), |r, _| Cell::plain(short_id(&r.id)));
 /// The engine's word: `regular`, `source.local`, `exec.cachemount`, …
 const KIND: Column<BuildCacheRecord> =
-    Column::left("TYPE", Room::Share(2), WORD_COLUMNS, |r, _| Cell::plain(r.kind.as_str()));
+    Column::left("TYPE", Room::Share(2), |r, _| Cell::plain(r.kind.as_str()));
 const RECORD_SIZE: Column<BuildCacheRecord> =
-    Column::right("SIZE", Room::Exactly(10), WORD_COLUMNS, |r, _| Cell::plain(size(r.size)));
+    Column::right("SIZE", Room::Exactly(10), |r, _| Cell::plain(size(r.size)));
 const IN_USE: Column<BuildCacheRecord> =
-    Column::left("IN USE", Room::Exactly(6), WORD_COLUMNS, |r, _| Cell::flag(r.in_use, "yes", Tone::Plain));
+    Column::left("IN USE", Room::Exactly(6), |r, _| Cell::flag(r.in_use, "yes", Tone::Plain));
 const SHARED_RECORD: Column<BuildCacheRecord> =
-    Column::left("SHARED", Room::Exactly(6), WORD_COLUMNS, |r, _| Cell::flag(r.shared, "yes", Tone::Plain));
-const LAST_USED: Column<BuildCacheRecord> =
-    Column::left("LAST USED", Room::Exactly(20), NAME_COLUMNS, |r, face| {
-        Cell::toned(face.timestamp(r.last_used_at.as_deref().unwrap_or_default()), Tone::Quiet)
-    });
+    Column::left("SHARED", Room::Exactly(6), |r, _| Cell::flag(r.shared, "yes", Tone::Plain));
+const LAST_USED: Column<BuildCacheRecord> = Column::left("LAST USED", Room::Exactly(20), |r, face| {
+    Cell::toned(face.timestamp(r.last_used_at.as_deref().unwrap_or_default()), Tone::Quiet)
+});
 
 pub const BUILD_CACHE: Columns<BuildCacheRecord> = Columns {
     explorer: &[RECORD_ID, KIND, RECORD_SIZE, IN_USE, SHARED_RECORD, LAST_USED],

@@ -38,8 +38,6 @@ pub struct Column<R> {
     pub align: Align,
     /// The explorer's rule: what the screen's width gives it.
     pub room: Room,
-    /// The report sizes a column to its widest cell, but never past this many columns.
-    pub most: usize,
     pub cell: for<'r> fn(&'r R, &Face<'_>) -> Cell<'r>,
 }
 
@@ -89,19 +87,17 @@ impl<R> Column<R> {
     pub const fn left(
         header: &'static str,
         room: Room,
-        most: usize,
         cell: for<'r> fn(&'r R, &Face<'_>) -> Cell<'r>,
     ) -> Self {
-        Column { header, align: Align::Left, room, most, cell }
+        Column { header, align: Align::Left, room, cell }
     }
 
     pub const fn right(
         header: &'static str,
         room: Room,
-        most: usize,
         cell: for<'r> fn(&'r R, &Face<'_>) -> Cell<'r>,
     ) -> Self {
-        Column { header, align: Align::Right, room, most, cell }
+        Column { header, align: Align::Right, room, cell }
     }
 
     /// The same column under another header (the report's wording).

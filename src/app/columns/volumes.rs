@@ -1,41 +1,43 @@
 //! The Volumes panel, and the report's section of dangling volumes.
 
-use super::{Cell, Column, Columns, Room, Tone};
+use super::{Cell, Column, Columns, Face, Room, Tone};
 use crate::model::Volume;
-use crate::text::format::{mode, volume_name, NAME_COLUMNS, PATH_COLUMNS, WORD_COLUMNS};
+use crate::text::format::{mode, volume_name};
 use crate::text::secrets::key_values;
 
-/// Anonymous volumes by the first 12 of their 64 hex digits.
-const NAME: Column<Volume> =
-    Column::left("NAME", Room::Share(3), NAME_COLUMNS, |v, _| Cell::plain(volume_name(&v.name, v.anonymous)));
+/// In the explorer, anonymous volumes by the first 12 of their 64 hex digits (a prefix every
+/// command takes back); the report writes every name whole, a terminal's width cutting it last.
+const NAME: Column<Volume> = Column::left("NAME", Room::Share(3), |v, face| match face {
+    Face::Explorer { .. } => Cell::plain(volume_name(&v.name, v.anonymous)),
+    Face::Report { .. } => Cell::plain(v.name.as_str()),
+});
 const DRIVER: Column<Volume> =
-    Column::left("DRIVER", Room::Exactly(8), WORD_COLUMNS, |v, _| Cell::plain(v.driver.as_str()));
-const SIZE: Column<Volume> = Column::right("SIZE", Room::Exactly(10), WORD_COLUMNS, |v, face| {
+    Column::left("DRIVER", Room::Exactly(8), |v, _| Cell::plain(v.driver.as_str()));
+const SIZE: Column<Volume> = Column::right("SIZE", Room::Exactly(10), |v, face| {
     Cell::plain(face.size(v.size, |loading| loading.volumes.is_waiting(&v.name)))
 });
 /// Containers, in any state, that mount it.
 const USERS: Column<Volume> =
-    Column::right("USERS", Room::Exactly(5), WORD_COLUMNS, |v, _| Cell::plain(v.ref_count.to_string()));
-const DANGLING: Column<Volume> = Column::left("", Room::Exactly(9), WORD_COLUMNS, |v, _| {
-    Cell::flag(v.dangling, "dangling", Tone::Warning)
-});
-const CREATED: Column<Volume> = Column::left("CREATED", Room::Exactly(20), NAME_COLUMNS, |v, face| {
+    Column::right("USERS", Room::Exactly(5), |v, _| Cell::plain(v.ref_count.to_string()));
+const DANGLING: Column<Volume> =
+    Column::left("", Room::Exactly(9), |v, _| Cell::flag(v.dangling, "dangling", Tone::Warning));
+const CREATED: Column<Volume> = Column::left("CREATED", Room::Exactly(20), |v, face| {
     Cell::toned(face.timestamp(v.created_at.as_deref().unwrap_or_default()), Tone::Quiet)
 });
 /// Who mounts it where, or `dangling`: what the explorer's detail pane lists.
-const USED_BY: Column<Volume> = Column::left("USED BY", Room::Share(3), PATH_COLUMNS, |v, _| {
+const USED_BY: Column<Volume> = Column::left("USED BY", Room::Share(3), |v, _| {
     let users: Vec<String> =
         v.containers.iter().map(|o| format!("{}:{} ({})", o.container, o.destination, mode(o.rw))).collect();
     Cell::plain(if users.is_empty() { "dangling".to_owned() } else { users.join(", ") })
 });
 /// Driver options and labels, secret-looking values masked unless the report reveals them.
-const OPTIONS: Column<Volume> = Column::left("OPTIONS", Room::Share(2), NAME_COLUMNS, |v, face| {
+const OPTIONS: Column<Volume> = Column::left("OPTIONS", Room::Share(2), |v, face| {
     Cell::toned(key_values(&v.options, face.reveal_secrets()), Tone::Quiet)
 });
-const LABELS: Column<Volume> = Column::left("LABELS", Room::Share(2), NAME_COLUMNS, |v, face| {
+const LABELS: Column<Volume> = Column::left("LABELS", Room::Share(2), |v, face| {
     Cell::toned(key_values(&v.labels, face.reveal_secrets()), Tone::Quiet)
 });
-const KIND: Column<Volume> = Column::left("KIND", Room::Exactly(9), WORD_COLUMNS, |v, _| {
+const KIND: Column<Volume> = Column::left("KIND", Room::Exactly(9), |v, _| {
     Cell::plain(if v.anonymous { "anonymous" } else { "named" })
 });
 
