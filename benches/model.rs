@@ -53,14 +53,18 @@ fn sources(n: usize) -> Sources {
             .map(|i| {
                 let value =
                     ContainerSizes { size_rw: (i as u64 % 16 + 1) * 4096, size_root_fs: Some(2 << 20) };
-                (id(i), Measured { value, source: SizeSource::Host })
+                (id(i), Measured { value, source: SizeSource::Host, at: std::time::UNIX_EPOCH })
             })
             .collect(),
         volumes: (0..n)
             .map(|i| {
                 (
                     VolumeName::new(format!("volume-{i:05}")),
-                    Some(Measured { value: i as u64 * 1000, source: SizeSource::Host }),
+                    Some(Measured {
+                        value: i as u64 * 1000,
+                        source: SizeSource::Host,
+                        at: std::time::UNIX_EPOCH,
+                    }),
                 )
             })
             .collect(),

@@ -753,3 +753,25 @@ fn the_detail_pane_says_what_is_cut_and_scrolls_to_it() {
     keys(&mut app, "\x1b");
     assert_eq!(app.nav.focus, Focus::Table);
 }
+
+/// A status line is written from the engine's timestamps when it is drawn, so it stays true; a
+/// size says when it was measured; the clock ticks every second while something shown is young.
+#[test]
+fn statuses_and_measured_times_are_written_for_the_moment_they_are_drawn() {
+    use std::time::Duration;
+    let mut app = loaded_app(100, 30);
+    let started = app.now - Duration::from_secs(14);
+    let web = containers().into_iter().find(|c| c.name == "web").expect("web");
+    let times = dockdu::model::StateTimes { started_at: Some(started), ..Default::default() };
+    let details = dockdu::model::ContainerDetails { times, ..Default::default() };
+    let sized = dockdu::tasks::sizes::ContainerSized { details, sizes: None };
+    feed(&mut app, EngineMsg::ContainersSized { seq: 1, found: vec![(web.id.clone(), Some(sized))] });
+    keys(&mut app, "/web\n");
+    assert!(render(&app).contains("Up 14 seconds"), "{}", render(&app));
+    assert_eq!(app.clock_interval(), Some(Duration::from_secs(1)), "a young status: every second");
+    app.now += Duration::from_secs(70);
+    assert!(render(&app).contains("Up About a minute"), "{}", render(&app));
+    assert_eq!(app.clock_interval(), Some(Duration::from_secs(30)));
+    keys(&mut app, "\x1b/db\n");
+    assert!(render(&app).contains("from the engine · 3 min ago"), "{}", render(&app));
+}

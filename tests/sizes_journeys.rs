@@ -15,6 +15,7 @@ const SPINNER: [char; 8] = ['⣾', '⣽', '⣻', '⢿', '⡿', '⣟', '⣯', '�
 /// Connected, both lists in, no size yet.
 fn listed_app() -> App {
     let mut app = App::new("unix:///var/run/docker.sock", true, (140, 30), Default::default());
+    app.now = measured_at() + std::time::Duration::from_secs(120);
     app.start();
     feed(&mut app, EngineMsg::Connected(engine()));
     feed(&mut app, EngineMsg::Containers { seq: 1, containers: containers() });

@@ -29,6 +29,9 @@ pub enum Msg {
     Resize(u16, u16),
     /// Animation only; the runtime sends it only while something is loading.
     Tick,
+    /// Time passed: a status line or a "measured … ago" on screen is written anew. Sent as
+    /// often as `App::clock_interval` asks.
+    Clock,
     /// Time to read the tmpfs mounts again: writing into one fires no engine event. Sent only
     /// while `App::reads_tmpfs` says there are some to read.
     TmpfsDue,

@@ -178,6 +178,9 @@ pub struct App {
     /// Marked rows (Space): `d` and `P` act on them.
     pub marks: Marks,
     pub terminal: (u16, u16),
+    /// The time the screen is drawn for: statuses and "measured … ago" are written from it. The
+    /// runtime sets it before each frame.
+    pub now: std::time::SystemTime,
     pub spinner: usize,
     /// A one-line message in the footer until the next key: "read-only mode", an error.
     pub notice: Option<String>,
@@ -201,6 +204,7 @@ impl App {
             loading: Loading::default(),
             marks: Default::default(),
             terminal,
+            now: std::time::SystemTime::now(),
             spinner: 0,
             notice: None,
             log_generation: 0,
@@ -265,6 +269,28 @@ impl App {
             }
     }
 
+    /// How soon what the screen says about time goes stale: every second while something shown
+    /// happened less than a minute ago (`Up 14 seconds`, `measured 45 s ago`), every 30 s
+    /// otherwise; `None` when no time is shown.
+    pub fn clock_interval(&self) -> Option<std::time::Duration> {
+        use std::time::Duration;
+        let recent = |at: Option<std::time::SystemTime>| {
+            at.and_then(|at| self.now.duration_since(at).ok())
+                .is_some_and(|age| age < Duration::from_secs(60))
+        };
+        let index = self.view().selected_index()?;
+        let times: Vec<Option<std::time::SystemTime>> = match self.nav.panel {
+            Panel::Containers => {
+                let c = &self.inventory.containers[index];
+                let state = c.times.unwrap_or_default();
+                vec![c.size_measured_at, state.started_at, state.finished_at]
+            }
+            Panel::Volumes => vec![self.inventory.volumes[index].size_measured_at],
+            _ => return None,
+        };
+        Some(if times.into_iter().any(recent) { Duration::from_secs(1) } else { Duration::from_secs(30) })
+    }
+
     pub fn view(&self) -> &PanelView {
         &self.nav.views[self.nav.panel.index()]
     }
@@ -288,6 +314,7 @@ impl App {
                 self.spinner = self.spinner.wrapping_add(1);
                 vec![]
             }
+            Msg::Clock => vec![],
             Msg::TmpfsDue => self.read_tmpfs().into_iter().collect(),
             Msg::Engine(msg) => self.on_engine(msg),
         }

@@ -54,6 +54,7 @@ impl App {
                 let listed: HashSet<&str> = containers.iter().map(|c| c.id.as_str()).collect();
                 self.sources.tmpfs.retain(|id, _| listed.contains(id.as_str()));
                 self.sources.pids.retain(|id, _| listed.contains(id.as_str()));
+                self.sources.state_times.retain(|id, _| listed.contains(id.as_str()));
                 self.sources.tmpfs_used.retain(|(id, _), _| listed.contains(id.as_str()));
                 self.sources.sizes.containers.retain(|id, _| listed.contains(id.as_str()));
                 let sources = &self.sources;
@@ -125,6 +126,7 @@ impl App {
                         Some(pid) => self.sources.pids.insert(id.clone(), pid),
                         None => self.sources.pids.remove(&id),
                     };
+                    self.sources.state_times.insert(id.clone(), sized.details.times);
                     self.sources.tmpfs.insert(id, sized.details.tmpfs);
                 }
                 self.rebuild();

@@ -3,6 +3,7 @@
 //! prints its preview first; without `--yes` it asks on a terminal and refuses when there is none.
 
 use std::io::{BufRead, IsTerminal};
+use std::time::SystemTime;
 
 use anyhow::Result;
 use serde_json::json;
@@ -183,10 +184,9 @@ pub fn preview(plan: &Plan, reveal_secrets: bool, fit: Option<usize>) -> String 
     } else {
         out.push_str(&format!("{}:\n", plan.headline("Would remove")));
     }
-    let containers = plan
-        .containers
-        .iter()
-        .map(|c| vec!["container".to_owned(), c.name.clone(), size(c.size_rw), c.status.clone()]);
+    let containers = plan.containers.iter().map(|c| {
+        vec!["container".to_owned(), c.name.clone(), size(c.size_rw), c.status_at(SystemTime::now())]
+    });
     let volumes = plan.volumes.iter().map(|v| {
         let kind = if v.anonymous { "anonymous" } else { "named" };
         let labels = key_values(&v.labels, reveal_secrets);

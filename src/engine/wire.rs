@@ -3,6 +3,7 @@
 //! is skipped rather than failing the list.
 
 use std::collections::{BTreeMap, HashMap};
+use std::time::SystemTime;
 
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
@@ -12,8 +13,8 @@ use serde_json::Value;
 use crate::model::tmpfs::{parse_tmpfs_options, tmpfs_from_mount};
 use crate::model::{
     BuildCacheFacts, BuildCacheRecord, ContainerDetails, ContainerFacts, ContainerSizes, ContainerState,
-    DiskUsage, EngineDetails, ImageFacts, ImageSizes, ImagesUsage, MountFacts, MountKind, TmpfsFacts,
-    VolumeFacts, VolumeName, VolumeUsage,
+    DiskUsage, EngineDetails, Health, ImageFacts, ImageSizes, ImagesUsage, MountFacts, MountKind, StateTimes,
+    TmpfsFacts, VolumeFacts, VolumeName, VolumeUsage,
 };
 
 /// One element of a JSON list, kept as its text until it is decoded on its own: no tree of
@@ -326,6 +327,8 @@ impl SystemDf {
         let reclaimable = known(cache_reclaimable)
             .or_else(|| Some(records.iter().filter(|r| !r.in_use && !r.shared).filter_map(|r| r.size).sum()));
         DiskUsage {
+            // Decoded as it arrives: the engine's answer is this moment's.
+            at: SystemTime::now(),
             containers: containers.iter().map(|c| (c.id.as_str().into(), c.sizes())).collect(),
             volumes: volumes.iter().map(|v| (v.name.as_str().into(), v.usage())).collect(),
             images: Some(ImagesUsage {
@@ -356,6 +359,39 @@ pub struct Inspect {
 pub struct InspectState {
     /// 0 when the container is not running.
     pub pid: Option<i64>,
+    pub started_at: Option<String>,
+    pub finished_at: Option<String>,
+    pub exit_code: Option<i64>,
+    pub health: Option<InspectHealth>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct InspectHealth {
+    pub status: Option<String>,
+}
+
+impl InspectState {
+    fn times(&self) -> StateTimes {
+        // Never set is Go's zero time, year 1, before any real event.
+        let at = |text: &Option<String>| {
+            let parsed =
+                time::OffsetDateTime::parse(text.as_deref()?, &time::format_description::well_known::Rfc3339);
+            parsed.ok().filter(|t| t.year() > 1970).map(SystemTime::from)
+        };
+        let health = self.health.as_ref().and_then(|h| match h.status.as_deref() {
+            Some("starting") => Some(Health::Starting),
+            Some("healthy") => Some(Health::Healthy),
+            Some("unhealthy") => Some(Health::Unhealthy),
+            _ => None,
+        });
+        StateTimes {
+            started_at: at(&self.started_at),
+            finished_at: at(&self.finished_at),
+            exit_code: self.exit_code,
+            health,
+        }
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -405,6 +441,7 @@ impl Inspect {
             image_id: self.image.unwrap_or_default().into(),
             sizes: with_sizes.then(|| container_sizes(self.size_rw, self.size_root_fs)),
             tmpfs: tmpfs(self.host_config.unwrap_or_default()),
+            times: self.state.as_ref().map(InspectState::times).unwrap_or_default(),
             pid: self.state.and_then(|s| s.pid).and_then(|p| u32::try_from(p).ok()).filter(|p| *p > 0),
         }
     }
@@ -513,7 +550,7 @@ mod tests {
     #[test]
     fn both_disk_usage_shapes_give_the_same_sizes() {
         let old = disk_usage("df-api-1.41.json");
-        let new = disk_usage("df-api-1.52.json");
+        let new = DiskUsage { at: old.at, ..disk_usage("df-api-1.52.json") };
         assert_eq!(old, new);
         assert_eq!(old.volumes["devshared"], VolumeUsage { size: Some(2_097_152), ref_count: Some(2) });
         assert_eq!(old.volumes["devdangling"].size, Some(102_400));

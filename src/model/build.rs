@@ -9,7 +9,9 @@ use super::facts::{
 };
 use super::images::{self, BuildCache, Image};
 use super::tmpfs::{probes, TmpfsProbe, TmpfsUnread, TmpfsUse};
-use super::{BindMount, Container, ContainerId, Inventory, Ownership, TmpfsMount, Totals, Volume};
+use super::{
+    BindMount, Container, ContainerId, Inventory, Ownership, StateTimes, TmpfsMount, Totals, Volume,
+};
 
 /// Everything the engine has told us so far; parts arrive at different times.
 #[derive(Debug, Clone, Default)]
@@ -27,6 +29,8 @@ pub struct Sources {
     pub local: bool,
     /// Container id → its main process, for the inspected containers that had one.
     pub pids: HashMap<ContainerId, u32>,
+    /// Container id → when its state began, for the inspected containers.
+    pub state_times: HashMap<ContainerId, StateTimes>,
     /// (container id, destination) → what that tmpfs holds, as last read here.
     pub tmpfs_used: HashMap<(ContainerId, String), TmpfsUse>,
     pub images: Vec<ImageFacts>,
@@ -103,6 +107,8 @@ fn containers(sources: &Sources) -> Vec<Container> {
                 size_rw: sizes.map(|s| s.value.size_rw),
                 size_root_fs: sizes.and_then(|s| virtual_size(s, sources.engine.kind)),
                 size_source: sizes.map(|s| s.source),
+                size_measured_at: sizes.map(|s| s.at),
+                times: sources.state_times.get(&facts.id).copied(),
                 mounts: mounts(facts, sources.tmpfs.get(&facts.id)),
                 labels: facts.labels.clone(),
             }
@@ -156,6 +162,7 @@ fn volumes(sources: &Sources, ownership: &Ownership) -> Vec<Volume> {
                 options: facts.options.clone(),
                 size: size.map(|s| s.value),
                 size_source: size.map(|s| s.source),
+                size_measured_at: size.map(|s| s.at),
                 ref_count: owners.len(),
                 anonymous: is_anonymous_volume(&facts.name, &facts.labels),
                 dangling: owners.is_empty(),
@@ -290,11 +297,11 @@ mod tests {
     use crate::model::{Danger, DangerKind};
 
     fn host<T>(value: T) -> Measured<T> {
-        Measured { value, source: SizeSource::Host }
+        Measured { value, source: SizeSource::Host, at: std::time::UNIX_EPOCH }
     }
 
     fn engine<T>(value: T) -> Measured<T> {
-        Measured { value, source: SizeSource::Engine }
+        Measured { value, source: SizeSource::Engine, at: std::time::UNIX_EPOCH }
     }
 
     fn volume_mount(name: &str, destination: &str, rw: bool) -> MountFacts {

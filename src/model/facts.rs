@@ -112,11 +112,12 @@ impl SizeSource {
     }
 }
 
-/// A size, and where it came from.
+/// A size, where it came from, and when.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Measured<T> {
     pub value: T,
     pub source: SizeSource,
+    pub at: std::time::SystemTime,
 }
 
 /// The sizes known so far, object by object: they arrive one at a time.
@@ -135,7 +136,7 @@ impl SizeFacts {
     pub fn engine_volumes<'a>(&mut self, usage: &DiskUsage, names: impl IntoIterator<Item = &'a str>) {
         for name in names {
             let size = usage.volumes.get(name).and_then(|u| u.size);
-            let measured = size.map(|value| Measured { value, source: SizeSource::Engine });
+            let measured = size.map(|value| Measured { value, source: SizeSource::Engine, at: usage.at });
             self.volumes.insert(name.into(), measured);
         }
     }
@@ -143,22 +144,38 @@ impl SizeFacts {
     /// The containers' sizes from a `/system/df` answer, for containers not sized yet.
     pub fn engine_containers(&mut self, usage: &DiskUsage) {
         for (id, sizes) in &usage.containers {
-            self.containers
-                .entry(id.clone())
-                .or_insert(Measured { value: *sizes, source: SizeSource::Engine });
+            self.containers.entry(id.clone()).or_insert(Measured {
+                value: *sizes,
+                source: SizeSource::Engine,
+                at: usage.at,
+            });
         }
     }
 }
 
 /// What `/system/df` answers: sizes that nothing else reports.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DiskUsage {
+    /// When the engine answered.
+    pub at: std::time::SystemTime,
     pub containers: HashMap<ContainerId, ContainerSizes>,
     pub volumes: HashMap<VolumeName, VolumeUsage>,
     /// The images' part; `None` when the answer was not asked to measure images.
     pub images: Option<ImagesUsage>,
     /// The build cache; `None` when the answer was not asked to measure it.
     pub build_cache: Option<BuildCacheFacts>,
+}
+
+impl Default for DiskUsage {
+    fn default() -> Self {
+        DiskUsage {
+            at: std::time::UNIX_EPOCH,
+            containers: HashMap::new(),
+            volumes: HashMap::new(),
+            images: None,
+            build_cache: None,
+        }
+    }
 }
 
 /// The images as `/system/df` counts them.
@@ -226,6 +243,8 @@ pub struct ContainerDetails {
     pub sizes: Option<ContainerSizes>,
     /// The main process on the engine's host (`State.Pid`), while the container runs.
     pub pid: Option<u32>,
+    /// When its state began, for a status line that stays true.
+    pub times: super::StateTimes,
 }
 
 /// A tmpfs mount read from a container's inspect, from either syntax.

@@ -30,7 +30,7 @@ pub use facts::*;
 pub use ids::{ContainerId, ImageId, VolumeName};
 pub use images::{BuildCache, Image, ImageSizeSource};
 pub use ownership::{Owner, Ownership};
-pub use state::ContainerState;
+pub use state::{ContainerState, Health, StateTimes};
 
 use std::collections::BTreeMap;
 
@@ -70,6 +70,12 @@ pub struct Container {
     pub size_root_fs: Option<u64>,
     /// Where the sizes came from; `None` while unknown.
     pub size_source: Option<SizeSource>,
+    /// When they were measured.
+    #[serde(skip)]
+    pub size_measured_at: Option<std::time::SystemTime>,
+    /// When its state began, once inspected: its status line is written from these.
+    #[serde(skip)]
+    pub times: Option<StateTimes>,
     pub mounts: Vec<MountFacts>,
     pub labels: BTreeMap<String, String>,
 }
@@ -86,6 +92,9 @@ pub struct Volume {
     pub size: Option<u64>,
     /// Where the size came from; `None` while unknown.
     pub size_source: Option<SizeSource>,
+    /// When it was measured.
+    #[serde(skip)]
+    pub size_measured_at: Option<std::time::SystemTime>,
     pub ref_count: usize,
     pub anonymous: bool,
     /// No container, in any state, uses it.
@@ -138,6 +147,14 @@ pub struct Totals {
     pub build_cache_reclaimable: Option<u64>,
     /// Dangling volumes, unused images and reclaimable build cache, as far as known.
     pub reclaimable_bytes: u64,
+}
+
+impl Container {
+    /// Its status line for the time `now`, written from the engine's timestamps once the
+    /// container is inspected; until then the list's own words (as of the list).
+    pub fn status_at(&self, now: std::time::SystemTime) -> String {
+        self.times.and_then(|times| self.state.status(&times, now)).unwrap_or_else(|| self.status.clone())
+    }
 }
 
 impl Volume {

@@ -6,7 +6,7 @@ use std::fmt;
 
 use serde::{Serialize, Serializer};
 
-use super::{ContainerId, ContainerState, ImageId, VolumeName};
+use super::{ContainerId, ContainerState, ImageId, StateTimes, VolumeName};
 
 use super::Inventory;
 
@@ -28,8 +28,18 @@ pub struct PlannedContainer {
     pub id: ContainerId,
     pub name: String,
     pub state: ContainerState,
+    /// The engine's words as of the list; `status_at` writes them for the moment shown.
     pub status: String,
+    #[serde(skip)]
+    pub times: Option<StateTimes>,
     pub size_rw: Option<u64>,
+}
+
+impl PlannedContainer {
+    /// Its status line for the time `now` (see `Container::status_at`).
+    pub fn status_at(&self, now: std::time::SystemTime) -> String {
+        self.times.and_then(|times| self.state.status(&times, now)).unwrap_or_else(|| self.status.clone())
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -296,6 +306,7 @@ fn planned_container(container: &super::Container) -> PlannedContainer {
         name: container.name.clone(),
         state: container.state.clone(),
         status: container.status.clone(),
+        times: container.times,
         size_rw: container.size_rw,
     }
 }

@@ -1,8 +1,11 @@
 //! A container's state, decided on as a type: the engine's word is kept only to show it.
 
 use std::fmt;
+use std::time::SystemTime;
 
 use serde::{Serialize, Serializer};
+
+use crate::text::format::human_duration;
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum ContainerState {
@@ -64,6 +67,54 @@ impl ContainerState {
     }
 }
 
+/// When a container's state began, and how it ended, from its inspect: what its status line is
+/// made of, so the line is written when it is drawn and stays true.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct StateTimes {
+    pub started_at: Option<SystemTime>,
+    pub finished_at: Option<SystemTime>,
+    pub exit_code: Option<i64>,
+    pub health: Option<Health>,
+}
+
+/// A health check's verdict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Health {
+    Starting,
+    Healthy,
+    Unhealthy,
+}
+
+impl ContainerState {
+    /// The status line as `docker ps` writes it, for the time `now`: `Up 3 minutes (healthy)`,
+    /// `Exited (3) 10 minutes ago`, `Up 2 hours (Paused)`, `Restarting (1) 5 seconds ago`.
+    /// `None` when the inspect lacks the time this state's line needs.
+    pub fn status(&self, times: &StateTimes, now: SystemTime) -> Option<String> {
+        let since = |at: SystemTime| human_duration(now.duration_since(at).unwrap_or_default());
+        let exit = times.exit_code.unwrap_or_default();
+        Some(match self {
+            ContainerState::Paused => format!("Up {} (Paused)", since(times.started_at?)),
+            ContainerState::Restarting => format!("Restarting ({exit}) {} ago", since(times.finished_at?)),
+            ContainerState::Running => {
+                let health = match times.health {
+                    Some(Health::Starting) => " (health: starting)",
+                    Some(Health::Healthy) => " (healthy)",
+                    Some(Health::Unhealthy) => " (unhealthy)",
+                    None => "",
+                };
+                format!("Up {}{health}", since(times.started_at?))
+            }
+            ContainerState::Removing => "Removal In Progress".to_owned(),
+            ContainerState::Dead => "Dead".to_owned(),
+            ContainerState::Created => "Created".to_owned(),
+            ContainerState::Exited | ContainerState::Stopped => {
+                format!("Exited ({exit}) {} ago", since(times.finished_at?))
+            }
+            ContainerState::Other(_) => return None,
+        })
+    }
+}
+
 impl From<&str> for ContainerState {
     fn from(word: &str) -> Self {
         ContainerState::parse(word)
@@ -85,6 +136,28 @@ impl Serialize for ContainerState {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_status_is_written_for_the_time_it_is_drawn() {
+        use std::time::Duration;
+        let start = SystemTime::UNIX_EPOCH + Duration::from_secs(1_800_000_000);
+        let times =
+            StateTimes { started_at: Some(start), health: Some(Health::Healthy), ..Default::default() };
+        let running = ContainerState::Running;
+        let at = |seconds| start + Duration::from_secs(seconds);
+        assert_eq!(running.status(&times, at(14)).as_deref(), Some("Up 14 seconds (healthy)"));
+        assert_eq!(running.status(&times, at(3 * 3600)).as_deref(), Some("Up 3 hours (healthy)"));
+        let ended = StateTimes { finished_at: Some(start), exit_code: Some(3), ..Default::default() };
+        assert_eq!(
+            ContainerState::Exited.status(&ended, at(600)).as_deref(),
+            Some("Exited (3) 10 minutes ago")
+        );
+        assert_eq!(
+            ContainerState::Created.status(&StateTimes::default(), at(600)).as_deref(),
+            Some("Created")
+        );
+        assert_eq!(running.status(&StateTimes::default(), at(1)), None, "no start time: the list's words");
+    }
 
     #[test]
     fn every_word_reads_back_as_itself_and_unknown_ones_are_never_running() {

@@ -170,6 +170,7 @@ impl Explorer {
                     }
                 }
             }
+            let clock = app.clock_interval();
             let msg = tokio::select! {
                 event = input.next() => match event {
                     Some(Ok(Event::Key(key))) => Msg::Key(key),
@@ -182,6 +183,7 @@ impl Explorer {
                 Some(msg) = receiver.recv() => Msg::Engine(msg),
                 _ = ticker.tick(), if app.busy() => Msg::Tick,
                 _ = tmpfs_ticker.tick(), if app.reads_tmpfs() => Msg::TmpfsDue,
+                () = tokio::time::sleep(clock.unwrap_or_default()), if clock.is_some() => Msg::Clock,
                 () = self.stop.received() => return Ok(()),
             };
             if let Msg::Engine(EngineMsg::ConnectFailed { error, .. } | EngineMsg::ListFailed { error, .. }) =
@@ -194,6 +196,7 @@ impl Explorer {
             while let Ok(msg) = receiver.try_recv() {
                 effects.extend(app.update(Msg::Engine(msg)));
             }
+            app.now = std::time::SystemTime::now();
             terminal.draw(|frame| ui::render(&app, frame))?;
         }
     }

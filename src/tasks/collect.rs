@@ -40,7 +40,9 @@ pub async fn collect(engine: &Engine, route: Route) -> Result<Sources, EngineErr
     info.set_details(details);
     let mut tmpfs = HashMap::with_capacity(inspected.len());
     let mut pids = HashMap::new();
+    let mut state_times = HashMap::with_capacity(inspected.len());
     for (id, sized) in inspected {
+        state_times.insert(id.clone(), sized.details.times);
         if let Some(measured) = sized.sizes {
             sizes.containers.insert(id.clone(), measured);
         }
@@ -61,6 +63,7 @@ pub async fn collect(engine: &Engine, route: Route) -> Result<Sources, EngineErr
         host_paths,
         local,
         pids,
+        state_times,
         images,
         ..Default::default()
     };

@@ -16,6 +16,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::SystemTime;
 
 use futures_util::stream::{self, BoxStream, FuturesUnordered, StreamExt};
 use tokio::sync::{oneshot, OnceCell};
@@ -105,7 +106,7 @@ impl ContainerSizer {
 
     async fn container(&self, id: &str) -> Result<ContainerSized, EngineError> {
         let from_engine = |details: &ContainerDetails| {
-            details.sizes.map(|value| Measured { value, source: SizeSource::Engine })
+            details.sizes.map(|value| Measured { value, source: SizeSource::Engine, at: SystemTime::now() })
         };
         if self.route == Route::Engine || self.layers_closed.load(Ordering::Relaxed) {
             let details = self.engine.container_details(id, true).await?;
@@ -113,7 +114,8 @@ impl ContainerSizer {
         }
         let details = self.engine.container_details(id, false).await?;
         if let Some(value) = self.measure_here(&details).await? {
-            return Ok(ContainerSized { details, sizes: Some(Measured { value, source: SizeSource::Host }) });
+            let measured = Measured { value, source: SizeSource::Host, at: SystemTime::now() };
+            return Ok(ContainerSized { details, sizes: Some(measured) });
         }
         // Not readable here (or no folder to read): the engine measures it.
         let sized = self.engine.container_details(id, true).await?;
@@ -213,7 +215,7 @@ where
         while let Some((name, result)) = self.walks.next().await {
             match result {
                 Ok(value) => {
-                    let measured = Some(Measured { value, source: SizeSource::Host });
+                    let measured = Some(Measured { value, source: SizeSource::Host, at: SystemTime::now() });
                     return Some((VolumesSized::One(name, measured), self));
                 }
                 Err(_) => self.for_engine.push(name),
@@ -277,10 +279,10 @@ mod tests {
         let pieces: Vec<VolumesSized> = volumes(absent_engine(&dir), Route::Host, listed).collect().await;
         let _ = std::fs::remove_dir_all(&dir);
 
-        let host = Measured { value: 300, source: SizeSource::Host };
+        let measured_here = |m: &Measured<u64>| (m.value, m.source) == (300, SizeSource::Host);
         assert!(pieces
             .iter()
-            .any(|p| matches!(p, VolumesSized::One(n, Some(m)) if n == "here" && *m == host)));
+            .any(|p| matches!(p, VolumesSized::One(n, Some(m)) if n == "here" && measured_here(m))));
         assert!(
             pieces.iter().any(|p| matches!(p, VolumesSized::One(n, None) if n == "tmpfs")),
             "not measured"

@@ -155,6 +155,39 @@ pub fn danger_marker(writable: bool) -> &'static str {
     }
 }
 
+/// A duration as `docker ps` words it (go-units' `HumanDuration`): `Less than a second`,
+/// `14 seconds`, `About a minute`, `10 minutes`, `About an hour`, `3 hours`, `2 days`, `3 weeks`,
+/// `4 months`, `2 years`.
+pub fn human_duration(elapsed: std::time::Duration) -> String {
+    let seconds = elapsed.as_secs();
+    let minutes = seconds / 60;
+    let hours = (elapsed.as_secs_f64() / 3600.0 + 0.5) as u64;
+    match () {
+        _ if seconds < 1 => "Less than a second".to_owned(),
+        _ if seconds == 1 => "1 second".to_owned(),
+        _ if seconds < 60 => format!("{seconds} seconds"),
+        _ if minutes == 1 => "About a minute".to_owned(),
+        _ if minutes < 60 => format!("{minutes} minutes"),
+        _ if hours == 1 => "About an hour".to_owned(),
+        _ if hours < 48 => format!("{hours} hours"),
+        _ if hours < 24 * 7 * 2 => format!("{} days", hours / 24),
+        _ if hours < 24 * 30 * 2 => format!("{} weeks", hours / 24 / 7),
+        _ if hours < 24 * 365 * 2 => format!("{} months", hours / 24 / 30),
+        _ => format!("{} years", elapsed.as_secs() / 3600 / 24 / 365),
+    }
+}
+
+/// How long ago, shortly: `just now`, `45 s ago`, `2 min ago`, `3 h ago`, `2 days ago`.
+pub fn ago(elapsed: std::time::Duration) -> String {
+    match elapsed.as_secs() {
+        0..=4 => "just now".to_owned(),
+        s @ 5..=59 => format!("{s} s ago"),
+        s @ 60..=3599 => format!("{} min ago", s / 60),
+        s @ 3600..=172_799 => format!("{} h ago", s / 3600),
+        s => format!("{} days ago", s / 86_400),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -56,7 +56,7 @@ fn filtered_note<K>(pick: &Pick<K>, noun: &str) -> Option<Line<'static>> {
     ))
 }
 
-pub fn confirm(confirm: &Confirm, tick: usize, frame: &mut Frame, body: Rect) {
+pub fn confirm(confirm: &Confirm, tick: usize, now: std::time::SystemTime, frame: &mut Frame, body: Rect) {
     let plan = &confirm.plan;
     let area = layout::list_dialog(body);
     // As wide as the widest name, so names sharing a long prefix stay apart; `…` only past the
@@ -157,7 +157,7 @@ pub fn confirm(confirm: &Confirm, tick: usize, frame: &mut Frame, body: Rect) {
             Span::raw("  "),
             Span::styled(padded(c.state.as_str(), STATE_COLUMNS, Align::Left), theme::state(Some(&c.state))),
         ];
-        lines.push(one_line(row, &c.status, theme::dim(), columns));
+        lines.push(one_line(row, &c.status_at(now), theme::dim(), columns));
     }
     for v in &plan.volumes {
         let row = vec![

@@ -57,7 +57,7 @@ fn draw(app: &App, frame: &mut Frame) {
     match &app.overlay {
         Some(Overlay::Help) => help::render(frame, areas.body),
         Some(Overlay::Inspect(view)) => inspect::render(view, app.spinner, frame, areas.body),
-        Some(Overlay::Confirm(confirm)) => dialogs::confirm(confirm, app.spinner, frame, areas.body),
+        Some(Overlay::Confirm(confirm)) => dialogs::confirm(confirm, app.spinner, app.now, frame, areas.body),
         Some(Overlay::Outcome(outcome)) => dialogs::outcome(outcome, frame, areas.body),
         Some(Overlay::Form(form)) => dialogs::form(form, app.spinner, frame, areas.body),
         Some(Overlay::Engines(picker)) => engines::render(picker, app.spinner, frame, areas.body),

@@ -126,9 +126,15 @@ pub fn volumes() -> Vec<VolumeFacts> {
     ]
 }
 
+/// When the fixture's sizes were measured; a loaded app is drawn two minutes later.
+pub fn measured_at() -> std::time::SystemTime {
+    std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_795_800_000)
+}
+
 pub fn disk_usage() -> DiskUsage {
     let id = |s: &str| ContainerId::new(s.repeat(64 / s.len()));
     DiskUsage {
+        at: measured_at(),
         containers: HashMap::from([
             (id("a1"), ContainerSizes { size_rw: 12 << 20, size_root_fs: Some(200 << 20) }),
             (id("b2"), ContainerSizes { size_rw: 300 << 20, size_root_fs: Some(700 << 20) }),
@@ -215,11 +221,20 @@ pub fn container_sizes() -> Vec<(ContainerId, Option<ContainerSized>)> {
         .into_iter()
         .map(|(id, tmpfs)| {
             let source = if id.starts_with("b2") { SizeSource::Engine } else { SizeSource::Host };
-            let sizes = Some(Measured { value: usage.containers[&id], source });
+            let sizes = Some(Measured { value: usage.containers[&id], source, at: measured_at() });
             // The running ones have a main process, as their inspect says.
             let pid =
                 [("a1", 4101), ("b2", 4102)].into_iter().find(|(c, _)| id.starts_with(c)).map(|(_, p)| p);
-            let details = ContainerDetails { tmpfs, pid, ..Default::default() };
+            // As their list's status says: the running ones up 2 hours, worker exited 3 days ago.
+            let hours = |h: u64| measured_at() - std::time::Duration::from_secs(h * 3600);
+            let times = match pid {
+                Some(_) => StateTimes { started_at: Some(hours(2)), ..Default::default() },
+                None if id.starts_with("c3") => {
+                    StateTimes { finished_at: Some(hours(72)), exit_code: Some(0), ..Default::default() }
+                }
+                None => StateTimes::default(),
+            };
+            let details = ContainerDetails { tmpfs, pid, times, ..Default::default() };
             (id, Some(ContainerSized { details, sizes }))
         })
         .collect()
@@ -231,7 +246,11 @@ pub fn volume_sizes() -> Vec<VolumesSized> {
     let mut sized: Vec<VolumesSized> = ["pgdata", "shared-cache", ANON]
         .into_iter()
         .map(|name| {
-            let size = usage.volumes[name].size.map(|value| Measured { value, source: SizeSource::Host });
+            let size = usage.volumes[name].size.map(|value| Measured {
+                value,
+                source: SizeSource::Host,
+                at: measured_at(),
+            });
             VolumesSized::One(name.into(), size)
         })
         .collect();
@@ -271,6 +290,7 @@ pub fn loaded_app(width: u16, height: u16) -> App {
 /// As `loaded_app`, but the image list (asked for with the others) has not answered yet.
 pub fn loaded_app_before_images(width: u16, height: u16) -> App {
     let mut app = App::new(&engine().host, true, (width, height), Default::default());
+    app.now = measured_at() + std::time::Duration::from_secs(120);
     app.start();
     feed(&mut app, EngineMsg::Connected(engine()));
     feed(&mut app, EngineMsg::Containers { seq: 1, containers: containers() });
@@ -333,11 +353,13 @@ pub fn loaded_app_with_volumes(
 ) -> App {
     let mut app =
         App::new(&engine.host, engine.host.starts_with("unix://"), (width, height), Default::default());
+    app.now = measured_at() + std::time::Duration::from_secs(120);
     app.start();
     feed(&mut app, EngineMsg::Connected(engine));
     let mut found = container_sizes();
     for c in &extra {
-        let sizes = Some(Measured { value: ContainerSizes::default(), source: SizeSource::Host });
+        let sizes =
+            Some(Measured { value: ContainerSizes::default(), source: SizeSource::Host, at: measured_at() });
         found.push((c.id.clone(), Some(ContainerSized { details: ContainerDetails::default(), sizes })));
     }
     let mut listed = containers();
@@ -347,7 +369,7 @@ pub fn loaded_app_with_volumes(
     for v in &extra_volumes {
         sized.push(VolumesSized::One(
             v.name.clone(),
-            Some(Measured { value: 4096, source: SizeSource::Host }),
+            Some(Measured { value: 4096, source: SizeSource::Host, at: measured_at() }),
         ));
     }
     let mut volumes = volumes();

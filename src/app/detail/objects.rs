@@ -7,7 +7,7 @@ use crate::app::panel::Panel;
 use crate::app::App;
 use crate::model::tmpfs::TmpfsUnread;
 use crate::model::{Inventory, MountKind, SizeSource};
-use crate::text::format::{danger_marker, image_name, mode, short_id, size, volume_name};
+use crate::text::format::{ago, danger_marker, image_name, mode, short_id, size, volume_name};
 use crate::text::sanitize::visible;
 use crate::text::secrets;
 
@@ -42,14 +42,14 @@ fn container(app: &App, index: usize) -> Vec<Row> {
             piece(shown(&c.name), Tone::Title),
             plain("  "),
             piece(shown(c.state.as_str()), Tone::State(Some(c.state.clone()))),
-            quiet(format!("  {}  {}", shown(&c.status), short_id(&c.id))),
+            quiet(format!("  {}  {}", shown(&c.status_at(app.now)), short_id(&c.id))),
         ]),
         field("image", format!("{}   virtual {}", shown(&image_name(&c.image)), size(c.size_root_fs))),
     ];
     let waiting = app.loading.containers.is_waiting(&c.id);
     let origin = match c.size_source {
-        None if !waiting => "unknown: the engine did not tell",
-        source => size_origin(source),
+        None if !waiting => "unknown: the engine did not tell".to_owned(),
+        source => format!("{}{}", size_origin(source), measured(app, c.size_measured_at)),
     };
     out.push(Row::of(vec![
         quiet(format!("{:<11}", "writable")),
@@ -109,7 +109,7 @@ fn volume(app: &App, index: usize) -> Vec<Row> {
         // The engine sizes only local volumes without mount options.
         None if !v.measured_by_engine() => "not measured by the engine".to_owned(),
         None => "unknown: the engine did not tell".to_owned(),
-        source => size_origin(source).to_owned(),
+        source => format!("{}{}", size_origin(source), measured(app, v.size_measured_at)),
     };
     let mut out = vec![
         Row::of(title),
@@ -195,6 +195,11 @@ fn tmpfs(inventory: &Inventory, index: usize) -> Vec<Row> {
         field("mode", t.tmpfs.mode.as_deref().map_or_else(|| "default (1777)".to_owned(), shown)),
         field("options", shown(&t.tmpfs.options.join(","))),
     ]
+}
+
+/// When a size was measured, for the time the pane is drawn: ` · 2 min ago`.
+fn measured(app: &App, at: Option<std::time::SystemTime>) -> String {
+    at.map(|at| format!(" · {}", ago(app.now.duration_since(at).unwrap_or_default()))).unwrap_or_default()
 }
 
 /// Where a size came from, in words.
