@@ -114,13 +114,17 @@ fn links_focus_in_the_detail_pane() {
 }
 
 #[test]
-fn help_fits_80_by_24() {
+fn help_fits_80_by_24_whole_rows_and_what_does_not_fit_scrolls() {
     let mut app = loaded_app(80, 24);
     keys(&mut app, "?");
-    let screen = render(&app);
+    let mut screen = render(&app);
+    assert!(screen.contains("more "), "the rest is said to be below:\n{screen}");
+    app.update(key(crossterm::event::KeyCode::PageDown));
+    screen.push_str(&render(&app));
     // Each stretch between vertical borders: the help's rows read "key   what it does".
     let rows: Vec<&str> = screen.lines().flat_map(|line| line.split('│')).map(str::trim).collect();
-    for (key, what) in dockdu::ui::help_keys() {
+    let help = dockdu::app::help::Help::new(dockdu::app::help::Topic::Explorer);
+    for (key, what) in help.keys() {
         let whole = rows.iter().any(|row| {
             row.strip_prefix(key).is_some_and(|rest| rest.starts_with("  ") && rest.trim_start() == *what)
         });
@@ -349,4 +353,16 @@ fn an_empty_build_cache_says_so() {
     feed(&mut app, EngineMsg::ImagesSized(Ok(Box::new(empty))));
     keys(&mut app, "6");
     snapshot("build_cache_empty", &app);
+}
+
+#[test]
+fn question_mark_shows_the_keys_of_the_browser_and_of_inspect_and_esc_returns_to_them() {
+    let mut app = loaded_app(100, 30);
+    keys(&mut app, "2o?");
+    let screen = render(&app);
+    assert!(screen.contains("Keys: looking inside") && screen.contains("reverse the order"), "{screen}");
+    keys(&mut app, "\x1b");
+    assert!(app.help.is_none() && matches!(app.overlay, Some(dockdu::app::Overlay::Browser(_))));
+    keys(&mut app, "\x1b1i?");
+    assert!(render(&app).contains("Keys: inspect"), "{}", render(&app));
 }

@@ -8,6 +8,7 @@ use super::browser::{Browser, BrowserAnswer};
 use super::confirm::Answer;
 use super::engines::{EnginePicker, PickerAnswer};
 use super::form::FormAnswer;
+use super::help::{Help, Topic};
 use super::input::TextInput;
 use super::inspect::{InspectView, Target};
 use super::panel::{Panel, PANELS};
@@ -44,6 +45,18 @@ impl App {
             return vec![];
         }
         self.notice = None;
+        if let Some(help) = &mut self.help {
+            if help.on_key(key, layout::help_rows(self.terminal)) {
+                self.help = None;
+            }
+            return vec![];
+        }
+        if key.code == KeyCode::Char('?') {
+            if let Some(topic) = self.help_topic() {
+                self.help = Some(Help::new(topic));
+                return vec![];
+            }
+        }
         let clearing_marks = std::mem::take(&mut self.nav.esc_clears_marks);
         if clearing_marks && key.code == KeyCode::Esc && self.overlay.is_none() {
             self.clear_marks();
@@ -82,13 +95,6 @@ impl App {
                     KeyCode::Home | KeyCode::Char('g') => view.scroll.offset = 0,
                     KeyCode::End | KeyCode::Char('G') => view.scroll_by(isize::MAX, inner),
                     _ => {}
-                }
-                return vec![];
-            }
-            Some(Overlay::Help) => {
-                if matches!(key.code, KeyCode::Esc | KeyCode::Char('?') | KeyCode::Char('q') | KeyCode::Enter)
-                {
-                    self.overlay = None;
                 }
                 return vec![];
             }
@@ -143,7 +149,6 @@ impl App {
         let page = layout::table_rows(self.terminal, self.banner(), self.view().rows.len()).max(1) as isize;
         match key.code {
             KeyCode::Char('q') => return vec![Effect::Quit],
-            KeyCode::Char('?') => self.overlay = Some(Overlay::Help),
             KeyCode::Tab => self.switch_panel((self.nav.panel.index() + 1) % PANELS),
             KeyCode::BackTab => self.switch_panel((self.nav.panel.index() + PANELS - 1) % PANELS),
             KeyCode::Char(c @ '1'..='6') => self.switch_panel(c as usize - '1' as usize),
@@ -459,6 +464,18 @@ impl App {
     fn open_inspect(&mut self, target: Target) -> Vec<Effect> {
         self.overlay = Some(Overlay::Inspect(InspectView::loading(&target)));
         vec![Effect::Inspect(target)]
+    }
+
+    /// The view whose keys `?` shows, unless `?` is text being typed there.
+    fn help_topic(&self) -> Option<Topic> {
+        match &self.overlay {
+            None if self.nav.filter_input.is_some() => None,
+            None => Some(Topic::Explorer),
+            Some(Overlay::Browser(_)) => Some(Topic::Browser),
+            Some(Overlay::Inspect(view)) if !view.typing => Some(Topic::Inspect),
+            Some(Overlay::Logs(view)) if !view.typing => Some(Topic::Logs),
+            Some(_) => None,
+        }
     }
 
     /// `E`: the docker contexts, and whether each one's engine answers.

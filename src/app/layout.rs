@@ -111,6 +111,11 @@ pub fn tab_at(size: (u16, u16), column: u16, row: u16, widths: &[u16]) -> Option
     None
 }
 
+/// Key lines the help shows at once.
+pub fn help_rows(size: (u16, u16)) -> usize {
+    usize::from(areas(screen(size), false, 0).body.height.saturating_sub(2))
+}
+
 /// Lines of JSON the inspect overlay shows at once.
 pub fn inspect_rows(size: (u16, u16)) -> usize {
     usize::from(areas(screen(size), false, 0).body.height.saturating_sub(3))

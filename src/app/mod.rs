@@ -8,6 +8,7 @@ pub mod controls;
 pub mod detail;
 pub mod engines;
 pub mod form;
+pub mod help;
 mod images;
 pub mod input;
 pub mod inspect;
@@ -83,7 +84,6 @@ pub enum Focus {
 
 #[derive(Debug, Clone)]
 pub enum Overlay {
-    Help,
     Inspect(InspectView),
     Confirm(Confirm),
     Form(Form),
@@ -173,6 +173,8 @@ pub struct App {
     pub inventory: Inventory,
     pub nav: Navigation,
     pub overlay: Option<Overlay>,
+    /// `?`: the keys of the view below, over it.
+    pub help: Option<help::Help>,
     /// Every load's bookkeeping: connection, lists, sizes, images, the browser's count.
     pub loading: Loading,
     /// Marked rows (Space): `d` and `P` act on them.
@@ -201,6 +203,7 @@ impl App {
             sources,
             nav: Navigation::new(),
             overlay: None,
+            help: None,
             loading: Loading::default(),
             marks: Default::default(),
             terminal,

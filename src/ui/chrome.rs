@@ -210,6 +210,7 @@ pub fn tabs(app: &App, frame: &mut Frame, area: Rect) {
 pub fn footer(app: &App, frame: &mut Frame, area: Rect) {
     let menu_keys;
     let keys: &[(&str, &str)] = match &app.overlay {
+        _ if app.help.is_some() => &[("↑↓ PgUp PgDn", "scroll"), ("Esc", "close help")],
         Some(Overlay::Control(menu)) => {
             menu_keys = super::menu::footer_keys(menu);
             &menu_keys
@@ -223,7 +224,6 @@ pub fn footer(app: &App, frame: &mut Frame, area: Rect) {
             ("n/N", "next/prev"),
             ("Esc", "close"),
         ],
-        Some(Overlay::Help) => &[("Esc", "close help"), ("q", "close")],
         Some(Overlay::Confirm(c)) if c.working => &[("", "removing…")],
         Some(Overlay::Confirm(c)) if c.needs_force() => {
             &[("Enter", "remove"), ("f", "force"), ("Esc", "cancel")]

@@ -26,11 +26,6 @@ use crate::model::{EngineError, Problem};
 use crate::text::format::clock;
 use untrusted::shown;
 
-/// Every key the help lists, for tests that check it all shows.
-pub fn help_keys() -> &'static [(&'static str, &'static str)] {
-    help::KEYS
-}
-
 pub fn render(app: &App, frame: &mut Frame) {
     draw(app, frame);
     untrusted::guard(frame.buffer_mut());
@@ -55,7 +50,6 @@ fn draw(app: &App, frame: &mut Frame) {
     }
     chrome::footer(app, frame, areas.footer);
     match &app.overlay {
-        Some(Overlay::Help) => help::render(frame, areas.body),
         Some(Overlay::Inspect(view)) => inspect::render(view, app.spinner, frame, areas.body),
         Some(Overlay::Confirm(confirm)) => dialogs::confirm(confirm, app.spinner, app.now, frame, areas.body),
         Some(Overlay::Outcome(outcome)) => dialogs::outcome(outcome, frame, areas.body),
@@ -65,6 +59,9 @@ fn draw(app: &App, frame: &mut Frame) {
         Some(Overlay::Control(menu)) => menu::render(menu, app.spinner, frame, areas.body),
         Some(Overlay::Logs(view)) => logs::render(view, frame, areas.body),
         None => {}
+    }
+    if let Some(help) = &app.help {
+        help::render(help, frame, areas.body);
     }
 }
 
