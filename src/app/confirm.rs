@@ -84,6 +84,15 @@ impl Confirm {
         matches!(&self.subject, Subject::Volumes { pick, scope: Scope::Label, .. } if !pick.is_removal())
     }
 
+    /// Whether Tab changes what the prune takes: a prune of volumes or images.
+    pub fn has_scope(&self) -> bool {
+        match &self.subject {
+            Subject::Volumes { pick, .. } => !pick.is_removal(),
+            Subject::Images { pick, .. } => !pick.is_removal(),
+            Subject::Containers { .. } => false,
+        }
+    }
+
     /// Whether the force step applies: chosen containers, one of them running.
     pub fn needs_force(&self) -> bool {
         matches!(&self.subject, Subject::Containers { pick: Pick::Chosen(_), force: false, .. })

@@ -19,6 +19,9 @@ pub struct Help {
     pub scroll: Scroll,
 }
 
+/// The key column's width; what the key does starts after it.
+pub const KEY_COLUMNS: usize = 20;
+
 const EXPLORER: &[(&str, &str)] = &[
     ("↑ ↓  j k", "move the selection"),
     ("PgUp PgDn  g G", "a page / the first or last row (Home End)"),
@@ -99,9 +102,23 @@ impl Help {
         }
     }
 
-    /// Keys while the help shows; true when it closes.
-    pub fn on_key(&mut self, key: KeyEvent, height: usize) -> bool {
-        let len = self.keys().len();
+    /// The lines shown in `columns`: each key beside what it does, which wraps under itself
+    /// where the help is narrower than the text.
+    pub fn lines(&self, columns: usize) -> Vec<(&'static str, String)> {
+        let room = columns.saturating_sub(KEY_COLUMNS + 1).max(1);
+        let mut lines = Vec::new();
+        for &(key, what) in self.keys() {
+            let wrapped = super::detail::wrap(vec![super::detail::Row::plain(what)], room);
+            for (i, row) in wrapped.iter().enumerate() {
+                lines.push((if i == 0 { key } else { "" }, row.text()));
+            }
+        }
+        lines
+    }
+
+    /// Keys while the help shows, `height` lines of `columns` at once; true when it closes.
+    pub fn on_key(&mut self, key: KeyEvent, (columns, height): (usize, usize)) -> bool {
+        let len = self.lines(columns).len();
         match key.code {
             KeyCode::Esc | KeyCode::Char('?') | KeyCode::Char('q') | KeyCode::Enter => return true,
             KeyCode::Up | KeyCode::Char('k') => self.scroll.scroll_by(-1, len, height),

@@ -11,7 +11,7 @@ use super::form::FormAnswer;
 use super::help::{Help, Topic};
 use super::input::TextInput;
 use super::inspect::{InspectView, Target};
-use super::panel::{Panel, PANELS};
+use super::panel::{Panel, TabForm, PANELS};
 use super::{Action, App, Connection, Effect, Focus, Overlay, Place};
 use crate::app::layout;
 use crate::model::browse::Target as BrowseTarget;
@@ -46,7 +46,7 @@ impl App {
         }
         self.notice = None;
         if let Some(help) = &mut self.help {
-            if help.on_key(key, layout::help_rows(self.terminal)) {
+            if help.on_key(key, layout::help_room(self.terminal)) {
                 self.help = None;
             }
             return vec![];
@@ -281,12 +281,34 @@ impl App {
 
     /// Each tab's width in columns, as `ui::chrome::tabs` draws them.
     fn tab_widths(&self) -> Vec<u16> {
-        Panel::ALL
+        self.tab_labels()
             .iter()
-            .map(|p| {
-                u16::try_from(crate::text::format::width(&p.tab_label(&self.inventory))).unwrap_or(u16::MAX)
-            })
+            .map(|label| u16::try_from(crate::text::format::width(label)).unwrap_or(u16::MAX))
             .collect()
+    }
+
+    /// The tabs' labels as drawn: the full ones where all six fit the terminal; else short ones,
+    /// the tabs farthest from the current one bare (number and count) until they fit.
+    pub fn tab_labels(&self) -> Vec<String> {
+        let width = |labels: &[String]| labels.iter().map(|l| crate::text::format::width(l)).sum::<usize>();
+        let room = usize::from(self.terminal.0);
+        let full: Vec<String> =
+            Panel::ALL.iter().map(|p| p.tab_label(&self.inventory, TabForm::Full)).collect();
+        if width(&full) <= room {
+            return full;
+        }
+        let mut labels: Vec<String> =
+            Panel::ALL.iter().map(|p| p.tab_label(&self.inventory, TabForm::Short)).collect();
+        let current = self.nav.panel.index();
+        let mut farthest: Vec<usize> = (0..Panel::ALL.len()).filter(|&i| i != current).collect();
+        farthest.sort_by_key(|&i| std::cmp::Reverse(i.abs_diff(current)));
+        for i in farthest {
+            if width(&labels) <= room {
+                break;
+            }
+            labels[i] = Panel::ALL[i].tab_label(&self.inventory, TabForm::Bare);
+        }
+        labels
     }
 
     fn switch_panel(&mut self, index: usize) {

@@ -111,9 +111,21 @@ pub fn tab_at(size: (u16, u16), column: u16, row: u16, widths: &[u16]) -> Option
     None
 }
 
-/// Key lines the help shows at once.
-pub fn help_rows(size: (u16, u16)) -> usize {
-    usize::from(areas(screen(size), false, 0).body.height.saturating_sub(2))
+/// The widest the help gets.
+const HELP_WIDTH: u16 = 72;
+
+/// Where the help goes: centred in the body, as tall as its `lines` allow.
+pub fn help_area(size: (u16, u16), lines: usize) -> Rect {
+    let body = areas(screen(size), false, 0).body;
+    let width = HELP_WIDTH.min(body.width);
+    let height = u16::try_from(lines + 2).unwrap_or(u16::MAX).min(body.height);
+    Rect { x: body.x + (body.width - width) / 2, y: body.y + (body.height - height) / 2, width, height }
+}
+
+/// The help's text columns and the lines it shows at once.
+pub fn help_room(size: (u16, u16)) -> (usize, usize) {
+    let body = areas(screen(size), false, 0).body;
+    (usize::from(HELP_WIDTH.min(body.width).saturating_sub(2)), usize::from(body.height.saturating_sub(2)))
 }
 
 /// Lines of JSON the inspect overlay shows at once.

@@ -18,6 +18,17 @@ pub enum Panel {
 /// How many panels there are: the tabs, the views, the marks.
 pub const PANELS: usize = 6;
 
+/// How much of a tab's label the terminal's width allows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TabForm {
+    /// `1 Containers 4`
+    Full,
+    /// `1 Ctrs 4`
+    Short,
+    /// `1·4`
+    Bare,
+}
+
 impl Panel {
     pub const ALL: [Panel; PANELS] =
         [Panel::Containers, Panel::Volumes, Panel::Binds, Panel::Tmpfs, Panel::Images, Panel::BuildCache];
@@ -39,14 +50,19 @@ impl Panel {
 
     /// The tab's label: its key, a short title and how many rows it has. Tabs are as wide as
     /// their labels, so six fit in 80 columns.
-    pub fn tab_label(self, inventory: &Inventory) -> String {
-        let title = match self {
-            Panel::BuildCache => "Cache",
-            panel => panel.title(),
-        };
+    /// The tab's label in `form`.
+    pub fn tab_label(self, inventory: &Inventory, form: TabForm) -> String {
         let count = match (self, &inventory.build_cache) {
             (Panel::BuildCache, None) => "…".to_owned(),
             _ => self.len(inventory).to_string(),
+        };
+        let title = match (self, form) {
+            (_, TabForm::Bare) => return format!(" {}·{count} ", self.index() + 1),
+            (Panel::BuildCache, _) => "Cache",
+            (Panel::Containers, TabForm::Short) => "Ctrs",
+            (Panel::Volumes, TabForm::Short) => "Vols",
+            (Panel::Images, TabForm::Short) => "Imgs",
+            (panel, _) => panel.title(),
         };
         format!(" {} {title} {count} ", self.index() + 1)
     }

@@ -86,6 +86,8 @@ pub fn header(app: &App, frame: &mut Frame, area: Rect) {
         Span::raw(format!("  Images {} · ", t.images)),
         Span::styled(images_size, theme::size()),
     ];
+    // Each total is a label and its size; a line too narrow for them all keeps whole ones.
+    const SPANS_PER_TOTAL: usize = 2;
     // Unmeasured images or cache make the total a floor.
     let images_pending = !app.inventory.images_sizes_known || app.inventory.build_cache.is_none();
     let floor =
@@ -108,6 +110,7 @@ pub fn header(app: &App, frame: &mut Frame, area: Rect) {
             third.extend(ram);
         }
     }
+    let mut third = whole(third, SPANS_PER_TOTAL, usize::from(area.width));
     // Where the reclaimable bytes are, as much of it as the width allows.
     let used: usize = third.iter().map(|s| crate::text::format::width(&s.content)).sum();
     let plural = if t.dangling_volumes == 1 { "" } else { "s" };
@@ -126,14 +129,43 @@ pub fn header(app: &App, frame: &mut Frame, area: Rect) {
         third.push(Span::styled(breakdown, theme::dim()));
     }
     let lines = if area.height >= 2 {
+        let second = whole(second, SPANS_PER_TOTAL, usize::from(area.width));
         vec![Line::from(first), Line::from(second), Line::from(third)]
     } else {
         // One line: the live marker and the totals; the engine's line waits for more room.
-        let mut line: Vec<Span> = first.into_iter().take(2).collect();
-        line.extend(second);
+        // The name gives way to a total it would cut.
+        let (title, marker) = (first[0].clone(), first[1].clone());
+        let after = |lead: &[Span]| {
+            let room = usize::from(area.width).saturating_sub(lead.iter().map(Span::width).sum());
+            whole(second.clone(), SPANS_PER_TOTAL, room)
+        };
+        let titled = vec![title, marker.clone()];
+        let bare = vec![Span::raw(" "), marker];
+        let line: Vec<Span> = match after(&titled) {
+            totals if totals.len() == second.len() => [titled, totals].concat(),
+            _ => {
+                let totals = after(&bare);
+                [bare, totals].concat()
+            }
+        };
         vec![Line::from(line)]
     };
     frame.render_widget(Paragraph::new(lines), area);
+}
+
+/// The leading groups of `per` spans that fit in `room` columns: a total is shown whole or not.
+fn whole(spans: Vec<Span<'_>>, per: usize, room: usize) -> Vec<Span<'_>> {
+    let mut used = 0;
+    let mut kept = Vec::new();
+    for group in spans.chunks(per) {
+        let width: usize = group.iter().map(Span::width).sum();
+        if used + width > room {
+            break;
+        }
+        used += width;
+        kept.extend_from_slice(group);
+    }
+    kept
 }
 
 /// The table's keys, the current panel's writes first; the general ones go first when narrow.
@@ -199,9 +231,10 @@ fn activity(app: &App) -> Option<String> {
 pub fn tabs(app: &App, frame: &mut Frame, area: Rect) {
     let spans: Vec<Span> = Panel::ALL
         .iter()
-        .map(|&panel| {
+        .zip(app.tab_labels())
+        .map(|(&panel, label)| {
             let style = if panel == app.nav.panel { theme::active_tab() } else { theme::dim() };
-            Span::styled(panel.tab_label(&app.inventory), style)
+            Span::styled(label, style)
         })
         .collect();
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
@@ -230,6 +263,9 @@ pub fn footer(app: &App, frame: &mut Frame, area: Rect) {
         }
         Some(Overlay::Confirm(c)) if c.typing_label() => {
             &[("type", "a label"), ("Enter", "remove"), ("Tab", "scope"), ("Esc", "cancel")]
+        }
+        Some(Overlay::Confirm(c)) if c.has_scope() => {
+            &[("Enter/y", "remove"), ("Tab", "scope"), ("↑↓", "scroll"), ("Esc/n", "cancel")]
         }
         Some(Overlay::Confirm(_)) => &[("Enter/y", "remove"), ("↑↓", "scroll"), ("Esc/n", "cancel")],
         Some(Overlay::Outcome(_)) => &[("↑↓ PgUp PgDn", "scroll"), ("Esc", "close")],

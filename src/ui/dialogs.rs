@@ -84,7 +84,6 @@ pub fn confirm(confirm: &Confirm, tick: usize, now: std::time::SystemTime, frame
                 choice(Scope::Dangling, "all dangling".to_owned()),
                 Span::raw(" "),
                 choice(Scope::Label, format!("by label: {label}{cursor}")),
-                Span::styled("  (Tab changes)", theme::dim()),
             ]));
             lines.push(Line::styled(
                 " Only volumes no container uses, in any state, are ever pruned.",
@@ -132,7 +131,6 @@ pub fn confirm(confirm: &Confirm, tick: usize, now: std::time::SystemTime, frame
                     choice(ImageScope::Dangling),
                     Span::raw(" "),
                     choice(ImageScope::Unused),
-                    Span::styled("  (Tab changes)", theme::dim()),
                 ]));
                 lines.extend(filtered_note(pick, "image"));
             }
@@ -241,10 +239,15 @@ pub fn form(form: &Form, tick: usize, frame: &mut Frame, body: Rect) {
             }
         };
         let label_style = if focused { theme::key() } else { theme::dim() };
+        let hint_fits = 1 + LABEL_COLUMNS + width(&value) + 3 + width(field.hint) <= columns;
         lines.push(Line::from(vec![
             Span::styled(format!(" {}", pad(field.id.label(), LABEL_COLUMNS, Align::Left)), label_style),
             Span::styled(value, if focused { theme::selected() } else { ratatui::style::Style::new() }),
-            Span::styled(if focused { format!("   {}", field.hint) } else { String::new() }, theme::dim()),
+            // The hint only where it fits beside the value: wrapped, it would read as a field.
+            Span::styled(
+                if focused && hint_fits { format!("   {}", field.hint) } else { String::new() },
+                theme::dim(),
+            ),
         ]));
     }
     lines.push(Line::raw(""));

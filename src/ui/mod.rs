@@ -61,7 +61,7 @@ fn draw(app: &App, frame: &mut Frame) {
         None => {}
     }
     if let Some(help) = &app.help {
-        help::render(help, frame, areas.body);
+        help::render(help, frame);
     }
 }
 

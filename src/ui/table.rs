@@ -91,6 +91,8 @@ const COLUMN_GAP: u16 = 1;
 /// sign).
 fn table<'a, R>(app: &App, face: &Face, columns: &[Column<R>], items: &'a [R], area: Rect) -> Table<'a> {
     let view = app.view();
+    let columns = fitting(columns, area.width.saturating_sub(2));
+    let columns = columns.as_slice();
     let widths = widths(columns, area.width.saturating_sub(2));
     let header: Vec<ratatui::widgets::Cell> = columns
         .iter()
@@ -113,9 +115,37 @@ fn table<'a, R>(app: &App, face: &Face, columns: &[Column<R>], items: &'a [R], a
         .header(Row::new(header).style(theme::header_row()))
 }
 
+/// The names (the columns that share the width) keep at least this many columns: on a narrow
+/// terminal the fixed columns at the right give way first.
+const NAMES_KEEP: u16 = 16;
+
+/// The columns that fit `width` with room for the names: the panel's, less fixed columns from
+/// the right while the shared ones would get fewer than `NAMES_KEEP` columns.
+fn fitting<R>(columns: &[Column<R>], width: u16) -> Vec<&Column<R>> {
+    let mut kept: Vec<&Column<R>> = columns.iter().collect();
+    loop {
+        let fixed: u16 = kept
+            .iter()
+            .filter_map(|c| match c.room {
+                Room::Exactly(n) => Some(n),
+                Room::Share(_) => None,
+            })
+            .sum();
+        let gaps = COLUMN_GAP * u16::try_from(kept.len().saturating_sub(1)).unwrap_or(u16::MAX);
+        let shared = width.saturating_sub(fixed + gaps);
+        let last_fixed = kept.iter().rposition(|c| matches!(c.room, Room::Exactly(_)));
+        match last_fixed {
+            Some(at) if shared < NAMES_KEEP && at > 0 => {
+                kept.remove(at);
+            }
+            _ => return kept,
+        }
+    }
+}
+
 /// What each column gets of `width`, by its rule: the split ratatui's table would make, done here
 /// so each cell can be cut to it.
-fn widths<R>(columns: &[Column<R>], width: u16) -> Vec<u16> {
+fn widths<R>(columns: &[&Column<R>], width: u16) -> Vec<u16> {
     let rules = columns.iter().map(|column| match column.room {
         Room::Exactly(columns) => Constraint::Length(columns),
         Room::Share(weight) => Constraint::Fill(weight),

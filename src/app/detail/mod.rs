@@ -55,7 +55,12 @@ impl Row {
         Row { link: Some(link), pieces }
     }
 
-    fn text(&self) -> String {
+    /// One plain row of `text`.
+    pub fn plain(text: impl Into<String>) -> Row {
+        Row::of(vec![plain(text)])
+    }
+
+    pub fn text(&self) -> String {
         self.pieces.iter().map(|p| p.text.as_str()).collect()
     }
 }
@@ -114,11 +119,17 @@ pub fn wrap(rows: Vec<Row>, columns: usize) -> Vec<Row> {
                 used += w;
                 end += 1;
             }
-            // Break after the last space of a full line, unless that leaves it nearly empty.
+            // Break between fields (a run of spaces) or else after the last space of a full
+            // line, unless that leaves it nearly empty; the next line starts at a word.
             if end < chars.len() {
-                if let Some(space) = (start..end).rev().find(|&i| chars[i].0 == ' ') {
-                    if space > start + columns / 3 {
-                        end = space + 1;
+                let space = |i: usize| chars[i].0 == ' ';
+                let between_fields =
+                    (start + columns / 2..end).rev().find(|&i| i > 0 && space(i) && space(i - 1));
+                let after_word = (start + columns / 3..end).rev().find(|&i| space(i));
+                if let Some(at) = between_fields.or(after_word) {
+                    end = at + 1;
+                    while end < chars.len() && space(end) {
+                        end += 1;
                     }
                 }
             }
@@ -140,6 +151,16 @@ pub fn wrap(rows: Vec<Row>, columns: usize) -> Vec<Row> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_row_breaks_between_fields_before_splitting_a_field_from_its_value() {
+        let row = Row::of(vec![plain("size 1.5 GiB · 2 min ago   driver local   created today")]);
+        let rows = wrap(vec![row], 40);
+        assert_eq!(
+            rows.iter().map(Row::text).collect::<Vec<_>>(),
+            ["size 1.5 GiB · 2 min ago   ", "driver local   created today"]
+        );
+    }
 
     #[test]
     fn a_long_row_wraps_at_a_space_keeping_tones_and_its_link() {
