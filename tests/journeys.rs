@@ -82,13 +82,13 @@ fn following_a_container_mount_to_its_bind_and_its_volume() {
     let mut app = loaded_app(100, 30);
     keys(&mut app, "j"); // web
     assert_eq!(selected_name(&app), "web");
-    keys(&mut app, "\n\n"); // first link: the bind of /srv/www
+    keys(&mut app, "\njj\n"); // third link (mounts go by path: /cache, /run, /usr/…): the bind of /srv/www
     assert_eq!(app.nav.panel, Panel::Binds);
     assert_eq!(selected_name(&app), "/srv/www");
     assert_eq!(app.inventory.bind_mounts[app.view().selected_index().unwrap()].container, "web");
     keys(&mut app, "\x1b");
     assert_eq!((app.nav.panel, selected_name(&app)), (Panel::Containers, "web".to_owned()));
-    keys(&mut app, "\nj\n"); // second link: the shared-cache volume
+    keys(&mut app, "\n\n"); // first link: the shared-cache volume at /cache
     assert_eq!((app.nav.panel, selected_name(&app)), (Panel::Volumes, "shared-cache".to_owned()));
 }
 
@@ -512,7 +512,7 @@ fn a_tmpfs_flag_mount_counts_for_its_container_and_links_both_ways() {
     assert_eq!(mounts(&app, "web"), 3, "the --mount type=tmpfs /run counts once");
     assert_eq!(selected_name(&app), "db");
     assert!(render(&app).contains("tmpfs → /dev/shm (rw)"));
-    keys(&mut app, "\nj\n"); // the second link: the tmpfs mount
+    keys(&mut app, "\n\n"); // the first link (/dev/shm before /var/…): the tmpfs mount
     assert_eq!((app.nav.panel, selected_name(&app)), (Panel::Tmpfs, "/dev/shm".to_owned()));
     keys(&mut app, "\n"); // its one link: the container
     assert_eq!((app.nav.panel, selected_name(&app)), (Panel::Containers, "db".to_owned()));

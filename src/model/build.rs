@@ -143,6 +143,8 @@ fn mounts(facts: &ContainerFacts, inspected_tmpfs: Option<&Vec<TmpfsFacts>>) -> 
             });
         }
     }
+    // The engine lists them in no stable order: by where they appear, `/data2` before `/data10`.
+    mounts.sort_by(|a, b| alphanumeric_sort::compare_str(&a.destination, &b.destination));
     mounts
 }
 
@@ -616,6 +618,6 @@ mod tests {
             .filter(|m| m.kind == MountKind::Tmpfs)
             .map(|m| (m.destination.as_str(), m.rw))
             .collect();
-        assert_eq!(tmpfs, [("/t2", true), ("/t", false)]);
+        assert_eq!(tmpfs, [("/t", false), ("/t2", true)], "in the order of their paths");
     }
 }

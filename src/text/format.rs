@@ -74,6 +74,34 @@ pub fn fit(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
+/// `text` cut to at most `max` columns in its middle, keeping its start and its end: names that
+/// share a long prefix (`shop-web-1`, `shop-web-2`) stay apart. Narrow cells cut at the end.
+pub fn fit_middle(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    const NARROWEST: usize = 8;
+    if width(text) <= max || max < NARROWEST {
+        return fit(text, max);
+    }
+    let head_room = (max - 1) * 2 / 3;
+    let tail_room = max - 1 - head_room;
+    let take = |chars: &mut dyn Iterator<Item = char>, room: usize| {
+        let mut used = 0;
+        let mut kept = Vec::new();
+        for c in chars {
+            let w = c.width().unwrap_or(0);
+            if used + w > room {
+                break;
+            }
+            used += w;
+            kept.push(c);
+        }
+        kept
+    };
+    let head = take(&mut text.chars(), head_room);
+    let mut tail = take(&mut text.chars().rev(), tail_room);
+    tail.reverse();
+    std::borrow::Cow::Owned(head.into_iter().chain(['…']).chain(tail).collect())
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Align {
     Left,
@@ -191,6 +219,15 @@ pub fn ago(elapsed: std::time::Duration) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_name_cut_in_the_middle_keeps_the_end_that_tells_it_apart() {
+        assert_eq!(fit_middle("dockdu-test-7704-1-610435274-a", 22), "dockdu-test-77…35274-a");
+        assert_eq!(width(&fit_middle("dockdu-test-7704-1-610435274-a", 22)), 22);
+        assert_eq!(fit_middle("short", 22), "short");
+        assert_eq!(fit_middle("数据库-生产-主节点-副本-1", 12), "数据库-…本-1");
+        assert_eq!(fit_middle("a-long-name", 5), "a-lo…");
+    }
 
     #[test]
     fn sizes_read_in_binary_units() {

@@ -8,8 +8,8 @@ use ratatui::widgets::{Block, Paragraph, Row, Table, TableState};
 use ratatui::Frame;
 
 use super::theme;
-use super::untrusted::fitted;
-use crate::app::columns::{self, Cell, Column, Face, Room, Tone};
+use super::untrusted::{fitted, fitted_middle};
+use crate::app::columns::{self, Cell, Column, Cut, Face, Room, Tone};
 use crate::app::panel::Panel;
 use crate::app::{App, Focus};
 use crate::text::format::{fit, size, Align};
@@ -106,7 +106,7 @@ fn table<'a, R>(app: &App, face: &Face, columns: &[Column<R>], items: &'a [R], a
             let marked = app.marks.contains(&app.nav.panel.row_key(&app.inventory, i));
             let cells = columns.iter().zip(&widths).enumerate().map(|(n, (column, &width))| {
                 // Only the first column, the name, carries the mark.
-                draw_cell(column.align, (column.cell)(item, face), usize::from(width), marked && n == 0)
+                draw_cell(column, (column.cell)(item, face), usize::from(width), marked && n == 0)
             });
             Row::new(cells.collect::<Vec<_>>())
         })
@@ -155,14 +155,24 @@ fn widths<R>(columns: &[&Column<R>], width: u16) -> Vec<u16> {
     areas.iter().map(|area| area.width).collect()
 }
 
-/// A cell shown visibly, cut to its width, in its tone; a marked row's name after `● `.
-fn draw_cell<'a>(align: Align, cell: Cell, width: usize, marked: bool) -> ratatui::widgets::Cell<'a> {
+/// A cell shown visibly, cut to its width where its column cuts, in its tone; a marked row's name
+/// after `● `.
+fn draw_cell<'a, R>(
+    column: &Column<R>,
+    cell: Cell,
+    width: usize,
+    marked: bool,
+) -> ratatui::widgets::Cell<'a> {
     let mark = if marked { "● " } else { "" };
     let room = width.saturating_sub(mark.chars().count());
-    let text = Span::styled(fitted(&cell.text, room), style(cell.tone));
+    let shown = match column.cut {
+        Cut::Middle => fitted_middle(&cell.text, room),
+        Cut::End => fitted(&cell.text, room),
+    };
+    let text = Span::styled(shown, style(cell.tone));
     let line =
         if marked { Line::from(vec![Span::styled(mark, theme::warning()), text]) } else { Line::from(text) };
-    let alignment = match align {
+    let alignment = match column.align {
         Align::Left => Alignment::Left,
         Align::Right => Alignment::Right,
     };

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use ratatui::buffer::Buffer;
 
-use crate::text::format::{fit, pad, Align};
+use crate::text::format::{fit, fit_middle, pad, Align};
 use crate::text::sanitize::{is_escaped, visible};
 use crate::text::secrets;
 
@@ -21,6 +21,11 @@ pub fn shown(raw: &str) -> Cow<'_, str> {
 /// `raw` as shown, cut to `columns` with `…`.
 pub fn fitted(raw: &str, columns: usize) -> String {
     fit(&visible(raw), columns).into_owned()
+}
+
+/// `raw` shown visibly, cut in its middle to at most `columns` (names and paths).
+pub fn fitted_middle(raw: &str, columns: usize) -> String {
+    fit_middle(&visible(raw), columns).into_owned()
 }
 
 /// `raw` as shown, cut or padded to exactly `columns`.

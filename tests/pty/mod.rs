@@ -90,6 +90,17 @@ impl<CB: vt100::Callbacks> Pty<CB> {
         }
     }
 
+    /// Resizes the terminal as a window manager would: the program gets SIGWINCH from the kernel.
+    pub fn resize(&mut self, cols: u16, rows: u16) {
+        use std::os::fd::AsRawFd;
+        let size = libc::winsize { ws_row: rows, ws_col: cols, ws_xpixel: 0, ws_ypixel: 0 };
+        // SAFETY: the descriptor is ours and `size` outlives the call.
+        let set = unsafe { libc::ioctl(self.writer.as_raw_fd(), libc::TIOCSWINSZ as _, &size) };
+        assert_eq!(set, 0, "TIOCSWINSZ failed");
+        self.drain();
+        self.parser.set_size(nonzero(rows), nonzero(cols));
+    }
+
     pub fn send(&mut self, bytes: &[u8]) -> Instant {
         let at = Instant::now();
         self.writer.write_all(bytes).expect("writing to the pty");

@@ -38,6 +38,8 @@ pub struct Column<R> {
     pub align: Align,
     /// The explorer's rule: what the screen's width gives it.
     pub room: Room,
+    /// Where a cell too long for its column is cut.
+    pub cut: Cut,
     pub cell: for<'r> fn(&'r R, &Face<'_>) -> Cell<'r>,
 }
 
@@ -48,6 +50,16 @@ pub enum Room {
     Exactly(u16),
     /// A share, by this weight, of what the fixed columns leave: names and paths.
     Share(u16),
+}
+
+/// Where a cell too long for its column loses its `…`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cut {
+    /// In the middle, keeping the end that tells `shop-web-1` from `shop-web-2`, a path's file
+    /// name, an image's tag: names and paths.
+    Middle,
+    /// At the end: lists (options, labels, tags), sizes, words.
+    End,
 }
 
 /// Who shows the cells, and what it knows beyond the row.
@@ -89,7 +101,12 @@ impl<R> Column<R> {
         room: Room,
         cell: for<'r> fn(&'r R, &Face<'_>) -> Cell<'r>,
     ) -> Self {
-        Column { header, align: Align::Left, room, cell }
+        // Names and paths share the width; each has its telling part at its end.
+        let cut = match room {
+            Room::Share(_) => Cut::Middle,
+            Room::Exactly(_) => Cut::End,
+        };
+        Column { header, align: Align::Left, room, cut, cell }
     }
 
     pub const fn right(
@@ -97,7 +114,12 @@ impl<R> Column<R> {
         room: Room,
         cell: for<'r> fn(&'r R, &Face<'_>) -> Cell<'r>,
     ) -> Self {
-        Column { header, align: Align::Right, room, cell }
+        Column { header, align: Align::Right, room, cut: Cut::End, cell }
+    }
+
+    /// A list (options, labels, tags): cut at its end.
+    pub const fn listing(self) -> Self {
+        Column { cut: Cut::End, ..self }
     }
 
     /// The same column under another header (the report's wording).

@@ -62,8 +62,10 @@ const LIMIT: Column<TmpfsMount> = Column::right("LIMIT", Room::Exactly(10), |t, 
 });
 const TMPFS_MODE: Column<TmpfsMount> =
     Column::left("MODE", Room::Exactly(5), |t, _| Cell::plain(t.tmpfs.mode.as_deref().unwrap_or_default()));
-const OPTIONS: Column<TmpfsMount> =
-    Column::left("OPTIONS", Room::Share(2), |t, _| Cell::toned(t.tmpfs.options.join(","), Tone::Quiet));
+const OPTIONS: Column<TmpfsMount> = Column::<TmpfsMount>::left("OPTIONS", Room::Share(2), |t, _| {
+    Cell::toned(t.tmpfs.options.join(","), Tone::Quiet)
+})
+.listing();
 
 pub const TMPFS: Columns<TmpfsMount> = Columns {
     explorer: &[TMPFS_CONTAINER, TMPFS_DESTINATION, IN_RAM, LIMIT, TMPFS_MODE, OPTIONS],

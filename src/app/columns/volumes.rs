@@ -25,18 +25,21 @@ const CREATED: Column<Volume> = Column::left("CREATED", Room::Exactly(20), |v, f
     Cell::toned(face.timestamp(v.created_at.as_deref().unwrap_or_default()), Tone::Quiet)
 });
 /// Who mounts it where, or `dangling`: what the explorer's detail pane lists.
-const USED_BY: Column<Volume> = Column::left("USED BY", Room::Share(3), |v, _| {
+const USED_BY: Column<Volume> = Column::<Volume>::left("USED BY", Room::Share(3), |v, _| {
     let users: Vec<String> =
         v.containers.iter().map(|o| format!("{}:{} ({})", o.container, o.destination, mode(o.rw))).collect();
     Cell::plain(if users.is_empty() { "dangling".to_owned() } else { users.join(", ") })
-});
+})
+.listing();
 /// Driver options and labels, secret-looking values masked unless the report reveals them.
-const OPTIONS: Column<Volume> = Column::left("OPTIONS", Room::Share(2), |v, face| {
+const OPTIONS: Column<Volume> = Column::<Volume>::left("OPTIONS", Room::Share(2), |v, face| {
     Cell::toned(key_values(&v.options, face.reveal_secrets()), Tone::Quiet)
-});
-const LABELS: Column<Volume> = Column::left("LABELS", Room::Share(2), |v, face| {
+})
+.listing();
+const LABELS: Column<Volume> = Column::<Volume>::left("LABELS", Room::Share(2), |v, face| {
     Cell::toned(key_values(&v.labels, face.reveal_secrets()), Tone::Quiet)
-});
+})
+.listing();
 const KIND: Column<Volume> = Column::left("KIND", Room::Exactly(9), |v, _| {
     Cell::plain(if v.anonymous { "anonymous" } else { "named" })
 });
