@@ -115,12 +115,14 @@ fn table<'a, R>(app: &App, face: &Face, columns: &[Column<R>], items: &'a [R], a
         .header(Row::new(header).style(theme::header_row()))
 }
 
-/// The names (the columns that share the width) keep at least this many columns: on a narrow
-/// terminal the fixed columns at the right give way first.
+/// The columns that share the width keep at least this many between them, and each name or
+/// path at least `NAME_KEEPS`: on a narrow terminal other columns give way first.
 const NAMES_KEEP: u16 = 16;
+const NAME_KEEPS: u16 = 10;
 
-/// The columns that fit `width` with room for the names: the panel's, less fixed columns from
-/// the right while the shared ones would get fewer than `NAMES_KEEP` columns.
+/// The columns that fit `width` with room for the names: the panel's, less (from the right)
+/// shared lists such as options, then fixed columns, while the names would be cramped. The
+/// first column and essential ones always stay.
 fn fitting<R>(columns: &[Column<R>], width: u16) -> Vec<&Column<R>> {
     let mut kept: Vec<&Column<R>> = columns.iter().collect();
     loop {
@@ -131,14 +133,35 @@ fn fitting<R>(columns: &[Column<R>], width: u16) -> Vec<&Column<R>> {
                 Room::Share(_) => None,
             })
             .sum();
+        let weights: u16 = kept
+            .iter()
+            .filter_map(|c| match c.room {
+                Room::Share(weight) => Some(weight),
+                Room::Exactly(_) => None,
+            })
+            .sum();
         let gaps = COLUMN_GAP * u16::try_from(kept.len().saturating_sub(1)).unwrap_or(u16::MAX);
         let shared = width.saturating_sub(fixed + gaps);
-        let last_fixed = kept.iter().rposition(|c| matches!(c.room, Room::Exactly(_)));
-        match last_fixed {
-            Some(at) if shared < NAMES_KEEP && at > 0 => {
+        let narrowest_name = kept
+            .iter()
+            .filter_map(|c| match (c.room, c.cut) {
+                (Room::Share(weight), Cut::Middle) => Some(shared * weight / weights.max(1)),
+                _ => None,
+            })
+            .min()
+            .unwrap_or(shared);
+        if shared >= NAMES_KEEP && narrowest_name >= NAME_KEEPS {
+            return kept;
+        }
+        let last = |wanted: fn(&Column<R>) -> bool| {
+            kept.iter().rposition(|c| wanted(c) && !c.essential).filter(|&at| at > 0)
+        };
+        let list = last(|c| matches!((c.room, c.cut), (Room::Share(_), Cut::End)));
+        match list.or_else(|| last(|c| matches!(c.room, Room::Exactly(_)))) {
+            Some(at) => {
                 kept.remove(at);
             }
-            _ => return kept,
+            None => return kept,
         }
     }
 }

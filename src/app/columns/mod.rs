@@ -40,6 +40,8 @@ pub struct Column<R> {
     pub room: Room,
     /// Where a cell too long for its column is cut.
     pub cut: Cut,
+    /// Never given up on a narrow terminal: what the row is about (a missing host path).
+    pub essential: bool,
     pub cell: for<'r> fn(&'r R, &Face<'_>) -> Cell<'r>,
 }
 
@@ -106,7 +108,7 @@ impl<R> Column<R> {
             Room::Share(_) => Cut::Middle,
             Room::Exactly(_) => Cut::End,
         };
-        Column { header, align: Align::Left, room, cut, cell }
+        Column { header, align: Align::Left, room, cut, essential: false, cell }
     }
 
     pub const fn right(
@@ -114,7 +116,12 @@ impl<R> Column<R> {
         room: Room,
         cell: for<'r> fn(&'r R, &Face<'_>) -> Cell<'r>,
     ) -> Self {
-        Column { header, align: Align::Right, room, cut: Cut::End, cell }
+        Column { header, align: Align::Right, room, cut: Cut::End, essential: false, cell }
+    }
+
+    /// Kept however narrow the terminal.
+    pub const fn essential(self) -> Self {
+        Column { essential: true, ..self }
     }
 
     /// A list (options, labels, tags): cut at its end.

@@ -39,7 +39,7 @@ const DANGER: Column<BindMount> = Column::left("DANGER", Room::Exactly(10), |b, 
 });
 
 pub const BINDS: Columns<BindMount> = Columns {
-    explorer: &[MARKER, HOST_PATH, CONTAINER, DESTINATION, MODE, STATUS],
+    explorer: &[MARKER, HOST_PATH, CONTAINER, DESTINATION, MODE, STATUS.essential()],
     report: &[HOST_PATH, OWNER, MODE, STATUS.titled("STATUS"), DANGER],
 };
 
