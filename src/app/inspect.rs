@@ -5,6 +5,7 @@
 use serde_json::Value;
 
 use super::scroll::Scroll;
+use super::search::Search;
 use crate::model::{ContainerId, ImageId, VolumeName};
 use crate::text::secrets::{self, MASK};
 
@@ -35,8 +36,7 @@ pub struct InspectView {
     pub revealed: bool,
     pub scroll: Scroll,
     /// The search being typed (`/`), or the last one confirmed.
-    pub query: String,
-    pub typing: bool,
+    pub search: Search,
     pub matches: Vec<usize>,
     pub current_match: Option<usize>,
 }
@@ -50,8 +50,7 @@ impl InspectView {
             error: None,
             revealed: false,
             scroll: Scroll::default(),
-            query: String::new(),
-            typing: false,
+            search: Search::default(),
             matches: Vec::new(),
             current_match: None,
         }
@@ -99,7 +98,7 @@ impl InspectView {
     }
 
     pub fn find_matches(&mut self) {
-        let needle = self.query.to_lowercase();
+        let needle = self.search.query().to_lowercase();
         self.matches = if needle.is_empty() {
             Vec::new()
         } else {
@@ -214,7 +213,7 @@ mod tests {
     #[test]
     fn search_walks_matches_both_ways_and_wraps() {
         let mut view = view();
-        view.query = "=".into();
+        view.search = Search::kept("=");
         view.find_matches();
         assert_eq!(view.matches.len(), 2);
         view.next_match(true);

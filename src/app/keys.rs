@@ -12,6 +12,7 @@ use super::help::{Help, Topic};
 use super::input::TextInput;
 use super::inspect::{InspectView, Target};
 use super::panel::{Panel, TabForm, PANELS};
+use super::search::Step;
 use super::{Action, App, Connection, Effect, Focus, Overlay, Place};
 use crate::app::layout;
 use crate::model::browse::Target as BrowseTarget;
@@ -494,8 +495,8 @@ impl App {
             None if self.nav.filter_input.is_some() => None,
             None => Some(Topic::Explorer),
             Some(Overlay::Browser(_)) => Some(Topic::Browser),
-            Some(Overlay::Inspect(view)) if !view.typing => Some(Topic::Inspect),
-            Some(Overlay::Logs(view)) if !view.typing => Some(Topic::Logs),
+            Some(Overlay::Inspect(view)) if !view.search.typing() => Some(Topic::Inspect),
+            Some(Overlay::Logs(view)) if !view.search.typing() => Some(Topic::Logs),
             Some(_) => None,
         }
     }
@@ -528,26 +529,11 @@ impl App {
 
 /// Keys in the inspect overlay; returns true when it should close.
 fn inspect_key(view: &mut InspectView, key: KeyEvent, height: usize) -> bool {
-    if view.typing {
-        match key.code {
-            KeyCode::Enter => {
-                view.typing = false;
-                view.next_match(true);
-            }
-            KeyCode::Esc => {
-                view.typing = false;
-                view.query.clear();
-                view.find_matches();
-            }
-            KeyCode::Backspace => {
-                view.query.pop();
-                view.find_matches();
-            }
-            KeyCode::Char(c) => {
-                view.query.push(c);
-                view.find_matches();
-            }
-            _ => {}
+    if view.search.typing() {
+        match view.search.on_key(key) {
+            Step::Edited | Step::Dropped => view.find_matches(),
+            Step::Kept => view.next_match(true),
+            Step::Nothing => {}
         }
         return false;
     }
@@ -561,8 +547,7 @@ fn inspect_key(view: &mut InspectView, key: KeyEvent, height: usize) -> bool {
         KeyCode::Home | KeyCode::Char('g') => view.scroll.offset = 0,
         KeyCode::End | KeyCode::Char('G') => view.scroll_to_end(height),
         KeyCode::Char('/') => {
-            view.typing = true;
-            view.query.clear();
+            view.search.start();
         }
         KeyCode::Char('n') => view.next_match(true),
         KeyCode::Char('N') => view.next_match(false),

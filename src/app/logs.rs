@@ -8,6 +8,7 @@ use std::collections::VecDeque;
 use crossterm::event::{KeyCode, KeyEvent};
 
 use super::scroll::Scroll;
+use super::search::{Search, Step};
 use super::{App, Effect, Overlay};
 use crate::model::logs::{LogLine, LogStream, LogsFrom, LogsUnreadable};
 use crate::model::{ChangeAction, ChangeKind, ContainerId, EngineError};
@@ -67,8 +68,7 @@ pub struct LogView {
     /// ends, it picks up again at once (the start may have come before the end of the old run).
     started_meanwhile: bool,
     /// The search being typed (`/`), or the last one confirmed.
-    pub query: String,
-    pub typing: bool,
+    pub search: Search,
     /// Lines that match, by their number from the log's first line (drops do not renumber).
     pub matches: VecDeque<u64>,
     pub current_match: Option<usize>,
@@ -87,8 +87,7 @@ impl LogView {
             following: true,
             last_timestamp: None,
             started_meanwhile: false,
-            query: String::new(),
-            typing: false,
+            search: Search::default(),
             matches: VecDeque::new(),
             current_match: None,
         }
@@ -111,7 +110,7 @@ impl LogView {
     /// New lines: shown safely, searched, the oldest dropped past `LOG_KEPT`; a following view
     /// stays at the bottom, a paused one on the same lines.
     pub fn append(&mut self, lines: Vec<LogLine>, height: usize) {
-        let needle = self.query.to_lowercase();
+        let needle = self.search.query().to_lowercase();
         for line in lines {
             if line.timestamp.is_some() {
                 self.last_timestamp = line.timestamp;
@@ -157,7 +156,7 @@ impl LogView {
     }
 
     pub fn find_matches(&mut self) {
-        let needle = self.query.to_lowercase();
+        let needle = self.search.query().to_lowercase();
         self.matches = if needle.is_empty() {
             VecDeque::new()
         } else {
@@ -226,26 +225,11 @@ fn shown(text: &str) -> String {
 
 /// Keys in the log view; returns true when it should close.
 pub fn log_key(view: &mut LogView, key: KeyEvent, height: usize) -> bool {
-    if view.typing {
-        match key.code {
-            KeyCode::Enter => {
-                view.typing = false;
-                view.next_match(false, height);
-            }
-            KeyCode::Esc => {
-                view.typing = false;
-                view.query.clear();
-                view.find_matches();
-            }
-            KeyCode::Backspace => {
-                view.query.pop();
-                view.find_matches();
-            }
-            KeyCode::Char(c) => {
-                view.query.push(c);
-                view.find_matches();
-            }
-            _ => {}
+    if view.search.typing() {
+        match view.search.on_key(key) {
+            Step::Edited | Step::Dropped => view.find_matches(),
+            Step::Kept => view.next_match(false, height),
+            Step::Nothing => {}
         }
         return false;
     }
@@ -260,8 +244,7 @@ pub fn log_key(view: &mut LogView, key: KeyEvent, height: usize) -> bool {
         KeyCode::Home | KeyCode::Char('g') => view.to_top(height),
         KeyCode::End | KeyCode::Char('G') | KeyCode::Char('f') => view.to_end(height),
         KeyCode::Char('/') => {
-            view.typing = true;
-            view.query.clear();
+            view.search.start();
             view.find_matches();
         }
         KeyCode::Char('n') => view.next_match(true, height),
@@ -374,7 +357,7 @@ mod tests {
     #[test]
     fn matches_keep_their_numbers_while_old_lines_go() {
         let mut view = LogView::new("c".into(), "web".into(), 1);
-        view.query = "needle".into();
+        view.search = Search::kept("needle");
         view.append(vec![line("needle one"), line("hay")], 10);
         view.append(numbered(1, LOG_KEPT - 1), 10);
         view.append(vec![line("a NEEDLE two")], 10);

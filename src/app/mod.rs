@@ -23,6 +23,7 @@ pub mod outcome;
 pub mod panel;
 mod results;
 pub mod scroll;
+pub mod search;
 pub mod sizing;
 mod writes;
 

@@ -249,7 +249,7 @@ pub fn footer(app: &App, frame: &mut Frame, area: Rect) {
             &menu_keys
         }
         Some(Overlay::Logs(view)) if view.is_opening() => &[("", "opening the log…"), ("Esc", "cancel")],
-        Some(Overlay::Logs(view)) if view.typing => &[("Enter", "search"), ("Esc", "cancel")],
+        Some(Overlay::Logs(view)) if view.search.typing() => &[("Enter", "search"), ("Esc", "cancel")],
         Some(Overlay::Logs(_)) => &[
             ("↑↓ PgUp PgDn", "scroll"),
             ("End", "follow"),
@@ -295,7 +295,7 @@ pub fn footer(app: &App, frame: &mut Frame, area: Rect) {
             ("s/S", "sort/reverse"),
             ("Esc", "close"),
         ],
-        Some(Overlay::Inspect(view)) if view.typing => &[("Enter", "search"), ("Esc", "cancel")],
+        Some(Overlay::Inspect(view)) if view.search.typing() => &[("Enter", "search"), ("Esc", "cancel")],
         Some(Overlay::Inspect(_)) => &[
             ("↑↓", "scroll"),
             ("/", "search"),

@@ -51,18 +51,7 @@ pub fn render(view: &InspectView, tick: usize, frame: &mut Frame, area: Rect) {
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), Rect { height: inner.height.saturating_sub(1), ..inner });
-    let search = if view.typing || !view.query.is_empty() {
-        let count = match view.current_match {
-            Some(i) => format!("  {}/{}", i + 1, view.matches.len()),
-            None => format!("  {} matches", view.matches.len()),
-        };
-        Line::from(vec![
-            Span::styled(format!("/{}{}", view.query, if view.typing { "▏" } else { "" }), theme::warning()),
-            Span::styled(count, theme::dim()),
-        ])
-    } else {
-        Line::styled("/ to search", theme::dim())
-    };
+    let search = super::search::line(&view.search, view.matches.len(), view.current_match, "/ to search");
     frame.render_widget(
         Paragraph::new(search),
         Rect { y: inner.bottom().saturating_sub(1), height: 1, ..inner },

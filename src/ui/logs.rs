@@ -45,7 +45,7 @@ pub fn render(view: &LogView, frame: &mut Frame, area: Rect) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let columns = usize::from(inner.width).saturating_sub(GUTTER);
-    let needle = view.query.to_lowercase();
+    let needle = view.search.query().to_lowercase();
     // A resize since the last line came: a following view still ends on the newest line.
     let last_screen = view.lines.len().saturating_sub(inner_height);
     let first = if view.following { last_screen } else { view.scroll.offset.min(last_screen) };
@@ -76,21 +76,8 @@ pub fn render(view: &LogView, frame: &mut Frame, area: Rect) {
     } else {
         frame.render_widget(Paragraph::new(lines), body);
     }
-    let search = if view.typing || !view.query.is_empty() {
-        let count = match view.current_match {
-            Some(i) => format!("  {}/{}", i + 1, view.matches.len()),
-            None => format!("  {} matches", view.matches.len()),
-        };
-        Line::from(vec![
-            Span::styled(
-                format!("/{}{}", visible(&view.query), if view.typing { "▏" } else { "" }),
-                theme::warning(),
-            ),
-            Span::styled(count, theme::dim()),
-        ])
-    } else {
-        Line::styled("/ to search · ▌ stderr", theme::dim())
-    };
+    let search =
+        super::search::line(&view.search, view.matches.len(), view.current_match, "/ to search · ▌ stderr");
     frame.render_widget(
         Paragraph::new(search),
         Rect { y: inner.bottom().saturating_sub(1), height: 1, ..inner },

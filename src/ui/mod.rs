@@ -10,6 +10,7 @@ mod help;
 mod inspect;
 mod logs;
 mod menu;
+mod search;
 mod table;
 pub mod theme;
 mod untrusted;
