@@ -303,7 +303,11 @@ impl Scenario {
 
     /// A named local volume `<run id>-<role>`, labelled.
     pub async fn create_volume(&self, role: &str) -> String {
-        let name = self.name(role);
+        self.create_volume_named(self.name(role)).await
+    }
+
+    /// A local volume called `name`, labelled.
+    async fn create_volume_named(&self, name: String) -> String {
         let request = VolumeCreateRequest {
             name: Some(name.clone()),
             labels: Some(self.labels()),
@@ -317,14 +321,7 @@ impl Scenario {
     /// `prefix`; the rest is random.
     pub async fn create_anonymous_looking_volume(&self, prefix: &str) -> String {
         let random: String = (0..4).map(|_| format!("{:016x}", rand_u64())).collect();
-        let name = format!("{prefix}{}", &random[prefix.len()..]);
-        let request = VolumeCreateRequest {
-            name: Some(name.clone()),
-            labels: Some(self.labels()),
-            ..Default::default()
-        };
-        self.docker.create_volume(request).await.unwrap_or_else(|e| panic!("creating volume {name}: {e}"));
-        name
+        self.create_volume_named(format!("{prefix}{}", &random[prefix.len()..])).await
     }
 
     /// A container `<run id>-<role>` of this scenario's image running `cmd`, with `host_config`
