@@ -11,14 +11,11 @@ use std::time::Duration;
 
 use bollard::models::HostConfig;
 use dockdu::model::logs::LogsFrom;
+use pty::has_line_with;
 use support::Scenario;
 
 const SCREEN_LIMIT: Duration = Duration::from_secs(30);
 const DOCKDU: &str = env!("CARGO_BIN_EXE_dockdu");
-
-fn has_line_with(screen: &vt100::Screen, parts: &[&str]) -> bool {
-    screen.contents().lines().any(|line| parts.iter().all(|part| line.contains(part)))
-}
 
 /// Runs until stopped, and ends at once on SIGTERM.
 const SERVER: &str = "trap 'exit 0' TERM; while true; do sleep 0.1; done";

@@ -9,15 +9,12 @@ mod support;
 use std::time::Duration;
 
 use bollard::models::HostConfig;
+use pty::has_line_with;
 use support::Scenario;
 
 const SCREEN_LIMIT: Duration = Duration::from_secs(30);
 const RIGHT: &[u8] = b"\x1b[C";
 const PAGE_DOWN: &[u8] = b"\x1b[6~";
-
-fn has_line_with(screen: &vt100::Screen, parts: &[&str]) -> bool {
-    screen.contents().lines().any(|line| parts.iter().all(|part| line.contains(part)))
-}
 
 fn line_with(screen: &vt100::Screen, part: &str) -> Option<String> {
     screen.contents().lines().find(|line| line.contains(part)).map(str::to_owned)

@@ -8,13 +8,10 @@ mod support;
 use std::time::Duration;
 
 use bollard::models::HostConfig;
+use pty::has_line_with;
 use support::Scenario;
 
 const SCREEN_LIMIT: Duration = Duration::from_secs(30);
-
-fn has_line_with(screen: &vt100::Screen, parts: &[&str]) -> bool {
-    screen.contents().lines().any(|line| parts.iter().all(|part| line.contains(part)))
-}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_container_and_its_volume_show_with_sizes_and_owners_live_then_q_quits() {

@@ -195,6 +195,11 @@ impl<CB: vt100::Callbacks> Drop for Pty<CB> {
     }
 }
 
+/// Whether one line of the screen holds every one of `parts`.
+pub fn has_line_with(screen: &vt100::Screen, parts: &[&str]) -> bool {
+    screen.contents().lines().any(|line| parts.iter().all(|part| line.contains(part)))
+}
+
 fn nonzero(n: u16) -> std::num::NonZeroU16 {
     std::num::NonZeroU16::new(n).expect("a terminal of at least one cell")
 }
