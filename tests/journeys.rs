@@ -180,8 +180,12 @@ fn inspect_asks_the_engine_then_searches_and_reveals() {
         },
     );
     assert!(!render(&app).contains("s3cret"));
-    keys(&mut app, "/PASSWORD\n");
+    // The query edits as in a shell: Ctrl-W takes back a word typed by mistake.
+    keys(&mut app, "/nothing");
+    app.update(ctrl('w'));
+    keys(&mut app, "PASSWORD\n");
     let Some(Overlay::Inspect(view)) = &app.overlay else { panic!("inspect closed") };
+    assert_eq!(view.search.query(), "PASSWORD");
     assert_eq!(view.matches.len(), 1);
     keys(&mut app, "v");
     assert!(render(&app).contains("POSTGRES_PASSWORD=s3cret"));

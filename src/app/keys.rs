@@ -39,6 +39,8 @@ impl App {
             && key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
         let typing = match &self.overlay {
             Some(Overlay::Form(_)) => true,
+            Some(Overlay::Inspect(view)) => view.search.typing(),
+            Some(Overlay::Logs(view)) => view.search.typing(),
             None => self.nav.filter_input.is_some(),
             Some(_) => false,
         };
