@@ -13,7 +13,7 @@ pub fn line(search: &Search, matches: usize, current: Option<usize>, hint: &'sta
     }
     let count = match current {
         Some(i) => format!("  {}/{matches}", i + 1),
-        None => format!("  {matches} matches"),
+        None => format!("  {matches} match{}", if matches == 1 { "" } else { "es" }),
     };
     let query = if search.typing() {
         let (before, after) = search.split();
