@@ -407,7 +407,7 @@ impl Scenario {
     /// dockdu's helper containers (label `dockdu.helper`) that mount `volume`.
     pub async fn helpers_of(&self, volume: &str) -> Vec<String> {
         let filters = HashMap::from([
-            ("label".to_owned(), vec!["dockdu.helper".to_owned()]),
+            ("label".to_owned(), vec![HELPER_LABEL.to_owned()]),
             ("volume".to_owned(), vec![volume.to_owned()]),
         ]);
         let options = bollard::query_parameters::ListContainersOptions {
@@ -499,6 +499,9 @@ impl Drop for Scenario {
     }
 }
 
+/// What dockdu labels its helper containers with (`engine::write::HELPER_LABEL`).
+const HELPER_LABEL: &str = "dockdu.helper";
+
 fn label_filter(run_id: &str) -> HashMap<String, Vec<String>> {
     HashMap::from([("label".to_owned(), vec![format!("{LABEL}={run_id}")])])
 }
@@ -553,12 +556,22 @@ fn is_not_found(error: &bollard::errors::Error) -> bool {
     matches!(error, bollard::errors::Error::DockerResponseServerError { status_code: 404, .. })
 }
 
+/// This run's containers. A container inherits its image's labels, and dockdu makes a helper
+/// container (label `dockdu.helper`) from whichever image is smallest, perhaps another run's: a
+/// helper is this run's only when it reads one of this run's volumes, so that a run never removes
+/// another's helper while that run's dockdu is still using or removing it.
 async fn container_ids(docker: &Docker, run_id: &str) -> Result<Vec<String>, String> {
     let options =
         ListContainersOptions { all: true, filters: Some(label_filter(run_id)), ..Default::default() };
     let containers =
         docker.list_containers(Some(options)).await.map_err(|e| format!("listing containers: {e}"))?;
-    Ok(containers.into_iter().filter_map(|c| c.id).collect())
+    let volumes = volume_names(docker, run_id).await?;
+    let ours = |c: &bollard::models::ContainerSummary| {
+        let helper = c.labels.as_ref().is_some_and(|labels| labels.contains_key(HELPER_LABEL));
+        !helper
+            || (c.mounts.iter().flatten()).any(|m| m.name.as_ref().is_some_and(|name| volumes.contains(name)))
+    };
+    Ok(containers.into_iter().filter(ours).filter_map(|c| c.id).collect())
 }
 
 async fn volume_names(docker: &Docker, run_id: &str) -> Result<Vec<String>, String> {
