@@ -102,6 +102,14 @@ pub enum Command {
         #[arg(long, global = true)]
         via_engine: bool,
     },
+    /// Where the engine's root goes: every byte under it placed in a part (image layers,
+    /// containers' layers, logs, volumes, build cache, the engine's metadata) or named as not
+    /// accounted for (orphaned layers, folders of removed containers and volumes, temporary files).
+    Disk {
+        /// One JSON document instead of text.
+        #[arg(long)]
+        json: bool,
+    },
     /// Remove dangling volumes, stopped containers or unused images, showing exactly what goes
     /// first.
     #[command(subcommand)]

@@ -2,6 +2,7 @@
 //! plugin, and how text and JSON reach stdout.
 
 mod args;
+pub mod disk;
 pub mod fleet;
 pub mod output;
 pub mod plugin;
@@ -156,6 +157,7 @@ async fn run(cli: Cli) -> anyhow::Result<Finish> {
             }
             Ok(Finish::Done)
         }
+        Some(Command::Disk { json }) => disk_command(&engine, json).await,
         Some(Command::Volume(VolumeCommand::Create { name, driver, labels, options })) => {
             let pairs = |items: Vec<String>| validate::key_values(&items.join(","));
             let (labels, options) = match (pairs(labels), pairs(options)) {
@@ -195,6 +197,40 @@ async fn run(cli: Cli) -> anyhow::Result<Finish> {
             writes::prune_images(&engine, route, scope, label, confirm(c)).await
         }
     }
+}
+
+/// `dockdu disk`: the root reconciled here, or why not and what the engine counts itself.
+async fn disk_command(engine: &Engine, json: bool) -> anyhow::Result<Finish> {
+    let cancel = crate::measure::Cancel::default();
+    let walked = until_stopped(crate::tasks::disk::disk(engine, cancel.clone(), |_| {})).await;
+    let walked = match walked? {
+        Some(walked) => walked,
+        None => {
+            cancel.cancel();
+            return Ok(Finish::Interrupted);
+        }
+    };
+    match walked {
+        Ok(report) => {
+            if json {
+                output::json(&disk::json(&report))?;
+            } else {
+                output::text(&disk::text(&report, output::terminal_width()))?;
+            }
+        }
+        Err(model::disk::DiskUnreadable::Engine(e)) => return Err(e.into()),
+        Err(why) => {
+            let inventory = model::build(&collect::collect(engine, Route::Engine).await?);
+            let counts = disk::EngineCounts::from_totals(&inventory.totals);
+            let path = inventory.engine.root_dir.as_deref();
+            if json {
+                output::json(&disk::unreadable_json(path, &why, Some(&counts)))?;
+            } else {
+                output::text(&disk::unreadable_text(path, &why, Some(&counts)))?;
+            }
+        }
+    }
+    Ok(Finish::Done)
 }
 
 /// Logs go to a file only: the explorer owns the terminal. A new log is readable by its owner

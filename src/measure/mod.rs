@@ -8,16 +8,21 @@
 //! archive stream; `Pool` sizes many trees at once on a bounded number of threads and hands
 //! each result back as soon as it is known.
 
+pub mod layerdb;
 pub mod local;
+mod many;
 mod pool;
 pub mod tar;
 pub mod tree;
 mod walk;
 
 pub use local::{Layout, Progress, TopEntry};
+pub use many::{count_once, tally_each};
 pub use pool::{default_threads, Pool};
 pub use tree::{natural, sorted_children, Change, NodeId, NodeKind, SortBy, Tree};
-pub use walk::{size, walk, Cancel, DirId, Inode, Kind, Total, Visit, WalkError};
+pub use walk::{
+    allocated, size, tally, walk, Bounds, Cancel, DirId, Inode, Kind, Tally, Total, Visit, WalkError,
+};
 
 #[cfg(test)]
 mod tests;

@@ -1,7 +1,7 @@
 //! One tree, by the engine's rule. Iterative (no recursion, one open directory at a time), so
 //! deep trees cost neither stack nor file descriptors.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::ffi::OsStr;
 use std::fs::{self, Metadata};
 use std::io;
@@ -27,10 +27,38 @@ impl Cancel {
 /// What a tree adds up to.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Total {
-    /// Apparent bytes, each inode once.
+    /// Apparent bytes, each inode once: the engine's number.
     pub bytes: u64,
     /// Entries that are not directories, hard links included.
     pub entries: u64,
+    /// Bytes of the blocks allocated on disk (`st_blocks` × 512), each inode once, directories
+    /// included: what the filesystem loses to the tree, which `bytes` does not say (many small
+    /// files occupy whole blocks; a sparse file occupies less than its size).
+    pub disk_usage: u64,
+}
+
+impl Total {
+    pub fn add(&mut self, other: Total) {
+        self.bytes += other.bytes;
+        self.entries += other.entries;
+        self.disk_usage += other.disk_usage;
+    }
+}
+
+/// How far a walk goes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Bounds {
+    /// Stay on the filesystem of the root: a folder on another (a running container's merged
+    /// root, a tmpfs, a volume mounted from elsewhere) is passed over, not counted.
+    pub one_filesystem: bool,
+}
+
+/// A tree's total and the inodes in it that have other names, with what each added (bytes,
+/// disk usage): trees walked apart can then count each of those once between them.
+#[derive(Debug, Clone, Default)]
+pub struct Tally {
+    pub total: Total,
+    pub linked: HashMap<Inode, (u64, u64)>,
 }
 
 #[derive(Debug)]
@@ -97,11 +125,30 @@ pub fn size(root: &Path, cancel: &Cancel) -> Result<Total, WalkError> {
     walk(root, &mut (), cancel)
 }
 
+/// The size of the tree at `root` within `bounds`, with its hard-linked inodes.
+pub fn tally(root: &Path, bounds: Bounds, cancel: &Cancel) -> Result<Tally, WalkError> {
+    let mut counter = Counter::default();
+    walk_into(root, &mut (), cancel, bounds, &mut counter)?;
+    Ok(Tally { total: counter.total, linked: counter.linked })
+}
+
 /// Walks the tree at `root` without following anything, telling `visit` about each entry.
 pub fn walk(root: &Path, visit: &mut impl Visit, cancel: &Cancel) -> Result<Total, WalkError> {
+    let mut counter = Counter::default();
+    walk_into(root, visit, cancel, Bounds::default(), &mut counter)?;
+    Ok(counter.total)
+}
+
+fn walk_into(
+    root: &Path,
+    visit: &mut impl Visit,
+    cancel: &Cancel,
+    bounds: Bounds,
+    counter: &mut Counter,
+) -> Result<(), WalkError> {
     let unreadable = |path: &Path, error| WalkError::Unreadable { path: path.to_owned(), error };
     let root_meta = fs::symlink_metadata(root).map_err(|e| unreadable(root, e))?;
-    let mut counter = Counter::default();
+    let device = root_meta.dev();
     if !root_meta.is_dir() {
         let linked = counter.count(&root_meta);
         visit.entry(
@@ -111,8 +158,9 @@ pub fn walk(root: &Path, visit: &mut impl Visit, cancel: &Cancel) -> Result<Tota
             root_meta.len(),
             linked,
         );
-        return Ok(counter.total);
+        return Ok(());
     }
+    counter.directory(&root_meta);
     let mut pending = vec![(root.to_path_buf(), DirId::ROOT)];
     let mut next_id = 1;
     while let Some((dir, id)) = pending.pop() {
@@ -123,7 +171,7 @@ pub fn walk(root: &Path, visit: &mut impl Visit, cancel: &Cancel) -> Result<Tota
             Err(e) => return Err(unreadable(&dir, e)),
         };
         for entry in entries {
-            if counter.total.entries % 1024 == 0 && cancel.is_cancelled() {
+            if counter.total.entries.is_multiple_of(1024) && cancel.is_cancelled() {
                 return Err(WalkError::Cancelled);
             }
             let entry = entry.map_err(|e| unreadable(&dir, e))?;
@@ -134,7 +182,11 @@ pub fn walk(root: &Path, visit: &mut impl Visit, cancel: &Cancel) -> Result<Tota
                 Err(e) => return Err(unreadable(&entry.path(), e)),
             };
             let name = entry.file_name();
+            if bounds.one_filesystem && meta.dev() != device {
+                continue;
+            }
             if meta.is_dir() {
+                counter.directory(&meta);
                 let child = DirId(next_id);
                 next_id += 1;
                 visit.dir(child, id, &name);
@@ -148,15 +200,15 @@ pub fn walk(root: &Path, visit: &mut impl Visit, cancel: &Cancel) -> Result<Tota
             return Err(WalkError::Cancelled);
         }
     }
-    Ok(counter.total)
+    Ok(())
 }
 
 #[derive(Default)]
 struct Counter {
     total: Total,
-    /// Inodes with more than one name, seen so far. An inode with one name cannot come back,
-    /// so memory grows with the hard links, not with the files.
-    linked: HashSet<Inode>,
+    /// Inodes with more than one name, seen so far, with what each added. An inode with one
+    /// name cannot come back, so memory grows with the hard links, not with the files.
+    linked: HashMap<Inode, (u64, u64)>,
 }
 
 impl Counter {
@@ -164,11 +216,32 @@ impl Counter {
     fn count(&mut self, meta: &Metadata) -> Option<Inode> {
         self.total.entries += 1;
         let inode = (meta.nlink() > 1).then(|| Inode { dev: meta.dev(), ino: meta.ino() });
-        if inode.is_none_or(|inode| self.linked.insert(inode)) {
+        let first = match inode {
+            Some(inode) => match self.linked.entry(inode) {
+                std::collections::hash_map::Entry::Occupied(_) => false,
+                std::collections::hash_map::Entry::Vacant(slot) => {
+                    slot.insert((meta.len(), allocated(meta)));
+                    true
+                }
+            },
+            None => true,
+        };
+        if first {
             self.total.bytes += meta.len();
+            self.total.disk_usage += allocated(meta);
         }
         inode
     }
+
+    /// A directory occupies blocks, and no apparent bytes by the engine's rule.
+    fn directory(&mut self, meta: &Metadata) {
+        self.total.disk_usage += allocated(meta);
+    }
+}
+
+/// Bytes allocated on disk: `st_blocks` counts 512-byte units whatever the filesystem's block.
+pub fn allocated(meta: &Metadata) -> u64 {
+    meta.blocks() * 512
 }
 
 fn kind(meta: &Metadata) -> Kind {

@@ -7,6 +7,7 @@ mod build;
 pub mod change;
 pub mod controls;
 pub mod danger;
+pub mod disk;
 pub mod error;
 pub mod facts;
 pub mod ids;

@@ -5,5 +5,6 @@ pub mod actions;
 pub mod browse;
 pub mod cleanup;
 pub mod collect;
+pub mod disk;
 pub mod sizes;
 pub mod tmpfs;
