@@ -53,18 +53,14 @@ fn sources(n: usize) -> Sources {
             .map(|i| {
                 let value =
                     ContainerSizes { size_rw: (i as u64 % 16 + 1) * 4096, size_root_fs: Some(2 << 20) };
-                (id(i), Measured { value, source: SizeSource::Host, at: std::time::UNIX_EPOCH })
+                (id(i), Measured::host(value, 0, std::time::UNIX_EPOCH))
             })
             .collect(),
         volumes: (0..n)
             .map(|i| {
                 (
                     VolumeName::new(format!("volume-{i:05}")),
-                    Some(Measured {
-                        value: i as u64 * 1000,
-                        source: SizeSource::Host,
-                        at: std::time::UNIX_EPOCH,
-                    }),
+                    Some(Measured::host(i as u64 * 1000, 0, std::time::UNIX_EPOCH)),
                 )
             })
             .collect(),

@@ -768,7 +768,7 @@ fn statuses_and_measured_times_are_written_for_the_moment_they_are_drawn() {
     let web = containers().into_iter().find(|c| c.name == "web").expect("web");
     let times = dockdu::model::StateTimes { started_at: Some(started), ..Default::default() };
     let details = dockdu::model::ContainerDetails { times, ..Default::default() };
-    let sized = dockdu::tasks::sizes::ContainerSized { details, sizes: None };
+    let sized = dockdu::tasks::sizes::ContainerSized { details, sizes: None, logs: None };
     feed(&mut app, EngineMsg::ContainersSized { seq: 1, found: vec![(web.id.clone(), Some(sized))] });
     keys(&mut app, "/web\n");
     assert!(render(&app).contains("Up 14 seconds"), "{}", render(&app));

@@ -191,6 +191,7 @@ impl App {
             KeyCode::Char('A') => return self.session(false),
             KeyCode::Char('x') => return self.open_controls(),
             KeyCode::Char('L') => return self.open_logs(),
+            KeyCode::Char('D') => self.toggle_measure(),
             KeyCode::Char('E') => return self.open_engines(),
             KeyCode::Char('-') => {
                 return match self.nav.previous_context.clone() {

@@ -138,6 +138,8 @@ pub struct Navigation {
     history: Vec<Place>,
     /// The context in use before the last switch: `-` goes back to it.
     pub previous_context: Option<String>,
+    /// Which bytes every size column shows and sorts by: `D` switches.
+    pub measure: crate::model::Measure,
 }
 
 impl Navigation {
@@ -153,6 +155,7 @@ impl Navigation {
             pending_selection: None,
             history: Vec::new(),
             previous_context: None,
+            measure: crate::model::Measure::Apparent,
         }
     }
 
@@ -160,7 +163,7 @@ impl Navigation {
     fn restart(&mut self) {
         let previous_context = self.previous_context.take();
         let sorts = self.views.each_ref().map(|view| view.sort);
-        *self = Navigation { previous_context, ..Navigation::new() };
+        *self = Navigation { previous_context, measure: self.measure, ..Navigation::new() };
         for (view, sort) in self.views.iter_mut().zip(sorts) {
             view.sort = sort;
         }
@@ -324,9 +327,18 @@ impl App {
         }
     }
 
+    /// Every size column and sort between the engine's apparent bytes and the bytes on disk.
+    fn toggle_measure(&mut self) {
+        self.nav.measure = self.nav.measure.toggled();
+        for panel in Panel::ALL {
+            self.refresh_rows(panel);
+        }
+        self.notice = Some(format!("showing {} (D switches back)", self.nav.measure.label()));
+    }
+
     fn refresh_rows(&mut self, panel: Panel) {
         let view = &self.nav.views[panel.index()];
-        let rows = panel.rows(&self.inventory, view.sort, &view.filter);
+        let rows = panel.rows(&self.inventory, view.sort, self.nav.measure, &view.filter);
         let key = view.selected_key.clone().filter(|_| view.touched);
         let found = key.and_then(|key| rows.iter().position(|&i| panel.row_key(&self.inventory, i) == key));
         let view = &mut self.nav.views[panel.index()];

@@ -2,7 +2,7 @@
 
 use std::cmp::Ordering;
 
-use crate::model::{ContainerId, ImageId, Inventory, VolumeName};
+use crate::model::{ContainerId, ImageId, Inventory, Measure, Volume, VolumeName};
 use crate::text::secrets::is_secret_key;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -71,7 +71,7 @@ impl Panel {
     pub fn sort_columns(self) -> &'static [SortColumn] {
         use SortColumn::*;
         match self {
-            Panel::Containers => &[Size, VirtualSize, Name, State, Image, Mounts],
+            Panel::Containers => &[Size, VirtualSize, Logs, Name, State, Image, Mounts],
             Panel::Volumes => &[Size, Name, Users, Created, Driver],
             Panel::Binds => &[HostPath, Container, Destination],
             Panel::Tmpfs => &[Container, Destination, Limit],
@@ -159,12 +159,25 @@ impl Panel {
         }
     }
 
-    fn compare(self, inventory: &Inventory, column: SortColumn, a: usize, b: usize) -> Ordering {
+    fn compare(
+        self,
+        inventory: &Inventory,
+        column: SortColumn,
+        measure: Measure,
+        a: usize,
+        b: usize,
+    ) -> Ordering {
         use SortColumn::*;
         let i = inventory;
+        let rw = |c: &crate::model::Container| measure.pick(c.size_rw, c.disk_usage);
+        let logs = |c: &crate::model::Container| {
+            c.logs.as_ref().and_then(|l| measure.pick(l.size(), l.disk_usage()))
+        };
+        let volume = |v: &Volume| measure.pick(v.size, v.disk_usage);
         match (self, column) {
             // Sizes sort largest first; unknown sizes go last.
-            (Panel::Containers, Size) => i.containers[b].size_rw.cmp(&i.containers[a].size_rw),
+            (Panel::Containers, Size) => rw(&i.containers[b]).cmp(&rw(&i.containers[a])),
+            (Panel::Containers, Logs) => logs(&i.containers[b]).cmp(&logs(&i.containers[a])),
             (Panel::Containers, VirtualSize) => {
                 i.containers[b].size_root_fs.cmp(&i.containers[a].size_root_fs)
             }
@@ -172,7 +185,7 @@ impl Panel {
             (Panel::Containers, Image) => i.containers[a].image.cmp(&i.containers[b].image),
             (Panel::Containers, Mounts) => i.containers[b].mounts.len().cmp(&i.containers[a].mounts.len()),
             (Panel::Containers, _) => i.containers[a].name.cmp(&i.containers[b].name),
-            (Panel::Volumes, Size) => i.volumes[b].size.cmp(&i.volumes[a].size),
+            (Panel::Volumes, Size) => volume(&i.volumes[b]).cmp(&volume(&i.volumes[a])),
             (Panel::Volumes, Users) => i.volumes[b].ref_count.cmp(&i.volumes[a].ref_count),
             (Panel::Volumes, Created) => i.volumes[b].created_at.cmp(&i.volumes[a].created_at),
             (Panel::Volumes, Driver) => i.volumes[a].driver.cmp(&i.volumes[b].driver),
@@ -206,13 +219,13 @@ impl Panel {
 
     /// Indices into the inventory's list for this panel, filtered and sorted. The model's own
     /// order breaks ties, so equal rows keep a stable place.
-    pub fn rows(self, inventory: &Inventory, sort: Sort, filter: &str) -> Vec<usize> {
+    pub fn rows(self, inventory: &Inventory, sort: Sort, measure: Measure, filter: &str) -> Vec<usize> {
         let needle = filter.to_lowercase();
         let mut rows: Vec<usize> = (0..self.len(inventory))
             .filter(|&i| needle.is_empty() || self.matches(inventory, i, &needle))
             .collect();
         rows.sort_by(|&a, &b| {
-            let order = self.compare(inventory, sort.column, a, b);
+            let order = self.compare(inventory, sort.column, measure, a, b);
             if sort.reversed { order.reverse() } else { order }.then(a.cmp(&b))
         });
         rows
@@ -253,6 +266,7 @@ pub enum SortColumn {
     Container,
     Destination,
     Limit,
+    Logs,
 }
 
 impl SortColumn {
@@ -274,6 +288,7 @@ impl SortColumn {
             SortColumn::Container => "container",
             SortColumn::Destination => "destination",
             SortColumn::Limit => "limit",
+            SortColumn::Logs => "logs",
         }
     }
 }
@@ -295,8 +310,11 @@ mod tests {
         let volume = Volume { name: "vault".into(), labels, ..Default::default() };
         let inventory = Inventory { volumes: vec![volume], ..Default::default() };
         let sort = Sort { column: SortColumn::Name, reversed: false };
-        assert!(Panel::Volumes.rows(&inventory, sort, "hunter").is_empty(), "the value gave the secret away");
-        assert!(Panel::Volumes.rows(&inventory, sort, "db_password=hun").is_empty());
-        assert_eq!(Panel::Volumes.rows(&inventory, sort, "password"), [0]);
+        assert!(
+            Panel::Volumes.rows(&inventory, sort, Measure::Apparent, "hunter").is_empty(),
+            "the value gave the secret away"
+        );
+        assert!(Panel::Volumes.rows(&inventory, sort, Measure::Apparent, "db_password=hun").is_empty());
+        assert_eq!(Panel::Volumes.rows(&inventory, sort, Measure::Apparent, "password"), [0]);
     }
 }

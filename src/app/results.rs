@@ -127,6 +127,10 @@ impl App {
                         None => self.sources.pids.remove(&id),
                     };
                     self.sources.state_times.insert(id.clone(), sized.details.times);
+                    match sized.logs {
+                        Some(log) => self.sources.logs.insert(id.clone(), log),
+                        None => self.sources.logs.remove(&id),
+                    };
                     self.sources.tmpfs.insert(id, sized.details.tmpfs);
                 }
                 self.rebuild();

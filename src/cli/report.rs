@@ -6,7 +6,7 @@ use std::fmt::Write;
 use crate::app::columns::{self, Column, Face};
 use crate::cli::output::{self, table};
 use crate::model::{Inventory, Volume};
-use crate::text::format::{size, width};
+use crate::text::format::{danger_marker, size, width};
 use crate::text::sanitize::visible;
 use crate::text::secrets::masked_map;
 
@@ -59,7 +59,17 @@ pub fn text(inventory: &Inventory, reveal_secrets: bool, fit: Option<usize>) -> 
     out.push('\n');
 
     let face = Face::Report { reveal_secrets };
-    let _ = writeln!(out, "CONTAINERS  {} · {} writable", t.containers, size(Some(t.containers_size_rw)));
+    let unbounded = match t.logs_unbounded {
+        0 => String::new(),
+        n => format!(" ({} {n} without max-size: they grow until the disk is full)", danger_marker(false)),
+    };
+    let _ = writeln!(
+        out,
+        "CONTAINERS  {} · {} writable · {} logs{unbounded}",
+        t.containers,
+        size(Some(t.containers_size_rw)),
+        size(Some(t.logs_size))
+    );
     section(&mut out, fit, columns::CONTAINERS.report, &inventory.containers, &face);
 
     let _ = writeln!(out, "VOLUMES  {} · {}", t.volumes, size(Some(t.volumes_size)));

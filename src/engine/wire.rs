@@ -10,6 +10,7 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::Value;
 
+use crate::model::logs::LogConfig;
 use crate::model::tmpfs::{parse_tmpfs_options, tmpfs_from_mount};
 use crate::model::{
     BuildCacheFacts, BuildCacheRecord, ContainerDetails, ContainerFacts, ContainerSizes, ContainerState,
@@ -352,6 +353,10 @@ pub struct Inspect {
     pub size_rw: Option<i64>,
     pub size_root_fs: Option<i64>,
     pub state: Option<InspectState>,
+    /// json-file's log (empty for other drivers).
+    pub log_path: Option<String>,
+    /// `<root>/containers/<id>/hostname`: where the container's own folder is.
+    pub hostname_path: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -406,6 +411,28 @@ pub struct GraphDriver {
 pub struct HostConfig {
     pub tmpfs: Option<HashMap<String, String>>,
     pub mounts: Option<Vec<HostMount>>,
+    pub log_config: Option<WireLogConfig>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct WireLogConfig {
+    #[serde(rename = "Type")]
+    pub kind: Option<String>,
+    pub config: Option<HashMap<String, String>>,
+}
+
+impl WireLogConfig {
+    fn into_config(self) -> LogConfig {
+        let mut options = self.config.unwrap_or_default();
+        let driver = self.kind.filter(|k| !k.is_empty()).unwrap_or_else(|| "json-file".to_owned());
+        LogConfig {
+            driver,
+            max_size: options.remove("max-size").filter(|v| !v.is_empty()),
+            max_file: options.remove("max-file").filter(|v| !v.is_empty()),
+            compress: options.remove("compress").filter(|v| !v.is_empty()),
+        }
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -436,11 +463,19 @@ impl Inspect {
             .and_then(|driver| driver.data)
             .and_then(|mut data| data.remove("UpperDir"))
             .filter(|dir| !dir.is_empty());
+        let mut host_config = self.host_config.unwrap_or_default();
+        let folder = self
+            .hostname_path
+            .filter(|p| !p.is_empty())
+            .and_then(|path| std::path::Path::new(&path).parent().map(|folder| folder.display().to_string()));
         ContainerDetails {
             writable_layer,
             image_id: self.image.unwrap_or_default().into(),
             sizes: with_sizes.then(|| container_sizes(self.size_rw, self.size_root_fs)),
-            tmpfs: tmpfs(self.host_config.unwrap_or_default()),
+            log_config: host_config.log_config.take().map(WireLogConfig::into_config),
+            log_path: self.log_path.filter(|p| !p.is_empty()),
+            folder,
+            tmpfs: tmpfs(host_config),
             times: self.state.as_ref().map(InspectState::times).unwrap_or_default(),
             pid: self.state.and_then(|s| s.pid).and_then(|p| u32::try_from(p).ok()).filter(|p| *p > 0),
         }

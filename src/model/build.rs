@@ -31,6 +31,8 @@ pub struct Sources {
     pub pids: HashMap<ContainerId, u32>,
     /// Container id → when its state began, for the inspected containers.
     pub state_times: HashMap<ContainerId, StateTimes>,
+    /// Container id → its log, for the inspected containers.
+    pub logs: HashMap<ContainerId, super::logs::ContainerLogs>,
     /// (container id, destination) → what that tmpfs holds, as last read here.
     pub tmpfs_used: HashMap<(ContainerId, String), TmpfsUse>,
     pub images: Vec<ImageFacts>,
@@ -106,11 +108,13 @@ fn containers(sources: &Sources) -> Vec<Container> {
                 created: facts.created,
                 size_rw: sizes.map(|s| s.value.size_rw),
                 size_root_fs: sizes.and_then(|s| virtual_size(s, sources.engine.kind)),
+                disk_usage: sizes.and_then(|s| s.disk_usage),
                 size_source: sizes.map(|s| s.source),
                 size_measured_at: sizes.map(|s| s.at),
                 times: sources.state_times.get(&facts.id).copied(),
                 mounts: mounts(facts, sources.tmpfs.get(&facts.id)),
                 labels: facts.labels.clone(),
+                logs: sources.logs.get(&facts.id).cloned(),
             }
         })
         .collect();
@@ -163,6 +167,7 @@ fn volumes(sources: &Sources, ownership: &Ownership) -> Vec<Volume> {
                 labels: facts.labels.clone(),
                 options: facts.options.clone(),
                 size: size.map(|s| s.value),
+                disk_usage: size.and_then(|s| s.disk_usage),
                 size_source: size.map(|s| s.source),
                 size_measured_at: size.map(|s| s.at),
                 ref_count: owners.len(),
@@ -275,6 +280,8 @@ fn totals(
         tmpfs_used: tmpfs.iter().filter_map(|t| t.used).sum(),
         containers: containers.len(),
         containers_size_rw: containers.iter().filter_map(|c| c.size_rw).sum(),
+        logs_size: containers.iter().filter_map(|c| c.logs.as_ref()?.size()).sum(),
+        logs_unbounded: containers.iter().filter(|c| c.logs.as_ref().is_some_and(|l| l.unbounded())).count(),
         volumes: volumes.len(),
         volumes_size: volumes.iter().filter_map(|v| v.size).sum(),
         dangling_volumes: dangling.count(),
@@ -299,11 +306,11 @@ mod tests {
     use crate::model::{Danger, DangerKind};
 
     fn host<T>(value: T) -> Measured<T> {
-        Measured { value, source: SizeSource::Host, at: std::time::UNIX_EPOCH }
+        Measured::host(value, 0, std::time::UNIX_EPOCH)
     }
 
     fn engine<T>(value: T) -> Measured<T> {
-        Measured { value, source: SizeSource::Engine, at: std::time::UNIX_EPOCH }
+        Measured::engine(value, std::time::UNIX_EPOCH)
     }
 
     fn volume_mount(name: &str, destination: &str, rw: bool) -> MountFacts {

@@ -112,12 +112,59 @@ impl SizeSource {
     }
 }
 
+/// Which bytes a size counts: the engine's apparent bytes, or the blocks the disk loses
+/// (many small files occupy whole blocks; a sparse file occupies less than its size).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Measure {
+    #[default]
+    Apparent,
+    OnDisk,
+}
+
+impl Measure {
+    /// `apparent` or `on_disk` of one object.
+    pub fn pick(self, apparent: Option<u64>, on_disk: Option<u64>) -> Option<u64> {
+        match self {
+            Measure::Apparent => apparent,
+            Measure::OnDisk => on_disk,
+        }
+    }
+
+    pub fn toggled(self) -> Measure {
+        match self {
+            Measure::Apparent => Measure::OnDisk,
+            Measure::OnDisk => Measure::Apparent,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Measure::Apparent => "apparent sizes",
+            Measure::OnDisk => "sizes on disk",
+        }
+    }
+}
+
 /// A size, where it came from, and when.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Measured<T> {
     pub value: T,
     pub source: SizeSource,
     pub at: std::time::SystemTime,
+    /// Bytes on disk (allocated blocks) of what was walked here (a writable layer, a volume);
+    /// the engine never says.
+    pub disk_usage: Option<u64>,
+}
+
+impl<T> Measured<T> {
+    pub fn engine(value: T, at: std::time::SystemTime) -> Self {
+        Measured { value, source: SizeSource::Engine, at, disk_usage: None }
+    }
+
+    pub fn host(value: T, disk_usage: u64, at: std::time::SystemTime) -> Self {
+        Measured { value, source: SizeSource::Host, at, disk_usage: Some(disk_usage) }
+    }
 }
 
 /// The sizes known so far, object by object: they arrive one at a time.
@@ -136,7 +183,7 @@ impl SizeFacts {
     pub fn engine_volumes<'a>(&mut self, usage: &DiskUsage, names: impl IntoIterator<Item = &'a str>) {
         for name in names {
             let size = usage.volumes.get(name).and_then(|u| u.size);
-            let measured = size.map(|value| Measured { value, source: SizeSource::Engine, at: usage.at });
+            let measured = size.map(|value| Measured::engine(value, usage.at));
             self.volumes.insert(name.into(), measured);
         }
     }
@@ -144,11 +191,7 @@ impl SizeFacts {
     /// The containers' sizes from a `/system/df` answer, for containers not sized yet.
     pub fn engine_containers(&mut self, usage: &DiskUsage) {
         for (id, sizes) in &usage.containers {
-            self.containers.entry(id.clone()).or_insert(Measured {
-                value: *sizes,
-                source: SizeSource::Engine,
-                at: usage.at,
-            });
+            self.containers.entry(id.clone()).or_insert(Measured::engine(*sizes, usage.at));
         }
     }
 }
@@ -245,6 +288,12 @@ pub struct ContainerDetails {
     pub pid: Option<u32>,
     /// When its state began, for a status line that stays true.
     pub times: super::StateTimes,
+    /// How it logs; `None` where the inspect did not say (Podman, old engines).
+    pub log_config: Option<super::logs::LogConfig>,
+    /// json-file's current log file.
+    pub log_path: Option<String>,
+    /// The container's folder under the engine's root, on the engine's host.
+    pub folder: Option<String>,
 }
 
 /// A tmpfs mount read from a container's inspect, from either syntax.

@@ -58,3 +58,100 @@ pub enum LogsFrom {
     /// After this line's timestamp (as `LogLine::timestamp` gave it).
     After(String),
 }
+
+/// How a container logs, as its inspect says (`HostConfig.LogConfig`, the daemon's defaults
+/// merged in).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LogConfig {
+    /// `json-file`, `local`, `journald`, `none`, …; an empty `Type` is Docker's default, json-file.
+    pub driver: String,
+    pub max_size: Option<String>,
+    pub max_file: Option<String>,
+    pub compress: Option<String>,
+}
+
+impl LogConfig {
+    /// Drivers whose files dockdu reads (and can truncate).
+    pub fn keeps_files(&self) -> bool {
+        matches!(self.driver.as_str(), "json-file" | "local")
+    }
+
+    /// json-file without `max-size` grows for as long as the container writes. (`local` rotates
+    /// at 20 MB × 5 files unless told otherwise.)
+    pub fn unbounded(&self) -> bool {
+        self.driver == "json-file" && self.max_size.is_none()
+    }
+}
+
+/// One file of a container's log.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct LogFile {
+    pub path: String,
+    pub size: u64,
+    pub disk_usage: u64,
+    /// The file the engine writes to now (truncated to 0 by a truncate; the others are removed).
+    pub current: bool,
+}
+
+/// Why a log's size is not known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LogSizeUnknown {
+    /// The engine's files are on another machine.
+    Remote,
+    /// The driver keeps no file dockdu can read (journald, syslog, none, …).
+    NoFile,
+    /// The files are closed to this user, or could not be read.
+    Unreadable(String),
+}
+
+impl LogSizeUnknown {
+    pub fn reason(&self, driver: &str) -> String {
+        match self {
+            LogSizeUnknown::Remote => "the engine's files are on another machine".to_owned(),
+            LogSizeUnknown::NoFile => format!("the {driver} driver keeps no file here"),
+            LogSizeUnknown::Unreadable(why) => why.clone(),
+        }
+    }
+}
+
+/// A container's log: how it is kept and what it takes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContainerLogs {
+    pub config: LogConfig,
+    /// Every file, the current one first; `Err` with the reason where they cannot be read.
+    pub files: Result<Vec<LogFile>, LogSizeUnknown>,
+}
+
+impl ContainerLogs {
+    pub fn size(&self) -> Option<u64> {
+        self.files.as_ref().ok().map(|files| files.iter().map(|f| f.size).sum())
+    }
+
+    pub fn disk_usage(&self) -> Option<u64> {
+        self.files.as_ref().ok().map(|files| files.iter().map(|f| f.disk_usage).sum())
+    }
+
+    pub fn unbounded(&self) -> bool {
+        self.config.unbounded()
+    }
+}
+
+/// `report --json`'s `containers[].logs`.
+impl serde::Serialize for ContainerLogs {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("driver", &self.config.driver)?;
+        map.serialize_entry("size", &self.size())?;
+        map.serialize_entry("disk_usage", &self.disk_usage())?;
+        map.serialize_entry("files", &self.files.as_ref().ok().map(Vec::len))?;
+        map.serialize_entry("max_size", &self.config.max_size)?;
+        map.serialize_entry("max_file", &self.config.max_file)?;
+        map.serialize_entry("compress", &self.config.compress)?;
+        map.serialize_entry("unbounded", &self.unbounded())?;
+        if let Err(unknown) = &self.files {
+            map.serialize_entry("size_unknown", &unknown.reason(&self.config.driver))?;
+        }
+        map.end()
+    }
+}

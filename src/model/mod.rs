@@ -69,6 +69,8 @@ pub struct Container {
     pub size_rw: Option<u64>,
     /// The writable layer plus the image: the container's virtual size.
     pub size_root_fs: Option<u64>,
+    /// The writable layer's bytes on disk (allocated blocks), where it was walked here.
+    pub disk_usage: Option<u64>,
     /// Where the sizes came from; `None` while unknown.
     pub size_source: Option<SizeSource>,
     /// When they were measured.
@@ -79,6 +81,8 @@ pub struct Container {
     pub times: Option<StateTimes>,
     pub mounts: Vec<MountFacts>,
     pub labels: BTreeMap<String, String>,
+    /// Its log; `None` until inspected, or where the inspect did not say how it logs.
+    pub logs: Option<logs::ContainerLogs>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -91,6 +95,8 @@ pub struct Volume {
     pub options: BTreeMap<String, String>,
     /// `None` while unknown: not yet measured, or measured by no one (see `SizeFacts`).
     pub size: Option<u64>,
+    /// Bytes on disk (allocated blocks), where it was walked here.
+    pub disk_usage: Option<u64>,
     /// Where the size came from; `None` while unknown.
     pub size_source: Option<SizeSource>,
     /// When it was measured.
@@ -132,6 +138,10 @@ pub struct TmpfsMount {
 pub struct Totals {
     pub containers: usize,
     pub containers_size_rw: u64,
+    /// The containers' logs whose size is known, added up.
+    pub logs_size: u64,
+    /// Containers whose json-file log has no `max-size`.
+    pub logs_unbounded: usize,
     pub volumes: usize,
     pub volumes_size: u64,
     pub dangling_volumes: usize,

@@ -7,6 +7,8 @@ use super::{ContainerDetails, ContainerSizes, DiskUsage, EngineError, Measured, 
 pub struct ContainerSized {
     pub details: ContainerDetails,
     pub sizes: Option<Measured<ContainerSizes>>,
+    /// Its log and what it takes; `None` where the inspect did not say how it logs.
+    pub logs: Option<super::logs::ContainerLogs>,
 }
 
 /// What the volume sizing says, piece by piece.

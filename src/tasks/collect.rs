@@ -41,6 +41,7 @@ pub async fn collect(engine: &Engine, route: Route) -> Result<Sources, EngineErr
     let mut tmpfs = HashMap::with_capacity(inspected.len());
     let mut pids = HashMap::new();
     let mut state_times = HashMap::with_capacity(inspected.len());
+    let mut logs = HashMap::new();
     for (id, sized) in inspected {
         state_times.insert(id.clone(), sized.details.times);
         if let Some(measured) = sized.sizes {
@@ -48,6 +49,9 @@ pub async fn collect(engine: &Engine, route: Route) -> Result<Sources, EngineErr
         }
         if let Some(pid) = sized.details.pid {
             pids.insert(id.clone(), pid);
+        }
+        if let Some(log) = sized.logs {
+            logs.insert(id.clone(), log);
         }
         tmpfs.insert(id, sized.details.tmpfs);
     }
@@ -64,6 +68,7 @@ pub async fn collect(engine: &Engine, route: Route) -> Result<Sources, EngineErr
         local,
         pids,
         state_times,
+        logs,
         images,
         ..Default::default()
     };

@@ -6,5 +6,6 @@ pub mod browse;
 pub mod cleanup;
 pub mod collect;
 pub mod disk;
+pub mod log_files;
 pub mod sizes;
 pub mod tmpfs;

@@ -25,8 +25,9 @@ use crate::engine::{Engine, EngineError};
 use crate::measure::{self, Pool};
 pub use crate::model::sized::{ContainerSized, VolumesSized};
 use crate::model::{
-    ContainerDetails, ContainerId, ContainerSizes, ImageId, Measured, SizeSource, VolumeFacts, VolumeName,
+    ContainerDetails, ContainerId, ContainerSizes, ImageId, Measured, VolumeFacts, VolumeName,
 };
+use crate::tasks::log_files;
 
 /// Inspections at once when sizes are measured here: enough to keep the engine busy without
 /// crowding it (or a 2-core host).
@@ -106,28 +107,38 @@ impl ContainerSizer {
 
     async fn container(&self, id: &str) -> Result<ContainerSized, EngineError> {
         let from_engine = |details: &ContainerDetails| {
-            details.sizes.map(|value| Measured { value, source: SizeSource::Engine, at: SystemTime::now() })
+            details.sizes.map(|value| Measured::engine(value, SystemTime::now()))
         };
-        if self.route == Route::Engine || self.layers_closed.load(Ordering::Relaxed) {
+        if self.route == Route::Engine {
             let details = self.engine.container_details(id, true).await?;
-            return Ok(ContainerSized { sizes: from_engine(&details), details });
+            let logs = log_files::remote(&details);
+            return Ok(ContainerSized { sizes: from_engine(&details), details, logs });
+        }
+        if self.layers_closed.load(Ordering::Relaxed) {
+            let details = self.engine.container_details(id, true).await?;
+            let logs = read_logs(&details, id).await;
+            return Ok(ContainerSized { sizes: from_engine(&details), details, logs });
         }
         let details = self.engine.container_details(id, false).await?;
-        if let Some(value) = self.measure_here(&details).await? {
-            let measured = Measured { value, source: SizeSource::Host, at: SystemTime::now() };
-            return Ok(ContainerSized { details, sizes: Some(measured) });
+        let logs = read_logs(&details, id).await;
+        if let Some((value, disk_usage)) = self.measure_here(&details).await? {
+            let measured = Measured::host(value, disk_usage, SystemTime::now());
+            return Ok(ContainerSized { details, sizes: Some(measured), logs });
         }
         // Not readable here (or no folder to read): the engine measures it.
         let sized = self.engine.container_details(id, true).await?;
-        Ok(ContainerSized { sizes: from_engine(&sized), details })
+        Ok(ContainerSized { sizes: from_engine(&sized), details, logs })
     }
 
     /// The layer walked here, and the image's size from the engine; `None` when either is
     /// out of reach.
-    async fn measure_here(&self, details: &ContainerDetails) -> Result<Option<ContainerSizes>, EngineError> {
+    async fn measure_here(
+        &self,
+        details: &ContainerDetails,
+    ) -> Result<Option<(ContainerSizes, u64)>, EngineError> {
         let Some(layer) = &details.writable_layer else { return Ok(None) };
-        let size_rw = match walk(&self.pool, PathBuf::from(layer)).await {
-            Ok(bytes) => bytes,
+        let (size_rw, disk_usage) = match walk(&self.pool, PathBuf::from(layer)).await {
+            Ok(total) => (total.bytes, total.disk_usage),
             Err(measure::WalkError::Unreadable { path, error }) => {
                 if path == Path::new(layer) && error.kind() == io::ErrorKind::PermissionDenied {
                     self.layers_closed.store(true, Ordering::Relaxed);
@@ -137,7 +148,7 @@ impl ContainerSizer {
             Err(measure::WalkError::Cancelled) => return Ok(None),
         };
         let image = self.image_size(&details.image_id).await?;
-        Ok(image.map(|image| ContainerSizes { size_rw, size_root_fs: Some(image + size_rw) }))
+        Ok(image.map(|image| (ContainerSizes { size_rw, size_root_fs: Some(image + size_rw) }, disk_usage)))
     }
 
     async fn image_size(&self, id: &ImageId) -> Result<Option<u64>, EngineError> {
@@ -165,13 +176,19 @@ impl ContainerSizer {
     }
 }
 
-/// A tree's bytes, walked on the pool; an error when it cannot be read whole.
-async fn walk(pool: &Pool, root: PathBuf) -> Result<u64, measure::WalkError> {
+/// The container's log files, read here off the async threads.
+async fn read_logs(details: &ContainerDetails, id: &str) -> Option<crate::model::logs::ContainerLogs> {
+    let (details, id) = (details.clone(), id.to_owned());
+    tokio::task::spawn_blocking(move || log_files::read(&details, &id)).await.ok().flatten()
+}
+
+/// A tree's total, walked on the pool; an error when it cannot be read whole.
+async fn walk(pool: &Pool, root: PathBuf) -> Result<measure::Total, measure::WalkError> {
     let (sender, answer) = oneshot::channel();
     pool.measure(root, move |result| {
         let _ = sender.send(result);
     });
-    answer.await.unwrap_or(Err(measure::WalkError::Cancelled)).map(|total| total.bytes)
+    answer.await.unwrap_or(Err(measure::WalkError::Cancelled))
 }
 
 /// Sizes each volume: walked here as the pool finishes each, then the ones that could not be
@@ -209,13 +226,13 @@ struct VolumeWalks<W> {
 
 impl<W> VolumeWalks<W>
 where
-    W: std::future::Future<Output = (VolumeName, Result<u64, measure::WalkError>)>,
+    W: std::future::Future<Output = (VolumeName, Result<measure::Total, measure::WalkError>)>,
 {
     async fn next(mut self) -> Option<(VolumesSized, Self)> {
         while let Some((name, result)) = self.walks.next().await {
             match result {
-                Ok(value) => {
-                    let measured = Some(Measured { value, source: SizeSource::Host, at: SystemTime::now() });
+                Ok(total) => {
+                    let measured = Some(Measured::host(total.bytes, total.disk_usage, SystemTime::now()));
                     return Some((VolumesSized::One(name, measured), self));
                 }
                 Err(_) => self.for_engine.push(name),
@@ -239,6 +256,7 @@ mod tests {
 
     use super::*;
     use crate::engine::HostChoice;
+    use crate::model::SizeSource;
 
     /// An engine at a socket that does not exist: any question to it fails.
     fn absent_engine(dir: &std::path::Path) -> Engine {

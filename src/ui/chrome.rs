@@ -12,7 +12,7 @@ use crate::app::form::Input;
 use crate::app::loading::{ListKind, Part};
 use crate::app::panel::Panel;
 use crate::app::{App, Connection, EventsState, Focus, Overlay};
-use crate::text::format::{clock, size};
+use crate::text::format::{clock, danger_marker, size};
 
 pub fn header(app: &App, frame: &mut Frame, area: Rect) {
     let engine = &app.inventory.engine;
@@ -26,6 +26,9 @@ pub fn header(app: &App, frame: &mut Frame, area: Rect) {
             Span::styled(format!("◌ events reconnecting (try {attempt}) "), theme::warning())
         }
     });
+    if app.nav.measure == crate::model::Measure::OnDisk {
+        first.push(Span::styled("sizes on disk (D) ", theme::warning()));
+    }
     // What is under way comes first: the engine's description is the part a narrow terminal cuts.
     if let Some(activity) = activity(app) {
         first.push(Span::styled(format!("{} {activity}  ", theme::spinner(app.spinner)), theme::warning()));
@@ -78,9 +81,18 @@ pub fn header(app: &App, frame: &mut Frame, area: Rect) {
         None if !loading.lists_shown() => ("0".to_owned(), sized(0)),
         None => ("…".to_owned(), "…".to_owned()),
     };
+    // Logs nobody bounds grow until the disk is full: said as a dangerous bind is.
+    let (logs, logs_style) = match t.logs_unbounded {
+        0 => (sized(t.logs_size), theme::size()),
+        n => {
+            (format!("{} ({} {n} unbounded)", sized(t.logs_size), danger_marker(false)), theme::danger(false))
+        }
+    };
     let mut second = vec![
         Span::raw(format!(" Containers {} · ", t.containers)),
         Span::styled(sized(t.containers_size_rw), theme::size()),
+        Span::raw("  Logs "),
+        Span::styled(logs, logs_style),
         Span::raw(format!("  Volumes {} · ", t.volumes)),
         Span::styled(sized(t.volumes_size), theme::size()),
         Span::raw(format!("  Images {} · ", t.images)),

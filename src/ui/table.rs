@@ -63,7 +63,11 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         return;
     }
 
-    let face = Face::Explorer { loading: &app.loading, spinner: theme::spinner(app.spinner) };
+    let face = Face::Explorer {
+        loading: &app.loading,
+        spinner: theme::spinner(app.spinner),
+        measure: app.nav.measure,
+    };
     let inventory = &app.inventory;
     let records = inventory.build_cache.as_ref().map_or(&[][..], |c| c.records.as_slice());
     let table = match app.nav.panel {

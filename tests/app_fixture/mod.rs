@@ -221,7 +221,8 @@ pub fn container_sizes() -> Vec<(ContainerId, Option<ContainerSized>)> {
         .into_iter()
         .map(|(id, tmpfs)| {
             let source = if id.starts_with("b2") { SizeSource::Engine } else { SizeSource::Host };
-            let sizes = Some(Measured { value: usage.containers[&id], source, at: measured_at() });
+            let sizes =
+                Some(Measured { value: usage.containers[&id], source, at: measured_at(), disk_usage: None });
             // The running ones have a main process, as their inspect says.
             let pid =
                 [("a1", 4101), ("b2", 4102)].into_iter().find(|(c, _)| id.starts_with(c)).map(|(_, p)| p);
@@ -235,7 +236,7 @@ pub fn container_sizes() -> Vec<(ContainerId, Option<ContainerSized>)> {
                 None => StateTimes::default(),
             };
             let details = ContainerDetails { tmpfs, pid, times, ..Default::default() };
-            (id, Some(ContainerSized { details, sizes }))
+            (id, Some(ContainerSized { details, sizes, logs: None }))
         })
         .collect()
 }
@@ -250,6 +251,7 @@ pub fn volume_sizes() -> Vec<VolumesSized> {
                 value,
                 source: SizeSource::Host,
                 at: measured_at(),
+                disk_usage: None,
             });
             VolumesSized::One(name.into(), size)
         })
@@ -358,9 +360,16 @@ pub fn loaded_app_with_volumes(
     feed(&mut app, EngineMsg::Connected(engine));
     let mut found = container_sizes();
     for c in &extra {
-        let sizes =
-            Some(Measured { value: ContainerSizes::default(), source: SizeSource::Host, at: measured_at() });
-        found.push((c.id.clone(), Some(ContainerSized { details: ContainerDetails::default(), sizes })));
+        let sizes = Some(Measured {
+            value: ContainerSizes::default(),
+            source: SizeSource::Host,
+            at: measured_at(),
+            disk_usage: None,
+        });
+        found.push((
+            c.id.clone(),
+            Some(ContainerSized { details: ContainerDetails::default(), sizes, logs: None }),
+        ));
     }
     let mut listed = containers();
     listed.extend(extra);
@@ -369,7 +378,7 @@ pub fn loaded_app_with_volumes(
     for v in &extra_volumes {
         sized.push(VolumesSized::One(
             v.name.clone(),
-            Some(Measured { value: 4096, source: SizeSource::Host, at: measured_at() }),
+            Some(Measured { value: 4096, source: SizeSource::Host, at: measured_at(), disk_usage: None }),
         ));
     }
     let mut volumes = volumes();
@@ -411,7 +420,7 @@ pub fn feed_sources(app: &mut App, sources: Sources) {
                 ..Default::default()
             };
             let sizes = sources.sizes.containers.get(&c.id).copied();
-            (c.id.clone(), Some(ContainerSized { details, sizes }))
+            (c.id.clone(), Some(ContainerSized { details, sizes, logs: None }))
         })
         .collect();
     let sized = sources

@@ -1,8 +1,8 @@
-//! The Containers panel: name, state, image, writable layer, virtual size, mounts.
+//! The Containers panel: name, state, image, writable layer, virtual size, log, mounts.
 
 use super::{Cell, Column, Columns, Room, Tone};
 use crate::model::Container;
-use crate::text::format::image_name;
+use crate::text::format::{danger_marker, image_name, size};
 
 const NAME: Column<Container> = Column::left("NAME", Room::Share(3), |c, _| Cell::plain(c.name.as_str()));
 const STATE: Column<Container> =
@@ -11,7 +11,20 @@ const STATE: Column<Container> =
 const IMAGE: Column<Container> =
     Column::left("IMAGE", Room::Share(2), |c, _| Cell::plain(image_name(&c.image)));
 const WRITABLE: Column<Container> = Column::right("WRITABLE", Room::Exactly(10), |c, face| {
-    Cell::plain(face.size(c.size_rw, |loading| loading.containers.is_waiting(&c.id)))
+    Cell::plain(face.size(face.pick(c.size_rw, c.disk_usage), |loading| loading.containers.is_waiting(&c.id)))
+});
+/// The log's files; `—` where they cannot be read here. A log without a bound is marked as a
+/// dangerous bind is: it grows until the disk is full.
+const LOGS: Column<Container> = Column::right("LOGS", Room::Exactly(11), |c, face| {
+    let Some(logs) = &c.logs else {
+        return Cell::plain(face.size(None, |loading| loading.containers.is_waiting(&c.id)));
+    };
+    let text = size(face.pick(logs.size(), logs.disk_usage()));
+    if logs.unbounded() {
+        Cell::toned(format!("{} {text}", danger_marker(false)), Tone::Danger { writable: false })
+    } else {
+        Cell::plain(text)
+    }
 });
 const VIRTUAL: Column<Container> = Column::right("VIRTUAL", Room::Exactly(10), |c, face| {
     Cell::plain(face.size(c.size_root_fs, |loading| loading.containers.is_waiting(&c.id)))
@@ -20,7 +33,7 @@ const MOUNTS: Column<Container> =
     Column::right("MOUNTS", Room::Exactly(6), |c, _| Cell::plain(c.mounts.len().to_string()));
 
 pub const CONTAINERS: Columns<Container> = Columns {
-    explorer: &[NAME, STATE, IMAGE, WRITABLE, VIRTUAL, MOUNTS],
+    explorer: &[NAME, STATE, IMAGE, WRITABLE, VIRTUAL, LOGS, MOUNTS],
     // The image, the widest, goes last in the report, where the last column is never cut.
-    report: &[NAME, STATE, WRITABLE, VIRTUAL, MOUNTS, IMAGE],
+    report: &[NAME, STATE, WRITABLE, VIRTUAL, LOGS, MOUNTS, IMAGE],
 };

@@ -43,7 +43,7 @@ fn shared_or_unique(bytes: Option<u64>, face: &Face) -> Cow<'static, str> {
         (Some(bytes), _) => size(Some(bytes)).into(),
         (None, Face::Report { .. }) => size(None).into(),
         (None, Face::Explorer { loading, .. }) if loading.images.failed.is_some() => "?".into(),
-        (None, Face::Explorer { loading, spinner }) if loading.images.measuring => (*spinner).into(),
+        (None, Face::Explorer { loading, spinner, .. }) if loading.images.measuring => (*spinner).into(),
         (None, Face::Explorer { .. }) => "…".into(),
     }
 }

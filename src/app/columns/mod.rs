@@ -16,7 +16,7 @@ mod volumes;
 use std::borrow::Cow;
 
 use super::loading::Loading;
-use crate::model::ContainerState;
+use crate::model::{ContainerState, Measure};
 use crate::text::format::{self, Align};
 
 pub use containers::CONTAINERS;
@@ -68,7 +68,7 @@ pub enum Cut {
 #[derive(Debug, Clone, Copy)]
 pub enum Face<'a> {
     /// The explorer: a size still being measured shows the spinner.
-    Explorer { loading: &'a Loading, spinner: &'static str },
+    Explorer { loading: &'a Loading, spinner: &'static str, measure: Measure },
     /// `dockdu report`, which waits for what it can measure: what is unknown stays `—`.
     Report { reveal_secrets: bool },
 }
@@ -157,8 +157,16 @@ impl Face<'_> {
         match (bytes, self) {
             (Some(bytes), _) => format::size(Some(bytes)).into(),
             (None, Face::Report { .. }) => format::size(None).into(),
-            (None, Face::Explorer { loading, spinner }) if coming(loading) => (*spinner).into(),
+            (None, Face::Explorer { loading, spinner, .. }) if coming(loading) => (*spinner).into(),
             (None, Face::Explorer { .. }) => "?".into(),
+        }
+    }
+
+    /// Which of an object's two sizes the face shows: the report shows the engine's.
+    fn pick(&self, apparent: Option<u64>, on_disk: Option<u64>) -> Option<u64> {
+        match self {
+            Face::Explorer { measure, .. } => measure.pick(apparent, on_disk),
+            Face::Report { .. } => apparent,
         }
     }
 
@@ -197,13 +205,13 @@ mod tests {
         let web = Container { id: ContainerId::new("a1"), name: "web".into(), ..Default::default() };
         let mut loading = Loading::default();
         loading.containers.plan(1, [(&web.id, false)]);
-        let explorer = Face::Explorer { loading: &loading, spinner: "⣾" };
+        let explorer = Face::Explorer { loading: &loading, spinner: "⣾", measure: Measure::Apparent };
         let report = Face::Report { reveal_secrets: false };
-        assert_eq!(texts(CONTAINERS.explorer, &web, &explorer), ["web", "created", "", "⣾", "⣾", "0"]);
-        assert_eq!(texts(CONTAINERS.report, &web, &report), ["web", "created", "—", "—", "0", ""]);
+        assert_eq!(texts(CONTAINERS.explorer, &web, &explorer), ["web", "created", "", "⣾", "⣾", "⣾", "0"]);
+        assert_eq!(texts(CONTAINERS.report, &web, &report), ["web", "created", "—", "—", "—", "0", ""]);
         // No one is measuring it any more: the explorer says it cannot tell.
         loading.containers.answered(1, "a1");
-        let explorer = Face::Explorer { loading: &loading, spinner: "⣾" };
+        let explorer = Face::Explorer { loading: &loading, spinner: "⣾", measure: Measure::Apparent };
         assert_eq!(texts(CONTAINERS.explorer, &web, &explorer)[3], "?");
         let sized = Container { size_rw: Some(12 << 20), ..web };
         assert_eq!(texts(CONTAINERS.explorer, &sized, &explorer)[3], "12 MiB");
@@ -211,15 +219,45 @@ mod tests {
     }
 
     #[test]
+    fn the_explorer_shows_bytes_on_disk_when_asked_and_marks_a_log_without_a_bound() {
+        use crate::model::logs::{ContainerLogs, LogConfig, LogFile};
+        let file = LogFile { path: "/x-json.log".into(), size: 2048, disk_usage: 4096, current: true };
+        let logs = ContainerLogs {
+            config: LogConfig { driver: "json-file".into(), ..Default::default() },
+            files: Ok(vec![file]),
+        };
+        let web = Container {
+            name: "web".into(),
+            size_rw: Some(1024),
+            disk_usage: Some(8192),
+            logs: Some(logs),
+            ..Default::default()
+        };
+        let loading = Loading::default();
+        let apparent = Face::Explorer { loading: &loading, spinner: "⣾", measure: Measure::Apparent };
+        let on_disk = Face::Explorer { loading: &loading, spinner: "⣾", measure: Measure::OnDisk };
+        assert_eq!(texts(CONTAINERS.explorer, &web, &apparent)[3..6], ["1 KiB", "?", "! 2 KiB"]);
+        assert_eq!(texts(CONTAINERS.explorer, &web, &on_disk)[3..6], ["8 KiB", "?", "! 4 KiB"]);
+        let logs_cell = (CONTAINERS.explorer[5].cell)(&web, &apparent);
+        assert_eq!(logs_cell.tone, Tone::Danger { writable: false });
+    }
+
+    #[test]
     fn both_faces_take_the_same_descriptions_in_their_own_order_and_words() {
-        assert_eq!(headers(CONTAINERS.explorer), ["NAME", "STATE", "IMAGE", "WRITABLE", "VIRTUAL", "MOUNTS"]);
-        assert_eq!(headers(CONTAINERS.report), ["NAME", "STATE", "WRITABLE", "VIRTUAL", "MOUNTS", "IMAGE"]);
+        assert_eq!(
+            headers(CONTAINERS.explorer),
+            ["NAME", "STATE", "IMAGE", "WRITABLE", "VIRTUAL", "LOGS", "MOUNTS"]
+        );
+        assert_eq!(
+            headers(CONTAINERS.report),
+            ["NAME", "STATE", "WRITABLE", "VIRTUAL", "LOGS", "MOUNTS", "IMAGE"]
+        );
         assert_eq!(headers(BINDS.report), ["HOST PATH", "CONTAINER:PATH", "MODE", "STATUS", "DANGER"]);
         assert_eq!(headers(IMAGES.report)[5], "CONTAINERS");
         let image =
             Image { id: format!("sha256:{}", "f0".repeat(32)).into(), dangling: true, ..Default::default() };
         let loading = Loading::default();
-        let explorer = Face::Explorer { loading: &loading, spinner: "⣾" };
+        let explorer = Face::Explorer { loading: &loading, spinner: "⣾", measure: Measure::Apparent };
         // The explorer has no ID column: an untagged image is named by its short id there.
         assert_eq!(texts(IMAGES.explorer, &image, &explorer)[0], "<none> f0f0f0f0f0f0");
         let report = texts(IMAGES.report, &image, &Face::Report { reveal_secrets: false });
@@ -237,6 +275,9 @@ mod tests {
         assert_eq!(labels(&Face::Report { reveal_secrets: false }), format!("api_token={MASK}"));
         assert_eq!(labels(&Face::Report { reveal_secrets: true }), "api_token=hunter2");
         let loading = Loading::default();
-        assert_eq!(labels(&Face::Explorer { loading: &loading, spinner: "⣾" }), format!("api_token={MASK}"));
+        assert_eq!(
+            labels(&Face::Explorer { loading: &loading, spinner: "⣾", measure: Measure::Apparent }),
+            format!("api_token={MASK}")
+        );
     }
 }

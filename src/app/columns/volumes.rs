@@ -14,7 +14,7 @@ const NAME: Column<Volume> = Column::left("NAME", Room::Share(3), |v, face| matc
 const DRIVER: Column<Volume> =
     Column::left("DRIVER", Room::Exactly(8), |v, _| Cell::plain(v.driver.as_str()));
 const SIZE: Column<Volume> = Column::right("SIZE", Room::Exactly(10), |v, face| {
-    Cell::plain(face.size(v.size, |loading| loading.volumes.is_waiting(&v.name)))
+    Cell::plain(face.size(face.pick(v.size, v.disk_usage), |loading| loading.volumes.is_waiting(&v.name)))
 });
 /// Containers, in any state, that mount it.
 const USERS: Column<Volume> =

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use super::{field, heading, piece, plain, quiet, Row, Tone};
 use crate::app::panel::Panel;
 use crate::app::App;
+use crate::model::logs::ContainerLogs;
 use crate::model::tmpfs::TmpfsUnread;
 use crate::model::{Inventory, MountKind, SizeSource};
 use crate::text::format::{ago, danger_marker, image_name, mode, short_id, size, volume_name};
@@ -34,6 +35,30 @@ pub(super) fn rows(app: &App, index: usize) -> Vec<Row> {
     }
 }
 
+/// The log: its driver, what its files take, and its bound, or the lack of one.
+fn log_row(logs: &ContainerLogs) -> Row {
+    let config = &logs.config;
+    let mut pieces = vec![quiet(format!("{:<11}", "log")), plain(format!("{} ", shown(&config.driver)))];
+    match &logs.files {
+        Ok(files) => {
+            let plural = if files.len() == 1 { "" } else { "s" };
+            pieces.push(plain(format!("{} in {} file{plural} ", size(logs.size()), files.len())));
+            pieces.push(quiet(format!("({} on disk) ", size(logs.disk_usage()))));
+        }
+        Err(why) => pieces.push(quiet(format!("— {} ", shown(&why.reason(&config.driver))))),
+    }
+    if logs.unbounded() {
+        pieces.push(piece(
+            format!("{} no max-size: grows until the disk is full", danger_marker(false)),
+            Tone::Danger { writable: false },
+        ));
+    } else if let Some(max_size) = &config.max_size {
+        let files = config.max_file.as_deref().map(|n| format!(" × {}", shown(n))).unwrap_or_default();
+        pieces.push(quiet(format!("max-size {}{files}", shown(max_size))));
+    }
+    Row::of(pieces)
+}
+
 fn container(app: &App, index: usize) -> Vec<Row> {
     let inventory = &app.inventory;
     let c = &inventory.containers[index];
@@ -51,11 +76,15 @@ fn container(app: &App, index: usize) -> Vec<Row> {
         None if !waiting => "unknown: the engine did not tell".to_owned(),
         source => format!("{}{}", size_origin(source), measured(app, c.size_measured_at)),
     };
+    let on_disk = c.disk_usage.map(|bytes| format!("{} on disk · ", size(Some(bytes)))).unwrap_or_default();
     out.push(Row::of(vec![
         quiet(format!("{:<11}", "writable")),
         plain(format!("{} ", size(c.size_rw))),
-        quiet(origin),
+        quiet(format!("{on_disk}{origin}")),
     ]));
+    if let Some(logs) = &c.logs {
+        out.push(log_row(logs));
+    }
     out.push(heading(format!("mounts ({})", c.mounts.len())));
     let mut link = 0;
     for mount in &c.mounts {
@@ -116,7 +145,10 @@ fn volume(app: &App, index: usize) -> Vec<Row> {
         Row::of(vec![
             quiet(format!("{:<11}", "size")),
             plain(format!("{} ", size(v.size))),
-            quiet(origin),
+            quiet(format!(
+                "{}{origin}",
+                v.disk_usage.map(|bytes| format!("{} on disk · ", size(Some(bytes)))).unwrap_or_default()
+            )),
             plain(format!("   driver {}   created {}", shown(&v.driver), shown(&created))),
         ]),
         heading(format!("used by ({})", v.containers.len())),
