@@ -54,7 +54,7 @@ fn line_with<'a>(screen: &'a str, part: &str) -> &'a str {
 
 #[test]
 fn a_containers_name_reads_as_text_in_the_table_the_detail_and_the_header() {
-    let mut app = hostile_app(160, 40);
+    let mut app = hostile_app(200, 40);
     keys(&mut app, "/ok\n");
     let screen = render(&app);
     insta::assert_snapshot!("hostile_container", screen);

@@ -6,8 +6,10 @@ use app_fixture::*;
 use dockdu::app::form::{FieldId, Submit};
 use dockdu::app::panel::{Panel, SortColumn};
 use dockdu::app::{App, Effect, EngineMsg, Focus, Msg, Overlay};
-use dockdu::model::plan::KeptReason;
-use dockdu::model::{Change, ChangeAction, ChangeKind, DangerKind, EngineDetails, EngineInfo, Problem};
+use dockdu::model::plan::{KeptReason, LogFileAction};
+use dockdu::model::{
+    Change, ChangeAction, ChangeKind, DangerKind, EngineDetails, EngineInfo, Measure, Problem,
+};
 
 fn names(app: &dockdu::app::App) -> Vec<String> {
     let inventory = &app.inventory;
@@ -35,6 +37,16 @@ fn containers_open_sorted_by_writable_size_and_sort_keys_change_it() {
     assert_eq!(app.view().sort.column, SortColumn::VirtualSize);
     assert_eq!(names(&app), ["builder", "db", "web", "worker"]);
     keys(&mut app, "s");
+    assert_eq!(app.view().sort.column, SortColumn::Logs);
+    assert_eq!(names(&app), ["web", "db", "worker", "builder"], "by log size, the unknown one last");
+    keys(&mut app, "D");
+    assert_eq!(app.nav.measure, Measure::OnDisk);
+    keys(&mut app, "sssss");
+    assert_eq!(app.view().sort.column, SortColumn::Size);
+    // db was sized by the engine, which never says its bytes on disk: unknown, last.
+    assert_eq!(names(&app), ["web", "worker", "builder", "db"], "by bytes on disk");
+    keys(&mut app, "D");
+    keys(&mut app, "sss");
     assert_eq!(names(&app), ["builder", "db", "web", "worker"], "by name");
     keys(&mut app, "S");
     assert_eq!(names(&app), ["worker", "web", "db", "builder"], "by name, reversed");
@@ -778,4 +790,45 @@ fn statuses_and_measured_times_are_written_for_the_moment_they_are_drawn() {
     assert_eq!(app.clock_interval(), Some(Duration::from_secs(30)));
     keys(&mut app, "\x1b/db\n");
     assert!(render(&app).contains("from the engine · 3 min ago"), "{}", render(&app));
+}
+
+#[test]
+fn truncating_a_log_previews_each_file_with_both_sizes_and_confirming_sends_exactly_those_files() {
+    let mut app = loaded_app(100, 30);
+    // db (first by size) logs to json-file, rotated at 10m × 3: three files.
+    keys(&mut app, "T");
+    let Some(Overlay::Confirm(preview)) = &app.overlay else { panic!("no preview") };
+    let files: Vec<(&str, LogFileAction, u64)> =
+        preview.plan.logs.iter().map(|l| (l.path.rsplit('/').next().unwrap(), l.action, l.size)).collect();
+    let json = format!("{}-json.log", "b2".repeat(32));
+    assert_eq!(
+        files,
+        [
+            (json.as_str(), LogFileAction::Truncate, 4 << 20),
+            (&format!("{json}.1"), LogFileAction::Remove, 10 << 20),
+            (&format!("{json}.2"), LogFileAction::Remove, 10 << 20),
+        ]
+    );
+    let screen = render(&app);
+    assert!(screen.contains("Will truncate 3 log files of 1 container (24 MiB, 24 MiB on disk)"), "{screen}");
+    assert!(screen.contains("Enter/y truncate"), "{screen}");
+    let effects = keys(&mut app, "y");
+    let [Effect::Perform(dockdu::app::Action::Remove(plan))] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    assert!(plan.truncates() && plan.logs.len() == 3 && plan.containers.is_empty(), "{plan:?}");
+}
+
+#[test]
+fn a_log_that_keeps_no_file_is_kept_with_why_and_nothing_can_be_confirmed() {
+    let mut app = loaded_app(100, 30);
+    keys(&mut app, "/builder\n"); // builder logs to `none`
+    keys(&mut app, "T");
+    let Some(Overlay::Confirm(preview)) = &app.overlay else { panic!("no preview") };
+    assert!(preview.plan.logs.is_empty());
+    assert_eq!(
+        preview.plan.kept[0].reason.to_string(),
+        "log not truncated: the none driver keeps no file to truncate"
+    );
+    assert!(keys(&mut app, "y").is_empty(), "nothing to send");
 }

@@ -79,7 +79,7 @@ fn a_cut_name_keeps_its_start_and_end_around_an_ellipsis_also_on_a_marked_row() 
     snapshot("cut_cells_80x24", &app);
     let screen = render(&app);
     let row = screen.lines().find(|l| l.contains("● a-container")).expect("the marked row");
-    assert!(row.contains("● a-container-…ng-name ") && row.contains(" dockdu-ma…box:a "), "{row}");
+    assert!(row.contains("● a-container-wit…ong-name ") && row.contains(" dockdu-man…ybox:a "), "{row}");
 }
 
 #[test]

@@ -18,6 +18,8 @@ pub enum Subject {
     Containers { pick: Pick<ContainerId>, with_volumes: bool, force: bool },
     /// Unused images in a scope (a prune), or the chosen ones (a removal): never one in use.
     Images { pick: Pick<ImageId>, scope: ImageScope },
+    /// The chosen containers' logs: truncated, not removed.
+    Logs { ids: BTreeSet<ContainerId> },
 }
 
 /// Which objects a preview is about, by id.
@@ -76,7 +78,13 @@ impl Confirm {
             Subject::Containers { .. } => "Prune stopped containers",
             Subject::Images { pick: Pick::Chosen(_), .. } => "Remove images",
             Subject::Images { .. } => "Prune images",
+            Subject::Logs { .. } => "Truncate logs",
         }
+    }
+
+    /// About how many lines the preview has: one an object, two a log file (its path apart).
+    fn lines(&self) -> usize {
+        self.plan.len() + self.plan.logs.len() + self.plan.kept.len() + 1
     }
 
     /// A label filter is being typed: `y` and `n` are letters there.
@@ -89,7 +97,7 @@ impl Confirm {
         match &self.subject {
             Subject::Volumes { pick, .. } => !pick.is_removal(),
             Subject::Images { pick, .. } => !pick.is_removal(),
-            Subject::Containers { .. } => false,
+            Subject::Containers { .. } | Subject::Logs { .. } => false,
         }
     }
 
@@ -125,6 +133,7 @@ impl Confirm {
                 plan::container_prune(inventory, within, *with_volumes)
             }
             Subject::Images { pick: Pick::Chosen(ids), .. } => plan::image_removal(inventory, ids),
+            Subject::Logs { ids } => plan::log_truncation(inventory, ids),
             Subject::Images { pick, scope } => {
                 let mut plan = plan::image_prune(inventory, *scope);
                 if let Pick::Filtered { keys, .. } = pick {
@@ -154,8 +163,8 @@ impl Confirm {
             (_, KeyCode::Esc) => return Answer::Cancel,
             (_, KeyCode::Char('n')) if !typing_label => return Answer::Cancel,
             // The preview has about one line an object: no scrolling past them all.
-            (_, KeyCode::Up) => self.scroll.scroll_by(-1, self.plan.len() + self.plan.kept.len() + 1, 1),
-            (_, KeyCode::Down) => self.scroll.scroll_by(1, self.plan.len() + self.plan.kept.len() + 1, 1),
+            (_, KeyCode::Up) => self.scroll.scroll_by(-1, self.lines(), 1),
+            (_, KeyCode::Down) => self.scroll.scroll_by(1, self.lines(), 1),
             (Subject::Volumes { pick, scope, .. }, KeyCode::Tab | KeyCode::Right) if !pick.is_removal() => {
                 *scope = match scope {
                     Scope::Anonymous => Scope::Dangling,

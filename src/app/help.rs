@@ -39,6 +39,8 @@ const EXPLORER: &[(&str, &str)] = &[
     ("c  a", "new volume / new container on it (Volumes)"),
     ("e  A", "shell in / attach to a running container"),
     ("x  L", "start, stop, pause… a container / its log"),
+    ("T", "truncate the selected or marked logs, previewed"),
+    ("D", "sizes: apparent (the engine's) ↔ on disk"),
     ("E  -", "engines (docker contexts) / the previous one"),
     ("mouse", "wheel scrolls, click selects a row or tab"),
     ("?  q  Ctrl-C", "this help / quit"),

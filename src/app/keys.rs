@@ -192,6 +192,7 @@ impl App {
             KeyCode::Char('x') => return self.open_controls(),
             KeyCode::Char('L') => return self.open_logs(),
             KeyCode::Char('D') => self.toggle_measure(),
+            KeyCode::Char('T') => return self.truncate_logs(),
             KeyCode::Char('E') => return self.open_engines(),
             KeyCode::Char('-') => {
                 return match self.nav.previous_context.clone() {

@@ -47,12 +47,7 @@ impl OutcomeView {
     pub fn lines(&self, columns: usize) -> Vec<OutcomeLine> {
         let line = |kind, text: String| OutcomeLine { kind, text };
         let (removed, kept) = (&self.outcome.removed, &self.outcome.skipped);
-        let mut summary = format!(
-            "Removed {} object{} ({}).",
-            removed.len(),
-            if removed.len() == 1 { "" } else { "s" },
-            size(Some(self.outcome.reclaimed_bytes()))
-        );
+        let mut summary = self.outcome.summary();
         if !kept.is_empty() {
             summary.push_str(&format!(" The engine kept {}.", kept.len()));
         }
@@ -80,7 +75,17 @@ impl OutcomeView {
         }
         if !removed.is_empty() {
             lines.push(line(LineKind::Blank, String::new()));
-            lines.push(line(LineKind::RemovedHeading, " Removed:".to_owned()));
+            let heading = if self
+                .outcome
+                .removed
+                .iter()
+                .all(|r| r.kind == crate::model::outcome::ObjectKind::LogFile)
+            {
+                " Truncated or removed:"
+            } else {
+                " Removed:"
+            };
+            lines.push(line(LineKind::RemovedHeading, heading.to_owned()));
             for r in removed {
                 let bytes = pad(&size(r.bytes), SIZE_COLUMNS, Align::Right);
                 lines.push(line(LineKind::Removed, row(&r.kind.to_string(), &r.name, &bytes)));

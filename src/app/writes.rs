@@ -144,6 +144,26 @@ impl App {
         })
     }
 
+    /// `T`: the preview of truncating the marked (or the selected) containers' logs.
+    pub(super) fn truncate_logs(&mut self) -> Vec<Effect> {
+        if self.nav.panel != Panel::Containers {
+            self.notice = Some("T truncates containers' logs: switch to panel 1".to_owned());
+            return vec![];
+        }
+        if self.view().rows.is_empty() || self.refused_read_only("truncating logs") {
+            return vec![];
+        }
+        let Pick::Chosen(ids) = self.pick(
+            &self.marks.containers,
+            |k| if let RowKey::Container(id) = k { Some(id) } else { None },
+            true,
+        ) else {
+            return vec![];
+        };
+        self.overlay = Some(Overlay::Confirm(Confirm::new(Subject::Logs { ids }, &self.inventory)));
+        vec![]
+    }
+
     pub(super) fn prune(&mut self) -> Vec<Effect> {
         let Some(subject) = self.removal_subject(false) else {
             self.notice =

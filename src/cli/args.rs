@@ -110,6 +110,9 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Containers' logs.
+    #[command(subcommand)]
+    Logs(LogsCommand),
     /// Remove dangling volumes, stopped containers or unused images, showing exactly what goes
     /// first.
     #[command(subcommand)]
@@ -169,6 +172,20 @@ pub enum ImagesScope {
     Dangling,
     /// Every image no container (running or not) uses, tagged ones too.
     Unused,
+}
+
+#[derive(Subcommand)]
+pub enum LogsCommand {
+    /// Truncate containers' logs (json-file and local drivers): the file the engine writes to is
+    /// cut to 0 bytes (the engine goes on appending, and `docker logs` keeps working) and rotated
+    /// files are removed. Each file and the bytes that come back are shown first.
+    Truncate {
+        /// Containers, by name, id or a unique prefix of the id.
+        #[arg(required = true, value_name = "NAME")]
+        names: Vec<String>,
+        #[command(flatten)]
+        confirm: ConfirmArgs,
+    },
 }
 
 #[derive(Subcommand)]

@@ -146,9 +146,22 @@ pub fn text(report: &DiskReport, fit: Option<usize>) -> String {
         );
     }
     if !report.other_filesystems.is_empty() {
-        let _ = writeln!(out, "\nPassed over (other filesystems mounted under the root, not counted):");
-        for path in &report.other_filesystems {
+        // Every running container has its merged root mounted here: a few are enough to say so.
+        const SHOWN: usize = 5;
+        let passed = &report.other_filesystems;
+        let _ = writeln!(
+            out,
+            "\nPassed over: {} folder{} on other filesystems under the root (running containers' merged \
+             roots, tmpfs mounts), not counted:",
+            passed.len(),
+            if passed.len() == 1 { "" } else { "s" }
+        );
+        for path in passed.iter().take(SHOWN) {
             let _ = writeln!(out, "  {}", visible(path));
+        }
+        if passed.len() > SHOWN {
+            let _ =
+                writeln!(out, "  and {} more (`dockdu disk --json` lists them all)", passed.len() - SHOWN);
         }
     }
     out

@@ -21,7 +21,9 @@ use crate::tasks::browse::{self, BrowseError, Target};
 use crate::tasks::cleanup::Cleanup;
 use crate::tasks::collect;
 use crate::tasks::sizes::Route;
-use args::{Cli, Command, ConfirmArgs, DuTarget, ImagesScope, PruneCommand, Scope, VolumeCommand};
+use args::{
+    Cli, Command, ConfirmArgs, DuTarget, ImagesScope, LogsCommand, PruneCommand, Scope, VolumeCommand,
+};
 use output::{error_line, warning_line};
 use writes::Finish;
 
@@ -158,6 +160,9 @@ async fn run(cli: Cli) -> anyhow::Result<Finish> {
             Ok(Finish::Done)
         }
         Some(Command::Disk { json }) => disk_command(&engine, json).await,
+        Some(Command::Logs(LogsCommand::Truncate { names, confirm: c })) => {
+            writes::truncate_logs(&engine, route, &names, confirm(c)).await
+        }
         Some(Command::Volume(VolumeCommand::Create { name, driver, labels, options })) => {
             let pairs = |items: Vec<String>| validate::key_values(&items.join(","));
             let (labels, options) = match (pairs(labels), pairs(options)) {

@@ -75,9 +75,13 @@ pub fn text(inventory: &Inventory, reveal_secrets: bool, fit: Option<usize>) -> 
     let _ = writeln!(out, "VOLUMES  {} · {}", t.volumes, size(Some(t.volumes_size)));
     section(&mut out, fit, columns::VOLUMES.report, &inventory.volumes, &face);
 
+    let on_disk = match t.reclaimable_volume_disk_usage {
+        Some(bytes) if t.dangling_volumes > 0 => format!(" ({} on disk)", size(Some(bytes))),
+        _ => String::new(),
+    };
     let _ = writeln!(
         out,
-        "DANGLING VOLUMES  {} · {} reclaimable",
+        "DANGLING VOLUMES  {} · {} reclaimable{on_disk}",
         t.dangling_volumes,
         size(Some(t.reclaimable_volume_bytes))
     );

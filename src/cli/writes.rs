@@ -11,7 +11,7 @@ use serde_json::json;
 use crate::cli::output::{self, key_values, table, Column, Delivery};
 use crate::engine::{Engine, VolumeSpec};
 use crate::model::plan::{self, ImageScope, Plan, VolumeScope};
-use crate::model::{build, validate};
+use crate::model::{build, resolve, validate};
 use crate::tasks::actions::{self, Outcome};
 use crate::tasks::sizes::Route;
 use crate::text::format::size;
@@ -106,6 +106,43 @@ pub async fn prune_images(
     carry_out(engine, plan, confirm).await
 }
 
+/// Truncates the named containers' logs: each file previewed, then (confirmed) the current
+/// one cut to 0 and the rotated ones removed. Nothing happens unless every named log can be
+/// truncated here.
+pub async fn truncate_logs(
+    engine: &Engine,
+    route: Route,
+    names: &[String],
+    confirm: Confirm,
+) -> Result<Finish> {
+    let sources = crate::tasks::collect::collect(engine, route).await?;
+    let mut ids = std::collections::BTreeSet::new();
+    for name in names {
+        match resolve::container(&sources.containers, name) {
+            Ok(found) => ids.insert(found.id.clone()),
+            Err(unresolved) => return Ok(Finish::Refused(unresolved.message("container", name))),
+        };
+    }
+    let plan = plan::log_truncation(&build(&sources), &ids);
+    let refusal = if !plan.kept.is_empty() {
+        let why: Vec<String> = plan.kept.iter().map(|k| format!("{}: {}", k.name, k.reason)).collect();
+        Some(format!("{}: nothing truncated", why.join("; ")))
+    } else {
+        crate::tasks::log_files::writable(&plan).err().map(|why| format!("{why}: nothing truncated"))
+    };
+    if let Some(why) = refusal {
+        if confirm.json {
+            let document =
+                json!({ "plan": plan, "dry_run": confirm.dry_run, "outcome": null, "refused": why });
+            output::json(&serde_json::to_string_pretty(&document)?)?;
+        } else {
+            output::text(&preview(&plan, confirm.reveal_secrets, output::terminal_width()))?;
+        }
+        return Ok(Finish::Refused(why));
+    }
+    carry_out(engine, plan, confirm).await
+}
+
 async fn carry_out(engine: &Engine, plan: Plan, confirm: Confirm) -> Result<Finish> {
     // With `--json`, one document at the end, whatever happened: the plan, what was done
     // (`outcome`: null when nothing was sent) and, when nothing was, why (`refused`).
@@ -128,25 +165,27 @@ async fn carry_out(engine: &Engine, plan: Plan, confirm: Confirm) -> Result<Fini
         }
         return Ok(Finish::Done);
     }
+    let (verb, nothing) =
+        if plan.truncates() { ("truncate", "nothing truncated") } else { ("remove", "nothing removed") };
     let refused = if engine.is_read_only() {
-        Some("read-only mode: nothing removed")
+        Some(format!("read-only mode: {nothing}"))
     } else if confirm.yes {
         None
     } else if !std::io::stdin().is_terminal() {
-        Some("no terminal to confirm on: pass --yes to remove, nothing removed")
+        Some(format!("no terminal to confirm on: pass --yes to {verb}, {nothing}"))
     } else if delivery == Delivery::ReaderGone {
         // Asking about a preview no one could read would be asking blind.
-        Some("the preview could not be shown: nothing removed")
-    } else if !ask(&format!("{}? [y/N] ", plan.headline("Remove")))? {
-        Some("not confirmed: nothing removed")
+        Some(format!("the preview could not be shown: {nothing}"))
+    } else if !ask(&format!("{}? [y/N] ", plan.headline(plan.verb())))? {
+        Some(format!("not confirmed: {nothing}"))
     } else {
         None
     };
     if let Some(why) = refused {
         if confirm.json {
-            document(None, Some(why))?;
+            document(None, Some(&why))?;
         }
-        return Ok(Finish::Refused(why.to_owned()));
+        return Ok(Finish::Refused(why));
     }
     let outcome = actions::remove(engine, &plan).await;
     if confirm.json {
@@ -179,10 +218,13 @@ const ROW: [Column; 4] =
 
 pub fn preview(plan: &Plan, reveal_secrets: bool, fit: Option<usize>) -> String {
     let mut out = String::new();
-    if plan.is_empty() {
+    let logs_only = plan.kept.iter().all(|k| matches!(k.reason, plan::KeptReason::LogNotHere { .. }));
+    if plan.is_empty() && logs_only && !plan.kept.is_empty() {
+        out.push_str("Nothing to truncate.\n");
+    } else if plan.is_empty() {
         out.push_str("Nothing to remove.\n");
     } else {
-        out.push_str(&format!("{}:\n", plan.headline("Would remove")));
+        out.push_str(&format!("{}:\n", plan.headline(&format!("Would {}", plan.verb().to_lowercase()))));
     }
     let containers = plan.containers.iter().map(|c| {
         vec!["container".to_owned(), c.name.clone(), size(c.size_rw), c.status_at(SystemTime::now())]
@@ -201,26 +243,34 @@ pub fn preview(plan: &Plan, reveal_secrets: bool, fit: Option<usize>) -> String 
             format!("{note}  {}", i.id).trim_start().to_owned(),
         ]
     });
+    let logs = plan.logs.iter().map(|l| {
+        let what = match l.action {
+            plan::LogFileAction::Truncate => "truncate to 0",
+            plan::LogFileAction::Remove => "remove (rotated)",
+        };
+        let on_disk = size(Some(l.disk_usage));
+        vec![
+            what.to_owned(),
+            l.path.clone(),
+            size(Some(l.size)),
+            format!("{on_disk} on disk  {}", l.container),
+        ]
+    });
     let kept = plan
         .kept
         .iter()
         .map(|k| vec!["kept".to_owned(), k.name.clone(), String::new(), k.reason.to_string()]);
-    let rows: Vec<Vec<String>> = containers.chain(volumes).chain(images).chain(kept).collect();
+    let rows: Vec<Vec<String>> = containers.chain(volumes).chain(images).chain(logs).chain(kept).collect();
     table(&mut out, "  ", &ROW, false, &rows, fit);
     out
 }
 
 pub fn report(outcome: &Outcome, fit: Option<usize>) -> String {
-    let mut out = format!(
-        "Removed {} object{} ({}).\n",
-        outcome.removed.len(),
-        if outcome.removed.len() == 1 { "" } else { "s" },
-        size(Some(outcome.reclaimed_bytes()))
-    );
-    let removed = outcome
-        .removed
-        .iter()
-        .map(|r| vec![format!("removed {}", r.kind), r.name.clone(), size(r.bytes), String::new()]);
+    let mut out = format!("{}\n", outcome.summary());
+    let removed = outcome.removed.iter().map(|r| {
+        let done = if r.kind == actions::ObjectKind::LogFile { "freed" } else { "removed" };
+        vec![format!("{done} {}", r.kind), r.name.clone(), size(r.bytes), String::new()]
+    });
     let kept = outcome
         .skipped
         .iter()
@@ -244,6 +294,7 @@ mod tests {
         let volume = |name: &str, labels: &[(&str, &str)]| PlannedVolume {
             name: name.into(),
             size: Some(1024),
+            disk_usage: None,
             anonymous: false,
             labels: labels.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect::<BTreeMap<_, _>>(),
         };

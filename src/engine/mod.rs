@@ -19,6 +19,7 @@ mod target;
 #[cfg(feature = "tls")]
 mod tls;
 mod transport;
+mod truncate;
 mod wire;
 mod write;
 

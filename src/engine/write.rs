@@ -47,7 +47,7 @@ pub const HELPER_MOUNT: &str = "/dockdu-volume";
 pub const DETACH_KEYS: &str = "ctrl-p,ctrl-q";
 
 impl Engine {
-    fn writable(&self, action: &str) -> Result<(), EngineError> {
+    pub(super) fn writable(&self, action: &str) -> Result<(), EngineError> {
         if self.read_only {
             Err(EngineError::new(&self.host, action, Problem::ReadOnly, "dockdu runs with --read-only"))
         } else {

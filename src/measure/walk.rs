@@ -59,6 +59,8 @@ pub struct Bounds {
 pub struct Tally {
     pub total: Total,
     pub linked: HashMap<Inode, (u64, u64)>,
+    /// Folders on another filesystem, passed over (with `Bounds::one_filesystem`).
+    pub passed_over: Vec<PathBuf>,
 }
 
 #[derive(Debug)]
@@ -129,7 +131,7 @@ pub fn size(root: &Path, cancel: &Cancel) -> Result<Total, WalkError> {
 pub fn tally(root: &Path, bounds: Bounds, cancel: &Cancel) -> Result<Tally, WalkError> {
     let mut counter = Counter::default();
     walk_into(root, &mut (), cancel, bounds, &mut counter)?;
-    Ok(Tally { total: counter.total, linked: counter.linked })
+    Ok(Tally { total: counter.total, linked: counter.linked, passed_over: counter.passed_over })
 }
 
 /// Walks the tree at `root` without following anything, telling `visit` about each entry.
@@ -183,6 +185,7 @@ fn walk_into(
             };
             let name = entry.file_name();
             if bounds.one_filesystem && meta.dev() != device {
+                counter.passed_over.push(entry.path());
                 continue;
             }
             if meta.is_dir() {
@@ -209,6 +212,7 @@ struct Counter {
     /// Inodes with more than one name, seen so far, with what each added. An inode with one
     /// name cannot come back, so memory grows with the hard links, not with the files.
     linked: HashMap<Inode, (u64, u64)>,
+    passed_over: Vec<PathBuf>,
 }
 
 impl Counter {

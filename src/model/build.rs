@@ -274,6 +274,7 @@ fn totals(
 ) -> Totals {
     let dangling = volumes.iter().filter(|v| v.dangling);
     let reclaimable_volume_bytes = dangling.clone().filter_map(|v| v.size).sum();
+    let reclaimable_volume_disk_usage = dangling.clone().map(|v| v.disk_usage).sum();
     let reclaimable_image_bytes = images.iter().filter(|i| !i.in_use()).filter_map(|i| i.unique_size).sum();
     let build_cache_reclaimable = build_cache.map(|c| c.reclaimable);
     Totals {
@@ -286,6 +287,7 @@ fn totals(
         volumes_size: volumes.iter().filter_map(|v| v.size).sum(),
         dangling_volumes: dangling.count(),
         reclaimable_volume_bytes,
+        reclaimable_volume_disk_usage,
         images: images.len(),
         images_size,
         reclaimable_image_bytes,

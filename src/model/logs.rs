@@ -91,6 +91,9 @@ pub struct LogFile {
     pub disk_usage: u64,
     /// The file the engine writes to now (truncated to 0 by a truncate; the others are removed).
     pub current: bool,
+    /// (device, inode): a truncate touches only the file it previewed.
+    #[serde(skip)]
+    pub identity: (u64, u64),
 }
 
 /// Why a log's size is not known.

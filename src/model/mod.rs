@@ -146,6 +146,8 @@ pub struct Totals {
     pub volumes_size: u64,
     pub dangling_volumes: usize,
     pub reclaimable_volume_bytes: u64,
+    /// The dangling volumes' bytes on disk, where every one was walked here.
+    pub reclaimable_volume_disk_usage: Option<u64>,
     /// Held in memory by the tmpfs mounts whose use could be read.
     pub tmpfs_used: u64,
     pub images: usize,

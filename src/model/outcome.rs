@@ -18,6 +18,9 @@ pub enum ObjectKind {
     Container,
     Volume,
     Image,
+    /// One file of a container's log, truncated or removed.
+    #[serde(rename = "log_file")]
+    LogFile,
 }
 
 impl fmt::Display for ObjectKind {
@@ -26,6 +29,7 @@ impl fmt::Display for ObjectKind {
             ObjectKind::Container => "container",
             ObjectKind::Volume => "volume",
             ObjectKind::Image => "image",
+            ObjectKind::LogFile => "log file",
         })
     }
 }
@@ -47,6 +51,15 @@ pub struct Skipped {
 impl Outcome {
     pub fn reclaimed_bytes(&self) -> u64 {
         self.removed.iter().filter_map(|r| r.bytes).sum()
+    }
+
+    /// "Removed 2 objects (1 MiB)", or for a truncate "Freed 2 log files (1 MiB)".
+    pub fn summary(&self) -> String {
+        let logs = !self.removed.is_empty() && self.removed.iter().all(|r| r.kind == ObjectKind::LogFile);
+        let (verb, what) = if logs { ("Freed", "log file") } else { ("Removed", "object") };
+        let n = self.removed.len();
+        let bytes = crate::text::format::size(Some(self.reclaimed_bytes()));
+        format!("{verb} {n} {what}{} ({bytes}).", if n == 1 { "" } else { "s" })
     }
 }
 

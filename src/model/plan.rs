@@ -17,6 +17,8 @@ pub struct Plan {
     pub volumes: Vec<PlannedVolume>,
     /// Removed last, so the containers leaving before them no longer hold them.
     pub images: Vec<PlannedImage>,
+    /// Log files: each current one truncated to 0, each rotated one removed.
+    pub logs: Vec<PlannedLogFile>,
     /// Asked for, but not part of the plan: in use, or running.
     pub kept: Vec<Kept>,
     /// Remove running containers too (one container, after an explicit second step).
@@ -33,6 +35,8 @@ pub struct PlannedContainer {
     #[serde(skip)]
     pub times: Option<StateTimes>,
     pub size_rw: Option<u64>,
+    /// The writable layer's bytes on disk, where it was walked here.
+    pub disk_usage: Option<u64>,
 }
 
 impl PlannedContainer {
@@ -46,6 +50,8 @@ impl PlannedContainer {
 pub struct PlannedVolume {
     pub name: VolumeName,
     pub size: Option<u64>,
+    /// Bytes on disk, where it was walked here.
+    pub disk_usage: Option<u64>,
     pub anonymous: bool,
     pub labels: BTreeMap<String, String>,
 }
@@ -66,6 +72,30 @@ impl PlannedImage {
     }
 }
 
+/// What happens to one file of a container's log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LogFileAction {
+    /// The file the engine writes to: cut to 0 bytes. The engine appends, so its next line
+    /// starts the file again and `docker logs` keeps working.
+    Truncate,
+    /// A rotated file: removed.
+    Remove,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PlannedLogFile {
+    pub container: String,
+    pub container_id: ContainerId,
+    pub path: String,
+    pub action: LogFileAction,
+    pub size: u64,
+    pub disk_usage: u64,
+    /// The file as previewed (device, inode): a file rotated since is not this one.
+    #[serde(skip)]
+    pub identity: (u64, u64),
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Kept {
     pub name: String,
@@ -82,6 +112,9 @@ pub enum KeptReason {
     NeedsForce { state: ContainerState },
     /// An anonymous volume that containers staying behind use too.
     AlsoUsedBy { users: Vec<String> },
+    /// A log that cannot be truncated here: its driver keeps no file, or the files cannot be
+    /// read here.
+    LogNotHere { why: String },
 }
 
 impl fmt::Display for KeptReason {
@@ -90,6 +123,7 @@ impl fmt::Display for KeptReason {
             KeptReason::InUse { users } => write!(f, "in use by {}", users.join(", ")),
             KeptReason::NeedsForce { state } => write!(f, "{state}: needs force"),
             KeptReason::AlsoUsedBy { users } => write!(f, "also used by {}", users.join(", ")),
+            KeptReason::LogNotHere { why } => write!(f, "log not truncated: {why}"),
         }
     }
 }
@@ -103,19 +137,52 @@ impl Serialize for KeptReason {
 
 impl Plan {
     pub fn is_empty(&self) -> bool {
-        self.containers.is_empty() && self.volumes.is_empty() && self.images.is_empty()
+        self.containers.is_empty()
+            && self.volumes.is_empty()
+            && self.images.is_empty()
+            && self.logs.is_empty()
     }
 
-    /// How many objects it removes.
+    /// A plan of log files only: it truncates rather than removes (the words differ).
+    pub fn truncates(&self) -> bool {
+        !self.logs.is_empty()
+            && self.containers.is_empty()
+            && self.volumes.is_empty()
+            && self.images.is_empty()
+    }
+
+    /// The verb for a question or a headline: "Truncate" or "Remove".
+    pub fn verb(&self) -> &'static str {
+        if self.truncates() {
+            "Truncate"
+        } else {
+            "Remove"
+        }
+    }
+
+    /// How many objects (and log files) it touches.
     pub fn len(&self) -> usize {
-        self.containers.len() + self.volumes.len() + self.images.len()
+        self.containers.len() + self.volumes.len() + self.images.len() + self.logs.len()
     }
 
     /// Bytes that come back, as far as sizes are known.
     pub fn reclaimed_bytes(&self) -> u64 {
         let containers: u64 = self.containers.iter().filter_map(|c| c.size_rw).sum();
         let images: u64 = self.images.iter().filter_map(|i| i.size).sum();
-        containers + images + self.volumes.iter().filter_map(|v| v.size).sum::<u64>()
+        let logs: u64 = self.logs.iter().map(|l| l.size).sum();
+        containers + images + logs + self.volumes.iter().filter_map(|v| v.size).sum::<u64>()
+    }
+
+    /// Bytes on disk that come back, where every planned object's is known (the engine never
+    /// says it: images and sizes from the engine leave it unknown).
+    pub fn reclaimed_disk_usage(&self) -> Option<u64> {
+        if !self.images.is_empty() {
+            return None;
+        }
+        let containers: Option<u64> = self.containers.iter().map(|c| c.disk_usage).sum();
+        let volumes: Option<u64> = self.volumes.iter().map(|v| v.disk_usage).sum();
+        let logs: u64 = self.logs.iter().map(|l| l.disk_usage).sum();
+        Some(containers? + volumes? + logs)
     }
 
     /// Whether some planned object's size is unknown (so the total is a lower bound).
@@ -160,6 +227,7 @@ fn planned_volume(volume: &super::Volume) -> PlannedVolume {
     PlannedVolume {
         name: volume.name.clone(),
         size: volume.size,
+        disk_usage: volume.disk_usage,
         anonymous: volume.anonymous,
         labels: volume.labels.clone(),
     }
@@ -308,7 +376,39 @@ fn planned_container(container: &super::Container) -> PlannedContainer {
         status: container.status.clone(),
         times: container.times,
         size_rw: container.size_rw,
+        disk_usage: container.disk_usage,
     }
+}
+
+/// The chosen containers' logs: every file of each, current one first. A log that cannot be
+/// truncated here is kept, with why.
+pub fn log_truncation(inventory: &Inventory, ids: &BTreeSet<ContainerId>) -> Plan {
+    let mut plan = Plan::default();
+    for container in inventory.containers.iter().filter(|c| ids.contains(&c.id)) {
+        let kept =
+            |why: String| Kept { name: container.name.clone(), reason: KeptReason::LogNotHere { why } };
+        let Some(logs) = &container.logs else {
+            plan.kept.push(kept("the engine did not say how it logs".to_owned()));
+            continue;
+        };
+        if !logs.config.keeps_files() {
+            plan.kept.push(kept(format!("the {} driver keeps no file to truncate", logs.config.driver)));
+            continue;
+        }
+        match &logs.files {
+            Ok(files) => plan.logs.extend(files.iter().map(|file| PlannedLogFile {
+                container: container.name.clone(),
+                container_id: container.id.clone(),
+                path: file.path.clone(),
+                action: if file.current { LogFileAction::Truncate } else { LogFileAction::Remove },
+                size: file.size,
+                disk_usage: file.disk_usage,
+                identity: file.identity,
+            })),
+            Err(why) => plan.kept.push(kept(why.reason(&logs.config.driver))),
+        }
+    }
+    plan
 }
 
 /// The anonymous volumes only the plan's containers use go with them; one that a staying
@@ -341,12 +441,19 @@ impl Plan {
         if !self.images.is_empty() {
             parts.push(count(self.images.len(), "image"));
         }
+        if !self.logs.is_empty() {
+            let containers: BTreeSet<&ContainerId> = self.logs.iter().map(|l| &l.container_id).collect();
+            parts.push(format!(
+                "{} of {}",
+                count(self.logs.len(), "log file"),
+                count(containers.len(), "container")
+            ));
+        }
         let at_least = if self.has_unknown_sizes() { "at least " } else { "" };
-        format!(
-            "{verb} {} ({at_least}{})",
-            parts.join(" and "),
-            crate::text::format::size(Some(self.reclaimed_bytes()))
-        )
+        let size = crate::text::format::size;
+        let on_disk =
+            self.reclaimed_disk_usage().map(|b| format!(", {} on disk", size(Some(b)))).unwrap_or_default();
+        format!("{verb} {} ({at_least}{}{on_disk})", parts.join(" and "), size(Some(self.reclaimed_bytes())))
     }
 }
 
@@ -519,16 +626,66 @@ mod tests {
         plan.volumes.push(PlannedVolume {
             name: "a".into(),
             size: Some(10),
+            disk_usage: Some(4096),
             anonymous: false,
             labels: BTreeMap::new(),
         });
         plan.volumes.push(PlannedVolume {
             name: "b".into(),
             size: None,
+            disk_usage: None,
             anonymous: false,
             labels: BTreeMap::new(),
         });
         assert_eq!(plan.reclaimed_bytes(), 10);
         assert!(plan.has_unknown_sizes());
+        assert_eq!(plan.reclaimed_disk_usage(), None, "one volume's bytes on disk are unknown");
+        plan.volumes.pop();
+        assert_eq!(plan.reclaimed_disk_usage(), Some(4096));
+        assert_eq!(plan.headline("Remove"), "Remove 1 volume (10 B, 4 KiB on disk)");
+    }
+
+    #[test]
+    fn a_log_plan_truncates_the_current_file_removes_rotated_ones_and_keeps_a_driver_without_files() {
+        use crate::model::logs::{ContainerLogs, LogConfig, LogFile};
+        let file = |path: &str, size, current| LogFile {
+            path: path.into(),
+            size,
+            disk_usage: 4096,
+            current,
+            identity: (1, size),
+        };
+        let json = ContainerLogs {
+            config: LogConfig { driver: "json-file".into(), ..Default::default() },
+            files: Ok(vec![file("/c/a-json.log", 100, true), file("/c/a-json.log.1", 900, false)]),
+        };
+        let journald = ContainerLogs {
+            config: LogConfig { driver: "journald".into(), ..Default::default() },
+            files: Err(crate::model::logs::LogSizeUnknown::NoFile),
+        };
+        let container = |id: &str, logs| super::super::Container {
+            id: id.into(),
+            name: format!("n-{id}"),
+            logs: Some(logs),
+            ..Default::default()
+        };
+        let inventory = Inventory {
+            containers: vec![container("a", json), container("b", journald)],
+            ..Default::default()
+        };
+        let plan = log_truncation(&inventory, &["a".into(), "b".into()].into());
+        let actions: Vec<(&str, LogFileAction)> =
+            plan.logs.iter().map(|l| (l.path.as_str(), l.action)).collect();
+        assert_eq!(
+            actions,
+            [("/c/a-json.log", LogFileAction::Truncate), ("/c/a-json.log.1", LogFileAction::Remove)]
+        );
+        assert_eq!(plan.kept.len(), 1);
+        assert_eq!(
+            plan.kept[0].reason.to_string(),
+            "log not truncated: the journald driver keeps no file to truncate"
+        );
+        assert!(plan.truncates());
+        assert_eq!(plan.headline(plan.verb()), "Truncate 2 log files of 1 container (1000 B, 8 KiB on disk)");
     }
 }

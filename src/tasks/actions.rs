@@ -11,6 +11,10 @@ use crate::model::ContainerId;
 /// engine's reason; an image that gained a container is kept before the engine is asked.
 pub async fn remove(engine: &Engine, plan: &Plan) -> Outcome {
     let mut outcome = Outcome::default();
+    for file in &plan.logs {
+        let result = engine.truncate_log_file(file).await;
+        outcome.record(ObjectKind::LogFile, &file.path, Some(file.size), result);
+    }
     for container in &plan.containers {
         let result = engine.remove_container(&container.id, plan.force).await;
         outcome.record(ObjectKind::Container, &container.name, container.size_rw, result);

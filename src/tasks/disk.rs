@@ -205,6 +205,7 @@ impl Descent {
                 Err(WalkError::Unreadable { path, error }) => return Err(problem(&path, &error)),
                 Err(WalkError::Cancelled) => return Err(DiskUnreadable::Cancelled),
             };
+            self.other_filesystems.extend(tally.passed_over.iter().map(|p| p.display().to_string()));
             let total = count_once(&mut self.seen, tally);
             self.add(
                 path,

@@ -45,6 +45,23 @@ pub fn remote(details: &ContainerDetails) -> Option<ContainerLogs> {
     Some(ContainerLogs { config, files: Err(why) })
 }
 
+/// Whether each planned file can be written here: the current one truncated, a rotated one
+/// removed from its folder. The first that cannot is the answer.
+pub fn writable(plan: &crate::model::plan::Plan) -> Result<(), String> {
+    use crate::model::plan::LogFileAction;
+    use rustix::fs::{access, Access};
+    for file in &plan.logs {
+        let path = Path::new(&file.path);
+        let target = match file.action {
+            LogFileAction::Truncate => path,
+            LogFileAction::Remove => path.parent().unwrap_or(path),
+        };
+        access(target, Access::WRITE_OK)
+            .map_err(|e| format!("cannot write {} here: {e}", target.display()))?;
+    }
+    Ok(())
+}
+
 fn files(folder: &Path, current: &str) -> Result<Vec<LogFile>, LogSizeUnknown> {
     let unreadable = |path: &Path, e: io::Error| {
         LogSizeUnknown::Unreadable(format!("cannot read {}: {e}", path.display()))
@@ -76,6 +93,7 @@ fn files(folder: &Path, current: &str) -> Result<Vec<LogFile>, LogSizeUnknown> {
             size: meta.len(),
             disk_usage: meta.blocks() * 512,
             current: name == current,
+            identity: (meta.dev(), meta.ino()),
         });
     }
     files.sort_by(|a, b| {

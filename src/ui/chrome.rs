@@ -8,6 +8,7 @@ use ratatui::Frame;
 
 use super::theme;
 use super::untrusted::shown;
+use crate::app::confirm::Subject;
 use crate::app::form::Input;
 use crate::app::loading::{ListKind, Part};
 use crate::app::panel::Panel;
@@ -91,8 +92,6 @@ pub fn header(app: &App, frame: &mut Frame, area: Rect) {
     let mut second = vec![
         Span::raw(format!(" Containers {} · ", t.containers)),
         Span::styled(sized(t.containers_size_rw), theme::size()),
-        Span::raw("  Logs "),
-        Span::styled(logs, logs_style),
         Span::raw(format!("  Volumes {} · ", t.volumes)),
         Span::styled(sized(t.volumes_size), theme::size()),
         Span::raw(format!("  Images {} · ", t.images)),
@@ -107,6 +106,8 @@ pub fn header(app: &App, frame: &mut Frame, area: Rect) {
     let mut third = vec![
         Span::raw(format!(" Build cache {cache_count} · ")),
         Span::styled(cache_size, theme::size()),
+        Span::raw("  Logs "),
+        Span::styled(logs, logs_style),
         Span::raw("  Reclaimable "),
         Span::styled(format!("{floor}{}", sized(t.reclaimable_bytes)), theme::warning()),
     ];
@@ -127,7 +128,17 @@ pub fn header(app: &App, frame: &mut Frame, area: Rect) {
     let used: usize = third.iter().map(|s| crate::text::format::width(&s.content)).sum();
     let plural = if t.dangling_volumes == 1 { "" } else { "s" };
     let dangling = format!(" · {} dangling volume{plural}", t.dangling_volumes);
+    let on_disk = match t.reclaimable_volume_disk_usage {
+        Some(bytes) if t.dangling_volumes > 0 => format!(" ({} on disk)", size(Some(bytes))),
+        _ => String::new(),
+    };
     let breakdowns = [
+        format!(
+            "{dangling} {}{on_disk} · unused images {} · cache {}",
+            size(Some(t.reclaimable_volume_bytes)),
+            size(Some(t.reclaimable_image_bytes)),
+            size(t.build_cache_reclaimable),
+        ),
         format!(
             "{dangling} {} · unused images {} · cache {}",
             size(Some(t.reclaimable_volume_bytes)),
@@ -194,7 +205,9 @@ fn table_keys(app: &App) -> Vec<(&'static str, &'static str)> {
     }
     if !app.config.read_only {
         keys.extend_from_slice(match app.nav.panel {
-            Panel::Containers => &[("d", "remove"), ("P", "prune"), ("e", "shell")][..],
+            Panel::Containers => {
+                &[("d", "remove"), ("P", "prune"), ("e", "shell"), ("T", "truncate log")][..]
+            }
             Panel::Volumes => &[("c", "create"), ("a", "attach"), ("d", "remove"), ("P", "prune")][..],
             Panel::Images => &[("d", "remove"), ("P", "prune")][..],
             Panel::Binds | Panel::Tmpfs | Panel::BuildCache => &[],
@@ -269,7 +282,11 @@ pub fn footer(app: &App, frame: &mut Frame, area: Rect) {
             ("n/N", "next/prev"),
             ("Esc", "close"),
         ],
+        Some(Overlay::Confirm(c)) if c.working && c.plan.truncates() => &[("", "truncating…")],
         Some(Overlay::Confirm(c)) if c.working => &[("", "removing…")],
+        Some(Overlay::Confirm(c)) if matches!(c.subject, Subject::Logs { .. }) => {
+            &[("Enter/y", "truncate"), ("↑↓", "scroll"), ("Esc/n", "cancel")]
+        }
         Some(Overlay::Confirm(c)) if c.needs_force() => {
             &[("Enter", "remove"), ("f", "force"), ("Esc", "cancel")]
         }

@@ -7,12 +7,12 @@ use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 use ratatui::Frame;
 
 use super::theme;
-use super::untrusted::{fitted, key_values, padded, shown};
+use super::untrusted::{fitted, fitted_middle, key_values, padded, shown};
 use crate::app::confirm::{Confirm, Pick, Scope, Subject};
 use crate::app::form::{Form, Input};
 use crate::app::layout;
 use crate::app::outcome::{LineKind, OutcomeView};
-use crate::model::plan::ImageScope;
+use crate::model::plan::{ImageScope, LogFileAction};
 use crate::text::format::{pad, size, volume_name, width, wrap, Align};
 
 /// The narrowest the name column gets, so short names still line up with a readable gap.
@@ -120,6 +120,13 @@ pub fn confirm(confirm: &Confirm, tick: usize, now: std::time::SystemTime, frame
                 theme::dim(),
             ));
         }
+        Subject::Logs { .. } => {
+            lines.push(Line::styled(
+                " The file the engine writes to is cut to 0 bytes (it goes on appending, and the log \
+                 keeps working); rotated files are removed. Sizes: apparent, then on disk.",
+                theme::dim(),
+            ));
+        }
         Subject::Images { pick, scope } => {
             if !pick.is_removal() {
                 let choice = |this: ImageScope| {
@@ -145,7 +152,8 @@ pub fn confirm(confirm: &Confirm, tick: usize, now: std::time::SystemTime, frame
     if plan.is_empty() {
         lines.push(Line::styled(" Nothing to remove.", theme::dim()));
     } else {
-        lines.push(Line::styled(format!(" {}:", plan.headline("Will remove")), theme::warning()));
+        let verb = format!("Will {}", plan.verb().to_lowercase());
+        lines.push(Line::styled(format!(" {}:", plan.headline(&verb)), theme::warning()));
     }
     let columns = usize::from(area.width.saturating_sub(2));
     for c in &plan.containers {
@@ -177,6 +185,23 @@ pub fn confirm(confirm: &Confirm, tick: usize, now: std::time::SystemTime, frame
         ];
         lines.push(one_line(row, &format!("  {what}"), theme::dim(), columns));
     }
+    for l in &plan.logs {
+        let what = match l.action {
+            LogFileAction::Truncate => "  truncate ",
+            LogFileAction::Remove => "  remove   ",
+        };
+        // The path on a line of its own, cut in the middle: its file name tells current from rotated.
+        let row = vec![
+            Span::raw(what),
+            Span::styled(pad(&size(Some(l.size)), SIZE_COLUMNS, Align::Right), theme::size()),
+        ];
+        let rest = format!("  {} on disk  {}", size(Some(l.disk_usage)), shown(&l.container));
+        lines.push(one_line(row, &rest, theme::dim(), columns));
+        lines.push(Line::styled(
+            format!("    {}", fitted_middle(&l.path, columns.saturating_sub(4))),
+            theme::dim(),
+        ));
+    }
     if !plan.kept.is_empty() {
         lines.push(Line::raw(""));
         lines.push(Line::styled(" Kept:", theme::header_row()));
@@ -187,7 +212,8 @@ pub fn confirm(confirm: &Confirm, tick: usize, now: std::time::SystemTime, frame
     }
     if confirm.working {
         lines.push(Line::raw(""));
-        lines.push(Line::styled(format!(" {} removing…", theme::spinner(tick)), theme::warning()));
+        let doing = if plan.truncates() { "truncating" } else { "removing" };
+        lines.push(Line::styled(format!(" {} {doing}…", theme::spinner(tick)), theme::warning()));
     }
     frame_dialog(frame, area, confirm.title(), lines, confirm.scroll.offset);
 }

@@ -10,13 +10,19 @@ use ratatui::Frame;
 use super::theme;
 use super::untrusted::{fitted, fitted_middle};
 use crate::app::columns::{self, Cell, Column, Cut, Face, Room, Tone};
-use crate::app::panel::Panel;
+use crate::app::panel::{Panel, SortColumn};
 use crate::app::{App, Focus};
 use crate::text::format::{fit, size, Align};
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let view = app.view();
-    let sort = format!("{}{}", view.sort.column.label(), if view.sort.reversed { " ▲" } else { " ▼" });
+    // Sizes on disk sort by them too: the title says which bytes the order is by.
+    let on_disk = match (app.nav.measure, view.sort.column) {
+        (crate::model::Measure::OnDisk, SortColumn::Size | SortColumn::Logs) => " on disk",
+        _ => "",
+    };
+    let arrow = if view.sort.reversed { " ▲" } else { " ▼" };
+    let sort = format!("{}{on_disk}{arrow}", view.sort.column.label());
     let mut title = vec![
         Span::styled(format!(" {} ", app.nav.panel.title()), theme::title()),
         Span::styled(format!("by {sort} "), theme::dim()),
@@ -122,7 +128,7 @@ fn table<'a, R>(app: &App, face: &Face, columns: &[Column<R>], items: &'a [R], a
 /// The columns that share the width keep at least this many between them, and each name or
 /// path at least `NAME_KEEPS`: on a narrow terminal other columns give way first.
 const NAMES_KEEP: u16 = 16;
-const NAME_KEEPS: u16 = 10;
+const NAME_KEEPS: u16 = 14;
 
 /// The columns that fit `width` with room for the names: the panel's, less (from the right)
 /// shared lists such as options, then fixed columns, while the names would be cramped. The

@@ -221,8 +221,10 @@ pub fn container_sizes() -> Vec<(ContainerId, Option<ContainerSized>)> {
         .into_iter()
         .map(|(id, tmpfs)| {
             let source = if id.starts_with("b2") { SizeSource::Engine } else { SizeSource::Host };
-            let sizes =
-                Some(Measured { value: usage.containers[&id], source, at: measured_at(), disk_usage: None });
+            // Measured here, a layer also has its bytes on disk: its files' blocks and its folder's.
+            let value = usage.containers[&id];
+            let disk_usage = (source == SizeSource::Host).then(|| value.size_rw.div_ceil(4096) * 4096 + 4096);
+            let sizes = Some(Measured { value, source, at: measured_at(), disk_usage });
             // The running ones have a main process, as their inspect says.
             let pid =
                 [("a1", 4101), ("b2", 4102)].into_iter().find(|(c, _)| id.starts_with(c)).map(|(_, p)| p);
@@ -236,9 +238,44 @@ pub fn container_sizes() -> Vec<(ContainerId, Option<ContainerSized>)> {
                 None => StateTimes::default(),
             };
             let details = ContainerDetails { tmpfs, pid, times, ..Default::default() };
-            (id, Some(ContainerSized { details, sizes, logs: None }))
+            let logs = container_logs(&id);
+            (id, Some(ContainerSized { details, sizes, logs }))
         })
         .collect()
+}
+
+/// How each container logs: web (a1) to json-file without a bound, 1.2 GiB; db (b2) rotated at
+/// 10m × 3; worker (c3) with the local driver; builder (d4) to no file at all.
+pub fn container_logs(id: &str) -> Option<dockdu::model::logs::ContainerLogs> {
+    use dockdu::model::logs::{ContainerLogs, LogConfig, LogFile, LogSizeUnknown};
+    let file = |name: &str, size: u64, current: bool| LogFile {
+        path: format!("/var/lib/docker/containers/{id}/{name}"),
+        size,
+        disk_usage: size.div_ceil(4096) * 4096,
+        current,
+        identity: (1, size),
+    };
+    let config = |driver: &str, max_size: Option<&str>, max_file: Option<&str>| LogConfig {
+        driver: driver.to_owned(),
+        max_size: max_size.map(str::to_owned),
+        max_file: max_file.map(str::to_owned),
+        compress: None,
+    };
+    let json = format!("{id}-json.log");
+    let (config, files) = match &id[..2] {
+        "a1" => (config("json-file", None, None), Ok(vec![file(&json, 1200 << 20, true)])),
+        "b2" => (
+            config("json-file", Some("10m"), Some("3")),
+            Ok(vec![
+                file(&json, 4 << 20, true),
+                file(&format!("{json}.1"), 10 << 20, false),
+                file(&format!("{json}.2"), 10 << 20, false),
+            ]),
+        ),
+        "c3" => (config("local", None, None), Ok(vec![file("local-logs/container.log", 3 << 20, true)])),
+        _ => (config("none", None, None), Err(LogSizeUnknown::NoFile)),
+    };
+    Some(ContainerLogs { config, files })
 }
 
 /// Each volume sized: `old-logs` by the engine's `/system/df`, the others measured here.

@@ -10,9 +10,11 @@ const STATE: Column<Container> =
 /// A reference, or the short id once the container's tag has moved on.
 const IMAGE: Column<Container> =
     Column::left("IMAGE", Room::Share(2), |c, _| Cell::plain(image_name(&c.image)));
-const WRITABLE: Column<Container> = Column::right("WRITABLE", Room::Exactly(10), |c, face| {
+/// Kept however narrow: the size the panel is about.
+const WRITABLE: Column<Container> = Column::<Container>::right("WRITABLE", Room::Exactly(10), |c, face| {
     Cell::plain(face.size(face.pick(c.size_rw, c.disk_usage), |loading| loading.containers.is_waiting(&c.id)))
-});
+})
+.essential();
 /// The log's files; `—` where they cannot be read here. A log without a bound is marked as a
 /// dangerous bind is: it grows until the disk is full.
 const LOGS: Column<Container> = Column::right("LOGS", Room::Exactly(11), |c, face| {
@@ -33,7 +35,8 @@ const MOUNTS: Column<Container> =
     Column::right("MOUNTS", Room::Exactly(6), |c, _| Cell::plain(c.mounts.len().to_string()));
 
 pub const CONTAINERS: Columns<Container> = Columns {
-    explorer: &[NAME, STATE, IMAGE, WRITABLE, VIRTUAL, LOGS, MOUNTS],
+    // A narrow terminal drops from the right: mounts, then the virtual size, then the log.
+    explorer: &[NAME, STATE, IMAGE, WRITABLE, LOGS, VIRTUAL, MOUNTS],
     // The image, the widest, goes last in the report, where the last column is never cut.
     report: &[NAME, STATE, WRITABLE, VIRTUAL, LOGS, MOUNTS, IMAGE],
 };

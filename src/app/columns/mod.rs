@@ -221,7 +221,13 @@ mod tests {
     #[test]
     fn the_explorer_shows_bytes_on_disk_when_asked_and_marks_a_log_without_a_bound() {
         use crate::model::logs::{ContainerLogs, LogConfig, LogFile};
-        let file = LogFile { path: "/x-json.log".into(), size: 2048, disk_usage: 4096, current: true };
+        let file = LogFile {
+            path: "/x-json.log".into(),
+            size: 2048,
+            disk_usage: 4096,
+            current: true,
+            identity: (0, 0),
+        };
         let logs = ContainerLogs {
             config: LogConfig { driver: "json-file".into(), ..Default::default() },
             files: Ok(vec![file]),
@@ -236,9 +242,9 @@ mod tests {
         let loading = Loading::default();
         let apparent = Face::Explorer { loading: &loading, spinner: "⣾", measure: Measure::Apparent };
         let on_disk = Face::Explorer { loading: &loading, spinner: "⣾", measure: Measure::OnDisk };
-        assert_eq!(texts(CONTAINERS.explorer, &web, &apparent)[3..6], ["1 KiB", "?", "! 2 KiB"]);
-        assert_eq!(texts(CONTAINERS.explorer, &web, &on_disk)[3..6], ["8 KiB", "?", "! 4 KiB"]);
-        let logs_cell = (CONTAINERS.explorer[5].cell)(&web, &apparent);
+        assert_eq!(texts(CONTAINERS.explorer, &web, &apparent)[3..6], ["1 KiB", "! 2 KiB", "?"]);
+        assert_eq!(texts(CONTAINERS.explorer, &web, &on_disk)[3..6], ["8 KiB", "! 4 KiB", "?"]);
+        let logs_cell = (CONTAINERS.explorer[4].cell)(&web, &apparent);
         assert_eq!(logs_cell.tone, Tone::Danger { writable: false });
     }
 
@@ -246,7 +252,7 @@ mod tests {
     fn both_faces_take_the_same_descriptions_in_their_own_order_and_words() {
         assert_eq!(
             headers(CONTAINERS.explorer),
-            ["NAME", "STATE", "IMAGE", "WRITABLE", "VIRTUAL", "LOGS", "MOUNTS"]
+            ["NAME", "STATE", "IMAGE", "WRITABLE", "LOGS", "VIRTUAL", "MOUNTS"]
         );
         assert_eq!(
             headers(CONTAINERS.report),

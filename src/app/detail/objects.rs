@@ -76,11 +76,11 @@ fn container(app: &App, index: usize) -> Vec<Row> {
         None if !waiting => "unknown: the engine did not tell".to_owned(),
         source => format!("{}{}", size_origin(source), measured(app, c.size_measured_at)),
     };
-    let on_disk = c.disk_usage.map(|bytes| format!("{} on disk · ", size(Some(bytes)))).unwrap_or_default();
+    let on_disk = c.disk_usage.map(|bytes| format!(" · {} on disk", size(Some(bytes)))).unwrap_or_default();
     out.push(Row::of(vec![
         quiet(format!("{:<11}", "writable")),
         plain(format!("{} ", size(c.size_rw))),
-        quiet(format!("{on_disk}{origin}")),
+        quiet(format!("{origin}{on_disk}")),
     ]));
     if let Some(logs) = &c.logs {
         out.push(log_row(logs));
@@ -146,8 +146,8 @@ fn volume(app: &App, index: usize) -> Vec<Row> {
             quiet(format!("{:<11}", "size")),
             plain(format!("{} ", size(v.size))),
             quiet(format!(
-                "{}{origin}",
-                v.disk_usage.map(|bytes| format!("{} on disk · ", size(Some(bytes)))).unwrap_or_default()
+                "{origin}{}",
+                v.disk_usage.map(|bytes| format!(" · {} on disk", size(Some(bytes)))).unwrap_or_default()
             )),
             plain(format!("   driver {}   created {}", shown(&v.driver), shown(&created))),
         ]),
