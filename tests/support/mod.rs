@@ -16,6 +16,7 @@
 #![allow(dead_code)]
 
 pub mod docker_config;
+pub mod dockerd;
 pub mod podman;
 pub mod process;
 pub mod relay;
@@ -237,16 +238,28 @@ pub struct Scenario {
     /// `dockdu-test/busybox:<run id>`, imported for this scenario.
     pub image: String,
     host_dirs: Mutex<Vec<PathBuf>>,
+    /// The engine cleanup reaches: `None` for the default one, connected afresh (as `new` has it).
+    own_engine: Option<Docker>,
 }
 
 impl Scenario {
     /// Connects (panicking if no engine answers) and imports this scenario's image.
     pub async fn new() -> Scenario {
-        let docker = connect().await;
+        Scenario::with(connect().await, None).await
+    }
+
+    /// On an engine of the test's own (`dockerd::SecondDockerd::docker()`): imports this
+    /// scenario's image there, and cleans up there on drop, so that engine must outlive the
+    /// scenario (create it first).
+    pub async fn on(docker: Docker) -> Scenario {
+        Scenario::with(docker.clone(), Some(docker)).await
+    }
+
+    async fn with(docker: Docker, own_engine: Option<Docker>) -> Scenario {
         let run_id = new_run_id();
         let image = format!("{IMAGE_REPO}:{run_id}");
         // Built before the import, so that a failing import is cleaned up too.
-        let scenario = Scenario { docker, run_id, image, host_dirs: Mutex::new(Vec::new()) };
+        let scenario = Scenario { docker, run_id, image, host_dirs: Mutex::new(Vec::new()), own_engine };
         scenario.import_image().await;
         scenario
     }
@@ -469,13 +482,14 @@ impl Scenario {
 impl Drop for Scenario {
     fn drop(&mut self) {
         let run_id = self.run_id.clone();
+        let own_engine = self.own_engine.clone();
         let dirs = std::mem::take(&mut *self.host_dirs.lock().unwrap_or_else(|e| e.into_inner()));
         // Drop cannot await, and this thread may be inside a runtime: clean up on a thread of its own.
         let outcome = std::thread::spawn(move || {
             let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build();
             let result = match runtime {
                 Ok(runtime) => runtime.block_on(async {
-                    tokio::time::timeout(CLEANUP_TIMEOUT, cleanup(&run_id))
+                    tokio::time::timeout(CLEANUP_TIMEOUT, cleanup(&run_id, own_engine))
                         .await
                         .unwrap_or_else(|_| Err(format!("cleanup gave up after {CLEANUP_TIMEOUT:?}")))
                 }),
@@ -508,8 +522,11 @@ fn label_filter(run_id: &str) -> HashMap<String, Vec<String>> {
 
 /// Removes this run's containers (with their anonymous volumes), then its volumes, then its image;
 /// then checks that nothing carrying its label is left.
-async fn cleanup(run_id: &str) -> Result<(), String> {
-    let docker = Docker::connect_with_local_defaults().map_err(|e| e.to_string())?;
+async fn cleanup(run_id: &str, own_engine: Option<Docker>) -> Result<(), String> {
+    let docker = match own_engine {
+        Some(docker) => docker,
+        None => Docker::connect_with_local_defaults().map_err(|e| e.to_string())?,
+    };
     let mut problems = Vec::new();
 
     for id in container_ids(&docker, run_id).await? {
