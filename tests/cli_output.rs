@@ -143,6 +143,8 @@ async fn report_fits_a_terminals_width_names_first_and_writes_whole_rows_to_a_pi
     let listed = screen.lines().find(|l| l.contains(" local ")).unwrap_or_else(|| panic!("{screen}"));
     assert!(listed.ends_with('…') && !listed.contains("past eighty"), "{listed}");
     // The dangling volumes' row has room for the whole name once the other columns gave way.
-    let dangling = screen.lines().find(|l| l.contains(" named ")).unwrap_or_else(|| panic!("{screen}"));
+    // Other tests run beside this one: this test's row is the one that starts with its run id.
+    let ours = |l: &&str| l.contains(" named ") && l.contains(&s.run_id);
+    let dangling = screen.lines().find(ours).unwrap_or_else(|| panic!("{screen}"));
     assert!(dangling.contains(&name), "the name whole: {dangling}");
 }

@@ -25,6 +25,7 @@ fn names(app: &dockdu::app::App) -> Vec<String> {
             Panel::Tmpfs => inventory.tmpfs_mounts[i].tmpfs.destination.clone(),
             Panel::Images => inventory.images[i].reference(),
             Panel::BuildCache => inventory.build_cache.as_ref().unwrap().records[i].id.clone(),
+            Panel::Disk => inventory.disk_lines[i].path.clone(),
         })
         .collect()
 }

@@ -151,7 +151,7 @@ fn at_the_minimum_width_tabs_and_totals_are_whole_and_a_click_finds_a_shortened_
     for total in header.split("  ").filter(|t| t.contains(" · ")) {
         assert!(total.trim_end().ends_with('B'), "a total cut short: {total:?} in {header:?}");
     }
-    for n in 1..=6 {
+    for n in 1..=7 {
         assert!(
             tabs.contains(&format!(" {n} ")) || tabs.contains(&format!(" {n}·")),
             "tab {n} cut: {tabs:?}"
@@ -166,7 +166,7 @@ fn at_the_minimum_width_tabs_and_totals_are_whole_and_a_click_finds_a_shortened_
         modifiers: KeyModifiers::NONE,
     };
     app.update(Msg::Mouse(click));
-    assert_eq!(app.nav.panel, Panel::BuildCache);
+    assert_eq!(app.nav.panel, Panel::Disk);
 }
 
 #[test]

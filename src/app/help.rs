@@ -25,7 +25,7 @@ pub const KEY_COLUMNS: usize = 20;
 const EXPLORER: &[(&str, &str)] = &[
     ("↑ ↓  j k", "move the selection"),
     ("PgUp PgDn  g G", "a page / the first or last row (Home End)"),
-    ("Tab Shift-Tab  1–6", "switch panel (5 Images, 6 Build cache)"),
+    ("Tab Shift-Tab  1–7", "switch panel (5 Images, 6 Cache, 7 Disk)"),
     ("Enter", "into the detail's links; Enter again follows"),
     ("→  l", "the detail pane: ↑↓ PgUp PgDn scroll it, Esc back"),
     ("Esc  Backspace", "leave the detail, clear filter, or go back"),

@@ -152,9 +152,9 @@ impl App {
         let page = layout::table_rows(self.terminal, self.banner(), self.view().rows.len()).max(1) as isize;
         match key.code {
             KeyCode::Char('q') => return vec![Effect::Quit],
-            KeyCode::Tab => self.switch_panel((self.nav.panel.index() + 1) % PANELS),
-            KeyCode::BackTab => self.switch_panel((self.nav.panel.index() + PANELS - 1) % PANELS),
-            KeyCode::Char(c @ '1'..='6') => self.switch_panel(c as usize - '1' as usize),
+            KeyCode::Tab => return self.switch_panel((self.nav.panel.index() + 1) % PANELS),
+            KeyCode::BackTab => return self.switch_panel((self.nav.panel.index() + PANELS - 1) % PANELS),
+            KeyCode::Char(c @ '1'..='7') => return self.switch_panel(c as usize - '1' as usize),
             KeyCode::Up | KeyCode::Char('k') => self.move_by(-1),
             KeyCode::Down | KeyCode::Char('j') => self.move_by(1),
             KeyCode::PageUp => self.move_by(-page),
@@ -276,7 +276,7 @@ impl App {
                 } else if let Some(tab) =
                     layout::tab_at(self.terminal, mouse.column, mouse.row, &self.tab_widths())
                 {
-                    self.switch_panel(tab);
+                    return self.switch_panel(tab);
                 }
             }
             _ => {}
@@ -316,11 +316,12 @@ impl App {
         labels
     }
 
-    fn switch_panel(&mut self, index: usize) {
+    fn switch_panel(&mut self, index: usize) -> Vec<Effect> {
         self.nav.panel = Panel::ALL[index];
         self.nav.focus = Focus::Table;
         self.nav.link = 0;
         self.nav.detail_scroll = 0;
+        self.disk_panel_opened()
     }
 
     pub(super) fn move_by(&mut self, delta: isize) {
@@ -477,8 +478,13 @@ impl App {
                 let source = bind.source.clone();
                 (BrowseTarget::Bind(source.clone()), source)
             }
+            Panel::Disk => {
+                let line = &self.inventory.disk_lines[index];
+                (BrowseTarget::Path(line.path.clone()), line.path.clone())
+            }
             Panel::Tmpfs | Panel::Images | Panel::BuildCache => {
-                self.notice = Some("o looks inside volumes, containers' layers and binds".to_owned());
+                self.notice =
+                    Some("o looks inside volumes, containers' layers, binds and the root's parts".to_owned());
                 return vec![];
             }
         };
@@ -523,6 +529,12 @@ impl App {
 
     fn refresh(&mut self) -> Vec<Effect> {
         match self.loading.connection {
+            // On the Disk panel, the root is walked again too.
+            Connection::Connected if self.nav.panel == Panel::Disk => {
+                let mut effects = self.reload(true);
+                effects.extend(self.walk_disk());
+                effects
+            }
             Connection::Connected => self.reload(true),
             Connection::Connecting => vec![],
             // Now, instead of when the backoff would have (the new connect cancels that timer).

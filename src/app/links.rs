@@ -43,7 +43,7 @@ impl App {
             }
             Panel::Tmpfs => vec![container(&inventory.tmpfs_mounts[index].container_id)],
             Panel::Images => inventory.images[index].container_ids.iter().map(container).collect(),
-            Panel::BuildCache => Vec::new(),
+            Panel::BuildCache | Panel::Disk => Vec::new(),
         }
     }
 
@@ -87,6 +87,7 @@ impl App {
                 .map_or_else(|| "(gone)".to_owned(), |i| format!("image {}", i.reference())),
             RowKey::CacheRecord(id) => format!("build cache record {id}"),
             RowKey::Mount(_, destination) => format!("{} {destination}", link.panel.title().to_lowercase()),
+            RowKey::DiskLine(label, path) => format!("{label} {path}"),
         }
     }
 }

@@ -88,6 +88,9 @@ pub struct Loading {
     image_generation: u64,
     /// The generation of the browser's count: each `o` starts a new one.
     pub browse_generation: u64,
+    /// The walk of the engine's root, for the Disk panel.
+    pub disk: super::disk::DiskWalk,
+    pub disk_generation: u64,
     /// Failed list requests in a row, for the retry's backoff.
     failures: u32,
     refresh_pending: bool,
@@ -114,6 +117,8 @@ impl Default for Loading {
             image_list: ImageList::NotLoaded,
             image_generation: 0,
             browse_generation: 0,
+            disk: super::disk::DiskWalk::NotAsked,
+            disk_generation: 0,
             failures: 0,
             refresh_pending: false,
             watching_events: false,

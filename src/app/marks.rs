@@ -24,7 +24,7 @@ impl Marks {
             RowKey::Container(id) => flip(&mut self.containers, id),
             RowKey::Volume(name) => flip(&mut self.volumes, name),
             RowKey::Image(id) => flip(&mut self.images, id),
-            RowKey::Mount(..) | RowKey::CacheRecord(_) => return false,
+            RowKey::Mount(..) | RowKey::CacheRecord(_) | RowKey::DiskLine(..) => return false,
         }
         true
     }
@@ -34,7 +34,7 @@ impl Marks {
             RowKey::Container(id) => self.containers.contains(id),
             RowKey::Volume(name) => self.volumes.contains(name),
             RowKey::Image(id) => self.images.contains(id),
-            RowKey::Mount(..) | RowKey::CacheRecord(_) => false,
+            RowKey::Mount(..) | RowKey::CacheRecord(_) | RowKey::DiskLine(..) => false,
         }
     }
 
@@ -44,7 +44,7 @@ impl Marks {
             Panel::Containers => self.containers.len(),
             Panel::Volumes => self.volumes.len(),
             Panel::Images => self.images.len(),
-            Panel::Binds | Panel::Tmpfs | Panel::BuildCache => 0,
+            Panel::Binds | Panel::Tmpfs | Panel::BuildCache | Panel::Disk => 0,
         }
     }
 

@@ -12,6 +12,7 @@ use super::loading::{EventsState, ListKind};
 use super::logs::LogEvent;
 use crate::model::browse::BrowseError;
 use crate::model::controls::ControlRequest;
+use crate::model::disk::{DiskProgress, DiskReport, DiskUnreadable};
 use crate::model::logs::LogsFrom;
 use crate::model::outcome::Outcome;
 use crate::model::plan::Plan;
@@ -116,6 +117,16 @@ pub enum EngineMsg {
         name: String,
         reach: Reach,
     },
+    /// How far the walk of the engine's root got (generation `seq`).
+    DiskProgress {
+        seq: u64,
+        progress: DiskProgress,
+    },
+    /// The engine's root reconciled, or why it could not be (generation `seq`).
+    DiskWalked {
+        seq: u64,
+        result: Result<Box<DiskReport>, DiskUnreadable>,
+    },
     /// How far the browser's count got (generation `seq`).
     BrowseProgress {
         seq: u64,
@@ -205,6 +216,10 @@ pub enum Effect {
     },
     /// The browser closed: its count stops.
     StopBrowsing,
+    /// Reconcile the engine's root (generation `seq`); a newer walk replaces an older one.
+    WalkDisk {
+        seq: u64,
+    },
     /// Read the docker contexts and probe each engine (the `E` list).
     ListContexts,
     /// Replace the engine with the one this context names: every task of the old one ends.
@@ -235,6 +250,8 @@ pub enum Slot {
     Images,
     /// The open log: another container's, a closed view or an engine switch ends the reading.
     Logs,
+    /// The walk of the engine's root.
+    Disk,
 }
 
 impl Effect {
@@ -253,6 +270,7 @@ impl Effect {
             Effect::Browse { .. } | Effect::StopBrowsing => Some(Slot::Browse),
             Effect::LoadImages { .. } => Some(Slot::Images),
             Effect::FollowLogs { .. } | Effect::StopLogs => Some(Slot::Logs),
+            Effect::WalkDisk { .. } => Some(Slot::Disk),
             _ => None,
         }
     }

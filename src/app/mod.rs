@@ -6,6 +6,7 @@ pub mod columns;
 pub mod confirm;
 pub mod controls;
 pub mod detail;
+pub mod disk;
 pub mod engines;
 pub mod form;
 pub mod help;

@@ -1,4 +1,4 @@
-//! The six panels, their columns, and which rows they show in which order.
+//! The seven panels, their columns, and which rows they show in which order.
 
 use std::cmp::Ordering;
 
@@ -13,10 +13,12 @@ pub enum Panel {
     Tmpfs,
     Images,
     BuildCache,
+    /// The engine's root reconciled: every byte under it placed in a part, or not accounted for.
+    Disk,
 }
 
 /// How many panels there are: the tabs, the views, the marks.
-pub const PANELS: usize = 6;
+pub const PANELS: usize = 7;
 
 /// How much of a tab's label the terminal's width allows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,8 +32,15 @@ pub enum TabForm {
 }
 
 impl Panel {
-    pub const ALL: [Panel; PANELS] =
-        [Panel::Containers, Panel::Volumes, Panel::Binds, Panel::Tmpfs, Panel::Images, Panel::BuildCache];
+    pub const ALL: [Panel; PANELS] = [
+        Panel::Containers,
+        Panel::Volumes,
+        Panel::Binds,
+        Panel::Tmpfs,
+        Panel::Images,
+        Panel::BuildCache,
+        Panel::Disk,
+    ];
 
     pub fn index(self) -> usize {
         self as usize
@@ -45,6 +54,7 @@ impl Panel {
             Panel::Tmpfs => "Tmpfs",
             Panel::Images => "Images",
             Panel::BuildCache => "Build cache",
+            Panel::Disk => "Disk",
         }
     }
 
@@ -54,6 +64,8 @@ impl Panel {
     pub fn tab_label(self, inventory: &Inventory, form: TabForm) -> String {
         let count = match (self, &inventory.build_cache) {
             (Panel::BuildCache, None) => "…".to_owned(),
+            // Walked on demand: until then there is nothing to count.
+            (Panel::Disk, _) if inventory.disk.is_none() => "…".to_owned(),
             _ => self.len(inventory).to_string(),
         };
         let title = match (self, form) {
@@ -77,6 +89,8 @@ impl Panel {
             Panel::Tmpfs => &[Container, Destination, Limit],
             Panel::Images => &[Size, UniqueSize, Name, Users, Created],
             Panel::BuildCache => &[Size, Kind, LastUsed],
+            // The parts in the order they add up, then what is not accounted for, largest first.
+            Panel::Disk => &[Kind, Size, Name],
         }
     }
 
@@ -88,6 +102,7 @@ impl Panel {
             Panel::Tmpfs => inventory.tmpfs_mounts.len(),
             Panel::Images => inventory.images.len(),
             Panel::BuildCache => inventory.build_cache.as_ref().map_or(0, |c| c.records.len()),
+            Panel::Disk => inventory.disk_lines.len(),
         }
     }
 
@@ -106,6 +121,10 @@ impl Panel {
             }
             Panel::Images => RowKey::Image(inventory.images[index].id.clone()),
             Panel::BuildCache => RowKey::CacheRecord(cache_records(inventory)[index].id.clone()),
+            Panel::Disk => {
+                let line = &inventory.disk_lines[index];
+                RowKey::DiskLine(line.label(), line.path.clone())
+            }
         }
     }
 
@@ -156,6 +175,10 @@ impl Panel {
                 let r = &cache_records(inventory)[index];
                 r.id.starts_with(needle) || has(&r.kind) || has(&r.description)
             }
+            Panel::Disk => {
+                let line = &inventory.disk_lines[index];
+                has(line.label()) || has(&line.path)
+            }
         }
     }
 
@@ -205,6 +228,16 @@ impl Panel {
             (Panel::Images, Users) => i.images[b].containers.len().cmp(&i.images[a].containers.len()),
             (Panel::Images, Created) => i.images[b].created_at.cmp(&i.images[a].created_at),
             (Panel::Images, _) => i.images[a].reference().cmp(&i.images[b].reference()),
+            (Panel::Disk, column) => {
+                let (a, b) = (&i.disk_lines[a], &i.disk_lines[b]);
+                let bytes = |l: &crate::model::disk::DiskLine| measure.pick(Some(l.size), Some(l.disk_usage));
+                match column {
+                    Size => bytes(b).cmp(&bytes(a)),
+                    Name => a.label().cmp(b.label()).then_with(|| a.path.cmp(&b.path)),
+                    // Parts in their order; each path not accounted for after them, largest first.
+                    _ => disk_order(a).cmp(&disk_order(b)).then_with(|| bytes(b).cmp(&bytes(a))),
+                }
+            }
             (Panel::BuildCache, column) => {
                 let records = cache_records(i);
                 let (a, b) = (&records[a], &records[b]);
@@ -232,6 +265,15 @@ impl Panel {
     }
 }
 
+/// Where a Disk row goes in the parts' order: the parts, then the paths not accounted for.
+fn disk_order(line: &crate::model::disk::DiskLine) -> (u8, crate::model::disk::PartKind) {
+    use crate::model::disk::{DiskLineKind, PartKind};
+    match line.kind {
+        DiskLineKind::Part(kind) => (0, kind),
+        DiskLineKind::Unaccounted(_) => (1, PartKind::Unaccounted),
+    }
+}
+
 /// The build cache's records; none while it is unknown.
 fn cache_records(inventory: &Inventory) -> &[crate::model::BuildCacheRecord] {
     inventory.build_cache.as_ref().map_or(&[], |c| c.records.as_slice())
@@ -246,6 +288,8 @@ pub enum RowKey {
     Mount(ContainerId, String),
     Image(ImageId),
     CacheRecord(String),
+    /// A Disk row: its label and its path.
+    DiskLine(&'static str, String),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

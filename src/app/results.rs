@@ -12,6 +12,14 @@ use crate::model::{self, ChangeKind, EngineError, Sources, VolumeFacts, VolumeNa
 impl App {
     pub(super) fn on_engine(&mut self, msg: EngineMsg) -> Vec<Effect> {
         match msg {
+            EngineMsg::DiskProgress { seq, progress } => {
+                self.on_disk_progress(seq, progress);
+                vec![]
+            }
+            EngineMsg::DiskWalked { seq, result } => {
+                self.on_disk_walked(seq, result);
+                vec![]
+            }
             EngineMsg::BrowseProgress { seq, progress } => {
                 if let Some(Overlay::Browser(browser)) = &mut self.overlay {
                     if browser.seq == seq {
@@ -341,7 +349,12 @@ impl App {
 
     /// The model again from the sources, keeping each panel's selection on the same object.
     pub(super) fn rebuild(&mut self) {
+        // The root's walk is not built from the sources: it stays until walked again.
+        let disk = self.inventory.disk.take();
+        let disk_lines = std::mem::take(&mut self.inventory.disk_lines);
         self.inventory = model::build(&self.sources);
+        self.inventory.disk = disk;
+        self.inventory.disk_lines = disk_lines;
         for panel in Panel::ALL {
             self.refresh_rows(panel);
         }

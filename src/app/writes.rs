@@ -140,7 +140,7 @@ impl App {
                 );
                 Subject::Images { pick, scope: ImageScope::Dangling }
             }
-            Panel::Binds | Panel::Tmpfs | Panel::BuildCache => return None,
+            Panel::Binds | Panel::Tmpfs | Panel::BuildCache | Panel::Disk => return None,
         })
     }
 
@@ -195,7 +195,7 @@ impl App {
         let inventory = &self.inventory;
         match self.nav.panel {
             Panel::Containers => Some(inventory.containers[index].id.clone()),
-            Panel::Volumes | Panel::Images | Panel::BuildCache => None,
+            Panel::Volumes | Panel::Images | Panel::BuildCache | Panel::Disk => None,
             Panel::Binds => Some(inventory.bind_mounts[index].container_id.clone()),
             Panel::Tmpfs => Some(inventory.tmpfs_mounts[index].container_id.clone()),
         }

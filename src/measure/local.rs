@@ -9,7 +9,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use super::tree::{Change, NodeId, NodeKind, Tree};
-use super::walk::{walk, Cancel, DirId, Inode, Kind, Visit, WalkError};
+use super::walk::{walk_within, Bounds, Cancel, DirId, Inode, Kind, Visit, WalkError};
 
 /// How often progress is told, at most.
 const PROGRESS_EVERY: Duration = Duration::from_millis(100);
@@ -48,6 +48,17 @@ pub fn build(
     cancel: &Cancel,
     progress: &mut (dyn FnMut(Progress) + Send),
 ) -> Result<Tree, WalkError> {
+    build_within(root, layout, Bounds::default(), cancel, progress)
+}
+
+/// `build`, going no further than `bounds`.
+pub fn build_within(
+    root: &Path,
+    layout: Layout,
+    bounds: Bounds,
+    cancel: &Cancel,
+    progress: &mut (dyn FnMut(Progress) + Send),
+) -> Result<Tree, WalkError> {
     let name = root.file_name().map_or(b"/" as &[u8], |n| n.as_bytes());
     let mut builder = Builder {
         growing: Growing::new(name, progress),
@@ -56,7 +67,7 @@ pub fn build(
         layout,
         first_level_told: false,
     };
-    walk(root, &mut builder, cancel)?;
+    walk_within(root, &mut builder, cancel, bounds)?;
     Ok(builder.growing.finish())
 }
 

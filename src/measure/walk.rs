@@ -136,8 +136,18 @@ pub fn tally(root: &Path, bounds: Bounds, cancel: &Cancel) -> Result<Tally, Walk
 
 /// Walks the tree at `root` without following anything, telling `visit` about each entry.
 pub fn walk(root: &Path, visit: &mut impl Visit, cancel: &Cancel) -> Result<Total, WalkError> {
+    walk_within(root, visit, cancel, Bounds::default())
+}
+
+/// `walk`, going no further than `bounds`.
+pub fn walk_within(
+    root: &Path,
+    visit: &mut impl Visit,
+    cancel: &Cancel,
+    bounds: Bounds,
+) -> Result<Total, WalkError> {
     let mut counter = Counter::default();
-    walk_into(root, visit, cancel, Bounds::default(), &mut counter)?;
+    walk_into(root, visit, cancel, bounds, &mut counter)?;
     Ok(counter.total)
 }
 

@@ -10,6 +10,8 @@ pub enum Target {
     Container(String),
     /// A bind mount's host path.
     Bind(String),
+    /// A folder under the engine's root, read here only and on its own filesystem only.
+    Path(String),
 }
 
 impl Target {
@@ -18,12 +20,13 @@ impl Target {
             Target::Volume(_) => "volume",
             Target::Container(_) => "container",
             Target::Bind(_) => "bind",
+            Target::Path(_) => "folder",
         }
     }
 
     pub fn name(&self) -> &str {
         match self {
-            Target::Volume(name) | Target::Container(name) | Target::Bind(name) => name,
+            Target::Volume(name) | Target::Container(name) | Target::Bind(name) | Target::Path(name) => name,
         }
     }
 }

@@ -89,6 +89,9 @@ pub fn build(sources: &Sources) -> Inventory {
         totals,
         ownership,
         sizes_known: sizes_known(sources),
+        // Walked on demand, and kept by the app across rebuilds.
+        disk: None,
+        disk_lines: Vec::new(),
     }
 }
 

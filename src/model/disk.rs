@@ -273,6 +273,58 @@ impl DiskReport {
     }
 }
 
+/// One row of the Disk panel: a part of the root, or a path not accounted for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DiskLine {
+    pub kind: DiskLineKind,
+    pub path: String,
+    pub size: u64,
+    pub disk_usage: u64,
+    pub files: u64,
+    /// Of the root's total, in tenths of a percent.
+    pub permille: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DiskLineKind {
+    Part(PartKind),
+    Unaccounted(Why),
+}
+
+impl DiskLine {
+    pub fn label(&self) -> &'static str {
+        match self.kind {
+            DiskLineKind::Part(kind) => kind.label(),
+            DiskLineKind::Unaccounted(why) => why.label(),
+        }
+    }
+}
+
+impl DiskReport {
+    /// The panel's rows: each part that holds anything (the unaccounted part too, as a total),
+    /// then each path not accounted for.
+    pub fn lines(&self) -> Vec<DiskLine> {
+        let permille = |bytes: u64| (bytes * 1000).checked_div(self.root.total).unwrap_or(0);
+        let parts = self.parts.iter().filter(|p| p.files > 0 || p.disk_usage > 0).map(|p| DiskLine {
+            kind: DiskLineKind::Part(p.kind),
+            path: p.path.clone(),
+            size: p.size,
+            disk_usage: p.disk_usage,
+            files: p.files,
+            permille: permille(p.size),
+        });
+        let unaccounted = self.unaccounted.iter().map(|u| DiskLine {
+            kind: DiskLineKind::Unaccounted(u.why),
+            path: u.path.clone(),
+            size: u.size,
+            disk_usage: u.disk_usage,
+            files: u.files,
+            permille: permille(u.size),
+        });
+        parts.chain(unaccounted).collect()
+    }
+}
+
 /// How far a walk of the root has got.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct DiskProgress {

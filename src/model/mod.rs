@@ -54,6 +54,12 @@ pub struct Inventory {
     pub sizes_known: bool,
     /// False until every image's shared (and so unique) size is known.
     pub images_sizes_known: bool,
+    /// The engine's root reconciled, once walked (`dockdu disk` prints it; `report` does not).
+    #[serde(skip)]
+    pub disk: Option<disk::DiskReport>,
+    /// Its rows, as the Disk panel lists them.
+    #[serde(skip)]
+    pub disk_lines: Vec<disk::DiskLine>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]

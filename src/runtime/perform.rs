@@ -131,6 +131,15 @@ pub fn perform(effect: Effect, context: &Context) -> Option<JoinHandle<()>> {
         }),
         // Replaces (so ends) the count under way.
         Effect::StopBrowsing => tokio::spawn(async {}),
+        Effect::WalkDisk { seq } => tokio::spawn(async move {
+            let progress_sender = sender.clone();
+            // Progress is a view, not a result: one dropped while the channel is full is fine.
+            let progress = move |progress| {
+                let _ = progress_sender.try_send(EngineMsg::DiskProgress { seq, progress });
+            };
+            let result = crate::tasks::disk::disk(&engine, crate::measure::Cancel::default(), progress).await;
+            let _ = sender.send(EngineMsg::DiskWalked { seq, result: result.map(Box::new) }).await;
+        }),
         Effect::Perform(Action::Control(request)) => spawn(sender, async move {
             let result = engine.control(&request.id, &request.name, request.control).await;
             EngineMsg::Controlled { request, result }

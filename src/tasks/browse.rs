@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use crate::engine::{Engine, EngineError, HELPER_MOUNT};
 use crate::measure::{
-    self, local, tar::TarTree, Cancel, Change, Layout, NodeKind, Progress, Tree, WalkError,
+    self, local, tar::TarTree, Bounds, Cancel, Change, Layout, NodeKind, Progress, Tree, WalkError,
 };
 pub use crate::model::browse::{BrowseError, Target};
 use crate::model::{resolve, ContainerFacts, ContainerId, MountKind, SizeSource};
@@ -36,7 +36,7 @@ pub async fn measure(
     let here = engine.is_local() && !via_engine;
     // Named as found: a prefix the user typed becomes the volume's or container's full name.
     let browsed = |target: Target, source, mut tree: Tree| {
-        if !matches!(target, Target::Bind(_)) {
+        if !matches!(target, Target::Bind(_) | Target::Path(_)) {
             tree.set_root_name(target.name().as_bytes());
         }
         Browsed { target, source, tree }
@@ -75,6 +75,19 @@ pub async fn measure(
             }
             let tree = layer_through_engine(engine, &container.id, &changes, &mut progress).await?;
             Ok(browsed(found, SizeSource::Engine, tree))
+        }
+        // A folder under the engine's root: its own filesystem only, never into a running
+        // container's merged root mounted there.
+        Target::Path(path) => {
+            if !engine.is_local() {
+                return Err(BrowseError::Refused("the engine's root is on another machine".to_owned()));
+            }
+            let bounds = Bounds { one_filesystem: true };
+            match walk_here_within(PathBuf::from(path), Layout::Plain, bounds, &mut progress).await? {
+                Ok(tree) => Ok(browsed(target.clone(), SizeSource::Host, tree)),
+                Err(WalkError::Cancelled) => Err(BrowseError::Other("cancelled".to_owned())),
+                Err(e) => Err(BrowseError::Other(e.to_string())),
+            }
         }
         Target::Bind(path) => {
             if here {
@@ -119,7 +132,7 @@ fn unresolved(why: resolve::Unresolved, kind: &str, given: &str) -> BrowseError 
 }
 
 /// Stops a walk on another thread when the task waiting for it goes away.
-struct CancelOnDrop(Cancel);
+pub(super) struct CancelOnDrop(pub(super) Cancel);
 
 impl Drop for CancelOnDrop {
     fn drop(&mut self) {
@@ -133,12 +146,21 @@ async fn walk_here(
     layout: Layout,
     progress: &mut OnProgress,
 ) -> Result<Result<Tree, WalkError>, BrowseError> {
+    walk_here_within(root, layout, Bounds::default(), progress).await
+}
+
+async fn walk_here_within(
+    root: PathBuf,
+    layout: Layout,
+    bounds: Bounds,
+    progress: &mut OnProgress,
+) -> Result<Result<Tree, WalkError>, BrowseError> {
     let guard = CancelOnDrop(Cancel::default());
     let cancel = guard.0.clone();
     // The progress callback goes to the thread and comes back with the tree.
     let mut callback: OnProgress = std::mem::replace(progress, Box::new(|_| {}));
     let (result, callback) = tokio::task::spawn_blocking(move || {
-        let result = local::build(&root, layout, &cancel, &mut *callback);
+        let result = local::build_within(&root, layout, bounds, &cancel, &mut *callback);
         (result, callback)
     })
     .await

@@ -48,9 +48,12 @@ pub async fn disk(
         volumes: volumes.into_iter().map(|v| v.name.to_string()).collect(),
         ..Default::default()
     };
-    tokio::task::spawn_blocking(move || reconcile(Path::new(&root), known, &cancel, &progress))
-        .await
-        .unwrap_or(Err(DiskUnreadable::Cancelled))
+    // Dropped (a newer walk, a switch, the user leaving), this stops the walk on its thread.
+    let guard = super::browse::CancelOnDrop(cancel.clone());
+    let walked =
+        tokio::task::spawn_blocking(move || reconcile(Path::new(&root), known, &cancel, &progress)).await;
+    drop(guard);
+    walked.unwrap_or(Err(DiskUnreadable::Cancelled))
 }
 
 /// Reconciles the root at `root` (blocking): `known` holds the engine's driver, containers and

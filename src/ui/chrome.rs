@@ -9,6 +9,7 @@ use ratatui::Frame;
 use super::theme;
 use super::untrusted::shown;
 use crate::app::confirm::Subject;
+use crate::app::disk::DiskWalk;
 use crate::app::form::Input;
 use crate::app::loading::{ListKind, Part};
 use crate::app::panel::Panel;
@@ -210,16 +211,16 @@ fn table_keys(app: &App) -> Vec<(&'static str, &'static str)> {
             }
             Panel::Volumes => &[("c", "create"), ("a", "attach"), ("d", "remove"), ("P", "prune")][..],
             Panel::Images => &[("d", "remove"), ("P", "prune")][..],
-            Panel::Binds | Panel::Tmpfs | Panel::BuildCache => &[],
+            Panel::Binds | Panel::Tmpfs | Panel::BuildCache | Panel::Disk => &[],
         });
     }
     // What fills it: only volumes, writable layers and bind sources hold files to look at.
-    if matches!(app.nav.panel, Panel::Containers | Panel::Volumes | Panel::Binds) {
+    if matches!(app.nav.panel, Panel::Containers | Panel::Volumes | Panel::Binds | Panel::Disk) {
         keys.push(("o", "inside"));
     }
     keys.extend_from_slice(&[("/", "filter"), ("s", "sort")]);
-    // A build cache record has no inspect document.
-    if app.nav.panel != Panel::BuildCache {
+    // A build cache record and a part of the root have no inspect document.
+    if !matches!(app.nav.panel, Panel::BuildCache | Panel::Disk) {
         keys.push(("i", "inspect"));
     }
     keys.extend_from_slice(&[
@@ -248,6 +249,11 @@ fn activity(app: &App) -> Option<String> {
             .map(|(n, what)| count(n, what))
             .collect();
         Some(format!("measuring {}", parts.join(" · ")))
+    } else if let DiskWalk::Walking { progress, .. } = &s.disk {
+        Some(progress.map_or_else(
+            || "walking the root".to_owned(),
+            |p| format!("walking the root: {} files", p.files),
+        ))
     } else {
         None
     }

@@ -4,12 +4,13 @@
 use ratatui::layout::{Alignment, Constraint, Flex, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span, Text};
-use ratatui::widgets::{Block, Paragraph, Row, Table, TableState};
+use ratatui::widgets::{Block, Paragraph, Row, Table, TableState, Wrap};
 use ratatui::Frame;
 
 use super::theme;
-use super::untrusted::{fitted, fitted_middle};
+use super::untrusted::{fitted, fitted_middle, shown};
 use crate::app::columns::{self, Cell, Column, Cut, Face, Room, Tone};
+use crate::app::disk::DiskWalk;
 use crate::app::panel::{Panel, SortColumn};
 use crate::app::{App, Focus};
 use crate::text::format::{fit, size, Align};
@@ -41,6 +42,11 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             theme::dim(),
         ));
     }
+    if let (Panel::Disk, Some(report)) = (app.nav.panel, &app.inventory.disk) {
+        let root = &report.root;
+        let total = format!(" {} ({} on disk) ", size(Some(root.total)), size(Some(root.disk_usage)));
+        title.push(Span::styled(total, theme::size()));
+    }
     if app.nav.panel == Panel::Tmpfs && app.inventory.tmpfs_mounts.iter().any(|t| t.used.is_some()) {
         let held = size(Some(app.inventory.totals.tmpfs_used));
         title.push(Span::styled(format!(" {held} in RAM "), theme::size()));
@@ -65,7 +71,10 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         frame.render_widget(block, area);
         let top = inner.height.saturating_sub(1) / 2;
         let inner = Rect { y: inner.y + top, height: inner.height - top, ..inner };
-        frame.render_widget(Paragraph::new(message).alignment(Alignment::Center), inner);
+        frame.render_widget(
+            Paragraph::new(message).alignment(Alignment::Center).wrap(Wrap { trim: true }),
+            inner,
+        );
         return;
     }
 
@@ -83,6 +92,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         Panel::Tmpfs => table(app, &face, columns::TMPFS.explorer, &inventory.tmpfs_mounts, area),
         Panel::Images => table(app, &face, columns::IMAGES.explorer, &inventory.images, area),
         Panel::BuildCache => table(app, &face, columns::BUILD_CACHE.explorer, records, area),
+        Panel::Disk => table(app, &face, columns::DISK.explorer, &inventory.disk_lines, area),
     };
     let table =
         table.block(block).column_spacing(COLUMN_GAP).row_highlight_style(if app.nav.focus == Focus::Table {
@@ -223,17 +233,18 @@ fn style(tone: Tone) -> Style {
     }
 }
 
-fn empty_message(app: &App) -> Line<'static> {
+fn empty_message(app: &App) -> Text<'static> {
     let loading = &app.loading;
     if loading.connecting() || (loading.lists_loading() && app.nav.panel.len(&app.inventory) == 0) {
         let what = if loading.connecting() { "Connecting to the engine" } else { "Loading" };
-        return Line::styled(format!("{} {what}…", theme::spinner(app.spinner)), theme::warning());
+        return Line::styled(format!("{} {what}…", theme::spinner(app.spinner)), theme::warning()).into();
     }
     if !app.view().filter.is_empty() {
         return Line::styled(
             format!("No {} match “{}” (Esc clears)", app.nav.panel.title().to_lowercase(), app.view().filter),
             theme::dim(),
-        );
+        )
+        .into();
     }
     let text = match app.nav.panel {
         Panel::Containers => "No containers on this engine",
@@ -241,6 +252,7 @@ fn empty_message(app: &App) -> Line<'static> {
         Panel::Binds => "No container bind-mounts a host path",
         Panel::Tmpfs => "No container has a tmpfs mount",
         Panel::Images => "No images on this engine",
+        Panel::Disk => return disk_message(app),
         Panel::BuildCache => match (&app.inventory.build_cache, &loading.images.failed) {
             (Some(_), _) => "The build cache is empty: nothing was built here with BuildKit",
             (None, Some(_)) => "The build cache could not be measured (r retries)",
@@ -249,8 +261,51 @@ fn empty_message(app: &App) -> Line<'static> {
                     format!("{} Measuring the build cache (/system/df)…", theme::spinner(app.spinner)),
                     theme::warning(),
                 )
+                .into()
             }
         },
     };
-    Line::styled(text, theme::dim())
+    Line::styled(text, theme::dim()).into()
+}
+
+/// The Disk panel before its rows: how far the walk has got, or why the root cannot be read here
+/// and what the engine counts itself instead.
+fn disk_message(app: &App) -> Text<'static> {
+    let root = app.inventory.engine.root_dir.as_deref().unwrap_or("the engine's root");
+    match &app.loading.disk {
+        DiskWalk::Walking { progress, .. } => {
+            let so_far = progress.map_or_else(String::new, |p| {
+                format!(
+                    ": {} files · {} · {}/{} folders",
+                    p.files,
+                    size(Some(p.bytes)),
+                    p.folders_done,
+                    p.folders
+                )
+            });
+            Line::styled(
+                format!("{} Walking {}{so_far}", theme::spinner(app.spinner), shown(root)),
+                theme::warning(),
+            )
+            .into()
+        }
+        DiskWalk::Unreadable(why) => {
+            let t = &app.inventory.totals;
+            Text::from(vec![
+                Line::styled(shown(&why.to_string()).into_owned(), theme::warning()),
+                Line::raw(""),
+                Line::raw(format!(
+                    "What the engine counts itself: images {} · containers' layers {} · volumes {} · build cache {}",
+                    size(t.images_size),
+                    size(Some(t.containers_size_rw)),
+                    size(Some(t.volumes_size)),
+                    size(t.build_cache_size)
+                )),
+                Line::styled("(logs, orphans and the engine's own files are in none of these)", theme::dim()),
+            ])
+        }
+        DiskWalk::NotAsked | DiskWalk::Walked => {
+            Line::styled("The engine's root has not been walked yet: r walks it", theme::dim()).into()
+        }
+    }
 }

@@ -534,5 +534,6 @@ pub fn selected_name(app: &App) -> String {
         dockdu::app::panel::Panel::BuildCache => {
             inventory.build_cache.as_ref().expect("measured").records[index].id.clone()
         }
+        dockdu::app::panel::Panel::Disk => inventory.disk_lines[index].path.clone(),
     }
 }

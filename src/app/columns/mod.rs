@@ -9,6 +9,7 @@
 //! business with ratatui.
 
 mod containers;
+mod disk;
 mod images;
 mod mounts;
 mod volumes;
@@ -20,6 +21,7 @@ use crate::model::{ContainerState, Measure};
 use crate::text::format::{self, Align};
 
 pub use containers::CONTAINERS;
+pub use disk::DISK;
 pub use images::{BUILD_CACHE, IMAGES};
 pub use mounts::{BINDS, TMPFS};
 pub use volumes::{DANGLING_VOLUMES, VOLUMES};

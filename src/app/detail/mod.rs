@@ -4,6 +4,7 @@
 //! and says what is cut; the ui only colours the tones. Untrusted text (names, labels, paths) is
 //! made visible here, and secret-looking labels masked.
 
+mod disk;
 mod images;
 mod objects;
 

@@ -32,6 +32,7 @@ pub(super) fn rows(app: &App, index: usize) -> Vec<Row> {
             .and_then(|c| c.records.get(index))
             .map(|record| super::images::cache_record(app, record))
             .unwrap_or_default(),
+        Panel::Disk => super::disk::line(app, index),
     }
 }
 
