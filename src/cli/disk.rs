@@ -135,11 +135,19 @@ pub fn text(report: &DiskReport, fit: Option<usize>) -> String {
         let columns =
             [Column::right("SIZE"), Column::right("ON DISK"), Column::left("WHY"), Column::left("PATH")];
         table(&mut out, "  ", &columns, true, &rows, fit);
-        let mut remedies: Vec<Why> = report.unaccounted.iter().map(|u| u.why).collect();
-        remedies.sort();
-        remedies.dedup();
-        for why in remedies {
-            let _ = writeln!(out, "  {}: {}.", why.label(), why.remedy());
+        // One line a remedy, naming the reasons it is for.
+        let mut whys: Vec<Why> = report.unaccounted.iter().map(|u| u.why).collect();
+        whys.sort();
+        whys.dedup();
+        let mut remedies: Vec<(&str, Vec<&str>)> = Vec::new();
+        for why in whys {
+            match remedies.iter_mut().find(|(remedy, _)| *remedy == why.remedy()) {
+                Some((_, labels)) => labels.push(why.label()),
+                None => remedies.push((why.remedy(), vec![why.label()])),
+            }
+        }
+        for (remedy, labels) in remedies {
+            let _ = writeln!(out, "  {}: {remedy}.", labels.join(", "));
         }
         out.push_str(
             "  dockdu never removes them: the engine may be using a folder it has not recorded yet.\n",

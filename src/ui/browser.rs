@@ -21,7 +21,7 @@ pub fn render(view: &Browser, tick: usize, frame: &mut Frame, area: Rect) {
         crate::model::browse::Target::Volume(_) => "volume",
         crate::model::browse::Target::Container(_) => "layer of",
         crate::model::browse::Target::Bind(_) => "bind",
-        crate::model::browse::Target::Path(_) => "",
+        crate::model::browse::Target::Path(_) => "folder",
     };
     let sort = match view.sort {
         SortBy::Size => "by size",

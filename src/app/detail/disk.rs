@@ -16,9 +16,10 @@ pub(super) fn line(app: &App, index: usize) -> Vec<Row> {
         ),
         plain(format!("  {} ", size(Some(line.size)))),
         quiet(format!(
-            "({} on disk) in {} files · {}.{}% of the root",
+            "({} on disk) in {} file{} · {}.{}% of the root",
             size(Some(line.disk_usage)),
             line.files,
+            if line.files == 1 { "" } else { "s" },
             line.permille / 10,
             line.permille % 10
         )),
