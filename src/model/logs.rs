@@ -59,6 +59,24 @@ pub enum LogsFrom {
     After(String),
 }
 
+/// Drivers that keep nothing here (they send the lines elsewhere, or drop them). Any other
+/// driver (Podman's k8s-file, a plugin) may keep a file, in a form dockdu does not read.
+pub fn sends_elsewhere(driver: &str) -> bool {
+    matches!(
+        driver,
+        "none"
+            | "journald"
+            | "syslog"
+            | "gelf"
+            | "fluentd"
+            | "awslogs"
+            | "splunk"
+            | "gcplogs"
+            | "etwlogs"
+            | "logentries"
+    )
+}
+
 /// How a container logs, as its inspect says (`HostConfig.LogConfig`, the daemon's defaults
 /// merged in).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -111,7 +129,10 @@ impl LogSizeUnknown {
     pub fn reason(&self, driver: &str) -> String {
         match self {
             LogSizeUnknown::Remote => "the engine's files are on another machine".to_owned(),
-            LogSizeUnknown::NoFile => format!("the {driver} driver keeps no file here"),
+            LogSizeUnknown::NoFile if sends_elsewhere(driver) => {
+                format!("the {driver} driver keeps no file here")
+            }
+            LogSizeUnknown::NoFile => format!("dockdu reads json-file and local logs, not {driver}"),
             LogSizeUnknown::Unreadable(why) => why.clone(),
         }
     }
@@ -156,5 +177,23 @@ impl serde::Serialize for ContainerLogs {
             map.serialize_entry("size_unknown", &unknown.reason(&self.config.driver))?;
         }
         map.end()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_driver_that_sends_lines_elsewhere_keeps_no_file_and_another_is_one_dockdu_does_not_read() {
+        let reason = |driver| LogSizeUnknown::NoFile.reason(driver);
+        assert_eq!(reason("journald"), "the journald driver keeps no file here");
+        assert_eq!(reason("k8s-file"), "dockdu reads json-file and local logs, not k8s-file");
+        let json = LogConfig { driver: "json-file".into(), ..Default::default() };
+        assert!(json.unbounded() && json.keeps_files());
+        let bounded = LogConfig { max_size: Some("10m".into()), ..json };
+        assert!(!bounded.unbounded());
+        let local = LogConfig { driver: "local".into(), ..Default::default() };
+        assert!(!local.unbounded(), "local rotates unless told otherwise");
     }
 }

@@ -392,7 +392,12 @@ pub fn log_truncation(inventory: &Inventory, ids: &BTreeSet<ContainerId>) -> Pla
             continue;
         };
         if !logs.config.keeps_files() {
-            plan.kept.push(kept(format!("the {} driver keeps no file to truncate", logs.config.driver)));
+            let driver = &logs.config.driver;
+            plan.kept.push(kept(if super::logs::sends_elsewhere(driver) {
+                format!("the {driver} driver keeps no file to truncate")
+            } else {
+                format!("dockdu truncates json-file and local logs, not {driver}")
+            }));
             continue;
         }
         match &logs.files {
