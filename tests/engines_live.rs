@@ -102,6 +102,33 @@ async fn dockdu_as_another_user(args: &[&str], env: &[(&str, OsString)]) -> Run 
     run_bounded(command, outputs.path().to_owned(), DOCKDU_RUN).await
 }
 
+/// `disk --json` where the root cannot be read here: why, in words, and the engine's own counts,
+/// with no part and no total (status 0: it answered what it could).
+fn assert_disk_unreadable(run: &Run, why: &str) {
+    assert_eq!(run.status.code(), Some(0), "{}", run.stderr);
+    let disk: Value = serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {}", run.stdout));
+    let unreadable = disk["unreadable"].as_str().unwrap_or_default();
+    assert!(unreadable.contains(why), "{disk:#}");
+    assert!(disk["root"]["total"].is_null() && disk["parts"] == serde_json::json!([]), "{disk:#}");
+    assert!(disk["engine_counts"]["volumes_size"].is_u64(), "the engine's own counts: {disk:#}");
+}
+
+/// A member of the docker group reaches the socket but not the engine's files (`0710 root`):
+/// the root is not reconciled, and no log size is guessed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn as_a_docker_group_user_disk_says_the_root_is_closed_and_log_sizes_are_unknown() {
+    let s = Scenario::new().await;
+    let logger = s.run_to_exit("logger", &["sh", "-c", "echo a line"], HostConfig::default()).await;
+    let env = [("HOME", OsString::from("/nonexistent"))];
+    assert_disk_unreadable(&dockdu_as_another_user(&["disk", "--json"], &env).await, "run as root");
+
+    let report = report_json(&dockdu_as_another_user(&["report", "--json"], &env).await);
+    let containers = report["containers"].as_array().expect("containers");
+    let c = containers.iter().find(|c| c["id"] == logger.as_str()).expect("the logger");
+    assert!(c["logs"]["size"].is_null(), "{c}");
+    assert!(c["logs"]["size_unknown"].as_str().is_some_and(|why| !why.is_empty()), "{c}");
+}
+
 /// `sudo -u`, `setpriv` and service accounts keep a HOME the user cannot read. As the docker CLI
 /// does, dockdu warns that it cannot load the config file and goes on with its defaults; only a
 /// context named by `--context` or `DOCKER_CONTEXT` must be read.
@@ -282,6 +309,14 @@ async fn over_ssh_it_reports_leaves_remote_binds_unknown_and_no_ssh_outlives_it(
     let bind = bind.expect("the bind mount is listed over ssh");
     assert!(bind["source_exists"].is_null(), "a remote engine's host path is not probed here: {bind}");
     assert!(sshd.clients_left().is_empty(), "ssh outlived dockdu: {:?}", sshd.clients_left());
+    // The engine's files are on its own machine: no log size, no root walked here.
+    let listed =
+        report["containers"].as_array().and_then(|c| c.iter().find(|c| c["id"] == container.as_str()));
+    let logs = &listed.expect("the container")["logs"];
+    assert!(logs["size"].is_null(), "{logs}");
+    assert_eq!(logs["size_unknown"], "the engine's files are on another machine", "{logs}");
+    let disk = dockdu(&["--host", &host, "disk", "--json"], &sshd.client_env()).await;
+    assert_disk_unreadable(&disk, "on another machine");
 
     sshd.forget_client_key();
     let refused = dockdu(&["--host", &host, "--timeout", "5", "report"], &sshd.client_env()).await;
@@ -447,6 +482,9 @@ async fn podman_is_named_as_podman_with_virtual_size_above_the_layer_and_every_t
         .map(|m| (m["destination"].as_str().unwrap_or("").to_owned(), m["size_limit"].as_u64().unwrap_or(0)))
         .collect();
     assert_eq!(limits, [("/t".to_owned(), 16 * support::MIB), ("/t2".to_owned(), support::MIB)]);
+
+    let disk = dockdu(&["--host", &podman.host(), "disk", "--json"], &[]).await;
+    assert_disk_unreadable(&disk, "Podman's storage is not reconciled yet");
 }
 
 /// Podman keeps its store where its `--root` says (here the test's own folder, far from
