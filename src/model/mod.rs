@@ -21,6 +21,7 @@ pub mod sized;
 pub mod spec;
 mod state;
 pub mod tmpfs;
+pub mod truncate;
 pub mod validate;
 
 pub use build::{build, is_anonymous_volume, Sources};
