@@ -3,8 +3,9 @@
 //! once, so the parts add up to the root's total exactly.
 //!
 //! The folders that hold many objects (`<driver>/`, `containers/`, `volumes/`) are read here;
-//! each object's folder is then tallied whole on a few threads. A container created while the
-//! root is walked can show its new layer as orphaned until the next walk.
+//! each object's folder is then tallied whole on a few threads. A container or volume created
+//! while the root is walked would look orphaned: when the walk finds anything not accounted for,
+//! the engine is asked again, and the root walked once more if its lists changed meanwhile.
 
 use std::collections::{BTreeMap, HashSet};
 use std::io;
@@ -49,11 +50,32 @@ pub async fn disk(
         ..Default::default()
     };
     // Dropped (a newer walk, a switch, the user leaving), this stops the walk on its thread.
-    let guard = super::browse::CancelOnDrop(cancel.clone());
-    let walked =
-        tokio::task::spawn_blocking(move || reconcile(Path::new(&root), known, &cancel, &progress)).await;
-    drop(guard);
-    walked.unwrap_or(Err(DiskUnreadable::Cancelled))
+    let _guard = super::browse::CancelOnDrop(cancel.clone());
+    let progress = std::sync::Arc::new(progress);
+    let walk = |known: Known| {
+        let (root, cancel, progress) = (root.clone(), cancel.clone(), std::sync::Arc::clone(&progress));
+        async move {
+            tokio::task::spawn_blocking(move || reconcile(Path::new(&root), known, &cancel, &*progress))
+                .await
+                .unwrap_or(Err(DiskUnreadable::Cancelled))
+        }
+    };
+    let report = walk(known.clone()).await?;
+    if report.unaccounted.is_empty() {
+        return Ok(report);
+    }
+    // Something not accounted for: maybe an object the engine made while we walked.
+    let (containers, volumes) =
+        tokio::try_join!(engine.containers(), engine.volumes()).map_err(DiskUnreadable::Engine)?;
+    let now = Known {
+        containers: containers.into_iter().map(|c| c.id.to_string()).collect(),
+        volumes: volumes.into_iter().map(|v| v.name.to_string()).collect(),
+        ..known.clone()
+    };
+    if now.containers == known.containers && now.volumes == known.volumes {
+        return Ok(report);
+    }
+    walk(now).await
 }
 
 /// Reconciles the root at `root` (blocking): `known` holds the engine's driver, containers and
