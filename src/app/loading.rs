@@ -88,6 +88,9 @@ pub struct Loading {
     image_generation: u64,
     /// The generation of the browser's count: each `o` starts a new one.
     pub browse_generation: u64,
+    /// No container's log can be read here (a remote engine, files closed to this user), as
+    /// the first inspects said: the LOGS column shows `—` at once rather than wait for each.
+    pub logs_closed: bool,
     /// The walk of the engine's root, for the Disk panel.
     pub disk: super::disk::DiskWalk,
     pub disk_generation: u64,
@@ -117,6 +120,7 @@ impl Default for Loading {
             image_list: ImageList::NotLoaded,
             image_generation: 0,
             browse_generation: 0,
+            logs_closed: false,
             disk: super::disk::DiskWalk::NotAsked,
             disk_generation: 0,
             failures: 0,

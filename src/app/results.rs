@@ -135,6 +135,9 @@ impl App {
                         None => self.sources.pids.remove(&id),
                     };
                     self.sources.state_times.insert(id.clone(), sized.details.times);
+                    if let Some(Err(why)) = sized.logs.as_ref().map(|log| &log.files) {
+                        self.loading.logs_closed |= why.closes_every_log();
+                    }
                     match sized.logs {
                         Some(log) => self.sources.logs.insert(id.clone(), log),
                         None => self.sources.logs.remove(&id),

@@ -121,11 +121,18 @@ pub enum LogSizeUnknown {
     Remote,
     /// The driver keeps no file dockdu can read (journald, syslog, none, …).
     NoFile,
-    /// The files are closed to this user, or could not be read.
+    /// The engine's files are closed to this user (they are root's): so are every container's.
+    Denied(String),
+    /// The files could not be read.
     Unreadable(String),
 }
 
 impl LogSizeUnknown {
+    /// No container's log can be read here: the engine is elsewhere, or its files are closed.
+    pub fn closes_every_log(&self) -> bool {
+        matches!(self, LogSizeUnknown::Remote | LogSizeUnknown::Denied(_))
+    }
+
     pub fn reason(&self, driver: &str) -> String {
         match self {
             LogSizeUnknown::Remote => "the engine's files are on another machine".to_owned(),
@@ -133,7 +140,7 @@ impl LogSizeUnknown {
                 format!("the {driver} driver keeps no file here")
             }
             LogSizeUnknown::NoFile => format!("dockdu reads json-file and local logs, not {driver}"),
-            LogSizeUnknown::Unreadable(why) => why.clone(),
+            LogSizeUnknown::Denied(why) | LogSizeUnknown::Unreadable(why) => why.clone(),
         }
     }
 }

@@ -33,7 +33,8 @@ pub fn read(details: &ContainerDetails, id: &str) -> Option<ContainerLogs> {
     }
     let files = match location(&config, details, id) {
         Some((folder, current)) => files(&folder, &current),
-        None => Err(LogSizeUnknown::Unreadable("the engine did not say where the log is".to_owned())),
+        // A container that never started has no log, nor a path for one yet.
+        None => Ok(Vec::new()),
     };
     Some(ContainerLogs { config, files })
 }
@@ -64,7 +65,12 @@ pub fn writable(plan: &crate::model::plan::Plan) -> Result<(), String> {
 
 fn files(folder: &Path, current: &str) -> Result<Vec<LogFile>, LogSizeUnknown> {
     let unreadable = |path: &Path, e: io::Error| {
-        LogSizeUnknown::Unreadable(format!("cannot read {}: {e}", path.display()))
+        let why = format!("cannot read {}: {e}", path.display());
+        if e.kind() == io::ErrorKind::PermissionDenied {
+            LogSizeUnknown::Denied(why)
+        } else {
+            LogSizeUnknown::Unreadable(why)
+        }
     };
     let entries = match std::fs::read_dir(folder) {
         Ok(entries) => entries,
@@ -141,5 +147,8 @@ mod tests {
         assert!(!local.unbounded());
         assert_eq!(none.files, Err(LogSizeUnknown::NoFile));
         assert_eq!(none.size(), None);
+        // Never started: the engine has no path for its log yet, and there is none.
+        let created = ContainerDetails { folder: None, ..details(&folder, "json-file", None) };
+        assert_eq!(read(&created, "c1").unwrap().size(), Some(0));
     }
 }

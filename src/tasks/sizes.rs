@@ -111,7 +111,12 @@ impl ContainerSizer {
         };
         if self.route == Route::Engine {
             let details = self.engine.container_details(id, true).await?;
-            let logs = log_files::remote(&details);
+            // No engine measures a log: on this machine (`--engine-sizes`) its files are read here.
+            let logs = if self.engine.is_local() {
+                read_logs(&details, id).await
+            } else {
+                log_files::remote(&details)
+            };
             return Ok(ContainerSized { sizes: from_engine(&details), details, logs });
         }
         if self.layers_closed.load(Ordering::Relaxed) {

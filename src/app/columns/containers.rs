@@ -1,6 +1,6 @@
 //! The Containers panel: name, state, image, writable layer, virtual size, log, mounts.
 
-use super::{Cell, Column, Columns, Room, Tone};
+use super::{Cell, Column, Columns, Face, Room, Tone};
 use crate::model::Container;
 use crate::text::format::{danger_marker, image_name, size};
 
@@ -19,7 +19,16 @@ const WRITABLE: Column<Container> = Column::<Container>::right("WRITABLE", Room:
 /// dangerous bind is: it grows until the disk is full.
 const LOGS: Column<Container> = Column::right("LOGS", Room::Exactly(11), |c, face| {
     let Some(logs) = &c.logs else {
-        return Cell::plain(face.size(None, |loading| loading.containers.is_waiting(&c.id)));
+        // Where no log can be read here, there is no size to wait for: `—`, as once inspected.
+        // A size the engine gave before the inspect (its `/system/df`) leaves only the log's
+        // settings to come, which no one measures: `…`, not the spinner of a size being measured.
+        return Cell::plain(match face {
+            Face::Explorer { loading, .. } if loading.logs_closed => size(None).into(),
+            Face::Explorer { loading, .. } if c.size_rw.is_some() && loading.containers.is_waiting(&c.id) => {
+                "…".into()
+            }
+            _ => face.size(None, |loading| loading.containers.is_waiting(&c.id)),
+        });
     };
     let text = size(face.pick(logs.size(), logs.disk_usage()));
     if logs.unbounded() {

@@ -251,6 +251,24 @@ mod tests {
     }
 
     #[test]
+    fn a_log_waits_with_a_spinner_only_while_its_containers_size_is_being_measured() {
+        let web = Container { id: ContainerId::new("a1"), name: "web".into(), ..Default::default() };
+        let mut loading = Loading::default();
+        loading.containers.plan(1, [(&web.id, false)]);
+        let logs = |c: &Container, loading: &Loading| {
+            let face = Face::Explorer { loading, spinner: "⣾", measure: Measure::Apparent };
+            texts(CONTAINERS.explorer, c, &face)[4].clone()
+        };
+        assert_eq!(logs(&web, &loading), "⣾", "measured with the layer, in the same inspect");
+        // The engine's /system/df sized it before its inspect: only the log's settings are to come.
+        let sized_by_the_engine = Container { size_rw: Some(0), ..web.clone() };
+        assert_eq!(logs(&sized_by_the_engine, &loading), "…");
+        // No log can be read here at all: nothing to wait for.
+        loading.logs_closed = true;
+        assert_eq!(logs(&web, &loading), "—");
+    }
+
+    #[test]
     fn both_faces_take_the_same_descriptions_in_their_own_order_and_words() {
         assert_eq!(
             headers(CONTAINERS.explorer),

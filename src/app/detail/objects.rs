@@ -44,9 +44,9 @@ fn log_row(logs: &ContainerLogs) -> Row {
         Ok(files) => {
             let plural = if files.len() == 1 { "" } else { "s" };
             pieces.push(plain(format!("{} in {} file{plural} ", size(logs.size()), files.len())));
-            pieces.push(quiet(format!("({} on disk) ", size(logs.disk_usage()))));
+            pieces.push(quiet(format!("({} on disk) · ", size(logs.disk_usage()))));
         }
-        Err(why) => pieces.push(quiet(format!("— {} ", shown(&why.reason(&config.driver))))),
+        Err(why) => pieces.push(quiet(format!("— {} · ", shown(&why.reason(&config.driver))))),
     }
     if logs.unbounded() {
         pieces.push(piece(
