@@ -56,6 +56,22 @@ async fn run_to_exit_rotated(s: &Scenario, role: &str, max_size: &str, max_file:
     id
 }
 
+/// A container whose logging driver is `none`, run until it exits.
+async fn run_to_exit_without_log(s: &Scenario) -> String {
+    let body = ContainerCreateBody {
+        cmd: Some(vec!["sh".to_owned(), "-c".to_owned(), "echo into the void".to_owned()]),
+        host_config: Some(HostConfig {
+            log_config: Some(HostConfigLogConfig { typ: Some("none".to_owned()), config: None }),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    let id = s.create_container_with("no-log", body).await;
+    s.start(&id).await;
+    assert_eq!(s.wait_exit(&id).await, 0);
+    id
+}
+
 /// 64 random hex digits, as the engine names a container or a layer folder.
 fn random_id() -> String {
     (0..4).map(|_| format!("{:016x}", support::rand_u64())).collect()
@@ -307,17 +323,7 @@ async fn disk_places_every_byte_of_the_root_names_the_leftovers_and_counts_every
         let b = run_to_exit_rotated(&s, "bounded", "1m", "2").await;
 
         // C: logs nothing anywhere.
-        let c_body = ContainerCreateBody {
-            cmd: Some(vec!["sh".to_owned(), "-c".to_owned(), "echo into the void".to_owned()]),
-            host_config: Some(HostConfig {
-                log_config: Some(HostConfigLogConfig { typ: Some("none".to_owned()), config: None }),
-                ..Default::default()
-            }),
-            ..Default::default()
-        };
-        let c = s.create_container_with("no-log", c_body).await;
-        s.start(&c).await;
-        assert_eq!(s.wait_exit(&c).await, 0);
+        let c = run_to_exit_without_log(&s).await;
 
         // A named volume holding 250,000 bytes, written through a container.
         const VOLUME_FILE: u64 = 250_000;
@@ -600,17 +606,7 @@ async fn logs_truncate_frees_a_running_containers_log_and_refuses_what_it_cannot
         let e_name = s.name("rotated");
 
         // C: logs nothing anywhere.
-        let c_body = ContainerCreateBody {
-            cmd: Some(vec!["sh".to_owned(), "-c".to_owned(), "echo into the void".to_owned()]),
-            host_config: Some(HostConfig {
-                log_config: Some(HostConfigLogConfig { typ: Some("none".to_owned()), config: None }),
-                ..Default::default()
-            }),
-            ..Default::default()
-        };
-        let c = s.create_container_with("no-log", c_body).await;
-        s.start(&c).await;
-        assert_eq!(s.wait_exit(&c).await, 0);
+        run_to_exit_without_log(&s).await;
         let c_name = s.name("no-log");
 
         wait_for_log_line(&root, &d, "tick 1").await;
