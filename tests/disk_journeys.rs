@@ -173,3 +173,10 @@ fn a_root_closed_to_this_user_says_so_and_shows_what_the_engine_counts() {
     assert!(screen.contains("What the engine counts itself: images 1.6 GiB"), "{screen}");
     insta::assert_snapshot!("disk_panel_unreadable", screen);
 }
+
+#[test]
+fn the_truncate_preview_at_80x24() {
+    let mut app = loaded_app(80, 24);
+    keys(&mut app, "T"); // db: three files, the current one first
+    insta::assert_snapshot!("truncate_preview_80x24", render(&app));
+}
