@@ -21,12 +21,6 @@ pub enum DiskWalk {
     Unreadable(DiskUnreadable),
 }
 
-impl DiskWalk {
-    pub fn is_walking(&self) -> bool {
-        matches!(self, DiskWalk::Walking { .. })
-    }
-}
-
 impl App {
     /// Starts a walk of the root, replacing one under way.
     pub(super) fn walk_disk(&mut self) -> Vec<Effect> {

@@ -6,9 +6,9 @@ use std::fmt::Write;
 use serde::Serialize;
 
 use crate::cli::output::{table, Column};
-use crate::model::disk::{DiskReport, DiskUnreadable, PartKind, Why};
+use crate::model::disk::{self, DiskReport, DiskUnreadable, PartKind, Why};
 use crate::model::Totals;
-use crate::text::format::size;
+use crate::text::format::{permille, size};
 use crate::text::sanitize::visible;
 
 /// What the engine counts itself, for a root that cannot be read here.
@@ -79,7 +79,7 @@ pub fn text(report: &DiskReport, fit: Option<usize>) -> String {
             size(Some(fs.free))
         );
     }
-    let files: u64 = report.parts.iter().map(|p| p.files).sum();
+    let files = report.files();
     let _ = writeln!(
         out,
         "{} holds {} ({} on disk) in {} files\n",
@@ -90,7 +90,7 @@ pub fn text(report: &DiskReport, fit: Option<usize>) -> String {
     );
     let share = |bytes: u64| match root.total {
         0 => "—".to_owned(),
-        total => format!("{:.1}%", bytes as f64 * 100.0 / total as f64),
+        total => permille(disk::permille(bytes, total)),
     };
     let rows: Vec<Vec<String>> = report
         .parts

@@ -8,6 +8,11 @@ pub fn size(bytes: Option<u64>) -> String {
     bytes.map_or_else(|| "—".to_owned(), |b| format_size(b, BINARY.decimal_places(1)))
 }
 
+/// Tenths of a percent as a person reads them: 441 → `44.1%`.
+pub fn permille(tenths: u64) -> String {
+    format!("{}.{}%", tenths / 10, tenths % 10)
+}
+
 /// The first 12 characters of an id, as Docker shows them.
 pub fn short_id(id: &str) -> &str {
     id.char_indices().nth(12).map_or(id, |(end, _)| &id[..end])

@@ -133,21 +133,16 @@ pub fn header(app: &App, frame: &mut Frame, area: Rect) {
         Some(bytes) if t.dangling_volumes > 0 => format!(" ({} on disk)", size(Some(bytes))),
         _ => String::new(),
     };
-    let breakdowns = [
+    // The widest that fits: with the dangling volumes' bytes on disk, without, or the count only.
+    let breakdown = |on_disk: &str| {
         format!(
             "{dangling} {}{on_disk} · unused images {} · cache {}",
             size(Some(t.reclaimable_volume_bytes)),
             size(Some(t.reclaimable_image_bytes)),
             size(t.build_cache_reclaimable),
-        ),
-        format!(
-            "{dangling} {} · unused images {} · cache {}",
-            size(Some(t.reclaimable_volume_bytes)),
-            size(Some(t.reclaimable_image_bytes)),
-            size(t.build_cache_reclaimable),
-        ),
-        dangling,
-    ];
+        )
+    };
+    let breakdowns = [breakdown(&on_disk), breakdown(""), dangling.clone()];
     let room = usize::from(area.width).saturating_sub(used);
     if let Some(breakdown) = breakdowns.into_iter().find(|b| crate::text::format::width(b) <= room) {
         third.push(Span::styled(breakdown, theme::dim()));

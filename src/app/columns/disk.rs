@@ -2,7 +2,7 @@
 
 use super::{Cell, Column, Columns, Room, Tone};
 use crate::model::disk::{DiskLine, DiskLineKind};
-use crate::text::format::size;
+use crate::text::format::{permille, size};
 
 /// What the part holds, or why a path is not the engine's (a warning: nothing of the engine's
 /// names it).
@@ -18,9 +18,8 @@ const ON_DISK: Column<DiskLine> =
 const FILES: Column<DiskLine> =
     Column::right("FILES", Room::Exactly(7), |l, _| Cell::plain(l.files.to_string()));
 /// Of the root's apparent total.
-const SHARE: Column<DiskLine> = Column::right("SHARE", Room::Exactly(6), |l, _| {
-    Cell::plain(format!("{}.{}%", l.permille / 10, l.permille % 10))
-});
+const SHARE: Column<DiskLine> =
+    Column::right("SHARE", Room::Exactly(6), |l, _| Cell::plain(permille(l.permille)));
 /// The folder to look inside (`o`): a path's telling end is its last names.
 const PATH: Column<DiskLine> =
     Column::<DiskLine>::left("PATH", Room::Share(1), |l, _| Cell::toned(l.path.as_str(), Tone::Quiet))

@@ -3,8 +3,8 @@
 
 use super::{field, heading, piece, plain, quiet, Row, Tone};
 use crate::app::App;
-use crate::model::disk::{DiskLineKind, DiskReport};
-use crate::text::format::size;
+use crate::model::disk::{self, DiskLineKind, DiskReport};
+use crate::text::format::{permille, size};
 use crate::text::sanitize::visible;
 
 pub(super) fn line(app: &App, index: usize) -> Vec<Row> {
@@ -16,12 +16,11 @@ pub(super) fn line(app: &App, index: usize) -> Vec<Row> {
         ),
         plain(format!("  {} ", size(Some(line.size)))),
         quiet(format!(
-            "({} on disk) in {} file{} · {}.{}% of the root",
+            "({} on disk) in {} file{} · {} of the root",
             size(Some(line.disk_usage)),
             line.files,
             if line.files == 1 { "" } else { "s" },
-            line.permille / 10,
-            line.permille % 10
+            permille(line.permille)
         )),
     ])];
     out.push(field("path", visible(&line.path).into_owned()));
@@ -45,7 +44,7 @@ pub(super) fn line(app: &App, index: usize) -> Vec<Row> {
 /// What the parts add up to, and how that compares with the filesystem's used space.
 fn root(report: &DiskReport) -> Vec<Row> {
     let root = &report.root;
-    let files: u64 = report.parts.iter().map(|p| p.files).sum();
+    let files = report.files();
     let mut out = vec![
         heading("the engine's root"),
         field(
@@ -64,11 +63,8 @@ fn root(report: &DiskReport) -> Vec<Row> {
             format!("{} · {} used · {} free", size(Some(fs.size)), size(Some(fs.used)), size(Some(fs.free))),
         ));
         // Both in bytes on disk: the filesystem knows nothing of apparent sizes.
-        let permille = (root.disk_usage * 1000).checked_div(fs.used).unwrap_or(0);
-        out.push(field(
-            "share",
-            format!("the root occupies {}.{}% of the filesystem's used space", permille / 10, permille % 10),
-        ));
+        let share = permille(disk::permille(root.disk_usage, fs.used));
+        out.push(field("share", format!("the root occupies {share} of the filesystem's used space")));
     }
     if !report.other_filesystems.is_empty() {
         let count = report.other_filesystems.len();

@@ -209,11 +209,21 @@ impl DiskLine {
     }
 }
 
+/// `part` of `whole` in tenths of a percent, to the nearest; 0 of nothing.
+pub fn permille(part: u64, whole: u64) -> u64 {
+    (part.saturating_mul(1000) + whole / 2).checked_div(whole).unwrap_or(0)
+}
+
 impl DiskReport {
+    /// Entries that are not folders, in every part.
+    pub fn files(&self) -> u64 {
+        self.parts.iter().map(|p| p.files).sum()
+    }
+
     /// The panel's rows: each part that holds anything (the unaccounted part too, as a total),
     /// then each path not accounted for.
     pub fn lines(&self) -> Vec<DiskLine> {
-        let permille = |bytes: u64| (bytes * 1000).checked_div(self.root.total).unwrap_or(0);
+        let permille = |bytes: u64| permille(bytes, self.root.total);
         let parts = self.parts.iter().filter(|p| p.files > 0 || p.disk_usage > 0).map(|p| DiskLine {
             kind: DiskLineKind::Part(p.kind),
             path: p.path.clone(),
