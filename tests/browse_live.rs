@@ -182,8 +182,17 @@ async fn both_routes_give_the_engines_totals_for_volumes_and_a_writable_layer() 
     let name = s.name("layer");
     let here = du(&["du", "container", &name, "--json", "--depth", "30"]).await;
     let through = du(&["du", "container", &name, "--json", "--depth", "30", "--via-engine"]).await;
-    assert_eq!(here["size"].as_u64(), Some(layer_rw), "the layer measured here vs SizeRw");
-    assert_eq!(through["size"].as_u64(), Some(layer_rw), "the layer through the engine vs SizeRw");
+    if support::engine_under_test().snapshots() {
+        // A stopped container's containerd snapshot is mounted nowhere: both routes read its
+        // changes through the engine, while SizeRw counts the native snapshot's whole root (a
+        // running one's is walked here: tests/engine26_live.rs).
+        assert_eq!((here["source"].as_str(), through["source"].as_str()), (Some("engine"), Some("engine")));
+        assert_eq!(here["size"], through["size"]);
+        assert!(here["size"].as_u64() < Some(layer_rw), "{} vs SizeRw {layer_rw}", here["size"]);
+    } else {
+        assert_eq!(here["size"].as_u64(), Some(layer_rw), "the layer measured here vs SizeRw");
+        assert_eq!(through["size"].as_u64(), Some(layer_rw), "the layer through the engine vs SizeRw");
+    }
     for tree in [&here["tree"], &through["tree"]] {
         assert_eq!(child(tree, "fixture")["change"], "added");
         let bin = child(tree, "bin");
@@ -194,7 +203,9 @@ async fn both_routes_give_the_engines_totals_for_volumes_and_a_writable_layer() 
     }
     // Copied up by a hard link, unchanged: in the layer, though the engine's list of changes
     // leaves it out (so only the walk here sees it).
-    assert_eq!(child(child(&here["tree"], "bin"), "busybox")["change"], "changed");
+    if !support::engine_under_test().snapshots() {
+        assert_eq!(child(child(&here["tree"], "bin"), "busybox")["change"], "changed");
+    }
 
     assert_hard_links(&here["tree"], "/fixture/", "the layer here");
     assert_hard_links(&through["tree"], "/fixture/", "the layer through the engine");
@@ -210,8 +221,10 @@ async fn both_routes_give_the_engines_totals_for_volumes_and_a_writable_layer() 
     let (through_fixture, through_again) = fixture(&through["tree"]);
     assert_eq!(here_fixture, through_fixture, "the layer's /fixture by both routes, name by name");
     assert_eq!(here_again, through_again, "busybox's other name shows its size by both routes");
-    assert_eq!(child(child(&here["tree"], "bin"), "busybox")["size"], here_again);
-    assert_eq!(child(child(&here["tree"], "bin"), "busybox")["hard_link"], true);
+    if !support::engine_under_test().snapshots() {
+        assert_eq!(child(child(&here["tree"], "bin"), "busybox")["size"], here_again);
+        assert_eq!(child(child(&here["tree"], "bin"), "busybox")["hard_link"], true);
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

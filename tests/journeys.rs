@@ -609,9 +609,12 @@ fn a_bind_of_the_engines_data_root_is_flagged_once_the_engine_names_it_wherever_
     assert_eq!(danger(&app, "/srv/docker-data/volumes"), None, "no root known yet");
     assert_eq!(danger(&app, "/var/lib/docker"), None, "nor taken for granted");
 
-    let details =
-        EngineDetails { storage_driver: "overlay2".into(), root_dir: Some("/srv/docker-data".into()) };
-    assert_eq!(feed(&mut app, EngineMsg::Details(details)), []);
+    let details = EngineDetails {
+        storage_driver: "overlay2".into(),
+        root_dir: Some("/srv/docker-data".into()),
+        containerd_store: false,
+    };
+    assert_eq!(feed(&mut app, EngineMsg::Details(Some(details))), []);
     assert_eq!(danger(&app, "/srv/docker-data/volumes"), Some(DangerKind::EngineData));
     assert_eq!(danger(&app, "/var/lib/docker"), None, "the default, not this engine's store");
     assert_eq!(app.inventory.engine.storage_driver, "overlay2", "the header's driver too");

@@ -5,6 +5,7 @@
 
 use super::form::{FormKind, ImageList};
 use super::{App, Effect, Overlay};
+use crate::model::images_total::ImagesRoute;
 use crate::model::{DiskUsage, EngineError, ImageFacts};
 
 /// Where the images' `/system/df` stands.
@@ -16,6 +17,11 @@ pub struct ImageSizing {
     pub failed: Option<EngineError>,
     /// `r` asked for everything again.
     refresh: bool,
+    /// The last answer left the build cache out: on this engine only a `/system/df` that walks
+    /// everything knows it, asked for when its panel opens or on `r`.
+    pub build_cache_deferred: bool,
+    /// The build cache's panel was opened, or `r` pressed: measure it now.
+    build_cache_wanted: bool,
 }
 
 impl App {
@@ -79,8 +85,15 @@ impl App {
     /// fresh measurement a refresh asked for (an old engine's volumes' answer is one).
     pub(super) fn images_measured_by(&mut self, usage: &DiskUsage) {
         self.sources.disk_usage_images(usage);
-        if usage.images.is_some() && usage.build_cache.is_some() {
-            self.loading.images.refresh = false;
+        let sizing = &mut self.loading.images;
+        match (&usage.images, &usage.build_cache) {
+            (Some(_), Some(_)) => {
+                (sizing.refresh, sizing.build_cache_deferred, sizing.build_cache_wanted) =
+                    (false, false, false);
+            }
+            // Read from the layer store: the build cache waits until asked for.
+            (Some(_), None) => (sizing.refresh, sizing.build_cache_deferred) = (false, true),
+            _ => {}
         }
     }
 
@@ -88,6 +101,9 @@ impl App {
     pub(super) fn refresh_image_sizes(&mut self) {
         self.loading.images.refresh = true;
         self.loading.images.failed = None;
+        if self.loading.images.build_cache_deferred {
+            self.loading.images.build_cache_wanted = true;
+        }
     }
 
     /// A `/system/df` for the images, when something is unmeasured, none is running, the last
@@ -100,16 +116,31 @@ impl App {
         // once planned, a container or volume still waiting may be waiting for a `/system/df`,
         // and the engine runs one at a time: the images' must not go first.
         let others_settled = self.loading.lists_shown() && !self.loading.sizing();
-        if !listed || sizing.measuring || sizing.failed.is_some() || !others_settled {
+        // The route depends on the engine's store and data root, from `/info`.
+        let described = self.loading.described;
+        if !listed || sizing.measuring || sizing.failed.is_some() || !others_settled || !described {
             return vec![];
         }
         let measured = self.sources.image_usage.as_ref();
-        let unmeasured = self.sources.build_cache.is_none()
+        let cache_unmeasured =
+            self.sources.build_cache.is_none() && (!sizing.build_cache_deferred || sizing.build_cache_wanted);
+        let unmeasured = cache_unmeasured
             || self.sources.images.iter().any(|i| measured.is_none_or(|m| !m.images.contains_key(&i.id)));
         if !unmeasured && !sizing.refresh {
             return vec![];
         }
-        self.loading.images = ImageSizing { measuring: true, ..ImageSizing::default() };
-        vec![Effect::SizeImages]
+        let route = ImagesRoute::choose(&self.sources.engine, self.sources.local, sizing.build_cache_wanted);
+        let listed = self.sources.images.iter().map(|i| i.id.clone()).collect();
+        self.loading.images = ImageSizing { measuring: true, refresh: false, failed: None, ..sizing.clone() };
+        vec![Effect::SizeImages { route, listed }]
+    }
+
+    /// The Build cache panel opened where its measurement was left for later: measure it now.
+    pub(super) fn build_cache_panel_opened(&mut self) -> Vec<Effect> {
+        if self.nav.panel != super::Panel::BuildCache || !self.loading.images.build_cache_deferred {
+            return vec![];
+        }
+        self.loading.images.build_cache_wanted = true;
+        self.size_images_if_due()
     }
 }

@@ -321,7 +321,9 @@ impl App {
         self.nav.focus = Focus::Table;
         self.nav.link = 0;
         self.nav.detail_scroll = 0;
-        self.disk_panel_opened()
+        let mut effects = self.disk_panel_opened();
+        effects.extend(self.build_cache_panel_opened());
+        effects
     }
 
     pub(super) fn move_by(&mut self, delta: isize) {

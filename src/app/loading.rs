@@ -82,6 +82,8 @@ pub struct Loading {
     pub volumes: Sizing<VolumeName>,
     /// The images' shared sizes and the build cache.
     pub images: ImageSizing,
+    /// `/info` answered (or failed): the images' route can be chosen.
+    pub described: bool,
     /// Where the image list stands (the list is `sources.images`).
     pub image_list: ImageList,
     /// The newest image list asked for.
@@ -118,6 +120,7 @@ impl Default for Loading {
             volumes: Sizing::default(),
             images: ImageSizing::default(),
             image_list: ImageList::NotLoaded,
+            described: false,
             image_generation: 0,
             browse_generation: 0,
             logs_closed: false,

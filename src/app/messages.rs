@@ -49,7 +49,8 @@ pub enum EngineMsg {
         at: SystemTime,
     },
     /// `/info`'s storage driver and data root.
-    Details(EngineDetails),
+    /// What `/info` said; `None` when it failed (both stay unknown).
+    Details(Option<EngineDetails>),
     Containers {
         seq: u64,
         containers: Vec<ContainerFacts>,
@@ -205,8 +206,11 @@ pub enum Effect {
     LoadImages {
         seq: u64,
     },
-    /// The images' shared sizes and the build cache (`/system/df`).
-    SizeImages,
+    /// The images' shared sizes and total, and the build cache unless the route leaves it out.
+    SizeImages {
+        route: crate::model::images_total::ImagesRoute,
+        listed: Vec<crate::model::ImageId>,
+    },
     Perform(Action),
     OpenSession(SessionRequest),
     /// Count what fills a volume, a writable layer or a bind source, for the browser.

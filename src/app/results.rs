@@ -214,9 +214,13 @@ impl App {
             }
             EngineMsg::Details(details) => {
                 // The data root decides which binds are flagged: build again.
-                self.sources.engine.set_details(details);
-                self.rebuild();
-                vec![]
+                self.loading.described = true;
+                if let Some(details) = details {
+                    self.sources.engine.set_details(details);
+                    self.rebuild();
+                }
+                // The images' route depends on the store and the data root.
+                self.size_images_if_due()
             }
             EngineMsg::Images { seq, result } => self.on_images(seq, result),
             EngineMsg::ImagesSized(result) => self.on_images_sized(result),

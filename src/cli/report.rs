@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use crate::app::columns::{self, Column, Face};
 use crate::cli::output::{self, table};
-use crate::model::{Inventory, Volume};
+use crate::model::{ImagesSizeSource, Inventory, Volume};
 use crate::text::format::{danger_marker, size, width};
 use crate::text::sanitize::visible;
 use crate::text::secrets::masked_map;
@@ -105,9 +105,16 @@ pub fn text(inventory: &Inventory, reveal_secrets: bool, fit: Option<usize>) -> 
         writeln!(out, "TMPFS MOUNTS  {} · {} in RAM", inventory.tmpfs_mounts.len(), size(Some(t.tmpfs_used)));
     section(&mut out, fit, columns::TMPFS.report, &inventory.tmpfs_mounts, &face);
 
+    // Where the engine's own total cannot be trusted, say what the number is.
+    let images_source = match t.images_size_source {
+        Some(source @ (ImagesSizeSource::Images | ImagesSizeSource::EngineUnreliable)) => {
+            format!(" ({})", source.words())
+        }
+        _ => String::new(),
+    };
     let _ = writeln!(
         out,
-        "IMAGES  {} · {} · {} reclaimable (unused images' unique sizes)",
+        "IMAGES  {} · {}{images_source} · {} reclaimable (unused images' unique sizes)",
         t.images,
         known_size(t.images_size),
         size(Some(t.reclaimable_image_bytes))

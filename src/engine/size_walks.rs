@@ -17,6 +17,8 @@ use crate::model::{ContainerDetails, ContainerId, ContainerSizes, DiskUsage};
 const DISK_USAGE_BUSY: &str = "a disk usage operation is already running";
 /// How long another client's `/system/df` may keep ours waiting.
 const DISK_USAGE_PATIENCE: Duration = Duration::from_secs(600);
+/// How often a `/system/df` that failed because an object went meanwhile is asked again.
+const DISK_USAGE_VANISHED: u32 = 3;
 /// From this API version `/system/df` takes `type=` and measures only that part.
 const API_DF_TYPE: (u32, u32) = (1, 42);
 /// Inspects with `size=1` at once.
@@ -178,12 +180,16 @@ impl Engine {
         // refusal costs the engine nothing, so asking often loses little time once it ends.
         let give_up = tokio::time::Instant::now() + DISK_USAGE_PATIENCE;
         let mut backoff = Duration::from_millis(100);
+        let mut vanished = 0;
         while tokio::time::Instant::now() < give_up {
             match self.get_json::<wire::SystemDf>("measuring disk usage", path, None).await {
                 Err(e) if e.problem == Problem::Api(500) && e.detail.contains(DISK_USAGE_BUSY) => {
                     tokio::time::sleep(backoff).await;
                     backoff = (backoff * 2).min(Duration::from_millis(500));
                 }
+                // The containerd store fails the whole answer when an image goes while it is
+                // measured ("failed to calculate size of image …: not found"): ask again.
+                Err(e) if e.problem == Problem::Api(404) && vanished < DISK_USAGE_VANISHED => vanished += 1,
                 result => return result.map(wire::SystemDf::into_disk_usage),
             }
         }

@@ -11,11 +11,12 @@ use serde_json::value::RawValue;
 use serde_json::Value;
 
 use crate::model::logs::LogConfig;
+use crate::model::manifests::{platform, ImageManifest, ManifestKind};
 use crate::model::tmpfs::{parse_tmpfs_options, tmpfs_from_mount};
 use crate::model::{
     BuildCacheFacts, BuildCacheRecord, ContainerDetails, ContainerFacts, ContainerSizes, ContainerState,
-    DiskUsage, EngineDetails, Health, ImageFacts, ImageSizes, ImagesUsage, MountFacts, MountKind, StateTimes,
-    TmpfsFacts, VolumeFacts, VolumeName, VolumeUsage,
+    DiskUsage, EngineDetails, Health, ImageFacts, ImageSizes, ImagesSizeSource, ImagesUsage, MountFacts,
+    MountKind, Snapshotter, StateTimes, TmpfsFacts, VolumeFacts, VolumeName, VolumeUsage,
 };
 
 /// One element of a JSON list, kept as its text until it is decoded on its own: no tree of
@@ -199,6 +200,9 @@ pub struct Image {
     pub shared_size: Option<i64>,
     pub created: Option<i64>,
     pub labels: Option<BTreeMap<String, String>>,
+    /// Only when asked (`manifests=1`, API ≥ 1.47) and only from the containerd image store.
+    /// Each is decoded on its own: an odd manifest costs itself, not the image.
+    pub manifests: Option<Vec<Item>>,
 }
 
 /// A byte count; negative means the engine could not tell (or was not asked).
@@ -208,6 +212,7 @@ fn known(bytes: Option<i64>) -> Option<u64> {
 
 impl Image {
     pub fn into_facts(self) -> ImageFacts {
+        let (manifests, _skipped) = decode_each::<Manifest>(&self.manifests.unwrap_or_default());
         ImageFacts {
             // `<none>:<none>` is what the engine says for an untagged image.
             tags: self.repo_tags.unwrap_or_default().into_iter().filter(|t| t != "<none>:<none>").collect(),
@@ -216,11 +221,101 @@ impl Image {
             created: self.created.unwrap_or_default(),
             labels: self.labels.unwrap_or_default(),
             id: self.id.into(),
+            manifests: manifests.into_iter().map(Manifest::into_manifest).collect(),
         }
     }
 
     fn sizes(&self) -> ImageSizes {
         ImageSizes { size: known(self.size), shared_size: known(self.shared_size) }
+    }
+}
+
+/// One of an image's manifests (`ImageManifestSummary`): a platform's image, an attestation, or
+/// a kind dockdu does not know.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+struct Manifest {
+    #[serde(rename = "ID")]
+    id: String,
+    descriptor: Option<Descriptor>,
+    available: Option<bool>,
+    kind: Option<String>,
+    size: Option<ManifestSize>,
+    image_data: Option<ManifestImageData>,
+    attestation_data: Option<AttestationData>,
+}
+
+/// An OCI descriptor: its keys are camelCase, unlike the engine's own.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct Descriptor {
+    digest: Option<String>,
+    platform: Option<Platform>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct Platform {
+    os: Option<String>,
+    architecture: Option<String>,
+    variant: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+struct ManifestSize {
+    content: Option<i64>,
+    total: Option<i64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+struct ManifestImageData {
+    platform: Option<Platform>,
+    size: Option<UnpackedSize>,
+    containers: Option<Vec<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+struct UnpackedSize {
+    unpacked: Option<i64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct AttestationData {
+    #[serde(rename = "For")]
+    attests: Option<String>,
+}
+
+impl Platform {
+    fn words(&self) -> Option<String> {
+        let part = |p: &Option<String>| p.clone().unwrap_or_default();
+        platform(&part(&self.os), &part(&self.architecture), self.variant.as_deref())
+    }
+}
+
+impl Manifest {
+    fn into_manifest(self) -> ImageManifest {
+        let descriptor = self.descriptor.unwrap_or_default();
+        let data = self.image_data.unwrap_or_default();
+        let size = self.size.unwrap_or_default();
+        // The image data's platform is the image's own; the descriptor's is what the index says.
+        let platform =
+            data.platform.as_ref().and_then(Platform::words).or_else(|| descriptor.platform?.words());
+        let digest = Some(self.id).filter(|id| !id.is_empty()).or(descriptor.digest).unwrap_or_default();
+        ImageManifest {
+            digest,
+            kind: ManifestKind::from_engine(self.kind.as_deref().unwrap_or_default()),
+            available: self.available.unwrap_or(false),
+            platform,
+            content_size: known(size.content),
+            total_size: known(size.total),
+            unpacked_size: known(data.size.and_then(|s| s.unpacked)),
+            container_ids: data.containers.unwrap_or_default().into_iter().map(Into::into).collect(),
+            attests: self.attestation_data.and_then(|a| a.attests).filter(|d| !d.is_empty()),
+        }
     }
 }
 
@@ -261,14 +356,26 @@ pub struct Info {
     pub driver: Option<Value>,
     /// Podman's compat API sends its `GraphRoot` here.
     pub docker_root_dir: Option<Value>,
+    /// `[["driver-type", "io.containerd.snapshotter.v1"]]` on the containerd image store.
+    pub driver_status: Option<Value>,
 }
 
 impl Info {
     pub fn into_details(self) -> EngineDetails {
         let text = |value: Option<Value>| value.as_ref().and_then(Value::as_str).map(str::to_owned);
+        let containerd_store = self.driver_status.as_ref().and_then(Value::as_array).is_some_and(|pairs| {
+            pairs.iter().any(|pair| {
+                pair.get(0).and_then(Value::as_str) == Some("driver-type")
+                    && pair
+                        .get(1)
+                        .and_then(Value::as_str)
+                        .is_some_and(|t| t.starts_with("io.containerd.snapshotter"))
+            })
+        });
         EngineDetails {
             storage_driver: text(self.driver).unwrap_or_default(),
             root_dir: text(self.docker_root_dir).filter(|root| !root.is_empty()),
+            containerd_store,
         }
     }
 }
@@ -335,6 +442,7 @@ impl SystemDf {
             images: Some(ImagesUsage {
                 layers_size: known(layers_size),
                 images: images.iter().map(|i| (i.id.as_str().into(), i.sizes())).collect(),
+                source: ImagesSizeSource::Engine,
             }),
             build_cache: Some(BuildCacheFacts { records, size: known(cache_size), reclaimable }),
         }
@@ -457,12 +565,12 @@ pub struct TmpfsOptions {
 impl Inspect {
     /// `with_sizes`: the inspect was asked with `size=1` (without it, both sizes are null).
     pub fn into_details(self, with_sizes: bool) -> ContainerDetails {
-        // overlay2 and fuse-overlayfs name the writable layer `UpperDir`; other drivers differ.
-        let writable_layer = self
-            .graph_driver
-            .and_then(|driver| driver.data)
-            .and_then(|mut data| data.remove("UpperDir"))
-            .filter(|dir| !dir.is_empty());
+        // overlay2 and fuse-overlayfs name the writable layer `UpperDir`; other drivers differ,
+        // and the containerd store names only its snapshotter.
+        let graph_driver = self.graph_driver.unwrap_or_default();
+        let snapshotter = graph_driver.name.as_deref().and_then(Snapshotter::from_name);
+        let writable_layer =
+            graph_driver.data.and_then(|mut data| data.remove("UpperDir")).filter(|dir| !dir.is_empty());
         let mut host_config = self.host_config.unwrap_or_default();
         let folder = self
             .hostname_path
@@ -470,6 +578,7 @@ impl Inspect {
             .and_then(|path| std::path::Path::new(&path).parent().map(|folder| folder.display().to_string()));
         ContainerDetails {
             writable_layer,
+            snapshotter,
             image_id: self.image.unwrap_or_default().into(),
             sizes: with_sizes.then(|| container_sizes(self.size_rw, self.size_root_fs)),
             log_config: host_config.log_config.take().map(WireLogConfig::into_config),
@@ -557,9 +666,14 @@ mod tests {
             details(docker),
             EngineDetails {
                 storage_driver: "fuse-overlayfs".into(),
-                root_dir: Some("/var/lib/docker".into())
+                root_dir: Some("/var/lib/docker".into()),
+                containerd_store: false,
             }
         );
+        // Engine 26.1 with `"containerd-snapshotter": true`.
+        let containerd =
+            json!({"Driver": "native", "DriverStatus": [["driver-type", "io.containerd.snapshotter.v1"]]});
+        assert!(details(containerd).containerd_store);
         let podman =
             json!({"Driver": "overlay", "DockerRootDir": "/srv/podman/root", "ServerVersion": "4.3.1"});
         assert_eq!(details(podman).root_dir.as_deref(), Some("/srv/podman/root"));
@@ -575,7 +689,7 @@ mod tests {
         ] {
             assert_eq!(
                 details(info.clone()),
-                EngineDetails { storage_driver: "overlay2".into(), root_dir: None },
+                EngineDetails { storage_driver: "overlay2".into(), root_dir: None, containerd_store: false },
                 "{info}"
             );
         }
@@ -749,5 +863,88 @@ mod tests {
         assert_eq!(tmpfs[1].destination, "/t2");
         assert_eq!(tmpfs[1].size_limit, Some(1 << 20));
         assert_eq!(tmpfs[1].mode.as_deref(), Some("1770"));
+    }
+}
+
+/// The image list of Engine 29 (API 1.52) asked with `manifests=1`.
+#[cfg(test)]
+mod manifest_tests {
+    use super::*;
+    use crate::model::ContainerId;
+
+    const LIST: &str = include_str!("../../tests/fixtures/engine-1.52/images-manifests.json");
+
+    fn images(list: &str) -> Vec<ImageFacts> {
+        let items: Vec<Item> = serde_json::from_str(list).unwrap();
+        let (images, skipped) = decode_each::<Image>(&items);
+        assert_eq!(skipped, 0);
+        images.into_iter().map(Image::into_facts).collect()
+    }
+
+    #[test]
+    fn each_platform_and_attestation_of_a_multi_platform_image_says_what_is_here() {
+        let alpine = &images(LIST)[0];
+        assert_eq!(alpine.tags, ["alpine:3.22"]);
+        let [amd64, arm64, for_amd64, for_arm64] = &alpine.manifests[..] else {
+            panic!("four manifests: {:?}", alpine.manifests)
+        };
+        assert_eq!(
+            (amd64.kind, amd64.platform.as_deref(), amd64.available),
+            (ManifestKind::Image, Some("linux/amd64"), true)
+        );
+        assert_eq!(
+            (amd64.content_size, amd64.unpacked_size, amd64.total_size),
+            (Some(3_802_116), Some(8_620_032), Some(12_422_148))
+        );
+        let web = ContainerId::new("f059a5a2809a9c0675534338e571e042d196619ea4be20486c200ce3ba372926");
+        assert_eq!(amd64.container_ids, [web]);
+        assert_eq!((arm64.platform.as_deref(), arm64.available), (Some("linux/arm64/v8"), false));
+        assert_eq!((arm64.content_size, arm64.unpacked_size), (Some(0), Some(0)));
+        assert!(arm64.container_ids.is_empty(), "Containers: null");
+        assert_eq!((for_amd64.kind, for_amd64.platform.as_deref()), (ManifestKind::Attestation, None));
+        assert_eq!(for_amd64.attests.as_deref(), Some(amd64.digest.as_str()));
+        assert_eq!(
+            (for_amd64.available, for_amd64.content_size, for_amd64.unpacked_size),
+            (true, Some(14_380), None)
+        );
+        assert_eq!((for_arm64.attests.as_deref(), for_arm64.available), (Some(arm64.digest.as_str()), false));
+        assert_eq!(amd64.digest, "sha256:a698229582d023853cb5b2849d0c9318256fcca5a6f7ed009c8e7a831b244b6c");
+    }
+
+    #[test]
+    fn a_single_platform_image_has_one_manifest_its_own_digest() {
+        let myapp = &images(LIST)[1];
+        assert_eq!(myapp.manifests.len(), 1);
+        let only = &myapp.manifests[0];
+        assert_eq!(only.digest, myapp.id.as_str());
+        assert_eq!(
+            (only.platform.as_deref(), only.available, only.unpacked_size),
+            (Some("linux/amd64"), true, Some(97_344_448))
+        );
+    }
+
+    #[test]
+    fn odd_or_missing_manifest_fields_cost_only_themselves() {
+        let list = r#"[
+            {"Id": "sha256:old", "Size": 10},
+            {"Id": "sha256:new", "Manifests": null},
+            {"Id": "sha256:odd", "Manifests": [
+                {"ID": "sha256:m1", "Kind": "signature", "Available": null, "Size": null, "ImageData": null},
+                {"ID": "sha256:m2", "Kind": "image", "Size": {"Content": "lots"}},
+                {"Descriptor": {"digest": "sha256:m3", "platform": {"os": "linux", "architecture": "riscv64"}},
+                 "Kind": "image", "Size": {"Content": -1, "Total": 5}}
+            ]}
+        ]"#;
+        let images = images(list);
+        assert!(images[0].manifests.is_empty() && images[1].manifests.is_empty());
+        let odd = &images[2].manifests;
+        assert_eq!(odd.len(), 2, "the manifest with a text size is skipped, the image is not");
+        assert_eq!(
+            odd[0],
+            ImageManifest { digest: "sha256:m1".into(), kind: ManifestKind::Unknown, ..Default::default() }
+        );
+        assert_eq!(odd[1].digest, "sha256:m3", "the descriptor's digest where the ID is missing");
+        assert_eq!(odd[1].platform.as_deref(), Some("linux/riscv64"), "the descriptor's platform");
+        assert_eq!((odd[1].content_size, odd[1].total_size), (None, Some(5)));
     }
 }

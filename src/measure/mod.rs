@@ -8,9 +8,11 @@
 //! archive stream; `Pool` sizes many trees at once on a bounded number of threads and hands
 //! each result back as soon as it is known.
 
+pub mod image_layers;
 pub mod layerdb;
 pub mod local;
 mod many;
+pub mod mountinfo;
 mod pool;
 pub mod tar;
 pub mod tree;

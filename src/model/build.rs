@@ -75,7 +75,7 @@ pub fn build(sources: &Sources) -> Inventory {
     let tmpfs_mounts = tmpfs_mounts(sources);
     let images = images::images(sources);
     let build_cache = images::build_cache(sources.build_cache.as_ref());
-    let layers_size = sources.image_usage.as_ref().and_then(|u| u.layers_size);
+    let layers_size = sources.image_usage.as_ref().and_then(|u| Some((u.layers_size?, u.source)));
     let totals = totals(&containers, &volumes, &tmpfs_mounts, &images, layers_size, build_cache.as_ref());
     Inventory {
         engine: sources.engine.clone(),
@@ -272,7 +272,7 @@ fn totals(
     volumes: &[Volume],
     tmpfs: &[TmpfsMount],
     images: &[Image],
-    images_size: Option<u64>,
+    images_size: Option<(u64, super::ImagesSizeSource)>,
     build_cache: Option<&BuildCache>,
 ) -> Totals {
     let dangling = volumes.iter().filter(|v| v.dangling);
@@ -292,7 +292,8 @@ fn totals(
         reclaimable_volume_bytes,
         reclaimable_volume_disk_usage,
         images: images.len(),
-        images_size,
+        images_size: images_size.map(|(size, _)| size),
+        images_size_source: images_size.map(|(_, source)| source),
         reclaimable_image_bytes,
         build_cache_size: build_cache.map(|c| c.size),
         build_cache_reclaimable,

@@ -100,6 +100,9 @@ pub fn measured_by_engine(driver: &str, options: &BTreeMap<String, String>) -> b
 pub enum SizeSource {
     Host,
     Engine,
+    /// Walked here in the container's containerd snapshot (Docker's containerd image store),
+    /// counted as containerd counts a snapshot: blocks on disk, each inode once.
+    Snapshot,
 }
 
 impl SizeSource {
@@ -108,6 +111,7 @@ impl SizeSource {
         match self {
             SizeSource::Host => "host",
             SizeSource::Engine => "engine",
+            SizeSource::Snapshot => "snapshot",
         }
     }
 }
@@ -164,6 +168,11 @@ impl<T> Measured<T> {
 
     pub fn host(value: T, disk_usage: u64, at: std::time::SystemTime) -> Self {
         Measured { value, source: SizeSource::Host, at, disk_usage: Some(disk_usage) }
+    }
+
+    /// A containerd snapshot walked here: the engine counts its blocks, so the size is them.
+    pub fn snapshot(value: T, disk_usage: u64, at: std::time::SystemTime) -> Self {
+        Measured { value, source: SizeSource::Snapshot, at, disk_usage: Some(disk_usage) }
     }
 }
 
@@ -226,8 +235,51 @@ impl Default for DiskUsage {
 pub struct ImagesUsage {
     /// Every image layer once (`LayersSize`): what images take on disk.
     pub layers_size: Option<u64>,
+    /// Where `layers_size` came from.
+    pub source: ImagesSizeSource,
     /// Image id → its sizes.
     pub images: HashMap<ImageId, ImageSizes>,
+}
+
+/// Where the images' total came from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ImagesSizeSource {
+    /// The engine's own `LayersSize`.
+    #[default]
+    Engine,
+    /// Read here from a graph driver's layer store, counted as the engine counts `LayersSize`.
+    LayerStore,
+    /// The images' sizes added up with each shared layer once, where the engine's own total is
+    /// known to be wrong (the containerd store before Engine 29.6 counts containers' snapshots
+    /// in it; Podman answers 0).
+    Images,
+    /// The engine's own total, known to be wrong on this engine, and no sum could be proven.
+    EngineUnreliable,
+}
+
+impl ImagesSizeSource {
+    /// Whether the engine's `LayersSize` is known to be wrong on an engine like this one.
+    pub fn engine_total_wrong(kind: EngineKind, containerd_store: bool, api: (u32, u32)) -> bool {
+        // moby#52901: fixed in Engine 29.6, which speaks API 1.55.
+        kind == EngineKind::Podman || (containerd_store && api < (1, 55))
+    }
+
+    /// Where the images' total came from, in words.
+    pub fn words(self) -> &'static str {
+        match self {
+            ImagesSizeSource::Engine => "the engine's own total (LayersSize)",
+            ImagesSizeSource::LayerStore => {
+                "read here from the engine's layer store, as the engine counts it"
+            }
+            ImagesSizeSource::Images => {
+                "the images' sizes with shared layers once (this engine's own total is known to be wrong)"
+            }
+            ImagesSizeSource::EngineUnreliable => {
+                "the engine's own total, known to be wrong on this engine: it could not be checked"
+            }
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -281,6 +333,9 @@ pub struct ContainerDetails {
     /// The host folder holding the writable layer (`GraphDriver.Data.UpperDir`), for drivers
     /// that name one.
     pub writable_layer: Option<String>,
+    /// The containerd snapshotter holding the writable layer, on the containerd image store
+    /// (whose inspect names no folder).
+    pub snapshotter: Option<Snapshotter>,
     pub image_id: ImageId,
     /// The engine's sizes, when the inspect asked for them (`size=1`).
     pub sizes: Option<ContainerSizes>,
@@ -294,6 +349,28 @@ pub struct ContainerDetails {
     pub log_path: Option<String>,
     /// The container's folder under the engine's root, on the engine's host.
     pub folder: Option<String>,
+}
+
+/// The containerd snapshotters whose snapshots dockdu can find and read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Snapshotter {
+    /// A whole copy of the root per snapshot: a container's snapshot is its whole root.
+    Native,
+    /// An overlay: a container's snapshot is its own changes.
+    Overlayfs,
+}
+
+impl Snapshotter {
+    /// By the name the containerd store puts in `GraphDriver.Name`; graph drivers never use
+    /// these names (theirs are `overlay2`, `fuse-overlayfs`, `vfs`, …).
+    pub fn from_name(name: &str) -> Option<Snapshotter> {
+        match name {
+            "native" => Some(Snapshotter::Native),
+            "overlayfs" => Some(Snapshotter::Overlayfs),
+            _ => None,
+        }
+    }
 }
 
 /// A tmpfs mount read from a container's inspect, from either syntax.
@@ -315,6 +392,9 @@ pub struct ImageFacts {
     pub shared_size: Option<u64>,
     pub created: i64,
     pub labels: BTreeMap<String, String>,
+    /// Its platforms and attestations, from an image list asked with `manifests=1` (API ≥ 1.47)
+    /// on an engine that keeps images in containerd; otherwise empty.
+    pub manifests: Vec<super::manifests::ImageManifest>,
 }
 
 impl ImageFacts {
@@ -349,6 +429,8 @@ pub struct EngineInfo {
     /// Where the engine keeps its layers and volumes on its host (`DockerRootDir` from `/info`;
     /// Podman's `GraphRoot`): `null` until the engine has said.
     pub root_dir: Option<String>,
+    /// Docker's containerd image store: images and layers are containerd snapshots.
+    pub containerd_store: bool,
     /// Reached over TLS without checking the engine's certificate (`https://` without
     /// `DOCKER_TLS_VERIFY`, as the docker CLI allows): anyone in between could be answering.
     pub tls_unverified: bool,
@@ -364,6 +446,7 @@ impl EngineInfo {
     pub fn set_details(&mut self, details: EngineDetails) {
         self.storage_driver = details.storage_driver;
         self.root_dir = details.root_dir;
+        self.containerd_store = details.containerd_store;
     }
 }
 
@@ -373,4 +456,7 @@ pub struct EngineDetails {
     pub storage_driver: String,
     /// `DockerRootDir` (Podman sends its `GraphRoot` there): where its layers and volumes are.
     pub root_dir: Option<String>,
+    /// Images and containers' layers live in containerd's snapshots (Docker's containerd image
+    /// store), not in a graph driver's folders.
+    pub containerd_store: bool,
 }

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use super::manifests::ImageManifest;
 use super::{ContainerId, ImageId};
 
 use super::facts::{BuildCacheFacts, BuildCacheRecord};
@@ -43,6 +44,9 @@ pub struct Image {
     pub sizes_source: Option<ImageSizeSource>,
     #[serde(skip)]
     pub labels: BTreeMap<String, String>,
+    /// Its platforms and attestations, where the engine describes them (API ≥ 1.47, containerd's
+    /// image store); empty otherwise.
+    pub manifests: Vec<ImageManifest>,
 }
 
 impl Image {
@@ -115,6 +119,7 @@ pub(super) fn images(sources: &Sources) -> Vec<Image> {
                 created_at: crate::text::format::utc_timestamp(facts.created),
                 sizes_source,
                 labels: facts.labels.clone(),
+                manifests: facts.manifests.clone(),
             }
         })
         .collect();
@@ -196,6 +201,7 @@ mod tests {
         let usage = ImagesUsage {
             layers_size: Some(360),
             images: [("sha256:a".into(), ImageSizes { size: Some(300), shared_size: Some(40) })].into(),
+            ..Default::default()
         };
         sources.image_usage = Some(usage);
         let inventory = build(&sources);

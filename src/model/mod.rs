@@ -12,7 +12,9 @@ pub mod error;
 pub mod facts;
 pub mod ids;
 pub mod images;
+pub mod images_total;
 pub mod logs;
+pub mod manifests;
 pub mod outcome;
 mod ownership;
 pub mod plan;
@@ -158,8 +160,11 @@ pub struct Totals {
     /// Held in memory by the tmpfs mounts whose use could be read.
     pub tmpfs_used: u64,
     pub images: usize,
-    /// Every image layer once, as the engine counts it (`LayersSize`); `None` until measured.
+    /// Every image layer once, as the engine counts it (`LayersSize`) or as proven where that
+    /// is wrong; `None` until measured.
     pub images_size: Option<u64>,
+    /// Where `images_size` came from; `None` until measured.
+    pub images_size_source: Option<facts::ImagesSizeSource>,
     /// The unique sizes of the images no container uses, as far as known.
     pub reclaimable_image_bytes: u64,
     /// `None` until measured.

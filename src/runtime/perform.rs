@@ -16,7 +16,7 @@ use crate::app::{Action, Effect, EngineMsg};
 use crate::engine::{Engine, EngineError};
 use crate::tasks::cleanup::Cleanup;
 use crate::tasks::sizes::{self, Route};
-use crate::tasks::{actions, browse, collect, tmpfs};
+use crate::tasks::{actions, browse, collect, image_sizes, tmpfs};
 
 /// What every task may need: the engine, where sizes come from, the way back to the app, and
 /// the cleanup that outlives a cancelled task.
@@ -39,9 +39,7 @@ pub fn perform(effect: Effect, context: &Context) -> Option<JoinHandle<()>> {
         }),
         // The header's driver and the binds' data root: a failure leaves both unknown.
         Effect::Describe => tokio::spawn(async move {
-            if let Ok(details) = engine.details().await {
-                let _ = sender.send(EngineMsg::Details(details)).await;
-            }
+            let _ = sender.send(EngineMsg::Details(engine.details().await.ok())).await;
         }),
         // Both lists at once, in one task so that a newer generation cancels both.
         Effect::LoadLists { seq } => tokio::spawn(async move {
@@ -103,9 +101,9 @@ pub fn perform(effect: Effect, context: &Context) -> Option<JoinHandle<()>> {
         Effect::LoadImages { seq } => {
             spawn(sender, async move { EngineMsg::Images { seq, result: engine.images().await } })
         }
-        Effect::SizeImages => {
-            spawn(sender, async move { EngineMsg::ImagesSized(engine.image_sizes().await.map(Box::new)) })
-        }
+        Effect::SizeImages { route, listed } => spawn(sender, async move {
+            EngineMsg::ImagesSized(image_sizes::measure(&engine, &route, &listed).await.map(Box::new))
+        }),
         Effect::Perform(Action::Remove(plan)) => {
             spawn(sender, async move { EngineMsg::Removed(actions::remove(&engine, &plan).await) })
         }

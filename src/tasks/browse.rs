@@ -10,7 +10,7 @@ use crate::measure::{
     self, local, tar::TarTree, Bounds, Cancel, Change, Layout, NodeKind, Progress, Tree, WalkError,
 };
 pub use crate::model::browse::{BrowseError, Target};
-use crate::model::{resolve, ContainerFacts, ContainerId, MountKind, SizeSource};
+use crate::model::{resolve, ContainerFacts, ContainerId, MountKind, SizeSource, Snapshotter};
 use crate::tasks::cleanup::Cleanup;
 
 #[derive(Debug)]
@@ -64,12 +64,28 @@ pub async fn measure(
             let changes = engine.layer_changes(&container.id).await?;
             if here {
                 let details = engine.container_details(&container.id, false).await?;
-                if let Some(upper) = details.writable_layer {
-                    if let Ok(mut tree) =
-                        walk_here(PathBuf::from(upper), Layout::Layer, &mut progress).await?
-                    {
+                // A graph driver's upper folder, or a running container's containerd snapshot
+                // (with the native snapshotter, a whole copy of its root).
+                let (layer, layout, source) = match (details.writable_layer, details.snapshotter, details.pid)
+                {
+                    (Some(upper), _, _) => (Some(PathBuf::from(upper)), Layout::Layer, SizeSource::Host),
+                    (None, Some(snapshotter), Some(pid)) => {
+                        let found =
+                            tokio::task::spawn_blocking(move || measure::mountinfo::writable_layer(pid))
+                                .await
+                                .ok()
+                                .flatten()
+                                .map(|(path, _)| path);
+                        let layout =
+                            if snapshotter == Snapshotter::Native { Layout::Plain } else { Layout::Layer };
+                        (found, layout, SizeSource::Snapshot)
+                    }
+                    _ => (None, Layout::Layer, SizeSource::Host),
+                };
+                if let Some(layer) = layer {
+                    if let Ok(mut tree) = walk_here(layer, layout, &mut progress).await? {
                         local::mark_changes(&mut tree, &change_map(&changes));
-                        return Ok(browsed(found, SizeSource::Host, tree));
+                        return Ok(browsed(found, source, tree));
                     }
                 }
             }

@@ -9,9 +9,12 @@ use std::path::Path;
 use futures_util::StreamExt;
 
 use crate::engine::{Engine, EngineError};
+use crate::model::images_total::ImagesRoute;
+use crate::model::ImageId;
 use crate::model::{
     ContainerFacts, ContainerId, DiskUsage, Ownership, SizeFacts, Sources, VolumeFacts, VolumeName,
 };
+use crate::tasks::image_sizes;
 use crate::tasks::sizes::{self, ContainerSized, Route, VolumesSized};
 
 pub async fn collect(engine: &Engine, route: Route) -> Result<Sources, EngineError> {
@@ -23,21 +26,26 @@ pub async fn collect(engine: &Engine, route: Route) -> Result<Sources, EngineErr
     };
     let volumes = async {
         let volumes = engine.volumes().await?;
-        let (sized, mut usage) = size_volumes(engine, route, &volumes).await?;
-        // One `/system/df` at a time: the images' part waits for the volumes' (often the same
-        // answer). Listed before it is asked, every image listed is in its answer.
+        let (sized, usage) = size_volumes(engine, route, &volumes).await?;
         let images = engine.images().await?;
-        let measured = |id: &str| usage.images.as_ref().is_some_and(|u| u.images.contains_key(id));
-        if usage.build_cache.is_none() || !images.iter().all(|i| measured(&i.id)) {
-            usage = engine.image_sizes().await?;
-        }
         Ok::<_, EngineError>((volumes, sized, images, usage))
     };
-    let ((mut containers, inspected), (volumes, mut sizes, images, usage), details) =
+    let ((mut containers, inspected), (volumes, mut sizes, images, mut usage), details) =
         tokio::try_join!(containers, volumes, engine.details())?;
+    info.set_details(details);
+    // One `/system/df` at a time: the images' part waits for the volumes' (often the same
+    // answer). Listed before it is asked, every image listed is in its answer. The report has
+    // the build cache, which only `/system/df` knows: never the layer store's route here.
+    let image_route = ImagesRoute::choose(&info, engine.is_local(), true);
+    let measured = |id: &str| usage.images.as_ref().is_some_and(|u| u.images.contains_key(id));
+    if usage.build_cache.is_none() || !images.iter().all(|i| measured(&i.id)) {
+        let listed: Vec<ImageId> = images.iter().map(|i| i.id.clone()).collect();
+        usage = image_sizes::measure(engine, &image_route, &listed).await?;
+    } else if let Some(images) = usage.images.as_mut().filter(|_| image_route.prove_total) {
+        image_sizes::prove_total(engine, images).await;
+    }
     // Removed between the list and its inspect: it is gone, not of unknown size.
     containers.retain(|c| inspected.contains_key(&c.id));
-    info.set_details(details);
     let mut tmpfs = HashMap::with_capacity(inspected.len());
     let mut pids = HashMap::new();
     let mut state_times = HashMap::with_capacity(inspected.len());

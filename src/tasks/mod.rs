@@ -6,6 +6,7 @@ pub mod browse;
 pub mod cleanup;
 pub mod collect;
 pub mod disk;
+pub mod image_sizes;
 pub mod log_files;
 pub mod sizes;
 pub mod tmpfs;

@@ -25,7 +25,7 @@ use crate::engine::{Engine, EngineError};
 use crate::measure::{self, Pool};
 pub use crate::model::sized::{ContainerSized, VolumesSized};
 use crate::model::{
-    ContainerDetails, ContainerId, ContainerSizes, ImageId, Measured, VolumeFacts, VolumeName,
+    ContainerDetails, ContainerId, ContainerSizes, ImageId, Measured, Snapshotter, VolumeFacts, VolumeName,
 };
 use crate::tasks::log_files;
 
@@ -126,8 +126,7 @@ impl ContainerSizer {
         }
         let details = self.engine.container_details(id, false).await?;
         let logs = read_logs(&details, id).await;
-        if let Some((value, disk_usage)) = self.measure_here(&details).await? {
-            let measured = Measured::host(value, disk_usage, SystemTime::now());
+        if let Some(measured) = self.measure_here(&details).await? {
             return Ok(ContainerSized { details, sizes: Some(measured), logs });
         }
         // Not readable here (or no folder to read): the engine measures it.
@@ -135,12 +134,15 @@ impl ContainerSizer {
         Ok(ContainerSized { sizes: from_engine(&sized), details, logs })
     }
 
-    /// The layer walked here, and the image's size from the engine; `None` when either is
-    /// out of reach.
+    /// The layer walked here, with the image's size from the engine for a graph driver's; `None`
+    /// when out of reach.
     async fn measure_here(
         &self,
         details: &ContainerDetails,
-    ) -> Result<Option<(ContainerSizes, u64)>, EngineError> {
+    ) -> Result<Option<Measured<ContainerSizes>>, EngineError> {
+        if let (Some(snapshotter), Some(pid)) = (details.snapshotter, details.pid) {
+            return Ok(self.measure_snapshot(snapshotter, pid).await);
+        }
         let Some(layer) = &details.writable_layer else { return Ok(None) };
         let (size_rw, disk_usage) = match walk(&self.pool, PathBuf::from(layer)).await {
             Ok(total) => (total.bytes, total.disk_usage),
@@ -153,7 +155,32 @@ impl ContainerSizer {
             Err(measure::WalkError::Cancelled) => return Ok(None),
         };
         let image = self.image_size(&details.image_id).await?;
-        Ok(image.map(|image| (ContainerSizes { size_rw, size_root_fs: Some(image + size_rw) }, disk_usage)))
+        Ok(image.map(|image| {
+            let sizes = ContainerSizes { size_rw, size_root_fs: Some(image + size_rw) };
+            Measured::host(sizes, disk_usage, SystemTime::now())
+        }))
+    }
+
+    /// A running container's containerd snapshot, found through its mount table. The engine's
+    /// `SizeRw` there is containerd's usage of the snapshot: blocks on disk, each inode once,
+    /// folders included (with the native snapshotter the snapshot is a whole copy of the root).
+    /// Its virtual size adds snapshots this route cannot find (the init layer's, the image's
+    /// unpacked ones): left unknown rather than guessed.
+    async fn measure_snapshot(&self, snapshotter: Snapshotter, pid: u32) -> Option<Measured<ContainerSizes>> {
+        let (layer, mount) = tokio::task::spawn_blocking(move || measure::mountinfo::writable_layer(pid))
+            .await
+            .ok()
+            .flatten()?;
+        let expected = match mount {
+            measure::mountinfo::RootMount::Overlay { .. } => Snapshotter::Overlayfs,
+            measure::mountinfo::RootMount::Folder { .. } => Snapshotter::Native,
+        };
+        if expected != snapshotter {
+            return None;
+        }
+        let total = walk(&self.pool, layer).await.ok()?;
+        let sizes = ContainerSizes { size_rw: total.disk_usage, size_root_fs: None };
+        Some(Measured::snapshot(sizes, total.disk_usage, SystemTime::now()))
     }
 
     async fn image_size(&self, id: &ImageId) -> Result<Option<u64>, EngineError> {

@@ -14,6 +14,7 @@ use crate::app::form::Input;
 use crate::app::loading::{ListKind, Part};
 use crate::app::panel::Panel;
 use crate::app::{App, Connection, EventsState, Focus, Overlay};
+use crate::model::ImagesSizeSource;
 use crate::text::format::{clock, danger_marker, size};
 
 pub fn header(app: &App, frame: &mut Frame, area: Rect) {
@@ -73,6 +74,10 @@ pub fn header(app: &App, frame: &mut Frame, area: Rect) {
     // Before the lists answer, as the other totals; then "…" until `/system/df` tells.
     let images_size = match (t.images_size, &loading.images) {
         _ if !loading.lists_shown() => sized(0),
+        // The engine's own total, known to be wrong here and not proven otherwise.
+        (Some(bytes), _) if t.images_size_source == Some(ImagesSizeSource::EngineUnreliable) => {
+            format!("{}?", size(Some(bytes)))
+        }
         (Some(bytes), _) => size(Some(bytes)),
         (None, sizing) if sizing.failed.is_some() => "?".to_owned(),
         (None, _) => "…".to_owned(),
@@ -80,6 +85,10 @@ pub fn header(app: &App, frame: &mut Frame, area: Rect) {
     let (cache_count, cache_size) = match &app.inventory.build_cache {
         Some(cache) => (cache.count.to_string(), size(Some(cache.size))),
         None if loading.images.failed.is_some() => ("?".to_owned(), "?".to_owned()),
+        // Only a `/system/df` that walks everything knows it here: asked for on panel 6 or `r`.
+        None if loading.images.build_cache_deferred && !loading.images.measuring => {
+            ("–".to_owned(), "not measured (6)".to_owned())
+        }
         None if !loading.lists_shown() => ("0".to_owned(), sized(0)),
         None => ("…".to_owned(), "…".to_owned()),
     };

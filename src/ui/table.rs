@@ -256,6 +256,9 @@ fn empty_message(app: &App) -> Text<'static> {
         Panel::BuildCache => match (&app.inventory.build_cache, &loading.images.failed) {
             (Some(_), _) => "The build cache is empty: nothing was built here with BuildKit",
             (None, Some(_)) => "The build cache could not be measured (r retries)",
+            (None, None) if loading.images.build_cache_deferred && !loading.images.measuring => {
+                "The build cache is not measured: only /system/df knows it on this engine (r measures it)"
+            }
             (None, None) => {
                 return Line::styled(
                     format!("{} Measuring the build cache (/system/df)…", theme::spinner(app.spinner)),

@@ -77,6 +77,7 @@ pub fn engine() -> EngineInfo {
         os: "linux".into(),
         storage_driver: "overlay2".into(),
         root_dir: Some("/var/lib/docker".into()),
+        containerd_store: false,
         tls_unverified: false,
     }
 }
@@ -160,6 +161,7 @@ pub fn images() -> Vec<ImageFacts> {
         shared_size: None,
         created,
         labels: BTreeMap::new(),
+        manifests: Vec::new(),
     };
     vec![
         image("nginx:1.27", &["nginx:1.27", "nginx:latest"], 188 << 20, 1_795_000_000),
@@ -201,7 +203,7 @@ pub fn image_usage() -> DiskUsage {
         last_used_at: Some("2026-11-26T09:00:00Z".into()),
     };
     DiskUsage {
-        images: Some(ImagesUsage { layers_size: Some(1603 << 20), images }),
+        images: Some(ImagesUsage { layers_size: Some(1603 << 20), images, source: Default::default() }),
         build_cache: Some(BuildCacheFacts {
             records: vec![
                 record("k3f0abcd1234ef", "regular", 300 << 20, false),
@@ -331,7 +333,7 @@ pub fn loaded_app_before_images(width: u16, height: u16) -> App {
     let mut app = App::new(&engine().host, true, (width, height), Default::default());
     app.now = measured_at() + std::time::Duration::from_secs(120);
     app.start();
-    feed(&mut app, EngineMsg::Connected(engine()));
+    connect(&mut app, engine());
     feed(&mut app, EngineMsg::Containers { seq: 1, containers: containers() });
     feed(&mut app, EngineMsg::Volumes { seq: 1, volumes: volumes() });
     feed(&mut app, EngineMsg::ContainersSized { seq: 1, found: container_sizes() });
@@ -394,7 +396,7 @@ pub fn loaded_app_with_volumes(
         App::new(&engine.host, engine.host.starts_with("unix://"), (width, height), Default::default());
     app.now = measured_at() + std::time::Duration::from_secs(120);
     app.start();
-    feed(&mut app, EngineMsg::Connected(engine));
+    connect(&mut app, engine);
     let mut found = container_sizes();
     for c in &extra {
         let sizes = Some(Measured {
@@ -443,6 +445,18 @@ pub fn loaded_app_with_volumes(
         feed(&mut app, EngineMsg::Volumes { seq, volumes: volumes.clone() });
     }
     app
+}
+
+/// The engine answers `/version` and then `/info` (its driver, data root and store).
+pub fn connect(app: &mut App, engine: EngineInfo) -> Vec<dockdu::app::Effect> {
+    let details = dockdu::model::EngineDetails {
+        storage_driver: engine.storage_driver.clone(),
+        root_dir: engine.root_dir.clone(),
+        containerd_store: engine.containerd_store,
+    };
+    let mut effects = feed(app, EngineMsg::Connected(engine));
+    effects.extend(feed(app, EngineMsg::Details(Some(details))));
+    effects
 }
 
 /// Feeds an app what the runtime would have sent it for these sources: lists, inspections and

@@ -245,7 +245,10 @@ pub struct Scenario {
 impl Scenario {
     /// Connects (panicking if no engine answers) and imports this scenario's image.
     pub async fn new() -> Scenario {
-        Scenario::with(connect().await, None).await
+        let docker = connect().await;
+        let engine = tokio::task::spawn_blocking(engine_under_test).await.expect("describing the engine");
+        eprintln!("engine under test: {engine}");
+        Scenario::with(docker, None).await
     }
 
     /// On an engine of the test's own (`dockerd::SecondDockerd::docker()`): imports this
@@ -280,10 +283,40 @@ impl Scenario {
         }
     }
 
+    /// An untagged (dangling) image of one file of `bytes` bytes, labelled like the scenario's:
+    /// imported without a name, which leaves it dangling on both stores (moving a tag off an
+    /// image removes it on the containerd store). Returns its id.
+    pub async fn import_untagged(&self, role: &str, bytes: u64) -> String {
+        let body = file_tar(&format!("{}.bin", self.name(role)), bytes);
+        let options = CreateImageOptions {
+            from_src: Some("-".to_owned()),
+            changes: vec![format!("LABEL {LABEL}={}", self.run_id), r#"CMD ["/bin/sh"]"#.to_owned()],
+            ..Default::default()
+        };
+        let mut progress =
+            self.docker.create_image(Some(options), Some(bollard::body_full(body.into())), None);
+        let mut id = None;
+        while let Some(step) = progress.next().await {
+            let step = step.unwrap_or_else(|e| panic!("importing an untagged image: {e}"));
+            // The import's last word is the new image's id.
+            id = step.status.filter(|s| s.starts_with("sha256:")).or(id);
+        }
+        id.expect("the import names the image it made")
+    }
+
+    /// The engine's own size of an image, as its image list gives it (on the containerd store
+    /// the inspect's `Size` is another number: the content alone).
+    pub async fn image_size(&self, id: &str) -> u64 {
+        let options =
+            ListImagesOptions { all: true, filters: Some(label_filter(&self.run_id)), ..Default::default() };
+        let images = self.docker.list_images(Some(options)).await.expect("listing images");
+        let image = images.into_iter().find(|i| i.id == id).unwrap_or_else(|| panic!("{id} is not listed"));
+        u64::try_from(image.size).expect("the image's size")
+    }
+
     /// Another image, imported as `dockdu-test/busybox:<run id>-<role>` and labelled like the
     /// scenario's: one file of `bytes` bytes (nothing to run; containers come from `image`), so
-    /// its id and unique size are its own. Importing a second one with the same role leaves the
-    /// first untagged (dangling). Returns its id.
+    /// its id and unique size are its own. Returns its id.
     pub async fn import_image_as(&self, role: &str, bytes: u64) -> String {
         // Named by run: another scenario's same-sized file would be the same layer, shared.
         let body = file_tar(&format!("{}.bin", self.name(role)), bytes);
@@ -618,6 +651,79 @@ pub fn plain_get(path: &str) -> (u16, Vec<u8>) {
     let head = String::from_utf8_lossy(&answer[..end]).into_owned();
     let status = head.split(' ').nth(1).and_then(|s| s.parse().ok()).expect("a status line");
     (status, answer[end + 4..].to_vec())
+}
+
+/// The engine the tests run against (`DOCKER_HOST`), as it describes itself: each test names it
+/// in its output, so a failure says which of the engines it was.
+#[derive(Debug, Clone)]
+pub struct EngineUnderTest {
+    pub host: String,
+    pub product: String,
+    pub version: String,
+    pub api: (u32, u32),
+    pub driver: String,
+    /// Docker's containerd image store: layers are containerd snapshots.
+    pub containerd_store: bool,
+}
+
+impl EngineUnderTest {
+    pub fn podman(&self) -> bool {
+        self.product.contains("Podman")
+    }
+
+    /// Containers' writable layers are measured as containerd counts a snapshot (blocks on disk),
+    /// and only while they run.
+    pub fn snapshots(&self) -> bool {
+        self.containerd_store
+    }
+}
+
+impl std::fmt::Display for EngineUnderTest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let store = if self.containerd_store { "containerd image store" } else { "graph driver" };
+        let (major, minor) = self.api;
+        write!(
+            f,
+            "{} {} (API {major}.{minor}, {store} {}) at {}",
+            self.product, self.version, self.driver, self.host
+        )
+    }
+}
+
+/// What `/version` and `/info` say of the engine at `DOCKER_HOST`, asked once per test binary.
+pub fn engine_under_test() -> &'static EngineUnderTest {
+    static ENGINE: OnceLock<EngineUnderTest> = OnceLock::new();
+    ENGINE.get_or_init(|| {
+        let json = |path: &str| -> serde_json::Value {
+            let (status, body) = plain_get(path);
+            assert_eq!(status, 200, "{path}: {}", String::from_utf8_lossy(&body));
+            serde_json::from_slice(&body).expect("the engine answers JSON")
+        };
+        let version = json("/version");
+        let info = json("/info");
+        let text = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_owned();
+        let api = text(&version["ApiVersion"]);
+        let (major, minor) = api.split_once('.').expect("an API version");
+        let product = version["Components"][0]["Name"].as_str().unwrap_or("Engine");
+        let product = if text(&version["Platform"]["Name"]).contains("Podman") || product.contains("Podman") {
+            "Podman Engine".to_owned()
+        } else {
+            "Docker Engine".to_owned()
+        };
+        let containerd_store = info["DriverStatus"].as_array().is_some_and(|pairs| {
+            pairs
+                .iter()
+                .any(|p| p[0] == "driver-type" && text(&p[1]).starts_with("io.containerd.snapshotter"))
+        });
+        EngineUnderTest {
+            host: docker_host(),
+            product,
+            version: text(&version["Version"]),
+            api: (major.parse().expect("major"), minor.parse().expect("minor")),
+            driver: text(&info["Driver"]),
+            containerd_store,
+        }
+    })
 }
 
 /// How long another client's `/system/df` may keep ours waiting.

@@ -1,10 +1,11 @@
 //! The detail of an image (its tags, sizes and where they came from, the containers made from
 //! it) and of a build cache record (read-only: the engine clears the cache only as a whole).
 
-use super::{field, heading, piece, plain, quiet, Row, Tone};
+use super::{field, heading, piece, plain, quiet, Piece, Row, Tone};
 use crate::app::App;
+use crate::model::manifests::{platform_of, ImageManifest, ManifestKind};
 use crate::model::{BuildCacheRecord, Image, ImageSizeSource};
-use crate::text::format::size;
+use crate::text::format::{image_short_id, short_id, size};
 use crate::text::sanitize::visible;
 
 fn shown(raw: &str) -> String {
@@ -57,7 +58,72 @@ pub(super) fn image(app: &App, image: &Image) -> Vec<Row> {
     if let Some(origin) = origin {
         out.push(Row::of(vec![quiet(origin)]));
     }
+    out.extend(manifests(app, image));
     out
+}
+
+/// One row per manifest: its platforms first, each with what is here and who runs it, then the
+/// attestations, quiet. Nothing where the engine does not describe them.
+fn manifests(app: &App, image: &Image) -> Vec<Row> {
+    if image.manifests.is_empty() {
+        return Vec::new();
+    }
+    let mut ordered: Vec<&ImageManifest> = image.manifests.iter().collect();
+    // Stable: the index's order within each kind.
+    ordered.sort_by_key(|m| m.kind != ManifestKind::Image);
+    let label = |m: &ImageManifest| match m.kind {
+        ManifestKind::Image => shown(m.platform.as_deref().unwrap_or(m.short_digest())),
+        ManifestKind::Attestation => {
+            let target = m.attests.as_deref().unwrap_or_default();
+            let of = platform_of(&image.manifests, target).unwrap_or(image_short_id(target));
+            format!("attestation for {}", shown(of))
+        }
+        ManifestKind::Unknown => format!("unknown manifest {}", shown(m.short_digest())),
+    };
+    // Platforms line up with each other; the quiet rows below them need not.
+    let column = ordered
+        .iter()
+        .filter(|m| m.kind == ManifestKind::Image)
+        .map(|m| label(m).chars().count())
+        .max()
+        .unwrap_or(0);
+    let mut out = vec![heading(format!("manifests ({})", image.manifests.len()))];
+    for m in ordered {
+        let platform = m.kind == ManifestKind::Image;
+        let tone = if platform { Tone::Plain } else { Tone::Quiet };
+        let mut pieces = vec![piece(format!(" {:<column$}  ", label(m)), tone.clone())];
+        pieces.extend(here(m, platform));
+        let users: Vec<String> = m
+            .container_ids
+            .iter()
+            .map(|id| app.inventory.container(id).map_or_else(|| short_id(id).to_owned(), |c| shown(&c.name)))
+            .collect();
+        if !users.is_empty() {
+            pieces.push(quiet("   used by "));
+            pieces.push(plain(users.join(", ")));
+        }
+        out.push(Row::of(pieces));
+    }
+    out
+}
+
+/// What of a manifest is here: its content and, for a platform, its unpacked size.
+fn here(m: &ImageManifest, platform: bool) -> Vec<Piece> {
+    let tone = if platform { Tone::Size } else { Tone::Quiet };
+    let bytes = |n: Option<u64>, what: &str| {
+        vec![piece(format!("{:>9}", size(n)), tone.clone()), quiet(format!(" {what}"))]
+    };
+    match (m.available, m.content_size) {
+        (true, _) if platform => {
+            let mut pieces = bytes(m.content_size, "content  ");
+            pieces.extend(bytes(m.unpacked_size, "unpacked"));
+            pieces
+        }
+        (true, _) => bytes(m.content_size, "content"),
+        // Named by the index, its blobs partly fetched: a pull that stopped.
+        (false, Some(content)) if content > 0 => bytes(Some(content), "content, incomplete"),
+        (false, _) => vec![quiet("not pulled")],
+    }
 }
 
 pub(super) fn cache_record(app: &App, record: &BuildCacheRecord) -> Vec<Row> {

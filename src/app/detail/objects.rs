@@ -240,6 +240,10 @@ fn size_origin(source: Option<SizeSource>) -> &'static str {
     match source {
         Some(SizeSource::Host) => "measured here",
         Some(SizeSource::Engine) => "from the engine",
+        // What the engine's number is there too: a native snapshot is a whole copy of the root.
+        Some(SizeSource::Snapshot) => {
+            "measured here in its containerd snapshot: blocks on disk (native: the whole root)"
+        }
         None => "measuring…",
     }
 }
