@@ -482,6 +482,16 @@ async fn podman_is_named_as_podman_with_virtual_size_above_the_layer_and_every_t
         .map(|m| (m["destination"].as_str().unwrap_or("").to_owned(), m["size_limit"].as_u64().unwrap_or(0)))
         .collect();
     assert_eq!(limits, [("/t".to_owned(), 16 * support::MIB), ("/t2".to_owned(), support::MIB)]);
+    // Podman's own LayersSize is 0 under a real image: the images' sizes (none shared here) are
+    // the total, and the report says where it came from.
+    let images: Vec<u64> =
+        report["images"].as_array().expect("images").iter().filter_map(|i| i["size"].as_u64()).collect();
+    assert!(images.iter().sum::<u64>() > support::MIB, "{}", report["images"]);
+    let totals = &report["totals"];
+    assert_eq!(
+        (totals["images_size"].as_u64(), totals["images_size_source"].as_str()),
+        (Some(images.iter().sum()), Some("images"))
+    );
 
     let disk = dockdu(&["--host", &podman.host(), "disk", "--json"], &[]).await;
     assert_disk_unreadable(&disk, "Podman's storage is not reconciled yet");

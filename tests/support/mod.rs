@@ -17,6 +17,7 @@
 
 pub mod docker_config;
 pub mod dockerd;
+pub mod engine26;
 pub mod podman;
 pub mod process;
 pub mod relay;
@@ -338,6 +339,37 @@ impl Scenario {
         image.id.expect("an image id")
     }
 
+    /// Commits a container as `dockdu-test/busybox:<run id>-<role>`, labelled like the scenario's:
+    /// an image whose layers are its image's and what the container wrote. Returns its id.
+    pub async fn commit(&self, container: &str, role: &str) -> String {
+        let tag = self.name(role);
+        let options = bollard::query_parameters::CommitContainerOptions {
+            container: Some(container.to_owned()),
+            repo: Some(IMAGE_REPO.to_owned()),
+            tag: Some(tag.clone()),
+            pause: false,
+            ..Default::default()
+        };
+        let config = bollard::models::ContainerConfig { labels: Some(self.labels()), ..Default::default() };
+        let answer = self.docker.commit_container(options, config).await;
+        answer.unwrap_or_else(|e| panic!("committing {tag}: {e}")).id
+    }
+
+    /// Waits, within a bound, until `path` exists in the container (written by its command).
+    pub async fn wait_for_file(&self, container: &str, path: &str) {
+        let give_up = std::time::Instant::now() + EXIT_TIMEOUT;
+        loop {
+            let options = bollard::query_parameters::DownloadFromContainerOptions { path: path.to_owned() };
+            let mut archive = self.docker.download_from_container(container, Some(options));
+            if matches!(archive.next().await, Some(Ok(_))) {
+                return;
+            }
+            assert!(std::time::Instant::now() < give_up, "{path} never appeared in {container}");
+            // Nothing to wait on: the engine sends no event when a container writes a file.
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
     /// The run id is the first part of every name, so tests can find their own objects.
     pub fn name(&self, role: &str) -> String {
         format!("{}-{role}", self.run_id)
@@ -639,11 +671,15 @@ async fn image_ids(docker: &Docker, run_id: &str) -> Result<Vec<String>, String>
 /// One plain HTTP/1.0 GET on the engine's unix socket, read to the end: (status, body). No
 /// client library in between, so what it measures is the engine alone.
 pub fn plain_get(path: &str) -> (u16, Vec<u8>) {
+    plain_get_on(&docker_host(), path)
+}
+
+/// `plain_get` on the engine at `host` (`unix://…`).
+pub fn plain_get_on(host: &str, path: &str) -> (u16, Vec<u8>) {
     use std::io::Write;
-    let host = docker_host();
     let socket = host.strip_prefix("unix://").unwrap_or_else(|| panic!("not a unix socket: {host}"));
     let mut stream =
-        std::os::unix::net::UnixStream::connect(socket).unwrap_or_else(|e| panic!("{}", no_engine(&host, e)));
+        std::os::unix::net::UnixStream::connect(socket).unwrap_or_else(|e| panic!("{}", no_engine(host, e)));
     write!(stream, "GET {path} HTTP/1.0\r\nHost: docker\r\n\r\n").expect("sending a request");
     let mut answer = Vec::new();
     stream.read_to_end(&mut answer).expect("reading the answer");
@@ -724,6 +760,13 @@ pub fn engine_under_test() -> &'static EngineUnderTest {
             containerd_store,
         }
     })
+}
+
+/// A JSON answer from the engine at `host`, which must be 200.
+pub fn get_json_on(host: &str, path: &str) -> serde_json::Value {
+    let (status, body) = plain_get_on(host, path);
+    assert_eq!(status, 200, "{path} on {host}: {}", String::from_utf8_lossy(&body));
+    serde_json::from_slice(&body).unwrap_or_else(|e| panic!("{path} on {host} is not JSON: {e}"))
 }
 
 /// How long another client's `/system/df` may keep ours waiting.
