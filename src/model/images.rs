@@ -20,6 +20,8 @@ pub enum ImageSizeSource {
     ImageList,
     /// `/system/df`.
     DiskUsage,
+    /// The engine's layer store, read here (API < 1.42), as `/system/df` counts them.
+    LayerStore,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -102,8 +104,12 @@ pub(super) fn images(sources: &Sources) -> Vec<Image> {
             let mut owners = users.get(facts.id.as_str()).cloned().unwrap_or_default();
             owners.sort();
             let from_df = usage.and_then(|u| u.images.get(&facts.id)).and_then(|s| s.shared_size);
+            let measured_by = match usage.map(|u| u.source) {
+                Some(super::ImagesSizeSource::LayerStore) => ImageSizeSource::LayerStore,
+                _ => ImageSizeSource::DiskUsage,
+            };
             let (shared_size, sizes_source) = match (from_df, facts.shared_size) {
-                (Some(shared), _) => (Some(shared), Some(ImageSizeSource::DiskUsage)),
+                (Some(shared), _) => (Some(shared), Some(measured_by)),
                 (None, Some(shared)) => (Some(shared), Some(ImageSizeSource::ImageList)),
                 (None, None) => (None, None),
             };

@@ -226,9 +226,13 @@ async fn volume_through_engine(
              container, and dockdu runs with --read-only"
         )));
     }
-    let images = engine.images().await?;
-    // The smallest image: the least likely to declare volumes the create would make.
-    let Some(image) = images.iter().min_by_key(|i| i.size.unwrap_or(u64::MAX)) else {
+    let mut images = engine.images().await?;
+    // The smallest image: the least likely to declare volumes the create would make. One removed
+    // since the list (on a busy engine) gives way to the next.
+    images.sort_by_key(|i| i.size.unwrap_or(u64::MAX));
+    let candidates: Vec<String> =
+        images.into_iter().take(HELPER_IMAGE_TRIES).map(|i| i.id.as_str().to_owned()).collect();
+    let Some((last, others)) = candidates.split_last() else {
         return Err(BrowseError::Refused(format!(
             "volume {name} is used by no container and there is no image here to make a helper \
              container from (dockdu never pulls one)"
@@ -237,8 +241,16 @@ async fn volume_through_engine(
     // The create runs as a task of its own, so a cancelled read never leaves it half-way: the
     // guard waits for it, then removes what it made.
     let create = {
-        let (engine, name, image) = (engine.clone(), name.to_owned(), image.id.clone());
-        tokio::spawn(async move { engine.create_helper(&helper_name(), &image, &name).await })
+        let (engine, name, last, others) = (engine.clone(), name.to_owned(), last.clone(), others.to_vec());
+        tokio::spawn(async move {
+            for image in &others {
+                match engine.create_helper(&helper_name(), image, &name).await {
+                    Err(e) if e.is_not_found() => continue,
+                    made => return made,
+                }
+            }
+            engine.create_helper(&helper_name(), &last, &name).await
+        })
     };
     let mut helper =
         Helper { engine: engine.clone(), create: Some(create), id: None, cleanup: cleanup.clone() };
@@ -249,6 +261,9 @@ async fn volume_through_engine(
     helper.remove().await;
     result
 }
+
+/// Images tried, smallest first, for a helper container.
+const HELPER_IMAGE_TRIES: usize = 3;
 
 fn helper_name() -> String {
     let nanos =

@@ -4,7 +4,7 @@
 use super::{field, heading, piece, plain, quiet, Piece, Row, Tone};
 use crate::app::App;
 use crate::model::manifests::{platform_of, ImageManifest, ManifestKind};
-use crate::model::{BuildCacheRecord, Image, ImageSizeSource};
+use crate::model::{BuildCacheRecord, Image, ImageSizeSource, ImagesSizeSource};
 use crate::text::format::{image_short_id, short_id, size};
 use crate::text::sanitize::visible;
 
@@ -22,6 +22,9 @@ pub(super) fn image(app: &App, image: &Image) -> Vec<Row> {
     let origin = match (image.sizes_source, &sizing.failed) {
         (Some(ImageSizeSource::DiskUsage), _) => "shared and unique from /system/df".to_owned(),
         (Some(ImageSizeSource::ImageList), _) => "shared and unique from the image list".to_owned(),
+        (Some(ImageSizeSource::LayerStore), _) => {
+            "shared and unique read here from the engine's layer store, as /system/df counts them".to_owned()
+        }
         (None, Some(error)) => format!("shared size unknown: {}", shown(&error.cause())),
         (None, None) if sizing.measuring => "measuring shared sizes (/system/df)…".to_owned(),
         (None, None) => "shared size not measured yet".to_owned(),
@@ -57,6 +60,13 @@ pub(super) fn image(app: &App, image: &Image) -> Vec<Row> {
     }
     if let Some(origin) = origin {
         out.push(Row::of(vec![quiet(origin)]));
+    }
+    // The header's images total, where it is not simply the engine's own.
+    let totals = &app.inventory.totals;
+    if let (Some(total), Some(source)) = (totals.images_size, totals.images_size_source) {
+        if source != ImagesSizeSource::Engine {
+            out.push(Row::of(vec![quiet(format!("all images {}: {}", size(Some(total)), source.words()))]));
+        }
     }
     out.extend(manifests(app, image));
     out
