@@ -27,6 +27,9 @@ use args::{
 use output::{error_line, warning_line};
 use writes::Finish;
 
+/// How long the exit waits for blocking reads still under way.
+const RUNTIME_END: std::time::Duration = std::time::Duration::from_secs(1);
+
 /// The whole program: what `main` runs.
 pub fn main() -> ExitCode {
     let args = match plugin::invocation(std::env::args_os().collect()) {
@@ -50,7 +53,12 @@ pub fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(run(cli)) {
+    let outcome = runtime.block_on(run(cli));
+    // Everything that must end (helper containers, the terminal) was awaited in `run`: a blocking
+    // read still under way (a file walk, a slow disk) must not hold the exit, as dropping the
+    // runtime would.
+    runtime.shutdown_timeout(RUNTIME_END);
+    match outcome {
         Ok(Finish::Done) => ExitCode::SUCCESS,
         Ok(finish) => {
             if let Finish::Refused(why) = &finish {

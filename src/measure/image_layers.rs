@@ -24,6 +24,8 @@ pub struct LayerStoreSizes {
     pub images: HashMap<String, ImageLayerSizes>,
     /// Every layer of the images, once (`LayersSize`).
     pub layers_size: u64,
+    /// Images named but removed since they were listed: the engine no longer counts them either.
+    pub vanished: Vec<String>,
 }
 
 /// A layer as the layer store records it.
@@ -32,15 +34,23 @@ struct Layer {
     size: u64,
 }
 
-/// The sizes of the images named, from the layer store of `driver` under `root`. An image or
-/// layer the store does not hold, or a file that cannot be read, is an error: a partial answer
-/// would not be the engine's number.
+/// The sizes of the images named, from the layer store of `driver` under `root`. An image gone
+/// since it was listed is left out (and named); a layer the store does not hold, or a file that
+/// cannot be read, is an error: a partial answer would not be the engine's number.
 pub fn read(root: &Path, driver: &str, image_ids: &[&str]) -> io::Result<LayerStoreSizes> {
     let store = root.join("image").join(driver);
     let layers = read_layers(&store.join("layerdb").join("sha256"))?;
     let mut chains: HashMap<&str, Vec<&Layer>> = HashMap::new();
+    let mut vanished = Vec::new();
     for id in image_ids {
-        let diff_ids = read_diff_ids(&store, id)?;
+        let diff_ids = match read_diff_ids(&store, id) {
+            Ok(diff_ids) => diff_ids,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                vanished.push((*id).to_owned());
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
         let mut parent = String::new();
         let mut chain = Vec::with_capacity(diff_ids.len());
         for diff in diff_ids {
@@ -59,7 +69,7 @@ pub fn read(root: &Path, driver: &str, image_ids: &[&str]) -> io::Result<LayerSt
         }
     }
     let mut counted = HashSet::new();
-    let mut sizes = LayerStoreSizes::default();
+    let mut sizes = LayerStoreSizes { vanished, ..Default::default() };
     for (id, chain) in &chains {
         let mut image = ImageLayerSizes { size: 0, shared_size: 0 };
         for layer in chain {
@@ -172,7 +182,9 @@ mod tests {
         image(&store, "dd", &["sha256:d2"]);
         let sizes = read(&root, "overlay2", &["sha256:aa", "sha256:bb", "sha256:cc", "sha256:dd"]);
         let only_two = read(&root, "overlay2", &["sha256:bb", "sha256:dd"]);
-        let missing = read(&root, "overlay2", &["sha256:ee"]);
+        let gone = read(&root, "overlay2", &["sha256:aa", "sha256:ee"]);
+        fs::remove_dir_all(db.join("c4")).unwrap();
+        let layer_missing = read(&root, "overlay2", &["sha256:dd"]);
         let _ = fs::remove_dir_all(&root);
 
         let sizes = sizes.unwrap();
@@ -186,6 +198,9 @@ mod tests {
         let only_two = only_two.unwrap();
         assert_eq!(only_two.images["sha256:bb"], ImageLayerSizes { size: 120, shared_size: 0 });
         assert_eq!(only_two.layers_size, 127);
-        assert_eq!(missing.unwrap_err().kind(), io::ErrorKind::NotFound);
+        // Removed since listed: left out, and named.
+        let gone = gone.unwrap();
+        assert_eq!((gone.images.len(), gone.vanished), (1, vec!["sha256:ee".to_owned()]));
+        assert_eq!(layer_missing.unwrap_err().kind(), io::ErrorKind::InvalidData);
     }
 }

@@ -51,11 +51,13 @@ async fn from_layer_store(root: PathBuf, driver: String, listed: &[ImageId]) -> 
         }
         Err(_) => return None,
     };
-    let images: HashMap<ImageId, ImageSizes> = sizes
+    let mut images: HashMap<ImageId, ImageSizes> = sizes
         .images
         .into_iter()
         .map(|(id, s)| (id.into(), ImageSizes { size: Some(s.size), shared_size: Some(s.shared_size) }))
         .collect();
+    // Gone since listed: answered, unknown, until the next list leaves them out.
+    images.extend(sizes.vanished.into_iter().map(|id| (id.into(), ImageSizes::default())));
     Some(DiskUsage {
         at: std::time::SystemTime::now(),
         images: Some(ImagesUsage {
