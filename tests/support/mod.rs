@@ -609,13 +609,27 @@ async fn cleanup(run_id: &str, own_engine: Option<Docker>) -> Result<(), String>
             }
         }
     }
-    for id in image_ids(&docker, run_id).await? {
-        let options = RemoveImageOptions { force: true, ..Default::default() };
-        if let Err(e) = docker.remove_image(&id, Some(options), None).await {
-            if !is_not_found(&e) {
-                problems.push(format!("image {id}: {e}"));
+    // A committed image is a child of the image it was made from, and the engine refuses to
+    // remove a parent first (409): children go in an earlier round, each round removing what it
+    // can, until a round removes nothing.
+    let mut images = image_ids(&docker, run_id).await?;
+    loop {
+        let mut refused = Vec::new();
+        let mut errors = Vec::new();
+        for id in &images {
+            let options = RemoveImageOptions { force: true, ..Default::default() };
+            match docker.remove_image(id, Some(options), None).await {
+                Err(e) if is_conflict(&e) => refused.push(id.clone()),
+                Err(e) if !is_not_found(&e) => errors.push(format!("image {id}: {e}")),
+                _ => {}
             }
         }
+        problems.extend(errors);
+        if refused.is_empty() || refused.len() == images.len() {
+            problems.extend(refused.iter().map(|id| format!("image {id}: refused (dependent child images)")));
+            break;
+        }
+        images = refused;
     }
 
     let left = leftovers(&docker, run_id).await?;
@@ -632,6 +646,10 @@ async fn leftovers(docker: &Docker, run_id: &str) -> Result<Vec<String>, String>
     left.extend(volume_names(docker, run_id).await?.into_iter().map(|name| format!("volume {name}")));
     left.extend(image_ids(docker, run_id).await?.into_iter().map(|id| format!("image {id}")));
     Ok(left)
+}
+
+fn is_conflict(error: &bollard::errors::Error) -> bool {
+    matches!(error, bollard::errors::Error::DockerResponseServerError { status_code: 409, .. })
 }
 
 fn is_not_found(error: &bollard::errors::Error) -> bool {
