@@ -251,4 +251,17 @@ fn an_old_local_engine_reads_the_layer_store_and_measures_the_build_cache_only_w
     feed(&mut app, EngineMsg::ImagesSized(Ok(Box::new(image_usage()))));
     assert!(app.inventory.build_cache.is_some());
     assert!(keys(&mut app, "1").is_empty() && keys(&mut app, "6").is_empty(), "measured once");
+
+    // `r` elsewhere measures it again, with everything else, from the engine.
+    let mut app = loaded_app_before_images(120, 30);
+    feed_images(&mut app, Ok(images()));
+    let mut read_here = image_usage();
+    read_here.build_cache = None;
+    feed(&mut app, EngineMsg::ImagesSized(Ok(Box::new(read_here))));
+    keys(&mut app, "r");
+    let asked = feed_images(&mut app, Ok(images()));
+    match &asked[..] {
+        [Effect::SizeImages { route: ImagesRoute { layer_store: None, .. }, .. }] => {}
+        other => panic!("r asks the engine for the build cache: {other:?}"),
+    }
 }
