@@ -42,6 +42,7 @@ pub use logs::LogFollow;
 pub use target::{ContextEntry, Settings, Target};
 pub use write::{ContainerSpec, Session, SessionTarget, VolumeSpec, DETACH_KEYS, HELPER_LABEL, HELPER_MOUNT};
 
+use crate::model::api_version as parse_api_version;
 use crate::model::{ContainerFacts, EngineDetails, EngineInfo, EngineKind, VolumeFacts};
 use transport::Transport;
 
@@ -360,12 +361,6 @@ fn product(platform: &str, components: &[String]) -> (EngineKind, String) {
 fn choose_api_version(server: &str) -> Option<String> {
     let (major, minor) = parse_api_version(server)?.min(NEWEST_KNOWN_API);
     Some(format!("{major}.{minor}"))
-}
-
-/// `"1.41"` → `(1, 41)`.
-fn parse_api_version(version: &str) -> Option<(u32, u32)> {
-    let (major, minor) = version.split_once('.')?;
-    Some((major.parse().ok()?, minor.parse().ok()?))
 }
 
 #[cfg(test)]

@@ -436,6 +436,12 @@ pub struct EngineInfo {
     pub tls_unverified: bool,
 }
 
+/// `"1.45"` → `(1, 45)`: API versions compare by number, never as text.
+pub fn api_version(version: &str) -> Option<(u32, u32)> {
+    let (major, minor) = version.split_once('.')?;
+    Some((major.parse().ok()?, minor.parse().ok()?))
+}
+
 impl EngineInfo {
     /// A warning to show beside the host, if the connection deserves one.
     pub fn connection_warning(&self) -> Option<&'static str> {

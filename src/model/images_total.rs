@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use super::{EngineInfo, EngineKind, ImageSizes, ImagesSizeSource};
+use super::{api_version, EngineInfo, EngineKind, ImageSizes, ImagesSizeSource};
 
 /// How the images' sizes are to be learnt.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -33,11 +33,6 @@ impl ImagesRoute {
         let prove_total = ImagesSizeSource::engine_total_wrong(engine.kind, engine.containerd_store, api);
         ImagesRoute { layer_store, prove_total }
     }
-}
-
-pub fn api_version(version: &str) -> Option<(u32, u32)> {
-    let (major, minor) = version.split_once('.')?;
-    Some((major.parse().ok()?, minor.parse().ok()?))
 }
 
 /// An image's layers as the engine describes them: its diff ids (bottom first, from the

@@ -70,12 +70,7 @@ pub async fn measure(
                 {
                     (Some(upper), _, _) => (Some(PathBuf::from(upper)), Layout::Layer, SizeSource::Host),
                     (None, Some(snapshotter), Some(pid)) => {
-                        let found =
-                            tokio::task::spawn_blocking(move || measure::mountinfo::writable_layer(pid))
-                                .await
-                                .ok()
-                                .flatten()
-                                .map(|(path, _)| path);
+                        let found = super::sizes::snapshot_layer(snapshotter, pid).await;
                         let layout =
                             if snapshotter == Snapshotter::Native { Layout::Plain } else { Layout::Layer };
                         (found, layout, SizeSource::Snapshot)

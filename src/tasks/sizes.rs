@@ -167,17 +167,7 @@ impl ContainerSizer {
     /// Its virtual size adds snapshots this route cannot find (the init layer's, the image's
     /// unpacked ones): left unknown rather than guessed.
     async fn measure_snapshot(&self, snapshotter: Snapshotter, pid: u32) -> Option<Measured<ContainerSizes>> {
-        let (layer, mount) = tokio::task::spawn_blocking(move || measure::mountinfo::writable_layer(pid))
-            .await
-            .ok()
-            .flatten()?;
-        let expected = match mount {
-            measure::mountinfo::RootMount::Overlay { .. } => Snapshotter::Overlayfs,
-            measure::mountinfo::RootMount::Folder { .. } => Snapshotter::Native,
-        };
-        if expected != snapshotter {
-            return None;
-        }
+        let layer = snapshot_layer(snapshotter, pid).await?;
         let total = walk(&self.pool, layer).await.ok()?;
         let sizes = ContainerSizes { size_rw: total.disk_usage, size_root_fs: None };
         Some(Measured::snapshot(sizes, total.disk_usage, SystemTime::now()))
@@ -206,6 +196,18 @@ impl ContainerSizer {
         self.other_images.lock().unwrap_or_else(|e| e.into_inner()).insert(id.clone(), size);
         Ok(size)
     }
+}
+
+/// The host folder of a running container's containerd snapshot, read from its mount table off
+/// the async threads; `None` unless its root is mounted the way `snapshotter` mounts one.
+pub(crate) async fn snapshot_layer(snapshotter: Snapshotter, pid: u32) -> Option<PathBuf> {
+    let (layer, mount) =
+        tokio::task::spawn_blocking(move || measure::mountinfo::writable_layer(pid)).await.ok().flatten()?;
+    let mounted_by = match mount {
+        measure::mountinfo::RootMount::Overlay { .. } => Snapshotter::Overlayfs,
+        measure::mountinfo::RootMount::Folder { .. } => Snapshotter::Native,
+    };
+    (mounted_by == snapshotter).then_some(layer)
 }
 
 /// The container's log files, read here off the async threads.

@@ -748,13 +748,8 @@ impl std::fmt::Display for EngineUnderTest {
 pub fn engine_under_test() -> &'static EngineUnderTest {
     static ENGINE: OnceLock<EngineUnderTest> = OnceLock::new();
     ENGINE.get_or_init(|| {
-        let json = |path: &str| -> serde_json::Value {
-            let (status, body) = plain_get(path);
-            assert_eq!(status, 200, "{path}: {}", String::from_utf8_lossy(&body));
-            serde_json::from_slice(&body).expect("the engine answers JSON")
-        };
-        let version = json("/version");
-        let info = json("/info");
+        let version = get_json_on(&docker_host(), "/version");
+        let info = get_json_on(&docker_host(), "/info");
         let text = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_owned();
         let api = text(&version["ApiVersion"]);
         let (major, minor) = api.split_once('.').expect("an API version");
