@@ -721,10 +721,6 @@ pub struct EngineUnderTest {
 }
 
 impl EngineUnderTest {
-    pub fn podman(&self) -> bool {
-        self.product.contains("Podman")
-    }
-
     /// Containers' writable layers are measured as containerd counts a snapshot (blocks on disk),
     /// and only while they run.
     pub fn snapshots(&self) -> bool {
